@@ -1,0 +1,96 @@
+"""Schema versions, recorded in ``PRAGMA user_version``, and the steps between them.
+
+A new file gets the current schema straight from the models. An older file is first copied
+aside with SQLite's backup API, then upgraded in one transaction: every step, a
+``PRAGMA foreign_key_check``, and the new version number commit together or not at all.
+``foreign_keys`` is switched off around that transaction (SQLite ignores the pragma inside
+one), so a step may rebuild a table. A file newer than this program is refused, untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from db.errors import DatabaseOpenError
+from db.models import MODELS
+
+SCHEMA_VERSION = 2
+
+
+def _v2_dossier_exports(database: SqliteDatabase) -> None:
+    """Schema 2: record each dossier written, so completion can require a fresh one."""
+    database.execute_sql(
+        'CREATE TABLE "dossier_export" ("id" INTEGER NOT NULL PRIMARY KEY, '
+        '"uuid" VARCHAR(36) NOT NULL, "updated_at" TEXT NOT NULL, "engagement_id" INTEGER NOT NULL, '
+        '"exported_at" TEXT NOT NULL, "file_name" TEXT NOT NULL, "sha256" VARCHAR(64) NOT NULL, '
+        'FOREIGN KEY ("engagement_id") REFERENCES "engagement" ("id") ON DELETE CASCADE)'
+    )
+    database.execute_sql('CREATE UNIQUE INDEX "dossier_export_uuid" ON "dossier_export" ("uuid")')
+    database.execute_sql('CREATE INDEX "dossier_export_engagement_id" ON "dossier_export" ("engagement_id")')
+
+
+# MIGRATIONS[n] upgrades a file of schema n - 1 to schema n. Steps are frozen SQL, never the
+# current models, so an old step keeps meaning what it meant when it shipped.
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {2: _v2_dossier_exports}
+
+
+def user_version(database: SqliteDatabase) -> int:
+    return int(database.execute_sql("PRAGMA user_version").fetchone()[0])
+
+
+def _has_tables(database: SqliteDatabase) -> bool:
+    sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    return database.execute_sql(sql).fetchone()[0] > 0
+
+
+def backup_copy(source: sqlite3.Connection, target: Path) -> Path:
+    """Copy a live database to ``target`` with SQLite's online backup API, owner-only."""
+    target.touch(mode=0o600, exist_ok=False)
+    dest = sqlite3.connect(target)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def upgrade(database: SqliteDatabase, path: Path) -> int:
+    """Bring the open ``database`` to :data:`SCHEMA_VERSION`; returns the version found."""
+    found = user_version(database)
+    if found == SCHEMA_VERSION:
+        return found
+    if found > SCHEMA_VERSION:
+        raise DatabaseOpenError(
+            f"{path.name} was written by a newer MWMS Desktop (schema {found}; this version "
+            f"reads up to {SCHEMA_VERSION}). Update MWMS Desktop to open it."
+        )
+    if found == 0:
+        if _has_tables(database):
+            raise DatabaseOpenError(f"{path.name} is an SQLite file of another program.")
+        with database.atomic():
+            database.create_tables(MODELS)
+            database.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return found
+
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    backup_copy(database.connection(), path.with_name(f"{path.stem}.schema{found}-{stamp}.bak"))
+    database.execute_sql("PRAGMA foreign_keys = OFF")
+    try:
+        with database.atomic():
+            for version in range(found + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[version](database)
+            problems = database.execute_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise DatabaseOpenError(
+                    f"Upgrading {path.name} would break {len(problems)} reference(s) "
+                    f"(first in table {problems[0][0]}); the file was left as it was."
+                )
+            database.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    finally:
+        database.execute_sql("PRAGMA foreign_keys = ON")
+    return found

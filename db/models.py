@@ -1,0 +1,281 @@
+"""peewee models: one SQLite file holds every engagement and everything recorded about it.
+
+Every table has an integer key for joins and a stable ``uuid`` (engagements travel between
+laptops and are merged by it) plus ``updated_at`` (the newer record wins a merge). Query
+helpers that the services need in bulk live here as classmethods, so no SQL leaves ``db/``.
+"""
+
+from __future__ import annotations
+
+import uuid as _uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from peewee import (
+    SQL,
+    BooleanField,
+    CharField,
+    DateField,
+    Field,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SqliteDatabase,
+    TextField,
+    fn,
+)
+
+# Bound at start-up by ``db.connection.open_database`` (peewee's deferred initialisation).
+database = SqliteDatabase(None)
+
+
+def new_uuid() -> str:
+    return str(_uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTimeField(Field):
+    """An aware UTC datetime stored as ISO 8601 text (``2026-11-23T21:40:00+00:00``).
+
+    Sorting the text sorts the instants, and the offset makes the file unambiguous to any
+    reader (the JSON bundle, another laptop in another time zone).
+    """
+
+    field_type = "TEXT"
+
+    def db_value(self, value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store aware UTC datetimes only")
+        return value.astimezone(UTC).isoformat(timespec="seconds")
+
+    def python_value(self, value: str | None) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+
+class BaseModel(Model):
+    uuid = CharField(max_length=36, unique=True, default=new_uuid)
+    updated_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Engagement(BaseModel):
+    client = CharField(max_length=200)
+    engagement_type = CharField(max_length=40)
+    owner = CharField(max_length=120, default="")
+    stage = CharField(max_length=20, index=True)
+    stage_entered_at = UtcDateTimeField()
+    position = FloatField(default=0.0)
+    status = CharField(max_length=20, default="active", index=True)
+    created_at = UtcDateTimeField(default=utcnow)
+    tags = TextField(default="")
+    notes = TextField(default="")
+    next_action = TextField(default="")
+    next_action_due = DateField(null=True)
+    # Qualification verdict.
+    verdict = CharField(max_length=20, default="pending")
+    verdict_note = TextField(default="")
+    # Onboarding: the expectations record.
+    exp_scope = TextField(default="")
+    exp_cadence = TextField(default="")
+    exp_success_measures = TextField(default="")
+    exp_agreed_on = DateField(null=True)
+    # Expansion or Completion: the chosen outcome.
+    outcome = CharField(max_length=40, null=True)
+    outcome_on = DateField(null=True)
+    outcome_summary = TextField(default="")
+
+    @classmethod
+    def max_position(cls, stage: str) -> float:
+        value = cls.select(fn.MAX(cls.position)).where(cls.stage == stage).scalar()
+        return float(value) if value is not None else 0.0
+
+
+class _Child(BaseModel):
+    """A record that belongs to one engagement and goes when it goes."""
+
+    @classmethod
+    def count_by_engagement(cls, *where) -> dict[int, int]:
+        query = cls.select(cls.engagement_id, fn.COUNT(cls.id))
+        if where:
+            query = query.where(*where)
+        return dict(query.group_by(cls.engagement_id).tuples())
+
+
+class QualificationScore(_Child):
+    engagement = ForeignKeyField(Engagement, backref="scores", on_delete="CASCADE")
+    criterion = CharField(max_length=40)
+    score = IntegerField()
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("engagement", "criterion"), True),)
+
+
+class OnboardingItem(_Child):
+    engagement = ForeignKeyField(Engagement, backref="onboarding", on_delete="CASCADE")
+    element = CharField(max_length=40)
+    done = BooleanField(default=False)
+    done_on = DateField(null=True)
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("engagement", "element"), True),)
+
+
+class Stakeholder(_Child):
+    engagement = ForeignKeyField(Engagement, backref="stakeholders", on_delete="CASCADE")
+    name = CharField(max_length=200)
+    role = CharField(max_length=200, default="")
+    influence = CharField(max_length=10, default="medium")
+    alignment = CharField(max_length=12, default="neutral")
+    mitigation = TextField(default="")
+    last_contact = DateField(null=True)
+    note = TextField(default="")
+
+
+class Insight(_Child):
+    engagement = ForeignKeyField(Engagement, backref="insights", on_delete="CASCADE")
+    activity = CharField(max_length=40)
+    statement = TextField()
+    detail = TextField(default="")
+    recorded_on = DateField()
+
+
+class Hypothesis(_Child):
+    engagement = ForeignKeyField(Engagement, backref="hypotheses", on_delete="CASCADE")
+    statement = TextField()
+    rationale = TextField(default="")
+    impact = IntegerField(null=True)
+    confidence = IntegerField(null=True)
+    ease = IntegerField(null=True)
+
+
+class HypothesisInsight(BaseModel):
+    hypothesis = ForeignKeyField(Hypothesis, backref="insight_links", on_delete="CASCADE")
+    insight = ForeignKeyField(Insight, backref="hypothesis_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("hypothesis", "insight"), True),)
+
+
+class Cycle(_Child):
+    engagement = ForeignKeyField(Engagement, backref="cycles", on_delete="CASCADE")
+    hypothesis = ForeignKeyField(Hypothesis, null=True, backref="cycles", on_delete="SET NULL")
+    title = TextField()
+    status = CharField(max_length=12, default="planned")
+    started_on = DateField(null=True)
+    ended_on = DateField(null=True)
+    result = CharField(max_length=14, null=True)
+    evaluation = TextField(default="")
+
+
+class Learning(_Child):
+    engagement = ForeignKeyField(Engagement, backref="learnings", on_delete="CASCADE")
+    statement = TextField()
+    confidence = CharField(max_length=8, default="medium")
+    tags = TextField(default="")
+    recorded_at = UtcDateTimeField(default=utcnow)
+
+
+class LearningEvidence(BaseModel):
+    learning = ForeignKeyField(Learning, backref="evidence", on_delete="CASCADE")
+    cycle = ForeignKeyField(Cycle, backref="evidence", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("learning", "cycle"), True),)
+
+
+class CheckIn(_Child):
+    engagement = ForeignKeyField(Engagement, backref="checkins", on_delete="CASCADE")
+    held_on = DateField()
+    ratings = TextField()  # JSON object: indicator slug -> 0..3
+    score = IntegerField()
+    note = TextField(default="")
+
+    @classmethod
+    def recent_scores(cls, per_engagement: int = 3, *where) -> dict[int, list[tuple[object, int]]]:
+        """Newest-first (held_on, score) of each engagement's last check-ins, in one query."""
+        ranked = cls.select(
+            cls.engagement_id,
+            cls.held_on,
+            cls.score,
+            fn.ROW_NUMBER()
+            .over(partition_by=[cls.engagement_id], order_by=[cls.held_on.desc(), cls.id.desc()])
+            .alias("rn"),
+        )
+        if where:
+            ranked = ranked.where(*where)
+        query = (
+            cls.select(ranked.c.engagement_id, ranked.c.held_on, ranked.c.score)
+            .from_(ranked)
+            .where(ranked.c.rn <= per_engagement)
+            .order_by(ranked.c.engagement_id, ranked.c.rn)
+        )
+        result: dict[int, list[tuple[object, int]]] = {}
+        for engagement_id, held_on, score in query.tuples():
+            result.setdefault(engagement_id, []).append((held_on, score))
+        return result
+
+
+class StageMove(_Child):
+    engagement = ForeignKeyField(Engagement, backref="moves", on_delete="CASCADE")
+    from_stage = CharField(max_length=20, null=True)
+    to_stage = CharField(max_length=20)
+    moved_at = UtcDateTimeField(default=utcnow)
+    reason = TextField(default="")
+    kind = CharField(max_length=12)  # created | forward | backward | undo
+
+
+class DossierExport(_Child):
+    """A learning-preservation dossier written for the engagement (schema 2)."""
+
+    engagement = ForeignKeyField(Engagement, backref="dossier_exports", on_delete="CASCADE")
+    exported_at = UtcDateTimeField(default=utcnow)
+    file_name = TextField()
+    sha256 = CharField(max_length=64)
+
+
+class Setting(Model):
+    key = CharField(primary_key=True, max_length=60)
+    value = TextField()
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def evaluated_cycles_without_learning(*where) -> dict[int, int]:
+    """engagement id -> number of evaluated cycles no learning cites as evidence."""
+    has_learning = LearningEvidence.select(SQL("1")).where(LearningEvidence.cycle == Cycle.id)
+    return Cycle.count_by_engagement(Cycle.status == "evaluated", ~fn.EXISTS(has_learning), *where)
+
+
+MODELS: tuple[type[Model], ...] = (
+    Setting,
+    Engagement,
+    QualificationScore,
+    OnboardingItem,
+    Stakeholder,
+    Insight,
+    Hypothesis,
+    HypothesisInsight,
+    Cycle,
+    Learning,
+    LearningEvidence,
+    CheckIn,
+    StageMove,
+    DossierExport,
+)
+
+
+def table_names(models: Iterable[type[Model]] = MODELS) -> list[str]:
+    return [m._meta.table_name for m in models]

@@ -1,0 +1,3 @@
+from mwms_desktop.cli import entry
+
+entry()

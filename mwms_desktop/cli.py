@@ -1,0 +1,67 @@
+"""``mwms-desktop``: the entry point and composition root.
+
+With no command it opens the window; each command is a module of
+:mod:`mwms_desktop.commands` that adds its sub-parser and runs against the services. Only
+this module (and the window commands it dispatches to) may import ``ui``, and only lazily.
+
+Exit status: 0 done, 1 an error (one line on stderr), 2 a refused move or a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from mwms_desktop import APP_NAME, __version__, paths
+from mwms_desktop.commands import COMMANDS, Context
+from mwms_desktop.errors import MoveRefused, MwmsError
+
+EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mwms-desktop",
+        description=f"{APP_NAME}: client relationships through the six-stage lifecycle.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        type=Path,
+        help=f"database file (default: {paths.DEFAULT_DB_NAME} in the user's data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args)
+    try:
+        if args.command is None:
+            from mwms_desktop.commands import window
+
+            return window.open_window(ctx)
+        return args.run(ctx)
+    except MoveRefused as exc:
+        print("Move refused. Missing:", file=sys.stderr)
+        for requirement in exc.requirements:
+            print(requirement, file=sys.stderr)
+        return EXIT_REFUSED
+    except MwmsError as exc:
+        print(f"mwms-desktop: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        ctx.close()
+
+
+def entry() -> None:  # console/gui script target
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Board commands: ``demo``, ``list``, ``add``, ``move``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from mwms_desktop import framework
+from mwms_desktop.errors import MwmsError, NotFound
+from mwms_desktop.views import EngagementCard
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="fill an empty database with a realistic demo portfolio")
+    p.set_defaults(run=run_demo)
+
+    p = sub.add_parser("list", help="list engagements with stage, health and drift signals")
+    p.add_argument("--stage", metavar="SLUG", help="only this stage: " + " ".join(framework.STAGE_SLUGS))
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(run=run_list)
+
+    p = sub.add_parser("add", help="add an engagement (it starts in Qualification)")
+    p.add_argument("client")
+    p.add_argument(
+        "--type",
+        default="consulting",
+        metavar="TYPE",
+        help="engagement type: " + " ".join(framework.slugs(framework.ENGAGEMENT_TYPES)),
+    )
+    p.add_argument("--owner", default="", help="the consultant who owns it")
+    p.set_defaults(run=run_add)
+
+    p = sub.add_parser("move", help="move an engagement to a stage, through its gates")
+    p.add_argument("id", help="engagement id (see list)")
+    p.add_argument("stage", help="target stage: " + " ".join(framework.STAGE_SLUGS))
+    p.add_argument("--reason", default="", help="why (required for a backward move)")
+    p.set_defaults(run=run_move)
+
+
+def parse_stage(slug: str) -> str:
+    if slug not in framework.STAGE_SLUGS:
+        raise MwmsError(f"Unknown stage {slug!r}; use one of: {' '.join(framework.STAGE_SLUGS)}.")
+    return slug
+
+
+def parse_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise NotFound(f"{text!r} is not an engagement id (a number; see `mwms-desktop list`).") from None
+    return value
+
+
+def run_demo(ctx: Any) -> int:
+    from mwms_desktop import demo
+
+    services = ctx.services(create=True)
+    count = demo.load_demo(services)
+    print(f"Added {count} demo engagements to {services.path}.")
+    return 0
+
+
+def card_record(card: EngagementCard) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "uuid": card.uuid,
+        "client": card.client,
+        "type": card.engagement_type,
+        "owner": card.owner,
+        "stage": card.stage,
+        "days_in_stage": card.days_in_stage,
+        "health": card.health.band,
+        "health_score": card.health.score,
+        "trend": card.health.trend,
+        "drift": [signal.message for signal in card.drift],
+    }
+
+
+def run_list(ctx: Any) -> int:
+    stage = parse_stage(ctx.args.stage) if ctx.args.stage else None
+    cards = ctx.services().portfolio.cards()
+    if stage:
+        cards = [c for c in cards if c.stage == stage]
+    records = [card_record(c) for c in cards]
+    if ctx.args.json:
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not records:
+        print("No engagements." + ("" if stage else " Add one with `mwms-desktop add CLIENT`."))
+        return 0
+    width = min(32, max(len(r["client"]) for r in records))
+    print(f"{'ID':>5}  {'CLIENT':<{width}}  {'STAGE':<13}  {'DAYS':>4}  {'HEALTH':<11}  DRIFT")
+    for r in records:
+        client = r["client"] if len(r["client"]) <= width else r["client"][: width - 1] + "…"
+        health = framework.label(framework.HEALTH_BANDS, r["health"])
+        drift = "; ".join(m.rstrip(".") for m in r["drift"]) or "-"
+        print(
+            f"{r['id']:>5}  {client:<{width}}  {r['stage']:<13}  "
+            f"{r['days_in_stage']:>4}  {health:<11}  {drift}"
+        )
+    return 0
+
+
+def run_add(ctx: Any) -> int:
+    card = ctx.services(create=True).portfolio.add(ctx.args.client, ctx.args.type, owner=ctx.args.owner)
+    print(f"Added engagement {card.id}: {card.client} ({card.type_label}), in {card.stage_label}.")
+    return 0
+
+
+def run_move(ctx: Any) -> int:
+    eid, stage = parse_id(ctx.args.id), parse_stage(ctx.args.stage)
+    services = ctx.services()
+    move = services.lifecycle.move(eid, stage, ctx.args.reason)
+    card = services.portfolio.card(eid)
+    print(
+        f"Moved {card.client} from {framework.stage(move.from_stage or stage).label} "
+        f"to {framework.stage(move.to_stage).label}."
+    )
+    return 0

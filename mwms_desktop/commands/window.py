@@ -1,0 +1,55 @@
+"""Window commands: opening the main window (no command) and ``screenshot``.
+
+The only core module that reaches into ``ui``, lazily, so the CLI's other commands never
+load Qt."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from mwms_desktop.errors import MwmsError
+
+DEFAULT_SIZE = (1440, 900)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("screenshot", help="render the main window to a PNG, headless, and exit")
+    p.add_argument("file", type=Path, metavar="FILE.png")
+    p.add_argument("--size", default="x".join(map(str, DEFAULT_SIZE)), metavar="WxH", help="window size")
+    p.add_argument("--theme", choices=("light", "dark"), default="light", help="colour scheme")
+    p.set_defaults(run=run_screenshot)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d{2,5})x(\d{2,5})", text.strip())
+    if not m:
+        raise MwmsError(f"Size must look like 1440x900, got {text!r}.")
+    w, h = int(m[1]), int(m[2])
+    if not (320 <= w <= 8000 and 240 <= h <= 8000):
+        raise MwmsError("Size must be between 320x240 and 8000x8000.")
+    return w, h
+
+
+def open_window(ctx: Any) -> int:
+    services = ctx.services(create=True)
+    from ui.app import run_app
+
+    return run_app(services)
+
+
+def run_screenshot(ctx: Any) -> int:
+    size = parse_size(ctx.args.size)
+    target: Path = ctx.args.file
+    if not target.parent.resolve().is_dir():
+        raise MwmsError(f"Folder {target.parent} does not exist.")
+    services = ctx.services()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.app import render_screenshot
+
+    render_screenshot(services, target, size, theme=ctx.args.theme)
+    print(f"Saved {target}.")
+    return 0

@@ -1,0 +1,31 @@
+"""Typed errors the services raise. Each carries a message a consultant can read as is."""
+
+from __future__ import annotations
+
+
+class MwmsError(Exception):
+    """Base of every error the application reports to its user."""
+
+
+class ValidationError(MwmsError):
+    """Input that the framework's data model does not accept (a score of 7, an empty name)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(MwmsError):
+    """A record that does not exist (an unknown engagement id)."""
+
+
+class MoveRefused(MwmsError):
+    """A stage move that the lifecycle's gates refuse. ``requirements`` lists each unmet one."""
+
+    def __init__(self, requirements: list[str]) -> None:
+        self.requirements = list(requirements)
+        super().__init__("Move refused:\n" + "\n".join(f"- {r}" for r in self.requirements))
+
+
+class DatabaseError(MwmsError):
+    """A database file that cannot be used: missing, unreadable, not SQLite, too new, locked."""

@@ -1,0 +1,51 @@
+"""The one service API: the window, the CLI and the dossier read and write through it.
+
+Open a database with :func:`open_services`; every public write method runs in a single
+transaction and raises a typed :mod:`mwms_desktop.errors` error on bad input.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.connection import close_database, open_database
+from db.errors import DatabaseOpenError
+from mwms_desktop.clock import Clock
+from mwms_desktop.errors import DatabaseError
+from mwms_desktop.services.lifecycle import LifecycleService
+from mwms_desktop.services.portfolio import PortfolioService
+from mwms_desktop.services.records import RecordService, Snapshot
+
+__all__ = ["Services", "Snapshot", "open_services"]
+
+
+@dataclass(frozen=True)
+class Services:
+    path: Path
+    clock: Clock
+    portfolio: PortfolioService
+    lifecycle: LifecycleService
+    records: RecordService
+
+    def close(self) -> None:
+        close_database()
+
+
+def open_services(
+    path: str | os.PathLike[str], *, clock: Clock | None = None, create: bool = True
+) -> Services:
+    """Open (creating or upgrading if needed) the database at ``path``."""
+    clock = clock or Clock()
+    try:
+        resolved = open_database(path, create=create)
+    except DatabaseOpenError as exc:
+        raise DatabaseError(str(exc)) from exc
+    return Services(
+        path=resolved,
+        clock=clock,
+        portfolio=PortfolioService(clock),
+        lifecycle=LifecycleService(clock),
+        records=RecordService(clock),
+    )

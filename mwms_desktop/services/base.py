@@ -1,0 +1,59 @@
+"""What every service shares: the clock, the rule thresholds, finding an engagement."""
+
+from __future__ import annotations
+
+import json
+
+from db.models import Engagement, Setting, database
+from mwms_desktop import settings as setting_defs
+from mwms_desktop import validate
+from mwms_desktop.clock import Clock
+from mwms_desktop.errors import NotFound, ValidationError
+from mwms_desktop.services.loading import Thresholds
+
+atomic = database.atomic  # every public write runs in one transaction: @atomic()
+
+
+class ServiceBase:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock or Clock()
+
+    # --- settings ------------------------------------------------------------------------
+
+    def setting(self, key: str) -> int:
+        spec = setting_defs.BY_KEY[key]
+        row = Setting.get_or_none(Setting.key == key)
+        if row is None:
+            return spec.default
+        try:
+            return validate.whole(json.loads(row.value), spec.label, spec.minimum, spec.maximum)
+        except (ValueError, ValidationError):
+            return spec.default
+
+    @atomic()
+    def set_setting(self, key: str, value: int) -> int:
+        spec = setting_defs.BY_KEY.get(key)
+        if spec is None:
+            raise ValidationError(f"Unknown setting {key!r}.", "key")
+        value = validate.whole(value, spec.label, spec.minimum, spec.maximum)
+        Setting.replace(key=key, value=json.dumps(value)).execute()
+        return value
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(
+            stall_days=self.setting(setting_defs.STALL_DAYS.key),
+            checkin_stale_days=self.setting(setting_defs.CHECKIN_STALE_DAYS.key),
+        )
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _engagement(self, eid: int) -> Engagement:
+        if isinstance(eid, bool) or not isinstance(eid, int):
+            raise NotFound(f"No engagement with id {eid!r}.")
+        e = Engagement.get_or_none(Engagement.id == eid)
+        if e is None:
+            raise NotFound(f"No engagement with id {eid}.")
+        return e
+
+    def _touch(self, e: Engagement) -> None:
+        e.updated_at = self.clock.now()

@@ -1,0 +1,184 @@
+"""The lifecycle: stage moves through the gates, and the per-stage records the gates read
+(qualification scorecard and verdict, onboarding checklist, expectations, outcome)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from db.models import OnboardingItem, QualificationScore, StageMove
+from mwms_desktop import framework, gates, validate
+from mwms_desktop.errors import MoveRefused, ValidationError
+from mwms_desktop.services.base import ServiceBase, atomic
+from mwms_desktop.services.loading import load_detail, move_view
+from mwms_desktop.services.portfolio import PortfolioService
+from mwms_desktop.views import EngagementDetail, StageMoveView
+
+
+class LifecycleService(ServiceBase):
+    def gate_context(self) -> gates.GateContext:
+        return gates.GateContext(self.clock.today(), self.thresholds().checkin_stale_days)
+
+    def exit_requirements(self, eid: int) -> list[str]:
+        """What is still missing before the engagement may leave its current stage."""
+        self._engagement(eid)
+        return gates.exit_requirements(load_detail(eid, self.clock, self.thresholds()), self.gate_context())
+
+    def check_move(self, eid: int, to_stage: str, reason: str = "") -> list[str]:
+        """Why a move would be refused; empty when it would be allowed. Changes nothing."""
+        validate.choice(to_stage, framework.STAGE_TERMS, "Stage")
+        self._engagement(eid)
+        detail = load_detail(eid, self.clock, self.thresholds())
+        return gates.check_move(detail, to_stage, reason, self.gate_context())
+
+    @atomic()
+    def move(
+        self,
+        eid: int,
+        to_stage: str,
+        reason: str = "",
+        *,
+        before_id: int | None = None,
+        kind: str | None = None,
+    ) -> StageMoveView:
+        """Move an engagement to ``to_stage`` or raise :class:`MoveRefused` listing every unmet
+        requirement. The move is recorded in the stage history; the card goes above
+        ``before_id`` in the target column, or to its bottom."""
+        reason = validate.text(reason, "Reason", max_len=2000)
+        unmet = self.check_move(eid, to_stage, reason)
+        if unmet:
+            raise MoveRefused(unmet)
+        e = self._engagement(eid)
+        now = self.clock.now()
+        from_stage = e.stage
+        backward = framework.stage_index(to_stage) < framework.stage_index(from_stage)
+        e.stage = to_stage
+        e.stage_entered_at = now
+        e.position = PortfolioService(self.clock)._position_before(to_stage, before_id, exclude=eid)
+        self._touch(e)
+        e.save()
+        move = StageMove.create(
+            engagement=e,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            moved_at=now,
+            reason=reason,
+            kind=kind or ("backward" if backward else "forward"),
+            updated_at=now,
+        )
+        return move_view(move)
+
+    def history(self, eid: int) -> tuple[StageMoveView, ...]:
+        return self.detail(eid).history
+
+    def detail(self, eid: int) -> EngagementDetail:
+        self._engagement(eid)
+        return load_detail(eid, self.clock, self.thresholds())
+
+    # --- Qualification -------------------------------------------------------------------
+
+    @atomic()
+    def score_criterion(self, eid: int, criterion: str, score: int | None, note: str = "") -> None:
+        """Score one of the five qualification criteria 0–3 (None clears the score)."""
+        e = self._engagement(eid)
+        label = framework.label(framework.QUALIFICATION_CRITERIA, criterion)
+        validate.choice(criterion, framework.QUALIFICATION_CRITERIA, "Criterion")
+        note = validate.text(note, f"{label} note", max_len=2000)
+        now = self.clock.now()
+        if score is None:
+            QualificationScore.delete().where(
+                (QualificationScore.engagement == e) & (QualificationScore.criterion == criterion)
+            ).execute()
+        else:
+            score = validate.whole(score, label, framework.SCORE_MIN, framework.SCORE_MAX)
+            row = QualificationScore.get_or_none(engagement=e, criterion=criterion)
+            if row is None:
+                QualificationScore.create(
+                    engagement=e, criterion=criterion, score=score, note=note, updated_at=now
+                )
+            else:
+                row.score, row.note, row.updated_at = score, note, now
+                row.save()
+        self._touch(e)
+        e.save()
+
+    @atomic()
+    def set_verdict(self, eid: int, verdict: str, note: str = "") -> None:
+        """Record the qualification verdict. "Not a fit" archives the engagement as
+        disqualified ("Only qualified clients should enter delivery."); nothing is deleted."""
+        e = self._engagement(eid)
+        verdict = validate.choice(verdict, framework.VERDICTS, "Verdict")
+        if e.stage != "qualification":
+            raise ValidationError(
+                "The verdict is decided in Qualification; archive the engagement instead.", "verdict"
+            )
+        e.verdict = verdict
+        e.verdict_note = validate.text(note, "Verdict note", max_len=4000)
+        if verdict == "not_a_fit":
+            e.status = "disqualified"
+        self._touch(e)
+        e.save()
+
+    # --- Onboarding ----------------------------------------------------------------------
+
+    @atomic()
+    def set_onboarding(
+        self, eid: int, element: str, done: bool, note: str = "", done_on: date | str | None = None
+    ) -> None:
+        """Tick (or untick) one of the seven onboarding elements."""
+        e = self._engagement(eid)
+        validate.choice(element, framework.ONBOARDING_ELEMENTS, "Onboarding element")
+        if not isinstance(done, bool):
+            raise ValidationError("Done must be yes or no.", "done")
+        note = validate.text(note, "Note", max_len=2000)
+        when = validate.day(done_on, "Done on") or (self.clock.today() if done else None)
+        now = self.clock.now()
+        row = OnboardingItem.get_or_none(engagement=e, element=element)
+        if row is None:
+            OnboardingItem.create(
+                engagement=e,
+                element=element,
+                done=done,
+                done_on=when if done else None,
+                note=note,
+                updated_at=now,
+            )
+        else:
+            row.done, row.done_on, row.note, row.updated_at = done, when if done else None, note, now
+            row.save()
+        self._touch(e)
+        e.save()
+
+    @atomic()
+    def set_expectations(
+        self,
+        eid: int,
+        *,
+        scope: str = "",
+        cadence: str = "",
+        success_measures: str = "",
+        agreed_on: date | str | None = None,
+    ) -> None:
+        """The expectations record: what was agreed with the client, and when."""
+        e = self._engagement(eid)
+        e.exp_scope = validate.text(scope, "Scope", max_len=4000)
+        e.exp_cadence = validate.text(cadence, "Cadence", max_len=1000)
+        e.exp_success_measures = validate.text(success_measures, "Success measures", max_len=4000)
+        e.exp_agreed_on = validate.day(agreed_on, "Agreed on")
+        self._touch(e)
+        e.save()
+
+    # --- Expansion or Completion ---------------------------------------------------------
+
+    @atomic()
+    def set_outcome(
+        self, eid: int, outcome: str | None, *, decided_on: date | str | None = None, summary: str = ""
+    ) -> None:
+        """Choose one of the framework's five outcomes (None clears the choice)."""
+        e = self._engagement(eid)
+        e.outcome = validate.optional_choice(outcome, framework.OUTCOMES, "Outcome")
+        e.outcome_on = validate.day(decided_on, "Decided on") or (self.clock.today() if e.outcome else None)
+        e.outcome_summary = validate.text(summary, "Outcome summary", max_len=8000)
+        if e.outcome is None:
+            e.outcome_on = None
+        self._touch(e)
+        e.save()

@@ -1,0 +1,238 @@
+"""Reading the database into views: board cards in bulk, one engagement in full.
+
+Cards for the whole portfolio come from one engagement query and a few aggregate queries
+(no per-card query), so the board opens fast on ten thousand engagements.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from db.models import (
+    CheckIn,
+    Cycle,
+    Engagement,
+    Hypothesis,
+    HypothesisInsight,
+    Insight,
+    Learning,
+    LearningEvidence,
+    OnboardingItem,
+    QualificationScore,
+    StageMove,
+    Stakeholder,
+    evaluated_cycles_without_learning,
+)
+from mwms_desktop import drift, framework, health
+from mwms_desktop.clock import Clock, local_day
+from mwms_desktop.errors import NotFound
+from mwms_desktop.validate import split_tags
+from mwms_desktop.views import (
+    CheckInView,
+    CriterionScore,
+    CycleView,
+    EngagementCard,
+    EngagementDetail,
+    Expectations,
+    Health,
+    HypothesisView,
+    InsightView,
+    LearningView,
+    OnboardingElement,
+    OutcomeView,
+    StageMoveView,
+    StakeholderView,
+)
+
+E = Engagement
+_CARD_COLUMNS = (
+    E.id, E.uuid, E.client, E.engagement_type, E.owner, E.stage, E.status, E.position,
+    E.stage_entered_at, E.created_at, E.next_action, E.next_action_due, E.tags, E.notes,
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    stall_days: int
+    checkin_stale_days: int
+
+
+def load_cards(
+    clock: Clock,
+    limits: Thresholds,
+    ids: Iterable[int] | None = None,
+    statuses: Iterable[str] | None = ("active",),
+) -> list[EngagementCard]:
+    """Cards ordered by stage then position; restricted to ``ids`` and ``statuses`` if given."""
+    query = E.select(*_CARD_COLUMNS)
+    if ids is not None:
+        ids = list(ids)
+        query = query.where(E.id.in_(ids))
+    if statuses is not None:
+        query = query.where(E.status.in_(list(statuses)))
+    rows = list(query.tuples())
+    if not rows:
+        return []
+
+    def where(model):  # aggregates only for the engagements asked for
+        return (model.engagement.in_(ids),) if ids is not None else ()
+
+    misaligned = Stakeholder.count_by_engagement(Stakeholder.alignment == "misaligned", *where(Stakeholder))
+    unprioritised = Hypothesis.count_by_engagement(
+        Hypothesis.impact.is_null() | Hypothesis.confidence.is_null() | Hypothesis.ease.is_null(),
+        *where(Hypothesis),
+    )
+    reactive = Cycle.count_by_engagement(Cycle.hypothesis.is_null(), *where(Cycle))
+    undocumented = evaluated_cycles_without_learning(*where(Cycle))
+    recent = CheckIn.recent_scores(3, *where(CheckIn))
+
+    today = clock.today()
+    cards = []
+    for (eid, uuid, client, etype, owner, stage, status, position, entered, created,
+         next_action, due, tags, notes) in rows:  # fmt: skip
+        days_in_stage = max(0, (today - local_day(entered)).days)
+        last = recent.get(eid, [])
+        scores = [s for _, s in last]
+        facts = drift.DriftFacts(
+            stage=stage,
+            status=status,
+            days_in_stage=days_in_stage,
+            days_since_checkin=(today - last[0][0]).days if last else None,
+            days_since_created=(today - local_day(created)).days,
+            misaligned_stakeholders=misaligned.get(eid, 0),
+            evaluated_cycles_without_learning=undocumented.get(eid, 0),
+            hypotheses_without_priority=unprioritised.get(eid, 0),
+            cycles_without_hypothesis=reactive.get(eid, 0),
+            recent_scores=scores,
+        )
+        latest = scores[0] if scores else None
+        cards.append(
+            EngagementCard(
+                id=eid,
+                uuid=uuid,
+                client=client,
+                engagement_type=etype,
+                owner=owner,
+                stage=stage,
+                status=status,
+                position=position,
+                days_in_stage=days_in_stage,
+                health=Health(latest, health.band(latest), health.trend(scores)),
+                drift=drift.signals(
+                    facts, stall_days=limits.stall_days, checkin_stale_days=limits.checkin_stale_days
+                ),
+                next_action=next_action,
+                next_action_due=due,
+                tags=split_tags(tags),
+                notes=notes,
+            )
+        )
+    cards.sort(key=lambda c: (framework.stage_index(c.stage), c.position, c.id))
+    return cards
+
+
+def stakeholder_view(s: Stakeholder) -> StakeholderView:
+    return StakeholderView(
+        s.id, s.uuid, s.name, s.role, s.influence, s.alignment, s.mitigation, s.last_contact, s.note
+    )
+
+
+def insight_view(i: Insight) -> InsightView:
+    return InsightView(i.id, i.uuid, i.activity, i.statement, i.detail, i.recorded_on)
+
+
+def hypothesis_view(h: Hypothesis, insight_ids: Iterable[int] | None = None) -> HypothesisView:
+    if insight_ids is None:
+        insight_ids = [link.insight_id for link in h.insight_links]
+    return HypothesisView(
+        h.id, h.uuid, h.statement, h.rationale, h.impact, h.confidence, h.ease, tuple(sorted(insight_ids))
+    )
+
+
+def cycle_view(c: Cycle) -> CycleView:
+    return CycleView(
+        c.id, c.uuid, c.title, c.hypothesis_id, c.status, c.started_on, c.ended_on, c.result, c.evaluation
+    )
+
+
+def learning_view(lr: Learning, cycle_ids: Iterable[int] | None = None) -> LearningView:
+    if cycle_ids is None:
+        cycle_ids = [ev.cycle_id for ev in lr.evidence]
+    return LearningView(
+        lr.id,
+        lr.uuid,
+        lr.statement,
+        lr.confidence,
+        split_tags(lr.tags),
+        lr.recorded_at,
+        tuple(sorted(cycle_ids)),
+    )
+
+
+def checkin_view(c: CheckIn) -> CheckInView:
+    return CheckInView(c.id, c.uuid, c.held_on, json.loads(c.ratings), c.score, health.band(c.score), c.note)
+
+
+def move_view(m: StageMove) -> StageMoveView:
+    return StageMoveView(m.id, m.uuid, m.from_stage, m.to_stage, m.moved_at, m.reason, m.kind)
+
+
+def _links(model, left, right, engagement_field, eid: int) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = {}
+    query = model.select(left, right).join_from(
+        model, engagement_field.model, on=(left == engagement_field.model.id)
+    )
+    for a, b in query.where(engagement_field == eid).tuples():
+        result.setdefault(a, []).append(b)
+    return result
+
+
+def load_detail(eid: int, clock: Clock, limits: Thresholds) -> EngagementDetail:
+    e = E.get_or_none(E.id == eid)
+    if e is None:
+        raise NotFound(f"No engagement with id {eid}.")
+    (card,) = load_cards(clock, limits, ids=[eid], statuses=None)
+    order = {t.slug: n for n, t in enumerate(framework.QUALIFICATION_CRITERIA)}
+    scores = sorted(
+        QualificationScore.select().where(QualificationScore.engagement == eid),
+        key=lambda s: order.get(s.criterion, 99),
+    )
+    elements = {o.element: o for o in OnboardingItem.select().where(OnboardingItem.engagement == eid)}
+    insight_links = _links(
+        HypothesisInsight, HypothesisInsight.hypothesis, HypothesisInsight.insight, Hypothesis.engagement, eid
+    )
+    evidence = _links(
+        LearningEvidence, LearningEvidence.learning, LearningEvidence.cycle, Learning.engagement, eid
+    )
+    return EngagementDetail(
+        card=card,
+        created_at=e.created_at,
+        stage_entered_at=e.stage_entered_at,
+        verdict=e.verdict,
+        verdict_note=e.verdict_note,
+        scores=tuple(CriterionScore(s.criterion, s.score, s.note) for s in scores),
+        onboarding=tuple(
+            OnboardingElement(t.slug, elements[t.slug].done, elements[t.slug].done_on, elements[t.slug].note)
+            if t.slug in elements
+            else OnboardingElement(t.slug, False, None, "")
+            for t in framework.ONBOARDING_ELEMENTS
+        ),
+        expectations=Expectations(e.exp_scope, e.exp_cadence, e.exp_success_measures, e.exp_agreed_on),
+        stakeholders=tuple(stakeholder_view(s) for s in e.stakeholders.order_by(Stakeholder.id)),
+        insights=tuple(insight_view(i) for i in e.insights.order_by(Insight.recorded_on, Insight.id)),
+        hypotheses=tuple(
+            hypothesis_view(h, insight_links.get(h.id, ())) for h in e.hypotheses.order_by(Hypothesis.id)
+        ),
+        cycles=tuple(cycle_view(c) for c in e.cycles.order_by(Cycle.started_on.asc(nulls="LAST"), Cycle.id)),
+        learnings=tuple(
+            learning_view(lr, evidence.get(lr.id, ()))
+            for lr in e.learnings.order_by(Learning.recorded_at, Learning.id)
+        ),
+        checkins=tuple(
+            checkin_view(c) for c in e.checkins.order_by(CheckIn.held_on.desc(), CheckIn.id.desc())
+        ),
+        history=tuple(move_view(m) for m in e.moves.order_by(StageMove.moved_at, StageMove.id)),
+        outcome=OutcomeView(e.outcome, e.outcome_on, e.outcome_summary),
+    )

@@ -1,0 +1,157 @@
+"""The portfolio: adding engagements, reading cards and details, editing card fields,
+archiving and restoring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from db.models import Engagement, StageMove
+from mwms_desktop import framework, validate
+from mwms_desktop.errors import ValidationError
+from mwms_desktop.services.base import ServiceBase, atomic
+from mwms_desktop.services.loading import load_cards, load_detail
+from mwms_desktop.views import EngagementCard, EngagementDetail
+
+_UNSET = object()
+
+
+class PortfolioService(ServiceBase):
+    def cards(self, statuses: Iterable[str] | None = ("active",)) -> list[EngagementCard]:
+        """Every card in ``statuses`` (None: all), ordered by stage then board position."""
+        return load_cards(self.clock, self.thresholds(), statuses=statuses)
+
+    def card(self, eid: int) -> EngagementCard:
+        self._engagement(eid)
+        return load_cards(self.clock, self.thresholds(), ids=[eid], statuses=None)[0]
+
+    def detail(self, eid: int) -> EngagementDetail:
+        self._engagement(eid)
+        return load_detail(eid, self.clock, self.thresholds())
+
+    def count(self) -> int:
+        return Engagement.select().count()
+
+    @atomic()
+    def add(
+        self,
+        client: str,
+        engagement_type: str = "consulting",
+        *,
+        owner: str = "",
+        tags: str | list[str] = "",
+        notes: str = "",
+    ) -> EngagementCard:
+        """A new engagement enters at Qualification, at the bottom of that column."""
+        now = self.clock.now()
+        e = Engagement.create(
+            client=validate.name(client, "Client"),
+            engagement_type=validate.choice(engagement_type, framework.ENGAGEMENT_TYPES, "Engagement type"),
+            owner=validate.text(owner, "Owner", max_len=120, single_line=True),
+            tags=validate.tags(tags),
+            notes=validate.text(notes, "Notes"),
+            stage="qualification",
+            stage_entered_at=now,
+            position=Engagement.max_position("qualification") + 1,
+            created_at=now,
+            updated_at=now,
+        )
+        StageMove.create(
+            engagement=e,
+            from_stage=None,
+            to_stage="qualification",
+            moved_at=now,
+            kind="created",
+            updated_at=now,
+        )
+        return self.card(e.id)
+
+    @atomic()
+    def update(
+        self,
+        eid: int,
+        *,
+        client: object = _UNSET,
+        engagement_type: object = _UNSET,
+        owner: object = _UNSET,
+        tags: object = _UNSET,
+        notes: object = _UNSET,
+        next_action: object = _UNSET,
+        next_action_due: object = _UNSET,
+    ) -> EngagementCard:
+        """Change any of the card's own fields; the others stay as they are."""
+        e = self._engagement(eid)
+        if client is not _UNSET:
+            e.client = validate.name(client, "Client")
+        if engagement_type is not _UNSET:
+            e.engagement_type = validate.choice(
+                engagement_type, framework.ENGAGEMENT_TYPES, "Engagement type"
+            )
+        if owner is not _UNSET:
+            e.owner = validate.text(owner, "Owner", max_len=120, single_line=True)
+        if tags is not _UNSET:
+            e.tags = validate.tags(tags)
+        if notes is not _UNSET:
+            e.notes = validate.text(notes, "Notes")
+        if next_action is not _UNSET:
+            e.next_action = validate.text(next_action, "Next action", max_len=500, single_line=True)
+        if next_action_due is not _UNSET:
+            e.next_action_due = validate.day(next_action_due, "Next action due")
+        self._touch(e)
+        e.save()
+        return self.card(eid)
+
+    @atomic()
+    def archive(self, eid: int) -> EngagementCard:
+        """Take an engagement off the board; nothing is deleted."""
+        e = self._engagement(eid)
+        if e.status != "active":
+            raise ValidationError(f"{e.client} is already {e.status}.", "status")
+        e.status = "archived"
+        self._touch(e)
+        e.save()
+        return self.card(eid)
+
+    @atomic()
+    def restore(self, eid: int) -> EngagementCard:
+        """Bring an archived or disqualified engagement back to the board, where it was.
+
+        A disqualified one returns to Qualification with its verdict reopened."""
+        e = self._engagement(eid)
+        if e.status == "active":
+            raise ValidationError(f"{e.client} is already on the board.", "status")
+        if e.status == "disqualified":
+            e.verdict = "pending"
+        e.status = "active"
+        e.position = Engagement.max_position(e.stage) + 1
+        self._touch(e)
+        e.save()
+        return self.card(eid)
+
+    @atomic()
+    def reorder(self, eid: int, before_id: int | None) -> EngagementCard:
+        """Place a card just above ``before_id`` in its column (None: at the bottom)."""
+        e = self._engagement(eid)
+        e.position = self._position_before(e.stage, before_id, exclude=eid)
+        self._touch(e)
+        e.save()
+        return self.card(eid)
+
+    def _position_before(self, stage: str, before_id: int | None, exclude: int | None = None) -> float:
+        if before_id is None:
+            return Engagement.max_position(stage) + 1
+        before = self._engagement(before_id)
+        if before.stage != stage:
+            raise ValidationError("Cards can only be placed beside cards of the same stage.", "position")
+        above = (
+            Engagement.select(Engagement.position)
+            .where(
+                (Engagement.stage == stage)
+                & (Engagement.position < before.position)
+                & (Engagement.id != (exclude or 0))
+            )
+            .order_by(Engagement.position.desc())
+            .limit(1)
+            .scalar()
+        )
+        low = above if above is not None else before.position - 2
+        return (low + before.position) / 2

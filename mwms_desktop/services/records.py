@@ -1,0 +1,320 @@
+"""Records kept per engagement: stakeholders, insights, hypotheses, cycles, learnings and
+health check-ins. One generic service creates, edits, removes and restores them; each kind
+declares its fields and how they are checked.
+
+A removal returns a :class:`Snapshot` that :meth:`RecordService.restore` puts back exactly
+(same uuid, same links), which is what undo needs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from db.models import (
+    BaseModel,
+    CheckIn,
+    Cycle,
+    Engagement,
+    Hypothesis,
+    HypothesisInsight,
+    Insight,
+    Learning,
+    LearningEvidence,
+    Stakeholder,
+)
+from mwms_desktop import framework, health, validate
+from mwms_desktop.errors import NotFound, ValidationError
+from mwms_desktop.services import loading
+from mwms_desktop.services.base import ServiceBase, atomic
+
+Cleaner = Callable[[dict[str, Any], "RecordService", int], dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordKind:
+    name: str
+    label: str
+    model: type[BaseModel]
+    defaults: Mapping[str, Any]
+    clean: Cleaner
+    view: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A removed record, complete enough to put back as it was."""
+
+    kind: str
+    engagement_id: int
+    uuid: str
+    values: dict[str, Any]
+    dependents: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+def _ids(value: object, label: str) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, (list, tuple, set, frozenset)) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        raise ValidationError(f"{label} must be a list of record ids.", label)
+    return tuple(sorted(set(value)))
+
+
+def _owned(model: type[BaseModel], ids: tuple[int, ...], eid: int, label: str) -> tuple[int, ...]:
+    if not ids:
+        return ids
+    found = {
+        i for (i,) in model.select(model.id).where(model.id.in_(ids) & (model.engagement == eid)).tuples()
+    }
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise ValidationError(f"{label}: no record {', '.join(missing)} in this engagement.", label)
+    return ids
+
+
+def _clean_stakeholder(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
+    return {
+        "name": validate.name(v["name"], "Name"),
+        "role": validate.text(v["role"], "Role", max_len=200, single_line=True),
+        "influence": validate.choice(v["influence"], framework.STAKEHOLDER_INFLUENCE, "Influence"),
+        "alignment": validate.choice(v["alignment"], framework.ALIGNMENTS, "Alignment"),
+        "mitigation": validate.text(v["mitigation"], "Mitigation", max_len=4000),
+        "last_contact": validate.day(v["last_contact"], "Last contact"),
+        "note": validate.text(v["note"], "Note", max_len=4000),
+    }
+
+
+def _clean_insight(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
+    return {
+        "activity": validate.choice(v["activity"], framework.INSIGHT_ACTIVITIES, "Activity"),
+        "statement": validate.text(v["statement"], "Statement", required=True, max_len=4000),
+        "detail": validate.text(v["detail"], "Detail"),
+        "recorded_on": validate.day(v["recorded_on"], "Recorded on") or svc.clock.today(),
+    }
+
+
+def _clean_hypothesis(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
+    lo, hi = framework.ICE_MIN, framework.ICE_MAX
+    return {
+        "statement": validate.text(v["statement"], "Statement", required=True, max_len=4000),
+        "rationale": validate.text(v["rationale"], "Rationale"),
+        "impact": validate.optional_whole(v["impact"], "Impact", lo, hi),
+        "confidence": validate.optional_whole(v["confidence"], "Confidence", lo, hi),
+        "ease": validate.optional_whole(v["ease"], "Ease", lo, hi),
+        "insight_ids": _owned(Insight, _ids(v["insight_ids"], "Linked insights"), eid, "Linked insights"),
+    }
+
+
+def _clean_cycle(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
+    hyp = v["hypothesis_id"]
+    if hyp is not None:
+        (hyp,) = _owned(Hypothesis, _ids([hyp], "Hypothesis"), eid, "Hypothesis")
+    status = validate.choice(v["status"], framework.CYCLE_STATUSES, "Status")
+    result = validate.optional_choice(v["result"], framework.CYCLE_RESULTS, "Result")
+    if status == "evaluated" and result is None:
+        raise ValidationError("An evaluated cycle needs a result (win, loss or inconclusive).", "Result")
+    if status != "evaluated" and result is not None:
+        raise ValidationError("Only an evaluated cycle has a result.", "Result")
+    started = validate.day(v["started_on"], "Started on")
+    ended = validate.day(v["ended_on"], "Ended on")
+    if started and ended and ended < started:
+        raise ValidationError("A cycle cannot end before it starts.", "Ended on")
+    return {
+        "title": validate.text(v["title"], "Title", required=True, max_len=500, single_line=True),
+        "hypothesis": hyp,
+        "status": status,
+        "result": result,
+        "started_on": started,
+        "ended_on": ended,
+        "evaluation": validate.text(v["evaluation"], "Evaluation"),
+    }
+
+
+def _clean_learning(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
+    return {
+        "statement": validate.text(v["statement"], "Statement", required=True, max_len=4000),
+        "confidence": validate.choice(v["confidence"], framework.CONFIDENCE_LEVELS, "Confidence"),
+        "tags": validate.tags(v["tags"]),
+        "recorded_at": v["recorded_at"] or svc.clock.now(),
+        "cycle_ids": _owned(Cycle, _ids(v["cycle_ids"], "Evidence"), eid, "Evidence"),
+    }
+
+
+def _clean_checkin(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
+    if not isinstance(v["ratings"], Mapping):
+        raise ValidationError("Ratings must map each indicator to 0–3.", "ratings")
+    ratings = health.validate_ratings(v["ratings"])
+    return {
+        "held_on": validate.day(v["held_on"], "Held on") or svc.clock.today(),
+        "ratings": json.dumps(ratings, sort_keys=True),
+        "score": health.score(ratings),
+        "note": validate.text(v["note"], "Note"),
+    }
+
+
+KINDS: dict[str, RecordKind] = {
+    k.name: k
+    for k in (
+        RecordKind("stakeholder", "Stakeholder", Stakeholder,
+                   {"name": "", "role": "", "influence": "medium", "alignment": "neutral",
+                    "mitigation": "", "last_contact": None, "note": ""},
+                   _clean_stakeholder, loading.stakeholder_view),
+        RecordKind("insight", "Insight", Insight,
+                   {"activity": "research", "statement": "", "detail": "", "recorded_on": None},
+                   _clean_insight, loading.insight_view),
+        RecordKind("hypothesis", "Hypothesis", Hypothesis,
+                   {"statement": "", "rationale": "", "impact": None, "confidence": None,
+                    "ease": None, "insight_ids": ()},
+                   _clean_hypothesis, loading.hypothesis_view),
+        RecordKind("cycle", "Cycle", Cycle,
+                   {"title": "", "hypothesis_id": None, "status": "planned", "result": None,
+                    "started_on": None, "ended_on": None, "evaluation": ""},
+                   _clean_cycle, loading.cycle_view),
+        RecordKind("learning", "Learning", Learning,
+                   {"statement": "", "confidence": "medium", "tags": "", "recorded_at": None,
+                    "cycle_ids": ()},
+                   _clean_learning, loading.learning_view),
+        RecordKind("checkin", "Health check-in", CheckIn,
+                   {"held_on": None, "ratings": {}, "note": ""},
+                   _clean_checkin, loading.checkin_view),
+    )
+}  # fmt: skip
+
+# Link tables: kind -> (link model, own field, other field, value key)
+_LINKS = {
+    "hypothesis": (HypothesisInsight, "hypothesis", "insight", "insight_ids"),
+    "learning": (LearningEvidence, "learning", "cycle", "cycle_ids"),
+}
+
+
+class RecordService(ServiceBase):
+    def kind(self, name: str) -> RecordKind:
+        try:
+            return KINDS[name]
+        except KeyError:
+            raise ValidationError(f"Unknown kind of record {name!r}.", "kind") from None
+
+    def _row(self, kind: RecordKind, rid: int) -> BaseModel:
+        row = kind.model.get_or_none(kind.model.id == rid) if isinstance(rid, int) else None
+        if row is None:
+            raise NotFound(f"No {kind.label.lower()} with id {rid!r}.")
+        return row
+
+    def values(self, name: str, rid: int) -> dict[str, Any]:
+        """The record's editable values, in the form ``add`` and ``update`` take."""
+        kind = self.kind(name)
+        row = self._row(kind, rid)
+        values = {
+            k: getattr(row, k) for k in kind.defaults if k not in ("insight_ids", "cycle_ids", "ratings")
+        }
+        if name == "checkin":
+            values["ratings"] = json.loads(row.ratings)
+        if name in _LINKS:
+            link, own, other, key = _LINKS[name]
+            values[key] = tuple(
+                sorted(getattr(r, f"{other}_id") for r in link.select().where(getattr(link, own) == row))
+            )
+        return values
+
+    def get(self, name: str, rid: int) -> Any:
+        kind = self.kind(name)
+        return kind.view(self._row(kind, rid))
+
+    @atomic()
+    def add(self, name: str, eid: int, /, **values: Any) -> Any:
+        """Create a record of kind ``name`` on engagement ``eid``; returns its view."""
+        kind = self.kind(name)
+        e = self._engagement(eid)
+        return self._write(kind, e, None, self._merge(kind, dict(kind.defaults), values))
+
+    @atomic()
+    def update(self, name: str, rid: int, /, **changes: Any) -> Any:
+        """Change some fields of a record; every field is checked again as a whole."""
+        kind = self.kind(name)
+        row = self._row(kind, rid)
+        current = self.values(name, rid)
+        e = Engagement.get_by_id(row.engagement_id)
+        return self._write(kind, e, row, self._merge(kind, current, changes))
+
+    @atomic()
+    def delete(self, name: str, rid: int) -> Snapshot:
+        kind = self.kind(name)
+        row = self._row(kind, rid)
+        dependents: dict[str, tuple[int, ...]] = {}
+        if name == "hypothesis":
+            dependents["cycles"] = tuple(c.id for c in Cycle.select(Cycle.id).where(Cycle.hypothesis == row))
+        elif name == "insight":
+            dependents["hypotheses"] = tuple(
+                link.hypothesis_id
+                for link in HypothesisInsight.select().where(HypothesisInsight.insight == row)
+            )
+        elif name == "cycle":
+            dependents["learnings"] = tuple(
+                link.learning_id for link in LearningEvidence.select().where(LearningEvidence.cycle == row)
+            )
+        snap = Snapshot(name, row.engagement_id, row.uuid, self.values(name, rid), dependents)
+        e = Engagement.get_by_id(row.engagement_id)
+        row.delete_instance()
+        self._touch(e)
+        e.save()
+        return snap
+
+    @atomic()
+    def restore(self, snap: Snapshot) -> Any:
+        """Put a removed record back with its uuid and links, and re-attach what cited it."""
+        kind = self.kind(snap.kind)
+        e = self._engagement(snap.engagement_id)
+        view = self._write(kind, e, None, dict(snap.values), uuid=snap.uuid)
+        deps = snap.dependents
+        if deps.get("cycles"):
+            Cycle.update(hypothesis=view.id).where(
+                Cycle.id.in_(deps["cycles"]) & (Cycle.engagement == e)
+            ).execute()
+        for hid in deps.get("hypotheses", ()):
+            if Hypothesis.get_or_none(Hypothesis.id == hid):
+                HypothesisInsight.create(hypothesis=hid, insight=view.id)
+        for lid in deps.get("learnings", ()):
+            if Learning.get_or_none(Learning.id == lid):
+                LearningEvidence.create(learning=lid, cycle=view.id)
+        return kind.view(kind.model.get_by_id(view.id))
+
+    def _merge(self, kind: RecordKind, base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(changes) - set(kind.defaults))
+        if unknown:
+            raise ValidationError(f"{kind.label} has no field {', '.join(unknown)}.", unknown[0])
+        base.update(changes)
+        return base
+
+    def _write(
+        self,
+        kind: RecordKind,
+        e: Engagement,
+        row: BaseModel | None,
+        values: dict[str, Any],
+        uuid: str | None = None,
+    ) -> Any:
+        clean = kind.clean(values, self, e.id)
+        links = None
+        if kind.name in _LINKS:
+            links = clean.pop(_LINKS[kind.name][3])
+        now = self.clock.now()
+        if row is None:
+            extra = {"uuid": uuid} if uuid else {}
+            row = kind.model.create(engagement=e, updated_at=now, **clean, **extra)
+        else:
+            for key, value in clean.items():
+                setattr(row, key, value)
+            row.updated_at = now
+            row.save()
+        if links is not None:
+            link, own, other, _ = _LINKS[kind.name]
+            link.delete().where(getattr(link, own) == row).execute()
+            for other_id in links:
+                link.create(**{own: row, other: other_id})
+        self._touch(e)
+        e.save()
+        return kind.view(row)
