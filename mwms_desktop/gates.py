@@ -161,12 +161,28 @@ def outcome_chosen(d: EngagementDetail, ctx: GateContext) -> list[str]:
     return ["Continuous Optimization: no outcome chosen (expansion or completion)."]
 
 
+def completion_documented(d: EngagementDetail, ctx: GateContext) -> list[str]:
+    """ "Completion should preserve learning documentation." — choosing structured project
+    completion needs a learning-preservation dossier exported after the last learning."""
+    if d.outcome.outcome != "project_completion":
+        return []
+    last_learning = max((lr.recorded_at for lr in d.learnings), default=None)
+    if any(last_learning is None or x.exported_at >= last_learning for x in d.dossier_exports):
+        return []
+    if d.dossier_exports:
+        return [
+            "Continuous Optimization: learnings were recorded after the last dossier export; "
+            "export the learning-preservation dossier again."
+        ]
+    return ["Continuous Optimization: no learning-preservation dossier exported for completion."]
+
+
 EXIT_RULES: dict[str, tuple[Rule, ...]] = {
     "qualification": (qualified_verdict, criteria_scored, has_stakeholder),
     "onboarding": (onboarding_elements_done, expectations_agreed, misalignment_mitigated),
     "insight": (research_insight, prioritised_hypothesis),
     "execution": (evaluated_cycle, cycles_documented),
-    "optimization": (recent_checkin, outcome_chosen),
+    "optimization": (recent_checkin, outcome_chosen, completion_documented),
     "outcome": (),
 }
 

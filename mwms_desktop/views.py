@@ -172,6 +172,15 @@ class StageMoveView:
 
 
 @dataclass(frozen=True, slots=True)
+class DossierExportView:
+    id: int
+    uuid: str
+    exported_at: datetime
+    file_name: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
 class OutcomeView:
     outcome: str | None = None
     decided_on: date | None = None
@@ -198,6 +207,7 @@ class EngagementDetail:
     checkins: tuple[CheckInView, ...] = ()  # newest first
     history: tuple[StageMoveView, ...] = ()  # oldest first
     outcome: OutcomeView = field(default_factory=OutcomeView)
+    dossier_exports: tuple[DossierExportView, ...] = ()  # oldest first
 
     @property
     def id(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from db.models import OnboardingItem, QualificationScore, StageMove
+from db.models import DossierExport, OnboardingItem, QualificationScore, StageMove
 from mwms_desktop import framework, gates, validate
 from mwms_desktop.errors import MoveRefused, ValidationError
 from mwms_desktop.services.base import ServiceBase, atomic
@@ -166,6 +166,21 @@ class LifecycleService(ServiceBase):
         e.exp_agreed_on = validate.day(agreed_on, "Agreed on")
         self._touch(e)
         e.save()
+
+    @atomic()
+    def record_dossier_export(self, eid: int, file_name: str, sha256: str) -> None:
+        """Note that a dossier of this engagement was written (when, file name, content hash)."""
+        e = self._engagement(eid)
+        if not (isinstance(sha256, str) and len(sha256) == 64):
+            raise ValidationError("A dossier export needs its SHA-256 hash.", "sha256")
+        now = self.clock.now()
+        DossierExport.create(
+            engagement=e,
+            exported_at=now,
+            file_name=validate.text(file_name, "File name", required=True, max_len=1000),
+            sha256=sha256.lower(),
+            updated_at=now,
+        )
 
     # --- Expansion or Completion ---------------------------------------------------------
 

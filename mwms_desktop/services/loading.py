@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from db.models import (
     CheckIn,
     Cycle,
+    DossierExport,
     Engagement,
     Hypothesis,
     HypothesisInsight,
@@ -33,6 +34,7 @@ from mwms_desktop.views import (
     CheckInView,
     CriterionScore,
     CycleView,
+    DossierExportView,
     EngagementCard,
     EngagementDetail,
     Expectations,
@@ -235,4 +237,8 @@ def load_detail(eid: int, clock: Clock, limits: Thresholds) -> EngagementDetail:
         ),
         history=tuple(move_view(m) for m in e.moves.order_by(StageMove.moved_at, StageMove.id)),
         outcome=OutcomeView(e.outcome, e.outcome_on, e.outcome_summary),
+        dossier_exports=tuple(
+            DossierExportView(x.id, x.uuid, x.exported_at, x.file_name, x.sha256)
+            for x in e.dossier_exports.order_by(DossierExport.exported_at, DossierExport.id)
+        ),
     )

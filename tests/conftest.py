@@ -1,0 +1,49 @@
+"""Shared fixtures. Tests run headless and never touch the user's real data folder."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from mwms_desktop.clock import FixedClock
+from mwms_desktop.services import Services, open_services
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """App paths point into the test's tmp_path (qutebrowser-style redirection)."""
+    folder = tmp_path / "userdata"
+    monkeypatch.setenv("MWMS_DESKTOP_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "portfolio.sqlite"
+
+
+@pytest.fixture
+def services(db_path: Path, clock: FixedClock) -> Iterator[Services]:
+    s = open_services(db_path, clock=clock)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_services(services: Services) -> Services:
+    from mwms_desktop.demo import load_demo
+
+    load_demo(services)
+    return services
