@@ -192,8 +192,14 @@ def exit_requirements(d: EngagementDetail, ctx: GateContext) -> list[str]:
     return [msg for rule in EXIT_RULES[d.stage] for msg in rule(d, ctx)]
 
 
-def check_move(d: EngagementDetail, to_stage: str, reason: str, ctx: GateContext) -> list[str]:
-    """Why moving ``d`` to ``to_stage`` is refused; empty when the move is allowed."""
+def check_move(
+    d: EngagementDetail, to_stage: str, reason: str, ctx: GateContext, *, restoring: bool = False
+) -> list[str]:
+    """Why moving ``d`` to ``to_stage`` is refused; empty when the move is allowed.
+
+    ``restoring`` is for undoing a backward move: the engagement returns to a stage it had
+    already reached, so it may cross several stages at once, but only if the exit
+    requirements of every stage it crosses hold now (as a chain of single moves would)."""
     here = d.stage
     if d.card.status != "active":
         return [f"The engagement is {d.card.status}: restore it before moving it."]
@@ -204,6 +210,9 @@ def check_move(d: EngagementDetail, to_stage: str, reason: str, ctx: GateContext
         if not reason.strip():
             return ["A backward move needs a reason."]
         return []
+    if restoring:
+        crossed = framework.STAGES[current:target]
+        return [msg for st in crossed for rule in EXIT_RULES[st.slug] for msg in rule(d, ctx)]
     unmet = exit_requirements(d, ctx)
     if target > current + 1:
         nxt = framework.STAGES[current + 1]

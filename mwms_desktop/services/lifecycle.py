@@ -42,9 +42,15 @@ class LifecycleService(ServiceBase):
     ) -> StageMoveView:
         """Move an engagement to ``to_stage`` or raise :class:`MoveRefused` listing every unmet
         requirement. The move is recorded in the stage history; the card goes above
-        ``before_id`` in the target column, or to its bottom."""
+        ``before_id`` in the target column, or to its bottom. ``kind="undo"`` marks a move that
+        takes back an earlier one (see ``gates.check_move(restoring=...)``)."""
         reason = validate.text(reason, "Reason", max_len=2000)
-        unmet = self.check_move(eid, to_stage, reason)
+        if kind not in (None, "undo"):
+            raise ValidationError(f"Unknown kind of move {kind!r}.", "kind")
+        validate.choice(to_stage, framework.STAGE_TERMS, "Stage")
+        self._engagement(eid)
+        detail = load_detail(eid, self.clock, self.thresholds())
+        unmet = gates.check_move(detail, to_stage, reason, self.gate_context(), restoring=kind == "undo")
         if unmet:
             raise MoveRefused(unmet)
         e = self._engagement(eid)
