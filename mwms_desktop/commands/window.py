@@ -21,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path, metavar="FILE.png")
     p.add_argument("--size", default="x".join(map(str, DEFAULT_SIZE)), metavar="WxH", help="window size")
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="colour scheme")
+    p.add_argument("--open", type=int, metavar="ID", help="show this engagement's workspace")
     p.set_defaults(run=run_screenshot)
 
 
@@ -50,6 +51,9 @@ def run_screenshot(ctx: Any) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ui.app import render_screenshot
 
-    render_screenshot(services, target, size, theme=ctx.args.theme)
+    open_id = ctx.args.open
+    if open_id is not None:
+        services.portfolio.card(open_id)  # NotFound -> one clear line
+    render_screenshot(services, target, size, theme_name=ctx.args.theme, open_id=open_id)
     print(f"Saved {target}.")
     return 0

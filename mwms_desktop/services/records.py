@@ -220,6 +220,10 @@ class RecordService(ServiceBase):
             )
         return values
 
+    def engagement_of(self, name: str, rid: int) -> int:
+        """The id of the engagement a record belongs to."""
+        return self._row(self.kind(name), rid).engagement_id
+
     def get(self, name: str, rid: int) -> Any:
         kind = self.kind(name)
         return kind.view(self._row(kind, rid))

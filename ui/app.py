@@ -1,0 +1,85 @@
+"""Starting the Qt side: the application object, fonts, style, and the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication
+
+from mwms_desktop import APP_NAME, __version__
+from mwms_desktop.errors import MwmsError
+from mwms_desktop.paths import resources_dir
+from mwms_desktop.services import Services
+from ui import theme
+from ui.preferences import SCHEME, Preferences
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The one QApplication, Fusion-styled, with the shipped DejaVu fonts registered."""
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setOrganizationName("MWMS")
+        QCoreApplication.setApplicationName(APP_NAME)
+        QCoreApplication.setApplicationVersion(__version__)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setStyle("Fusion")
+    fonts = resources_dir() / "fonts"
+    for ttf in sorted(fonts.glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(ttf))
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(9.5)
+    app.setFont(font)
+    icon = resources_dir() / "icons" / "mwms.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    qss = resources_dir() / "style" / "app.qss"
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    return app
+
+
+def run_app(services: Services) -> int:
+    app = create_application()
+    prefs = Preferences()
+    theme.apply(prefs.text(SCHEME, "system"))
+    from ui.main_window import MainWindow
+
+    window = MainWindow(services, prefs)
+    window.show()
+    return app.exec()
+
+
+def render_screenshot(
+    services: Services,
+    target: Path,
+    size: tuple[int, int],
+    theme_name: str = "light",
+    open_id: int | None = None,
+) -> None:
+    """Render the main window (optionally with an engagement open) to a PNG, headless."""
+    app = create_application()
+    theme.apply(theme_name)
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    # A throw-away settings file: a screenshot never reads or changes the user's preferences.
+    scratch = QSettings(str(target.with_suffix(".tmp.ini")), QSettings.Format.IniFormat)
+    window = MainWindow(services, Preferences(scratch), restore_state=False)
+    window.resize(*size)
+    window.show()
+    app.processEvents()
+    if open_id is not None:
+        window.open_engagement(open_id)
+        app.processEvents()
+    grab_target = window.active_workspace() or window
+    app.processEvents()
+    pixmap = grab_target.grab()
+    ok = pixmap.save(str(target), "PNG")
+    Path(scratch.fileName()).unlink(missing_ok=True)
+    window.close()
+    if not ok:
+        raise MwmsError(f"Could not write {target}.")

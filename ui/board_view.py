@@ -1,0 +1,138 @@
+"""The list view of one column: drag and drop, the gate shown while dragging, keyboard moves.
+
+While a card is dragged over the column, the view asks ``probe(eid)`` (the core's gate check,
+through the controller) and shows the verdict: an accent outline where the card may go, a
+warning outline and the reason where it would be refused. The drop itself still goes to the
+model, so a refused drop is reported in full by the controller and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+)
+from PySide6.QtWidgets import QAbstractItemView, QListView
+
+from ui.stage_model import IdRole, decode_ids
+
+Probe = Callable[[int], list[str]]
+
+
+class BoardListView(QListView):
+    drag_verdict = Signal(object)  # None when no drag is over; else list of unmet requirements
+    move_requested = Signal(int, int)  # engagement id, +1 / -1 stage
+    open_requested = Signal(int)
+    menu_requested = Signal(int, QPoint)
+    neighbour_requested = Signal(int)  # -1 left column, +1 right column
+
+    def __init__(self, probe: Probe | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.probe = probe
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setUniformItemSizes(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMouseTracking(True)
+        self.setProperty("dropState", "")
+        self._verdict_for: int | None = None
+
+    def current_id(self) -> int | None:
+        idx = self.currentIndex()
+        return idx.data(IdRole) if idx.isValid() else None
+
+    def select_id(self, eid: int) -> bool:
+        model = self.model()
+        for row in range(model.rowCount()):
+            idx = model.index(row, 0)
+            if idx.data(IdRole) == eid:
+                self.setCurrentIndex(idx)
+                self.scrollTo(idx)
+                return True
+        return False
+
+    # --- drag feedback -------------------------------------------------------------------
+
+    def _set_state(self, state: str) -> None:
+        if self.property("dropState") != state:
+            self.setProperty("dropState", state)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        ids = decode_ids(event.mimeData())
+        if len(ids) != 1:
+            event.ignore()
+            return
+        unmet = self.probe(ids[0]) if self.probe else []
+        self._set_state("refused" if unmet else "ok")
+        self.drag_verdict.emit(unmet)
+        super().dragEnterEvent(event)
+        event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        super().dragMoveEvent(event)
+        if decode_ids(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._clear_drag()
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._clear_drag()
+        super().dropEvent(event)
+
+    def _clear_drag(self) -> None:
+        self._set_state("")
+        self.drag_verdict.emit(None)
+
+    # --- keyboard and menu (WCAG 2.5.7: every drag has a non-drag alternative) -----------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        eid = self.current_id()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        if key in (Qt.Key.Key_Right, Qt.Key.Key_Left):
+            delta = 1 if key == Qt.Key.Key_Right else -1
+            if ctrl and eid is not None:
+                self.move_requested.emit(eid, delta)
+            elif not ctrl:
+                self.neighbour_requested.emit(delta)
+            event.accept()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and eid is not None:
+            self.open_requested.emit(eid)
+            event.accept()
+            return
+        if key == Qt.Key.Key_Menu and eid is not None:
+            rect = self.visualRect(self.currentIndex())
+            self.menu_requested.emit(eid, self.viewport().mapToGlobal(rect.center()))
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        idx = self.indexAt(event.pos())
+        if idx.isValid():
+            self.setCurrentIndex(idx)
+            self.menu_requested.emit(idx.data(IdRole), event.globalPos())
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        idx = self.indexAt(event.position().toPoint())
+        if idx.isValid():
+            self.open_requested.emit(idx.data(IdRole))
+            return
+        super().mouseDoubleClickEvent(event)

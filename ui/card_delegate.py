@@ -1,0 +1,144 @@
+"""Paints an engagement card: no widget per card, so ten thousand stay fluid.
+
+Everything painted comes from the frozen card in the model's ``CardRole``; health is shown by
+a coloured stripe *and* a word, drift by an icon with a count (the list is in the tooltip).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from mwms_desktop.views import EngagementCard
+from ui import theme
+from ui.stage_model import CardRole
+
+CARD_HEIGHT = 96
+MARGIN = 5
+PAD = 9
+
+
+class CardDelegate(QStyledItemDelegate):
+    def __init__(self, parent=None, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.today = today or date.today()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return QSize(max(200, option.rect.width()), CARD_HEIGHT)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        card: EngagementCard | None = index.data(CardRole)
+        if card is None:
+            return
+        # The application palette, not the view's: the list view's style sheet makes its own
+        # base transparent so the column shows through between cards.
+        pal = QGuiApplication.palette()
+        dark = theme.is_dark(pal)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(option.rect.adjusted(MARGIN, MARGIN // 2 + 1, -MARGIN, -(MARGIN // 2 + 1)))
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
+        base = pal.color(QPalette.ColorRole.Base)
+        border = pal.color(QPalette.ColorRole.Highlight) if selected else pal.color(QPalette.ColorRole.Mid)
+        painter.setPen(QPen(border, 2 if selected or focused else 1))
+        painter.setBrush(base)
+        painter.drawRoundedRect(rect, 6, 6)
+
+        band_colour = theme.health_colour(card.health.band, dark)
+        stripe = QRectF(rect.left() + 1, rect.top() + 1, 5, rect.height() - 2)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(band_colour)
+        painter.drawRoundedRect(stripe, 2, 2)
+
+        text_colour = pal.color(QPalette.ColorRole.Text)
+        muted = pal.color(QPalette.ColorRole.PlaceholderText)
+        inner = rect.toRect().adjusted(PAD + 4, PAD - 2, -PAD, -PAD + 2)
+        font = QFont(option.font)
+        bold = QFont(font)
+        bold.setBold(True)
+        small = QFont(font)
+        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        line_h = QFontMetrics(font).height()
+
+        # Line 1: client, drift badge on the right.
+        drift_w = 0
+        if card.drift:
+            drift_w = self._drift_badge(painter, inner, len(card.drift), dark, small)
+        painter.setFont(bold)
+        painter.setPen(text_colour)
+        fm = QFontMetrics(bold)
+        client = fm.elidedText(card.client, Qt.TextElideMode.ElideRight, inner.width() - drift_w - 6)
+        painter.drawText(
+            QRect(inner.left(), inner.top(), inner.width(), line_h), Qt.AlignmentFlag.AlignVCenter, client
+        )
+
+        # Line 2: type and owner.
+        painter.setFont(small)
+        painter.setPen(muted)
+        sfm = QFontMetrics(small)
+        y = inner.top() + line_h + 2
+        sub = card.type_label + (f" · {card.owner}" if card.owner else "")
+        painter.drawText(
+            QRect(inner.left(), y, inner.width(), sfm.height()),
+            Qt.AlignmentFlag.AlignVCenter,
+            sfm.elidedText(sub, Qt.TextElideMode.ElideRight, inner.width()),
+        )
+
+        # Line 3: days in stage (ageing) and health word.
+        y += sfm.height() + 4
+        stalled = any(s.code == "stalled" for s in card.drift)
+        days = f"{card.days_in_stage} day{'s' if card.days_in_stage != 1 else ''} in stage"
+        painter.setPen(theme.warning_colour(dark) if stalled else text_colour)
+        painter.drawText(
+            QRect(inner.left(), y, inner.width(), sfm.height()), Qt.AlignmentFlag.AlignVCenter, days
+        )
+        health_text = card.health.band_label + (
+            f" {card.health.score}" if card.health.score is not None else ""
+        )
+        hw = sfm.horizontalAdvance(health_text)
+        dot = QRectF(inner.right() - hw - 12, y + sfm.height() / 2 - 4, 8, 8)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(band_colour)
+        painter.drawEllipse(dot)
+        painter.setPen(text_colour)
+        painter.drawText(
+            QRect(inner.right() - hw, y, hw, sfm.height()), Qt.AlignmentFlag.AlignVCenter, health_text
+        )
+
+        # Line 4: next action and due date.
+        if card.next_action:
+            y += sfm.height() + 3
+            due = card.next_action_due
+            overdue = due is not None and due < self.today
+            suffix = f" · due {due.strftime('%d %b')}" if due else ""
+            painter.setPen(theme.warning_colour(dark) if overdue else muted)
+            painter.drawText(
+                QRect(inner.left(), y, inner.width(), sfm.height()),
+                Qt.AlignmentFlag.AlignVCenter,
+                sfm.elidedText(
+                    "→ " + card.next_action,
+                    Qt.TextElideMode.ElideRight,
+                    inner.width() - sfm.horizontalAdvance(suffix),
+                )
+                + suffix,
+            )
+        painter.restore()
+
+    def _drift_badge(self, painter: QPainter, inner: QRect, count: int, dark: bool, font: QFont) -> int:
+        text = f"⚠ {count}"
+        fm = QFontMetrics(font)
+        w = fm.horizontalAdvance(text) + 10
+        badge = QRectF(inner.right() - w, inner.top() + 1, w, fm.height() + 2)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.warning_colour(dark))
+        painter.drawRoundedRect(badge, 4, 4)
+        painter.setFont(font)
+        painter.setPen(QColor("#1a1a1a") if not dark else QColor("#101010"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+        return w

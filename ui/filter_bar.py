@@ -1,0 +1,90 @@
+"""Search box and filters of the board; remembered between sessions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QWidget
+
+from mwms_desktop import framework
+from ui import preferences as pk
+from ui.board_store import BoardFilter
+from ui.preferences import Preferences
+
+
+class FilterBar(QWidget):
+    changed = Signal(object)  # BoardFilter
+
+    def __init__(self, prefs: Preferences, parent=None) -> None:
+        super().__init__(parent)
+        self.prefs = prefs
+        self.search = QLineEdit(
+            placeholderText="Search client, tag, note…  (Ctrl+F)", clearButtonEnabled=True
+        )
+        self.search.setMinimumWidth(260)
+        self.search.setAccessibleName("Search engagements")
+        self.type_box = QComboBox(accessibleName="Engagement type filter")
+        self.type_box.addItem("All types", "")
+        for term in framework.ENGAGEMENT_TYPES:
+            self.type_box.addItem(term.label, term.slug)
+        self.owner_box = QComboBox(accessibleName="Owner filter")
+        self.owner_box.addItem("All owners", "")
+        self.health_box = QComboBox(accessibleName="Health filter")
+        self.health_box.addItem("Any health", "")
+        for term in framework.HEALTH_BANDS:
+            self.health_box.addItem(term.label, term.slug)
+        self.drift_box = QCheckBox("Drift only")
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        for w in (self.search, self.type_box, self.owner_box, self.health_box, self.drift_box):
+            layout.addWidget(w)
+
+        self._select(self.type_box, prefs.text(pk.FILTER_TYPE))
+        self._select(self.health_box, prefs.text(pk.FILTER_HEALTH))
+        self._wanted_owner = prefs.text(pk.FILTER_OWNER)
+        self.drift_box.setChecked(prefs.flag(pk.FILTER_DRIFT))
+
+        # Typing is debounced a little; the filter itself is in memory and fast.
+        self._debounce = QTimer(self, singleShot=True, interval=120, timeout=self._emit)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        for box in (self.type_box, self.owner_box, self.health_box):
+            box.currentIndexChanged.connect(self._emit)
+        self.drift_box.toggled.connect(self._emit)
+
+    @staticmethod
+    def _select(box: QComboBox, data: str) -> None:
+        idx = box.findData(data)
+        box.setCurrentIndex(max(0, idx))
+
+    def set_owners(self, owners: list[str]) -> None:
+        current = self.owner_box.currentData() or self._wanted_owner
+        self.owner_box.blockSignals(True)
+        self.owner_box.clear()
+        self.owner_box.addItem("All owners", "")
+        for owner in owners:
+            self.owner_box.addItem(owner, owner)
+        self._select(self.owner_box, current)
+        self.owner_box.blockSignals(False)
+
+    def current(self) -> BoardFilter:
+        return BoardFilter(
+            text=self.search.text().strip(),
+            engagement_type=self.type_box.currentData() or "",
+            owner=self.owner_box.currentData() or "",
+            health_band=self.health_box.currentData() or "",
+            drift_only=self.drift_box.isChecked(),
+        )
+
+    def _emit(self) -> None:
+        self.changed.emit(self.current())
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def save(self) -> None:
+        f = self.current()
+        self.prefs.set(pk.FILTER_TYPE, f.engagement_type)
+        self.prefs.set(pk.FILTER_OWNER, f.owner)
+        self.prefs.set(pk.FILTER_HEALTH, f.health_band)
+        self.prefs.set(pk.FILTER_DRIFT, f.drift_only)

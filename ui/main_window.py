@@ -1,0 +1,270 @@
+"""The main window: toolbar (add, search, filters, undo), the board, the refusal panel,
+a status bar with counts. It wires widgets to the controller; it holds no rules."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mwms_desktop import APP_NAME, framework
+from mwms_desktop.services import Services
+from ui import preferences as pk
+from ui import theme
+from ui.board import BoardWidget
+from ui.board_controller import BoardController
+from ui.board_store import BoardStore
+from ui.empty_state import EmptyState
+from ui.filter_bar import FilterBar
+from ui.preferences import Preferences
+from ui.refusal_panel import RefusalPanel
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, prefs: Preferences, *, restore_state: bool = True) -> None:
+        super().__init__()
+        self.services = services
+        self.prefs = prefs
+        self.setWindowTitle(f"{services.path.name} — {APP_NAME}")
+        self.undo_stack = QUndoStack(self)
+        self.store = BoardStore(services, self)
+        self.controller = BoardController(services, self.store, self.undo_stack, self.ask_reason, self)
+        self._workspaces: dict[int, QWidget] = {}
+
+        self.board = BoardWidget(self.store, self.controller)
+        self.refusal = RefusalPanel()
+        self.empty = EmptyState()
+        board_page = QWidget()
+        page_layout = QVBoxLayout(board_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(0)
+        page_layout.addWidget(self.board, 1)
+        page_layout.addWidget(self.refusal)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(board_page)
+        self.setCentralWidget(self.pages)
+
+        self.filters = FilterBar(self.prefs)
+        self._build_actions()
+        self._build_toolbar()
+        self.status_counts = QLabel()
+        self.statusBar().addPermanentWidget(self.status_counts)
+
+        self.controller.move_refused.connect(self._on_refused)
+        self.controller.error.connect(self._on_error)
+        self.controller.moved.connect(lambda _eid: self.refusal.hide())
+        self.board.open_requested.connect(self.open_engagement)
+        self.board.menu_requested.connect(self._card_menu)
+        self.board.wip_menu_requested.connect(self._ask_wip)
+        self.refusal.open_checklist.connect(self.open_engagement)
+        self.empty.add_requested.connect(self.add_engagement)
+        self.empty.demo_requested.connect(self.load_demo)
+        self.filters.changed.connect(self.store.set_filter)
+        self.store.counts_changed.connect(self._update_status)
+
+        for stage, column in self.board.columns.items():
+            column.set_wip_limit(self.prefs.wip_limit(stage))
+        self.store.reload()
+        self.filters.set_owners(self.store.owners())
+        self.store.set_filter(self.filters.current())
+        self._update_status()
+        if restore_state:
+            self._restore_geometry()
+        # Days in stage and drift move with the calendar: re-read the board hourly.
+        self._daily = QTimer(self, interval=60 * 60 * 1000, timeout=self.store.reload)
+        self._daily.start()
+
+    # --- building ------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        self.add_action = QAction("&Add engagement…", self, shortcut=QKeySequence.StandardKey.New)
+        self.add_action.triggered.connect(self.add_engagement)
+        self.find_action = QAction("&Find", self, shortcut=QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.filters.focus_search)
+        self.archive_view_action = QAction("Archived and disqualified…", self)
+        self.archive_view_action.triggered.connect(self.show_archive)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.add_action)
+        self.file_menu = file_menu
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        edit = bar.addMenu("&Edit")
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        edit.addAction(self.find_action)
+        view = bar.addMenu("&View")
+        view.addAction(self.archive_view_action)
+        scheme_menu = view.addMenu("Colour scheme")
+        for scheme in theme.SCHEMES:
+            act = scheme_menu.addAction(scheme.title(), lambda s=scheme: self.set_scheme(s))
+            act.setCheckable(True)
+            act.setChecked(self.prefs.text(pk.SCHEME, "system") == scheme)
+        self.scheme_menu = scheme_menu
+
+    def _build_toolbar(self) -> None:
+        tb = self.addToolBar("Board")
+        tb.setObjectName("boardToolbar")
+        tb.setMovable(False)
+        tb.addAction(self.add_action)
+        tb.addSeparator()
+        tb.addWidget(self.filters)
+        tb.addSeparator()
+        tb.addAction(self.undo_action)
+        tb.addAction(self.redo_action)
+
+    # --- behaviour -----------------------------------------------------------------------
+
+    def _update_status(self) -> None:
+        total = self.store.count()
+        self.pages.setCurrentIndex(1 if total or self.store.filter.active else 0)
+        at_risk = sum(
+            1 for s in framework.STAGE_SLUGS for c in self.store.cards(s) if c.health.band == "at_risk"
+        )
+        shown = self.store.visible_count()
+        parts = [f"{total} active engagement{'s' if total != 1 else ''}"]
+        if shown != total:
+            parts.append(f"{shown} shown")
+        parts.append(f"{self.store.drift_count()} with drift")
+        parts.append(f"{at_risk} at risk")
+        self.status_counts.setText(" · ".join(parts))
+
+    def ask_reason(self, client: str, from_label: str, to_label: str) -> str | None:
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            "Reason for moving back",
+            f"Why does {client} go back from {from_label} to {to_label}?\n"
+            "The reason is kept in the stage history.",
+        )
+        return text if ok and text.strip() else None
+
+    def _on_refused(self, eid: int, to_stage: str, unmet: list[str]) -> None:
+        card = self.store.card(eid)
+        self.refusal.show_refusal(eid, card.client if card else f"#{eid}", to_stage, unmet)
+
+    def _on_error(self, message: str) -> None:
+        QMessageBox.warning(self, APP_NAME, message)
+        self.store.reload()
+
+    def _card_menu(self, eid: int, pos: QPoint) -> None:
+        card = self.store.card(eid)
+        if card is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Open", lambda: self.open_engagement(eid))
+        move_menu = menu.addMenu("Move to…")
+        for stage in framework.STAGES:
+            act = move_menu.addAction(
+                f"{stage.number}  {stage.label}", lambda s=stage.slug: self.controller.move(eid, s)
+            )
+            act.setEnabled(stage.slug != card.stage)
+        menu.addSeparator()
+        menu.addAction("Archive", lambda: self.controller.archive(eid))
+        self.card_menu_hook(menu, eid)
+        menu.exec(pos)
+
+    def card_menu_hook(self, menu: QMenu, eid: int) -> None:
+        """Extra card actions added by features (dossier export)."""
+
+    def _ask_wip(self, stage: str) -> None:
+        column = self.board.columns[stage]
+        value, ok = QInputDialog.getInt(
+            self,
+            "WIP limit",
+            f"Most engagements in {framework.stage(stage).label} (0 = no limit):",
+            column.wip_limit,
+            0,
+            10_000,
+        )
+        if ok:
+            self.prefs.set_wip_limit(stage, value)
+            column.set_wip_limit(value)
+
+    def add_engagement(self) -> None:
+        from ui.add_dialog import AddEngagementDialog
+
+        dialog = AddEngagementDialog(self, owners=self.store.owners())
+        if dialog.exec():
+            client, etype, owner = dialog.values()
+            eid = self.controller.add(client, etype, owner)
+            if eid is not None:
+                self.filters.set_owners(self.store.owners())
+                self.board.select(eid)
+
+    def load_demo(self) -> None:
+        from mwms_desktop.demo import load_demo
+        from mwms_desktop.errors import MwmsError
+
+        try:
+            load_demo(self.services)
+        except MwmsError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        self.undo_stack.clear()
+        self.store.reload()
+        self.filters.set_owners(self.store.owners())
+
+    def open_engagement(self, eid: int) -> None:
+        from ui.workspace.window import WorkspaceWindow
+
+        window = self._workspaces.get(eid)
+        if window is None:
+            window = WorkspaceWindow(self.services, eid, self.undo_stack, self.controller, self)
+            window.destroyed.connect(lambda *_: self._workspaces.pop(eid, None))
+            self._workspaces[eid] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def active_workspace(self) -> QWidget | None:
+        return next((w for w in self._workspaces.values() if w.isVisible()), None)
+
+    def show_archive(self) -> None:
+        from ui.archive_dialog import ArchiveDialog
+
+        ArchiveDialog(self.services, self.controller, self).exec()
+
+    def set_scheme(self, scheme: str) -> None:
+        self.prefs.set(pk.SCHEME, scheme)
+        theme.apply(scheme)
+        for act in self.scheme_menu.actions():
+            act.setChecked(act.text().lower() == scheme)
+
+    # --- persistence of the window -------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.prefs.blob(pk.GEOMETRY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+        state = self.prefs.blob(pk.STATE)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.prefs.set(pk.GEOMETRY, self.saveGeometry())
+        self.prefs.set(pk.STATE, self.saveState())
+        self.filters.save()
+        self.prefs.sync()
+        for window in list(self._workspaces.values()):
+            window.close()
+        super().closeEvent(event)

@@ -1,0 +1,167 @@
+"""One board column's item model: the visible cards of one stage, as a flat list.
+
+The model is thin: rows come from the :class:`BoardStore`; a drop is decoded here and handed
+to the board controller, which moves the engagement through the services (and the undo
+stack). Rows are never removed by the view: after a drag with MoveAction Qt calls
+``removeRows`` on the source model, which must not drop a card the store still holds, so it
+refuses; the store alone decides what each column shows.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt
+
+from mwms_desktop import framework
+from mwms_desktop.views import EngagementCard
+from ui.board_store import BoardStore
+
+MIME_TYPE = "application/x-mwms-engagement"
+CardRole = Qt.ItemDataRole.UserRole + 1
+IdRole = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DropHandler(Protocol):
+    def drop_card(self, eid: int, to_stage: str, before_id: int | None) -> bool: ...
+
+
+def encode_ids(ids: list[int], stage: str) -> QMimeData:
+    data = QMimeData()
+    data.setData(MIME_TYPE, json.dumps({"ids": ids, "from": stage}).encode())
+    return data
+
+
+def decode_ids(data: QMimeData) -> list[int]:
+    """The engagement ids a drag carries; empty for anything that is not ours or malformed."""
+    if not data.hasFormat(MIME_TYPE):
+        return []
+    try:
+        payload = json.loads(bytes(data.data(MIME_TYPE).data()).decode())
+        ids = payload["ids"]
+    except (ValueError, KeyError, TypeError):
+        return []
+    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        return []
+    return ids
+
+
+def accessible_text(card: EngagementCard) -> str:
+    parts = [
+        card.client,
+        card.type_label,
+        f"{card.days_in_stage} days in {card.stage_label}",
+        f"health {card.health.band_label}",
+    ]
+    if card.drift:
+        parts.append("drift: " + " ".join(s.message for s in card.drift))
+    if card.next_action:
+        due = f", due {card.next_action_due.isoformat()}" if card.next_action_due else ""
+        parts.append(f"next: {card.next_action}{due}")
+    return "; ".join(parts)
+
+
+def tooltip(card: EngagementCard) -> str:
+    from html import escape
+
+    lines = [f"<b>{escape(card.client)}</b> — {escape(card.type_label)}"]
+    if card.owner:
+        lines.append(f"Owner: {escape(card.owner)}")
+    lines.append(f"{card.days_in_stage} days in {escape(card.stage_label)}")
+    score = f" ({card.health.score})" if card.health.score is not None else ""
+    trend = framework.label(framework.TRENDS, card.health.trend)
+    lines.append(f"Health: {escape(card.health.band_label)}{score}, trend {escape(trend.lower())}")
+    if card.drift:
+        lines.append("<b>Drift signals</b>")
+        lines.extend(f"• {escape(s.message)}" for s in card.drift)
+    return "<br>".join(lines)
+
+
+class StageListModel(QAbstractListModel):
+    def __init__(self, store: BoardStore, stage: str, handler: DropHandler | None = None) -> None:
+        super().__init__(store)
+        self.store = store
+        self.stage = stage
+        self.handler = handler
+        self._rows: list[EngagementCard] = list(store.cards(stage))
+        store.stage_reset.connect(self._on_stage_reset)
+
+    def _on_stage_reset(self, stage: str) -> None:
+        if stage == self.stage:
+            self.beginResetModel()
+            self._rows = list(self.store.cards(stage))
+            self.endResetModel()
+
+    # --- read ----------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        card = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return card.client
+        if role == CardRole:
+            return card
+        if role == IdRole:
+            return card.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(card)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return accessible_text(card)
+        return None
+
+    def row_of(self, eid: int) -> int:
+        return next((n for n, c in enumerate(self._rows) if c.id == eid), -1)
+
+    def card_at(self, row: int) -> EngagementCard | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    # --- drag and drop -------------------------------------------------------------------
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsDropEnabled
+        if not index.isValid():
+            return base
+        return base | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        ids = [self._rows[i.row()].id for i in indexes if i.isValid() and i.row() < len(self._rows)]
+        return encode_ids(ids, self.stage)
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        return action == Qt.DropAction.MoveAction and len(decode_ids(data)) == 1
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        """Ask the controller to move (or reorder) the dropped card; True if it did."""
+        if not self.canDropMimeData(data, action, row, column, parent) or self.handler is None:
+            return False
+        if parent.isValid():  # dropped onto a card: place it above that card
+            row = parent.row()
+        before = self.card_at(row) if row >= 0 else None
+        (eid,) = decode_ids(data)
+        if before is not None and before.id == eid:
+            return False
+        return self.handler.drop_card(eid, self.stage, before.id if before else None)
+
+    def removeRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        """Refused: the store owns the rows; see the module docstring."""
+        return False

@@ -1,0 +1,213 @@
+"""Every user edit as a ``QUndoCommand`` that acts through the services.
+
+A command does its work in ``redo`` (which ``QUndoStack.push`` calls first) and takes it
+back in ``undo``, both through the services, so the database, the stage history and the
+screen agree. If the service refuses (a gate no longer holds, a record has gone), the
+command keeps the error, marks itself obsolete so the stack drops it, and reports through
+``on_error``; nothing half-done remains, because each service call is one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from mwms_desktop import framework
+from mwms_desktop.errors import MwmsError
+from mwms_desktop.services import Services
+
+Changed = Callable[[int], None]  # engagement id whose data changed
+ErrorSink = Callable[[MwmsError], None]
+
+
+class ServiceCommand(QUndoCommand):
+    """Runs ``do`` on redo and ``undo_fn`` on undo; ``eid`` is the engagement they touch."""
+
+    def __init__(
+        self,
+        text: str,
+        eid: int,
+        do: Callable[[], Any],
+        undo_fn: Callable[[], Any],
+        on_changed: Changed | None = None,
+        on_error: ErrorSink | None = None,
+    ) -> None:
+        super().__init__(text)
+        self.eid = eid
+        self._do, self._undo = do, undo_fn
+        self.on_changed, self.on_error = on_changed, on_error
+        self.error: MwmsError | None = None
+        self.result: Any = None
+
+    def _run(self, fn: Callable[[], Any]) -> None:
+        try:
+            self.result = fn()
+            self.error = None
+        except MwmsError as exc:
+            self.error = exc
+            self.setObsolete(True)
+            if self.on_error:
+                self.on_error(exc)
+            return
+        if self.on_changed:
+            self.on_changed(self.eid)
+
+    def redo(self) -> None:
+        self._run(self._do)
+
+    def undo(self) -> None:
+        self._run(self._undo)
+
+
+def move_command(
+    services: Services, eid: int, to_stage: str, reason: str = "", before_id: int | None = None, **hooks: Any
+) -> ServiceCommand:
+    """Move a card; undo moves it back (recorded as an undo in the stage history) to where it
+    stood in its column."""
+    card = services.portfolio.card(eid)
+    from_stage = card.stage
+    neighbours = [c.id for c in services.portfolio.cards() if c.stage == from_stage]
+    idx = neighbours.index(eid) if eid in neighbours else -1
+    old_before = neighbours[idx + 1] if 0 <= idx < len(neighbours) - 1 else None
+    label_to = framework.stage(to_stage).label
+
+    def do() -> Any:
+        return services.lifecycle.move(eid, to_stage, reason, before_id=before_id)
+
+    def undo() -> Any:
+        return services.lifecycle.move(
+            eid, from_stage, f"Undo of the move to {label_to}.", before_id=old_before, kind="undo"
+        )
+
+    return ServiceCommand(f"Move {card.client} to {label_to}", eid, do, undo, **hooks)
+
+
+def reorder_command(services: Services, eid: int, before_id: int | None, **hooks: Any) -> ServiceCommand:
+    card = services.portfolio.card(eid)
+    column = [c.id for c in services.portfolio.cards() if c.stage == card.stage]
+    idx = column.index(eid)
+    old_before = column[idx + 1] if idx < len(column) - 1 else None
+    return ServiceCommand(
+        f"Reorder {card.client}",
+        eid,
+        lambda: services.portfolio.reorder(eid, before_id),
+        lambda: services.portfolio.reorder(eid, old_before),
+        **hooks,
+    )
+
+
+def update_command(services: Services, eid: int, changes: dict[str, Any], **hooks: Any) -> ServiceCommand:
+    """Edit the card's own fields (client, type, owner, tags, notes, next action)."""
+    detail = services.portfolio.detail(eid)
+    card = detail.card
+    current = {
+        "client": card.client,
+        "engagement_type": card.engagement_type,
+        "owner": card.owner,
+        "tags": list(card.tags),
+        "notes": card.notes,
+        "next_action": card.next_action,
+        "next_action_due": card.next_action_due,
+    }
+    old = {k: current[k] for k in changes}
+    return ServiceCommand(
+        f"Edit {card.client}",
+        eid,
+        lambda: services.portfolio.update(eid, **changes),
+        lambda: services.portfolio.update(eid, **old),
+        **hooks,
+    )
+
+
+def archive_command(services: Services, eid: int, **hooks: Any) -> ServiceCommand:
+    card = services.portfolio.card(eid)
+    return ServiceCommand(
+        f"Archive {card.client}",
+        eid,
+        lambda: services.portfolio.archive(eid),
+        lambda: services.portfolio.restore(eid),
+        **hooks,
+    )
+
+
+def restore_command(services: Services, eid: int, **hooks: Any) -> ServiceCommand:
+    card = services.portfolio.card(eid)
+    was = card.status
+
+    def undo() -> Any:
+        if was == "disqualified":
+            return services.lifecycle.set_verdict(
+                eid, "not_a_fit", services.portfolio.detail(eid).verdict_note
+            )
+        return services.portfolio.archive(eid)
+
+    return ServiceCommand(
+        f"Restore {card.client}", eid, lambda: services.portfolio.restore(eid), undo, **hooks
+    )
+
+
+def record_add_command(
+    services: Services, kind: str, eid: int, values: dict[str, Any], **hooks: Any
+) -> ServiceCommand:
+    label = services.records.kind(kind).label
+    holder: dict[str, Any] = {}
+
+    def do() -> Any:
+        if "snapshot" in holder:  # redo after undo: the same record, same uuid
+            view = services.records.restore(holder.pop("snapshot"))
+        else:
+            view = services.records.add(kind, eid, **values)
+        holder["id"] = view.id
+        return view
+
+    def undo() -> Any:
+        holder["snapshot"] = services.records.delete(kind, holder["id"])
+
+    return ServiceCommand(f"Add {label.lower()}", eid, do, undo, **hooks)
+
+
+def record_update_command(
+    services: Services, kind: str, rid: int, changes: dict[str, Any], **hooks: Any
+) -> ServiceCommand:
+    label = services.records.kind(kind).label
+    current = services.records.values(kind, rid)
+    old = {k: current[k] for k in changes if k in current}
+    eid = services.records.engagement_of(kind, rid)
+    return ServiceCommand(
+        f"Edit {label.lower()}",
+        eid,
+        lambda: services.records.update(kind, rid, **changes),
+        lambda: services.records.update(kind, rid, **old),
+        **hooks,
+    )
+
+
+def record_delete_command(services: Services, kind: str, rid: int, **hooks: Any) -> ServiceCommand:
+    label = services.records.kind(kind).label
+    eid = services.records.engagement_of(kind, rid)
+    holder: dict[str, Any] = {"id": rid}
+
+    def do() -> Any:
+        holder["snapshot"] = services.records.delete(kind, holder["id"])
+
+    def undo() -> Any:
+        view = services.records.restore(holder["snapshot"])
+        holder["id"] = view.id
+        return view
+
+    return ServiceCommand(f"Remove {label.lower()}", eid, do, undo, **hooks)
+
+
+def setter_command(
+    text: str,
+    eid: int,
+    apply: Callable[[dict[str, Any]], Any],
+    new: dict[str, Any],
+    old: dict[str, Any],
+    **hooks: Any,
+) -> ServiceCommand:
+    """A lifecycle field edit (score, verdict, checklist, expectations, outcome): ``apply``
+    writes a set of values; undo writes the old ones back."""
+    return ServiceCommand(text, eid, lambda: apply(new), lambda: apply(old), **hooks)

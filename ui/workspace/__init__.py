@@ -1,0 +1,1 @@
+"""The engagement workspace: everything recorded about one engagement, editable with undo."""
