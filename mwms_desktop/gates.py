@@ -187,6 +187,39 @@ EXIT_RULES: dict[str, tuple[Rule, ...]] = {
 }
 
 
+RULE_TITLES: dict[Rule, str] = {
+    qualified_verdict: "Verdict: qualified",
+    criteria_scored: "All five criteria scored",
+    has_stakeholder: "At least one stakeholder",
+    onboarding_elements_done: "All seven onboarding elements confirmed",
+    expectations_agreed: "Expectations recorded and agreed",
+    misalignment_mitigated: "Every misaligned stakeholder has a mitigation",
+    research_insight: "A research or data-review insight",
+    prioritised_hypothesis: "A prioritised hypothesis linked to research",
+    evaluated_cycle: "At least one evaluated cycle",
+    cycles_documented: "A learning for every evaluated cycle",
+    recent_checkin: "A recent health check-in",
+    outcome_chosen: "An outcome chosen",
+    completion_documented: "Completion: dossier exported after the last learning",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    title: str
+    met: bool
+    missing: tuple[str, ...]
+
+
+def checklist(d: EngagementDetail, ctx: GateContext) -> list[ChecklistItem]:
+    """The current stage's gate as a checklist: every rule, met or not, with what is missing."""
+    items = []
+    for rule in EXIT_RULES[d.stage]:
+        missing = tuple(rule(d, ctx))
+        items.append(ChecklistItem(RULE_TITLES[rule], not missing, missing))
+    return items
+
+
 def exit_requirements(d: EngagementDetail, ctx: GateContext) -> list[str]:
     """Every unmet requirement for leaving the engagement's current stage forward."""
     return [msg for rule in EXIT_RULES[d.stage] for msg in rule(d, ctx)]

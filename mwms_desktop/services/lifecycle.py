@@ -23,6 +23,10 @@ class LifecycleService(ServiceBase):
         self._engagement(eid)
         return gates.exit_requirements(load_detail(eid, self.clock, self.thresholds()), self.gate_context())
 
+    def gate_checklist(self, eid: int) -> list[gates.ChecklistItem]:
+        """The current stage's exit gate as a checklist of what is done and what is missing."""
+        return gates.checklist(self.detail(eid), self.gate_context())
+
     def check_move(self, eid: int, to_stage: str, reason: str = "") -> list[str]:
         """Why a move would be refused; empty when it would be allowed. Changes nothing."""
         validate.choice(to_stage, framework.STAGE_TERMS, "Stage")
