@@ -87,11 +87,14 @@ class StageColumn(QFrame):
             self.banner.hide()
             return
         self.banner.setProperty("refused", bool(unmet))
+        shown = unmet[:4]
+        more = f"\n… and {len(unmet) - 4} more (drop to see them all)" if len(unmet) > 4 else ""
         self.banner.setText(
-            "Cannot enter:\n" + "\n".join(f"• {r}" for r in unmet[:4]) + ("\n…" if len(unmet) > 4 else "")
+            "Cannot enter yet:\n" + "\n".join(f"• {r}" for r in shown) + more
             if unmet
             else "Drop to move here"
         )
+        self.banner.setToolTip("\n".join(unmet))
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
         self.banner.show()

@@ -1,0 +1,324 @@
+"""The board: columns hold the right cards, drops and keys move through the core's gates,
+undo restores, a refused move changes nothing, and a real drag can never lose a card."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, QPointF, QSettings, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from mwms_desktop import framework
+from mwms_desktop.services import Services
+from tests.factories import engagement_at, satisfy
+from ui.main_window import MainWindow
+from ui.preferences import Preferences
+from ui.stage_model import MIME_TYPE, StageListModel, encode_ids
+
+
+def dump(path: Path) -> list[str]:
+    """Every row of the database file, as SQL text (read by a second connection)."""
+    con = sqlite3.connect(path)
+    try:
+        return list(con.iterdump())
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def window(qtbot, services: Services, tmp_path: Path) -> MainWindow:
+    prefs = Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(services, prefs, restore_state=False)
+    w.controller.reason_provider = lambda client, a, b: "Scope changed"
+    qtbot.addWidget(w)
+    w.resize(1400, 800)
+    w.show()
+    return w
+
+
+def column_ids(window: MainWindow, stage: str) -> list[int]:
+    model = window.board.columns[stage].model
+    return [model.card_at(r).id for r in range(model.rowCount())]
+
+
+def test_window_shows_six_columns_with_the_demo_cards(qtbot, demo_services, tmp_path):
+    """Opening the window on a demo database shows six stage columns holding exactly the
+    active engagements of each stage, with real card data."""
+    prefs = Preferences(QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(demo_services, prefs, restore_state=False)
+    qtbot.addWidget(w)
+    assert list(w.board.columns) == list(framework.STAGE_SLUGS)
+    cards = demo_services.portfolio.cards()
+    for stage in framework.STAGE_SLUGS:
+        expected = {c.client for c in cards if c.stage == stage}
+        model = w.board.columns[stage].model
+        shown = {model.index(r, 0).data() for r in range(model.rowCount())}
+        assert shown == expected and expected, stage
+    assert w.windowTitle().startswith(demo_services.path.name)
+    assert f"{len(cards)} active engagements" in w.status_counts.text()
+
+
+def test_stage_models_pass_the_model_tester(qtmodeltester, demo_services, window):
+    """Every column model is a well-behaved QAbstractItemModel."""
+    window.store.reload()
+    for column in window.board.columns.values():
+        qtmodeltester.check(column.model)
+
+
+def test_drop_through_the_model_moves_the_engagement(window, services):
+    """dropMimeData on the next column's model moves the card in the database and on screen."""
+    eid = engagement_at(services, "qualification")
+    satisfy(services, eid, "qualification")
+    window.store.reload()
+    target = window.board.columns["onboarding"].model
+    ok = target.dropMimeData(
+        encode_ids([eid], "qualification"), Qt.DropAction.MoveAction, -1, 0, QModelIndex()
+    )
+    assert ok
+    assert services.portfolio.card(eid).stage == "onboarding"
+    assert column_ids(window, "onboarding") == [eid]
+    assert column_ids(window, "qualification") == []
+
+
+def test_refused_drop_changes_nothing_and_shows_what_is_missing(window, services, db_path):
+    """A drop the gate refuses leaves the database byte-for-byte as it was, and the panel
+    lists every unmet requirement."""
+    eid = engagement_at(services, "qualification")
+    window.store.reload()
+    before = dump(db_path)
+    target = window.board.columns["onboarding"].model
+    ok = target.dropMimeData(
+        encode_ids([eid], "qualification"), Qt.DropAction.MoveAction, -1, 0, QModelIndex()
+    )
+    assert not ok
+    assert dump(db_path) == before
+    assert column_ids(window, "qualification") == [eid]
+    assert window.refusal.isVisible()
+    text = window.refusal.items.text()
+    assert "Qualification: the verdict is not “qualified”." in text
+    assert "Qualification: no stakeholder recorded." in text
+
+
+def test_skip_is_refused_from_the_board(window, services, db_path):
+    """Dropping two columns ahead is refused as a skip, even with every gate met."""
+    eid = engagement_at(services, "qualification")
+    satisfy(services, eid, "qualification")
+    satisfy(services, eid, "onboarding")
+    window.store.reload()
+    before = dump(db_path)
+    model = window.board.columns["insight"].model
+    assert not model.dropMimeData(
+        encode_ids([eid], "qualification"), Qt.DropAction.MoveAction, -1, 0, QModelIndex()
+    )
+    assert dump(db_path) == before
+    assert "Stages cannot be skipped" in window.refusal.items.text()
+
+
+def _send_drag(view, mime, pos: QPointF) -> None:
+    viewport = view.viewport()
+    actions = Qt.DropAction.MoveAction
+    enter = QDragEnterEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, enter)
+    drop = QDropEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, drop)
+
+
+def test_synthetic_drag_events_on_the_viewport_move_a_card(window, services):
+    """Drag-enter shows the gate's verdict on the target column; the drop moves the card."""
+    eid = engagement_at(services, "qualification")
+    satisfy(services, eid, "qualification")
+    window.store.reload()
+    column = window.board.columns["onboarding"]
+    verdicts = []
+    column.view.drag_verdict.connect(verdicts.append)
+    mime = window.board.columns["qualification"].model.mimeData(
+        [window.board.columns["qualification"].model.index(0, 0)]
+    )
+    _send_drag(column.view, mime, QPointF(40, 40))
+    assert verdicts[0] == []  # the gate holds: highlighted as a valid target
+    assert services.portfolio.card(eid).stage == "onboarding"
+    assert column_ids(window, "onboarding") == [eid]
+
+
+def test_drag_over_a_refusing_column_shows_the_reason(window, services):
+    """While dragging over a column the gate would refuse, the column says why."""
+    eid = engagement_at(services, "qualification")
+    window.store.reload()
+    column = window.board.columns["onboarding"]
+    mime = encode_ids([eid], "qualification")
+    enter = QDragEnterEvent(
+        QPointF(30, 30),
+        Qt.DropAction.MoveAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(column.view.viewport(), enter)
+    assert column.view.property("dropState") == "refused"
+    assert column.banner.isVisibleTo(column)
+    assert "Qualification: the verdict is not “qualified”." in column.banner.text()
+    assert "and 3 more" in column.banner.text()
+    assert "Qualification: no stakeholder recorded." in column.banner.toolTip()
+
+
+def test_source_side_removal_cannot_lose_or_duplicate_a_card(window, services):
+    """After a MoveAction drag Qt calls removeRows on the source model; the card has
+    already moved through the store, so the source must refuse and both columns stay true."""
+    a = engagement_at(services, "qualification", client="Alpha")
+    b = engagement_at(services, "qualification", client="Beta")
+    satisfy(services, a, "qualification")
+    window.store.reload()
+    source: StageListModel = window.board.columns["qualification"].model
+    target = window.board.columns["onboarding"].model
+    assert target.dropMimeData(
+        source.mimeData([source.index(0, 0)]), Qt.DropAction.MoveAction, -1, 0, QModelIndex()
+    )
+    # What QAbstractItemView::startDrag does next, on the (stale) source selection:
+    assert source.removeRows(0, 1) is False
+    assert column_ids(window, "qualification") == [b]
+    assert column_ids(window, "onboarding") == [a]
+    assert sorted(c.id for c in services.portfolio.cards()) == sorted([a, b])
+
+
+def test_mime_data_uses_the_app_type_and_rejects_foreign_payloads(window, services):
+    """Only our MIME type with a well-formed id list is accepted for a drop."""
+    from PySide6.QtCore import QMimeData
+
+    eid = engagement_at(services, "qualification")
+    window.store.reload()
+    model = window.board.columns["onboarding"].model
+    assert model.mimeTypes() == [MIME_TYPE]
+    junk = QMimeData()
+    junk.setData(MIME_TYPE, b"{not json")
+    assert not model.canDropMimeData(junk, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
+    text = QMimeData()
+    text.setText(str(eid))
+    assert not model.dropMimeData(text, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
+
+
+def test_reorder_within_a_column(window, services):
+    """Dropping a card above another in the same column reorders it, and undo puts it back."""
+    ids = [engagement_at(services, "qualification", client=n) for n in ("A", "B", "C")]
+    window.store.reload()
+    model = window.board.columns["qualification"].model
+    assert model.dropMimeData(
+        encode_ids([ids[2]], "qualification"), Qt.DropAction.MoveAction, 0, 0, QModelIndex()
+    )
+    assert column_ids(window, "qualification") == [ids[2], ids[0], ids[1]]
+    window.undo_stack.undo()
+    assert column_ids(window, "qualification") == ids
+
+
+def test_keyboard_moves_a_card_forward_and_back(qtbot, window, services):
+    """Ctrl+Right moves the selected card one stage on; Ctrl+Left moves it back with the
+    reason asked for, recorded in the stage history."""
+    eid = engagement_at(services, "qualification")
+    satisfy(services, eid, "qualification")
+    window.store.reload()
+    view = window.board.columns["qualification"].view
+    view.setFocus()
+    assert view.select_id(eid)
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert services.portfolio.card(eid).stage == "onboarding"
+    view = window.board.columns["onboarding"].view
+    assert view.current_id() == eid  # the selection follows the card
+    qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    assert services.portfolio.card(eid).stage == "qualification"
+    last = services.lifecycle.history(eid)[-1]
+    assert (last.kind, last.reason) == ("backward", "Scope changed")
+
+
+def test_backward_move_cancelled_when_no_reason_given(window, services):
+    """A backward drop without a reason does nothing."""
+    eid = engagement_at(services, "onboarding")
+    window.store.reload()
+    window.controller.reason_provider = lambda *a: None
+    assert not window.controller.move(eid, "qualification")
+    assert services.portfolio.card(eid).stage == "onboarding"
+
+
+def test_undo_and_redo_of_a_move_restore_the_database(window, services, db_path):
+    """Undo returns the engagement to its stage and place (recorded as an undo in the
+    history); redo moves it again."""
+    eid = engagement_at(services, "qualification")
+    satisfy(services, eid, "qualification")
+    window.store.reload()
+    assert window.controller.move(eid, "onboarding")
+    window.undo_stack.undo()
+    card = services.portfolio.card(eid)
+    assert card.stage == "qualification"
+    assert [m.kind for m in services.lifecycle.history(eid)] == ["created", "forward", "undo"]
+    window.undo_stack.redo()
+    assert services.portfolio.card(eid).stage == "onboarding"
+    assert column_ids(window, "onboarding") == [eid]
+
+
+def test_undo_and_redo_of_an_edit_restore_the_card(window, services):
+    """An edit of card fields is undone and redone exactly."""
+    from ui import undo_commands as uc
+
+    eid = engagement_at(services, "qualification", client="Old Name")
+    window.store.reload()
+    before = services.portfolio.card(eid)
+    cmd = uc.update_command(
+        services, eid, {"client": "New & <Improved>", "owner": "Kim"}, **window.controller.hooks()
+    )
+    assert window.controller.push(cmd)
+    assert services.portfolio.card(eid).client == "New & <Improved>"
+    window.undo_stack.undo()
+    after = services.portfolio.card(eid)
+    assert (after.client, after.owner) == (before.client, before.owner)
+    window.undo_stack.redo()
+    assert window.store.card(eid).client == "New & <Improved>"
+
+
+def test_filter_narrows_columns_and_counts_follow(window, demo_services):
+    """Search and filters narrow every column; the header says 'n of m'."""
+    w = window
+    w.services = demo_services
+    w.store.services = demo_services
+    w.store.reload()
+    total_q = w.store.total("qualification")
+    w.filters.search.setText("fjord")
+    w.filters._emit()
+    assert [w.store.card(i).client for i in column_ids(w, "qualification")] == ["Fjord Fintech"]
+    assert w.board.columns["qualification"].count.text() == f"1 of {total_q}"
+    assert all(column_ids(w, s) == [] for s in framework.STAGE_SLUGS if s != "qualification")
+    w.filters.search.setText("")
+    w.filters.drift_box.setChecked(True)
+    shown = [w.store.card(i) for s in framework.STAGE_SLUGS for i in column_ids(w, s)]
+    assert shown and all(c.drift for c in shown)
+
+
+def test_wip_limit_warns_when_exceeded(window, services):
+    """A column over its WIP limit marks its count as a warning."""
+    for n in range(3):
+        engagement_at(services, "qualification", client=f"C{n}")
+    window.store.reload()
+    column = window.board.columns["qualification"]
+    column.set_wip_limit(2)
+    assert column.count.property("over") is True
+    assert "⚠" in column.count.text()
+    column.set_wip_limit(5)
+    assert column.count.property("over") is False
+
+
+def test_empty_database_offers_the_first_step(window, services):
+    """A new user sees the empty state, and loading the demo fills the board."""
+    assert window.pages.currentWidget() is window.empty
+    window.load_demo()
+    assert window.pages.currentIndex() == 1
+    assert window.store.count() >= 12
+
+
+def test_cards_expose_accessible_text(window, demo_services):
+    """Screen readers get the card's content, health in words and drift."""
+    window.services = demo_services
+    window.store.services = demo_services
+    window.store.reload()
+    model = window.board.columns["insight"].model
+    texts = [model.index(r, 0).data(Qt.ItemDataRole.AccessibleTextRole) for r in range(model.rowCount())]
+    assert any("Stalled" in t and "health" in t for t in texts)
