@@ -56,7 +56,8 @@ def test_window_shows_six_columns_with_the_demo_cards(qtbot, demo_services, tmp_
         expected = {c.client for c in cards if c.stage == stage}
         model = w.board.columns[stage].model
         shown = {model.index(r, 0).data() for r in range(model.rowCount())}
-        assert shown == expected and expected, stage
+        assert expected, stage
+        assert shown == expected, stage
     assert w.windowTitle().startswith(demo_services.path.name)
     assert f"{len(cards)} active engagements" in w.status_counts.text()
 
@@ -290,7 +291,8 @@ def test_filter_narrows_columns_and_counts_follow(window, demo_services):
     w.filters.search.setText("")
     w.filters.drift_box.setChecked(True)
     shown = [w.store.card(i) for s in framework.STAGE_SLUGS for i in column_ids(w, s)]
-    assert shown and all(c.drift for c in shown)
+    assert shown
+    assert all(c.drift for c in shown)
 
 
 def test_wip_limit_warns_when_exceeded(window, services):
