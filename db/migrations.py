@@ -23,7 +23,8 @@ SCHEMA_VERSION = 2
 
 
 def _v2_dossier_exports(database: SqliteDatabase) -> None:
-    """Schema 2: record each dossier written, so completion can require a fresh one."""
+    """Schema 2: record each dossier written, so completion can require a fresh one; index
+    check-ins for the board's health column."""
     database.execute_sql(
         'CREATE TABLE "dossier_export" ("id" INTEGER NOT NULL PRIMARY KEY, '
         '"uuid" VARCHAR(36) NOT NULL, "updated_at" TEXT NOT NULL, "engagement_id" INTEGER NOT NULL, '
@@ -32,6 +33,16 @@ def _v2_dossier_exports(database: SqliteDatabase) -> None:
     )
     database.execute_sql('CREATE UNIQUE INDEX "dossier_export_uuid" ON "dossier_export" ("uuid")')
     database.execute_sql('CREATE INDEX "dossier_export_engagement_id" ON "dossier_export" ("engagement_id")')
+    # The board reads every engagement's last three check-ins at start-up: a covering index.
+    database.execute_sql(CHECKIN_RECENT_INDEX)
+
+
+# Indexes peewee's model declarations cannot express (descending, covering). New files get
+# them with the tables; the step of the version that introduced each one adds it to old files.
+CHECKIN_RECENT_INDEX = (
+    'CREATE INDEX "check_in_recent" ON "check_in" ("engagement_id", "held_on" DESC, "id" DESC, "score")'
+)
+EXTRA_INDEXES = (CHECKIN_RECENT_INDEX,)
 
 
 # MIGRATIONS[n] upgrades a file of schema n - 1 to schema n. Steps are frozen SQL, never the
@@ -74,6 +85,8 @@ def upgrade(database: SqliteDatabase, path: Path) -> int:
             raise DatabaseOpenError(f"{path.name} is an SQLite file of another program.")
         with database.atomic():
             database.create_tables(MODELS)
+            for ddl in EXTRA_INDEXES:
+                database.execute_sql(ddl)
             database.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return found
 

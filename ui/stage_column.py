@@ -30,6 +30,7 @@ class StageColumn(QFrame):
         self.title.setObjectName("columnTitle")
         self.title.setToolTip(info.purpose)
         self.title.setWordWrap(True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         # Two lines for every title, so the cards of all six columns start level.
         self.title.setMinimumHeight(self.title.fontMetrics().lineSpacing() * 2 + 4)
         self.count = QLabel()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from db.models import (
     CheckIn,
@@ -25,6 +26,7 @@ from db.models import (
     StageMove,
     Stakeholder,
     evaluated_cycles_without_learning,
+    raw_rows,
 )
 from mwms_desktop import drift, framework, health
 from mwms_desktop.clock import Clock, local_day
@@ -74,7 +76,7 @@ def load_cards(
         query = query.where(E.id.in_(ids))
     if statuses is not None:
         query = query.where(E.status.in_(list(statuses)))
-    rows = list(query.tuples())
+    rows = raw_rows(query)
     if not rows:
         return []
 
@@ -92,9 +94,12 @@ def load_cards(
 
     today = clock.today()
     cards = []
+    to_day = _LocalDays()
     for (eid, uuid, client, etype, owner, stage, status, position, entered, created,
          next_action, due, tags, notes) in rows:  # fmt: skip
-        days_in_stage = max(0, (today - local_day(entered)).days)
+        entered, created = to_day(entered), to_day(created)
+        due = date.fromisoformat(due) if due else None
+        days_in_stage = max(0, (today - entered).days)
         last = recent.get(eid, [])
         scores = [s for _, s in last]
         facts = drift.DriftFacts(
@@ -102,7 +107,7 @@ def load_cards(
             status=status,
             days_in_stage=days_in_stage,
             days_since_checkin=(today - last[0][0]).days if last else None,
-            days_since_created=(today - local_day(created)).days,
+            days_since_created=(today - created).days,
             misaligned_stakeholders=misaligned.get(eid, 0),
             evaluated_cycles_without_learning=undocumented.get(eid, 0),
             hypotheses_without_priority=unprioritised.get(eid, 0),
@@ -133,6 +138,20 @@ def load_cards(
         )
     cards.sort(key=lambda c: (framework.stage_index(c.stage), c.position, c.id))
     return cards
+
+
+class _LocalDays:
+    """Stored UTC instants (ISO text) to the consultant's local calendar day, memoised:
+    thousands of cards share few distinct instants' days."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, date] = {}
+
+    def __call__(self, stored: str) -> date:
+        day = self._cache.get(stored)
+        if day is None:
+            day = self._cache[stored] = local_day(datetime.fromisoformat(stored))
+        return day
 
 
 def stakeholder_view(s: Stakeholder) -> StakeholderView:
