@@ -21,6 +21,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    Select,
     SqliteDatabase,
     TextField,
     fn,
@@ -209,21 +210,28 @@ class CheckIn(_Child):
     note = TextField(default="")
 
     @classmethod
-    def recent_scores(cls, per_engagement: int = 3, *where) -> dict[int, list[tuple[date, int]]]:
-        """Newest-first (held_on, score) of each engagement's last check-ins, in one query."""
-        query = cls.select(cls.engagement_id, cls.held_on, cls.score)
-        if where:
-            query = query.where(*where)
-        # Walks the covering index check_in_recent (see db/migrations.py): no sort, no table read.
-        query = query.order_by(cls.engagement_id, cls.held_on.desc(), cls.id.desc())
-        result: dict[int, list[tuple[date, int]]] = {}
-        for engagement_id, held_on, score in raw_rows(query):
-            recent = result.get(engagement_id)
-            if recent is None:
-                result[engagement_id] = [(date.fromisoformat(held_on), score)]
-            elif len(recent) < per_engagement:
-                recent.append((date.fromisoformat(held_on), score))
-        return result
+    def recent_column(cls, per_engagement: int = 3):
+        """A correlated scalar subquery for an Engagement select: the engagement's last
+        check-ins as ``"held_on id score"`` items joined by commas (``parse_recent`` reads it).
+        It seeks the covering index check_in_recent (db/migrations.py), so it costs the same
+        however long an engagement's history is."""
+        recent = (
+            cls.select(cls.held_on, cls.id, cls.score)
+            .where(cls.engagement == Engagement.id)
+            .order_by(cls.held_on.desc(), cls.id.desc())
+            .limit(per_engagement)
+        ).alias("recent")
+        item = recent.c.held_on.concat(" ").concat(recent.c.id).concat(" ").concat(recent.c.score)
+        return Select([recent], [fn.GROUP_CONCAT(item, ",")])
+
+    @staticmethod
+    def parse_recent(text: str | None) -> list[tuple[date, int]]:
+        """``recent_column``'s text as newest-first (held_on, score) pairs."""
+        if not text:
+            return []
+        items = [item.split(" ") for item in text.split(",")]
+        items.sort(key=lambda i: (i[0], int(i[1])), reverse=True)
+        return [(date.fromisoformat(held_on), int(score)) for held_on, _id, score in items]
 
 
 class StageMove(_Child):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -66,8 +68,9 @@ def render_screenshot(
 
     from ui.main_window import MainWindow
 
-    # A throw-away settings file: a screenshot never reads or changes the user's preferences.
-    scratch = QSettings(str(target.with_suffix(".tmp.ini")), QSettings.Format.IniFormat)
+    # Throw-away settings: a screenshot never reads or changes the user's preferences.
+    scratch_dir = Path(tempfile.mkdtemp(prefix="mwms-shot-"))
+    scratch = QSettings(str(scratch_dir / "prefs.ini"), QSettings.Format.IniFormat)
     window = MainWindow(services, Preferences(scratch), restore_state=False)
     window.resize(*size)
     window.show()
@@ -79,7 +82,8 @@ def render_screenshot(
     app.processEvents()
     pixmap = grab_target.grab()
     ok = pixmap.save(str(target), "PNG")
-    Path(scratch.fileName()).unlink(missing_ok=True)
-    window.close()
+    window.close()  # writes its geometry to the scratch file, which then goes
+    scratch.sync()
+    shutil.rmtree(scratch_dir, ignore_errors=True)
     if not ok:
         raise MwmsError(f"Could not write {target}.")

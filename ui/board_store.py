@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from mwms_desktop import framework
 from mwms_desktop.services import Services
+from mwms_desktop.services.loading import CardSource
 from mwms_desktop.views import EngagementCard
 
 
@@ -36,8 +37,9 @@ def _search_text(card: EngagementCard) -> str:
 class BoardStore(QObject):
     """Cards of the board, grouped by stage, after the filter.
 
-    ``stage_reset(slug)`` tells the model of one column that its rows changed wholesale;
-    ``card_changed(card)`` that one card's content changed in place.
+    Columns hold engagement ids; a card is built (from data already in memory) only when a
+    view paints it or a filter needs its health or drift. ``stage_reset(slug)`` tells the
+    model of one column that its rows changed.
     """
 
     stage_reset = Signal(str)
@@ -46,20 +48,39 @@ class BoardStore(QObject):
     def __init__(self, services: Services, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self._cards: dict[int, EngagementCard] = {}
+        self._source: CardSource | None = None
+        self._changed: dict[int, EngagementCard | None] = {}  # re-read since the bulk read; None: gone
         self._search: dict[int, str] = {}
-        self._visible: dict[str, list[EngagementCard]] = {s: [] for s in framework.STAGE_SLUGS}
+        self._visible: dict[str, list[int]] = {s: [] for s in framework.STAGE_SLUGS}
         self._totals: dict[str, int] = dict.fromkeys(framework.STAGE_SLUGS, 0)
         self.filter = BoardFilter()
 
     # --- reading -------------------------------------------------------------------------
 
-    def cards(self, stage: str) -> list[EngagementCard]:
-        """The visible cards of a stage, in board order."""
+    def ids(self, stage: str) -> list[int]:
+        """The visible engagement ids of a stage, in board order."""
         return self._visible[stage]
 
+    def cards(self, stage: str) -> list[EngagementCard]:
+        return [self.card(eid) for eid in self._visible[stage]]  # type: ignore[misc]
+
     def card(self, eid: int) -> EngagementCard | None:
-        return self._cards.get(eid)
+        if eid in self._changed:
+            return self._changed[eid]
+        if self._source is not None and eid in self._source.rows:
+            return self._source.card(eid)
+        return None
+
+    def all_ids(self) -> list[int]:
+        base = self._source.order if self._source is not None else []
+        ids = [eid for eid in base if self._changed.get(eid, True) is not None]
+        ids.extend(
+            eid for eid, c in self._changed.items() if c is not None and eid not in self._source_rows()
+        )
+        return ids
+
+    def _source_rows(self) -> dict[int, tuple]:
+        return self._source.rows if self._source is not None else {}
 
     def total(self, stage: str) -> int:
         """Cards in the stage before filtering."""
@@ -69,36 +90,47 @@ class BoardStore(QObject):
         return sum(len(v) for v in self._visible.values())
 
     def count(self) -> int:
-        return len(self._cards)
+        return sum(self._totals.values())
 
     def owners(self) -> list[str]:
-        return sorted({c.owner for c in self._cards.values() if c.owner}, key=str.casefold)
+        names = {c.owner for c in self._changed.values() if c is not None}
+        names.update(r[4] for eid, r in self._source_rows().items() if eid not in self._changed)
+        return sorted(names - {""}, key=str.casefold)
 
     def drift_count(self) -> int:
-        return sum(1 for c in self._cards.values() if c.drift)
+        """Engagements with drift (builds every card: call it off the first paint)."""
+        return sum(1 for eid in self.all_ids() if self.card(eid).drift)  # type: ignore[union-attr]
+
+    def band_count(self, band: str) -> int:
+        return sum(1 for eid in self.all_ids() if self.card(eid).health.band == band)  # type: ignore[union-attr]
+
+    def _field(self, eid: int, name: str):
+        """stage, position, engagement_type or owner, without building the card."""
+        if self._changed:
+            changed = self._changed.get(eid)
+            if changed is not None:
+                return getattr(changed, name)
+        return getattr(self._source, name)(eid)
 
     # --- loading and updating ------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read every active card again (start-up, undo of many things, a new day)."""
-        self.set_cards(self.services.portfolio.cards())
+        """Read every active card again (start-up, a new day, after a bulk change)."""
+        self.set_source(self.services.portfolio.card_source())
 
-    def set_cards(self, cards: list[EngagementCard]) -> None:
-        self._cards = {c.id: c for c in cards}
-        self._search = {c.id: _search_text(c) for c in cards}
+    def set_source(self, source: CardSource) -> None:
+        self._source = source
+        self._changed = {}
+        self._search = {}
         self._regroup(framework.STAGE_SLUGS)
 
     def refresh_card(self, eid: int) -> None:
         """Re-read one card after it changed (moved, edited, archived, restored)."""
-        old = self._cards.get(eid)
+        old_stage = self._field(eid, "stage") if eid in self.all_ids() else None
         card = self.services.portfolio.card(eid)
-        if card.status != "active":
-            self._cards.pop(eid, None)
-            self._search.pop(eid, None)
-        else:
-            self._cards[eid] = card
-            self._search[eid] = _search_text(card)
-        stages = {card.stage} | ({old.stage} if old else set())
+        self._changed[eid] = card if card.status == "active" else None
+        self._search.pop(eid, None)
+        stages = {card.stage} | ({old_stage} if old_stage else set())
         self._regroup(tuple(s for s in framework.STAGE_SLUGS if s in stages))
 
     def set_filter(self, flt: BoardFilter) -> None:
@@ -106,32 +138,47 @@ class BoardStore(QObject):
             self.filter = flt
             self._regroup(framework.STAGE_SLUGS)
 
-    def matches(self, card: EngagementCard) -> bool:
+    def _search_text(self, eid: int) -> str:
+        text = self._search.get(eid)
+        if text is None:
+            card = self._changed.get(eid)
+            text = _search_text(card) if card is not None else self._source.search_text(eid)  # type: ignore[union-attr]
+            self._search[eid] = text
+        return text
+
+    def matches(self, eid: int) -> bool:
         f = self.filter
-        if f.engagement_type and card.engagement_type != f.engagement_type:
+        if f.engagement_type and self._field(eid, "engagement_type") != f.engagement_type:
             return False
-        if f.owner and card.owner != f.owner:
-            return False
-        if f.health_band and card.health.band != f.health_band:
-            return False
-        if f.drift_only and not card.drift:
+        if f.owner and self._field(eid, "owner") != f.owner:
             return False
         if f.text:
-            haystack = self._search.get(card.id, "")
-            return all(word in haystack for word in f.text.casefold().split())
+            haystack = self._search_text(eid)
+            if not all(word in haystack for word in f.text.casefold().split()):
+                return False
+        if f.health_band or f.drift_only:
+            card = self.card(eid)
+            if f.health_band and card.health.band != f.health_band:  # type: ignore[union-attr]
+                return False
+            if f.drift_only and not card.drift:  # type: ignore[union-attr]
+                return False
         return True
 
     def _regroup(self, stages: tuple[str, ...]) -> None:
         wanted = set(stages)
-        groups: dict[str, list[EngagementCard]] = {s: [] for s in stages}
+        groups: dict[str, list[int]] = {s: [] for s in stages}
         totals = dict.fromkeys(stages, 0)
-        for card in self._cards.values():
-            if card.stage in wanted:
-                totals[card.stage] += 1
-                if self.matches(card):
-                    groups[card.stage].append(card)
+        field = self._field
+        filtering = self.filter.active
+        for eid in self.all_ids():
+            stage = field(eid, "stage")
+            if stage in wanted:
+                totals[stage] += 1
+                if not filtering or self.matches(eid):
+                    groups[stage].append(eid)
         for stage in stages:
-            groups[stage].sort(key=lambda c: (c.position, c.id))
+            if self._changed:  # the bulk read comes in board order; re-read cards may not
+                groups[stage].sort(key=lambda eid: (field(eid, "position"), eid))
             self._visible[stage] = groups[stage]
             self._totals[stage] = totals[stage]
             self.stage_reset.emit(stage)

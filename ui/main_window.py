@@ -4,7 +4,7 @@ a status bar with counts. It wires widgets to the controller; it holds no rules.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndoStack
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
@@ -58,6 +58,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_toolbar()
         self.status_counts = QLabel()
+        self._health_counts = QTimer(self, singleShot=True, interval=0, timeout=self._update_health_counts)
+        self._painted = self._health_pending = False
         self.statusBar().addPermanentWidget(self.status_counts)
 
         self.controller.move_refused.connect(self._on_refused)
@@ -136,16 +138,20 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         total = self.store.count()
         self.pages.setCurrentIndex(1 if total or self.store.filter.active else 0)
-        at_risk = sum(
-            1 for s in framework.STAGE_SLUGS for c in self.store.cards(s) if c.health.band == "at_risk"
-        )
         shown = self.store.visible_count()
         parts = [f"{total} active engagement{'s' if total != 1 else ''}"]
         if shown != total:
             parts.append(f"{shown} shown")
-        parts.append(f"{self.store.drift_count()} with drift")
-        parts.append(f"{at_risk} at risk")
         self.status_counts.setText(" · ".join(parts))
+        # Drift and health counts build every card: done once the window has painted.
+        if self._painted:
+            self._health_counts.start()
+        else:
+            self._health_pending = True
+
+    def _update_health_counts(self) -> None:
+        drift, at_risk = self.store.drift_count(), self.store.band_count("at_risk")
+        self.status_counts.setText(f"{self.status_counts.text()} · {drift} with drift · {at_risk} at risk")
 
     def ask_reason(self, client: str, from_label: str, to_label: str) -> str | None:
         text, ok = QInputDialog.getMultiLineText(
@@ -259,6 +265,13 @@ class MainWindow(QMainWindow):
         state = self.prefs.blob(pk.STATE)
         if state is not None:
             self.restoreState(state)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            if self._health_pending:
+                self._health_counts.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.prefs.set(pk.GEOMETRY, self.saveGeometry())

@@ -69,7 +69,7 @@ class StageColumn(QFrame):
         self.update_count()
 
     def update_count(self) -> None:
-        shown, total = len(self.store.cards(self.stage)), self.store.total(self.stage)
+        shown, total = len(self.store.ids(self.stage)), self.store.total(self.stage)
         text = f"{shown}" if shown == total else f"{shown} of {total}"
         over = bool(self.wip_limit) and total > self.wip_limit
         if self.wip_limit:

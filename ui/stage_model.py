@@ -86,13 +86,13 @@ class StageListModel(QAbstractListModel):
         self.store = store
         self.stage = stage
         self.handler = handler
-        self._rows: list[EngagementCard] = list(store.cards(stage))
+        self._rows: list[int] = list(store.ids(stage))
         store.stage_reset.connect(self._on_stage_reset)
 
     def _on_stage_reset(self, stage: str) -> None:
         if stage == self.stage:
             self.beginResetModel()
-            self._rows = list(self.store.cards(stage))
+            self._rows = list(self.store.ids(stage))
             self.endResetModel()
 
     # --- read ----------------------------------------------------------------------------
@@ -103,13 +103,15 @@ class StageListModel(QAbstractListModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        card = self._rows[index.row()]
+        if role == IdRole:
+            return self._rows[index.row()]
+        card = self.store.card(self._rows[index.row()])
+        if card is None:
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return card.client
         if role == CardRole:
             return card
-        if role == IdRole:
-            return card.id
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(card)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -117,10 +119,10 @@ class StageListModel(QAbstractListModel):
         return None
 
     def row_of(self, eid: int) -> int:
-        return next((n for n, c in enumerate(self._rows) if c.id == eid), -1)
+        return self._rows.index(eid) if eid in self._rows else -1
 
     def card_at(self, row: int) -> EngagementCard | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.store.card(self._rows[row]) if 0 <= row < len(self._rows) else None
 
     # --- drag and drop -------------------------------------------------------------------
 
@@ -140,7 +142,7 @@ class StageListModel(QAbstractListModel):
         return [MIME_TYPE]
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
-        ids = [self._rows[i.row()].id for i in indexes if i.isValid() and i.row() < len(self._rows)]
+        ids = [self._rows[i.row()] for i in indexes if i.isValid() and i.row() < len(self._rows)]
         return encode_ids(ids, self.stage)
 
     def canDropMimeData(

@@ -63,6 +63,117 @@ class Thresholds:
     checkin_stale_days: int
 
 
+class CardSource:
+    """The board's raw material, read in bulk; each card is built when first asked for.
+
+    Building a card (days in stage, health, drift) is pure Python over data already in
+    memory, so a view may ask for the cards it paints without any query; the ten thousand
+    cards nobody looks at yet cost nothing until a filter or a count needs them.
+    """
+
+    def __init__(self, clock: Clock, limits: Thresholds, ids: Iterable[int] | None = None,
+                 statuses: Iterable[str] | None = ("active",)) -> None:  # fmt: skip
+        query = E.select(*_CARD_COLUMNS, CheckIn.recent_column(3))
+        if ids is not None:
+            ids = list(ids)
+            query = query.where(E.id.in_(ids))
+        if statuses is not None:
+            query = query.where(E.status.in_(list(statuses)))
+        rows = raw_rows(query)
+
+        def where(model):  # aggregates only for the engagements asked for
+            return (model.engagement.in_(ids),) if ids is not None else ()
+
+        stage_idx = {slug: n for n, slug in enumerate(framework.STAGE_SLUGS)}
+        rows.sort(key=lambda r: (stage_idx[r[5]], r[7], r[0]))
+        self.rows: dict[int, tuple] = {r[0]: r for r in rows}
+        self.order: list[int] = [r[0] for r in rows]
+        self._cards: dict[int, EngagementCard] = {}
+        self._today = clock.today()
+        self._limits = limits
+        self._days = _LocalDays()
+        if not rows:
+            self._misaligned = self._unprioritised = self._reactive = self._undocumented = {}
+            return
+        self._misaligned = Stakeholder.count_by_engagement(
+            Stakeholder.alignment == "misaligned", *where(Stakeholder)
+        )
+        self._unprioritised = Hypothesis.count_by_engagement(
+            Hypothesis.impact.is_null() | Hypothesis.confidence.is_null() | Hypothesis.ease.is_null(),
+            *where(Hypothesis),
+        )
+        self._reactive = Cycle.count_by_engagement(Cycle.hypothesis.is_null(), *where(Cycle))
+        self._undocumented = evaluated_cycles_without_learning(*where(Cycle))
+
+    # Raw fields, no card built: what filtering by stage, type, owner or text needs.
+    def stage(self, eid: int) -> str:
+        return self.rows[eid][5]
+
+    def position(self, eid: int) -> float:
+        return self.rows[eid][7]
+
+    def engagement_type(self, eid: int) -> str:
+        return self.rows[eid][3]
+
+    def owner(self, eid: int) -> str:
+        return self.rows[eid][4]
+
+    def search_text(self, eid: int) -> str:
+        """Client, tags, notes, next action and owner, case-folded, for the search box."""
+        r = self.rows[eid]
+        return "\n".join((r[2], r[12], r[13], r[10], r[4])).casefold()
+
+    def cards(self) -> list[EngagementCard]:
+        """Every card, in board order (stage, then position)."""
+        return [self.card(eid) for eid in self.order]
+
+    def card(self, eid: int) -> EngagementCard:
+        built = self._cards.get(eid)
+        if built is None:
+            built = self._cards[eid] = self._build(self.rows[eid])
+        return built
+
+    def _build(self, row: tuple) -> EngagementCard:
+        (eid, uuid, client, etype, owner, stage, status, position, entered, created,
+         next_action, due, tags, notes, recent) = row  # fmt: skip
+        today, limits = self._today, self._limits
+        days_in_stage = max(0, (today - self._days(entered)).days)
+        last = CheckIn.parse_recent(recent)
+        scores = [s for _, s in last]
+        facts = drift.DriftFacts(
+            stage=stage,
+            status=status,
+            days_in_stage=days_in_stage,
+            days_since_checkin=(today - last[0][0]).days if last else None,
+            days_since_created=(today - self._days(created)).days,
+            misaligned_stakeholders=self._misaligned.get(eid, 0),
+            evaluated_cycles_without_learning=self._undocumented.get(eid, 0),
+            hypotheses_without_priority=self._unprioritised.get(eid, 0),
+            cycles_without_hypothesis=self._reactive.get(eid, 0),
+            recent_scores=scores,
+        )
+        latest = scores[0] if scores else None
+        return EngagementCard(
+            id=eid,
+            uuid=uuid,
+            client=client,
+            engagement_type=etype,
+            owner=owner,
+            stage=stage,
+            status=status,
+            position=position,
+            days_in_stage=days_in_stage,
+            health=Health(latest, health.band(latest), health.trend(scores)),
+            drift=drift.signals(
+                facts, stall_days=limits.stall_days, checkin_stale_days=limits.checkin_stale_days
+            ),
+            next_action=next_action,
+            next_action_due=date.fromisoformat(due) if due else None,
+            tags=split_tags(tags),
+            notes=notes,
+        )
+
+
 def load_cards(
     clock: Clock,
     limits: Thresholds,
@@ -70,74 +181,7 @@ def load_cards(
     statuses: Iterable[str] | None = ("active",),
 ) -> list[EngagementCard]:
     """Cards ordered by stage then position; restricted to ``ids`` and ``statuses`` if given."""
-    query = E.select(*_CARD_COLUMNS)
-    if ids is not None:
-        ids = list(ids)
-        query = query.where(E.id.in_(ids))
-    if statuses is not None:
-        query = query.where(E.status.in_(list(statuses)))
-    rows = raw_rows(query)
-    if not rows:
-        return []
-
-    def where(model):  # aggregates only for the engagements asked for
-        return (model.engagement.in_(ids),) if ids is not None else ()
-
-    misaligned = Stakeholder.count_by_engagement(Stakeholder.alignment == "misaligned", *where(Stakeholder))
-    unprioritised = Hypothesis.count_by_engagement(
-        Hypothesis.impact.is_null() | Hypothesis.confidence.is_null() | Hypothesis.ease.is_null(),
-        *where(Hypothesis),
-    )
-    reactive = Cycle.count_by_engagement(Cycle.hypothesis.is_null(), *where(Cycle))
-    undocumented = evaluated_cycles_without_learning(*where(Cycle))
-    recent = CheckIn.recent_scores(3, *where(CheckIn))
-
-    today = clock.today()
-    cards = []
-    to_day = _LocalDays()
-    for (eid, uuid, client, etype, owner, stage, status, position, entered, created,
-         next_action, due, tags, notes) in rows:  # fmt: skip
-        entered, created = to_day(entered), to_day(created)
-        due = date.fromisoformat(due) if due else None
-        days_in_stage = max(0, (today - entered).days)
-        last = recent.get(eid, [])
-        scores = [s for _, s in last]
-        facts = drift.DriftFacts(
-            stage=stage,
-            status=status,
-            days_in_stage=days_in_stage,
-            days_since_checkin=(today - last[0][0]).days if last else None,
-            days_since_created=(today - created).days,
-            misaligned_stakeholders=misaligned.get(eid, 0),
-            evaluated_cycles_without_learning=undocumented.get(eid, 0),
-            hypotheses_without_priority=unprioritised.get(eid, 0),
-            cycles_without_hypothesis=reactive.get(eid, 0),
-            recent_scores=scores,
-        )
-        latest = scores[0] if scores else None
-        cards.append(
-            EngagementCard(
-                id=eid,
-                uuid=uuid,
-                client=client,
-                engagement_type=etype,
-                owner=owner,
-                stage=stage,
-                status=status,
-                position=position,
-                days_in_stage=days_in_stage,
-                health=Health(latest, health.band(latest), health.trend(scores)),
-                drift=drift.signals(
-                    facts, stall_days=limits.stall_days, checkin_stale_days=limits.checkin_stale_days
-                ),
-                next_action=next_action,
-                next_action_due=due,
-                tags=split_tags(tags),
-                notes=notes,
-            )
-        )
-    cards.sort(key=lambda c: (framework.stage_index(c.stage), c.position, c.id))
-    return cards
+    return CardSource(clock, limits, ids, statuses).cards()
 
 
 class _LocalDays:

@@ -9,7 +9,7 @@ from db.models import Engagement, StageMove
 from mwms_desktop import framework, validate
 from mwms_desktop.errors import ValidationError
 from mwms_desktop.services.base import ServiceBase, atomic
-from mwms_desktop.services.loading import load_cards, load_detail
+from mwms_desktop.services.loading import CardSource, load_cards, load_detail
 from mwms_desktop.views import EngagementCard, EngagementDetail
 
 _UNSET = object()
@@ -19,6 +19,10 @@ class PortfolioService(ServiceBase):
     def cards(self, statuses: Iterable[str] | None = ("active",)) -> list[EngagementCard]:
         """Every card in ``statuses`` (None: all), ordered by stage then board position."""
         return load_cards(self.clock, self.thresholds(), statuses=statuses)
+
+    def card_source(self) -> CardSource:
+        """The active cards for the board, read in bulk and built lazily (see CardSource)."""
+        return CardSource(self.clock, self.thresholds())
 
     def card(self, eid: int) -> EngagementCard:
         self._engagement(eid)
