@@ -68,9 +68,7 @@ def move_command(
     stood in its column."""
     card = services.portfolio.card(eid)
     from_stage = card.stage
-    neighbours = [c.id for c in services.portfolio.cards() if c.stage == from_stage]
-    idx = neighbours.index(eid) if eid in neighbours else -1
-    old_before = neighbours[idx + 1] if 0 <= idx < len(neighbours) - 1 else None
+    old_before = services.portfolio.card_below(eid)
     label_to = framework.stage(to_stage).label
 
     def do() -> Any:
@@ -86,9 +84,7 @@ def move_command(
 
 def reorder_command(services: Services, eid: int, before_id: int | None, **hooks: Any) -> ServiceCommand:
     card = services.portfolio.card(eid)
-    column = [c.id for c in services.portfolio.cards() if c.stage == card.stage]
-    idx = column.index(eid)
-    old_before = column[idx + 1] if idx < len(column) - 1 else None
+    old_before = services.portfolio.card_below(eid)
     return ServiceCommand(
         f"Reorder {card.client}",
         eid,

@@ -140,6 +140,24 @@ class PortfolioService(ServiceBase):
         e.save()
         return self.card(eid)
 
+    def card_below(self, eid: int) -> int | None:
+        """The id of the active card just below ``eid`` in its column (None: it is last);
+        what an undo needs to put a card back where it stood."""
+        e = self._engagement(eid)
+        E = Engagement
+        return (
+            E.select(E.id)
+            .where(
+                (E.stage == e.stage)
+                & (E.status == "active")
+                & (E.id != eid)
+                & ((E.position > e.position) | ((E.position == e.position) & (E.id > eid)))
+            )
+            .order_by(E.position, E.id)
+            .limit(1)
+            .scalar()
+        )
+
     def _position_before(self, stage: str, before_id: int | None, exclude: int | None = None) -> float:
         if before_id is None:
             return Engagement.max_position(stage) + 1

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPointF, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -118,12 +118,12 @@ def test_skip_is_refused_from_the_board(window, services, db_path):
     assert "Stages cannot be skipped" in window.refusal.items.text()
 
 
-def _send_drag(view, mime, pos: QPointF) -> None:
+def _send_drag(view, mime, pos: QPoint) -> None:
     viewport = view.viewport()
     actions = Qt.DropAction.MoveAction
     enter = QDragEnterEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(viewport, enter)
-    drop = QDropEvent(pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(QPointF(pos), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(viewport, drop)
 
 
@@ -138,7 +138,7 @@ def test_synthetic_drag_events_on_the_viewport_move_a_card(window, services):
     mime = window.board.columns["qualification"].model.mimeData(
         [window.board.columns["qualification"].model.index(0, 0)]
     )
-    _send_drag(column.view, mime, QPointF(40, 40))
+    _send_drag(column.view, mime, QPoint(40, 40))
     assert verdicts[0] == []  # the gate holds: highlighted as a valid target
     assert services.portfolio.card(eid).stage == "onboarding"
     assert column_ids(window, "onboarding") == [eid]
@@ -151,7 +151,7 @@ def test_drag_over_a_refusing_column_shows_the_reason(window, services):
     column = window.board.columns["onboarding"]
     mime = encode_ids([eid], "qualification")
     enter = QDragEnterEvent(
-        QPointF(30, 30),
+        QPoint(30, 30),
         Qt.DropAction.MoveAction,
         mime,
         Qt.MouseButton.LeftButton,
