@@ -105,23 +105,12 @@ class BoardController(QObject):
             if answer is None or not answer.strip():
                 return False
             reason = answer
-        try:
-            unmet = self.services.lifecycle.check_move(eid, to_stage, reason)
-        except MwmsError as exc:
-            self.error.emit(str(exc))
-            return False
-        if unmet:
-            self.move_refused.emit(eid, to_stage, unmet)
-            return False
+        # The core decides; a refusal comes back through the command's error hook, and the
+        # refused command never stays on the undo stack.
         command = uc.move_command(
-            self.services,
-            eid,
-            to_stage,
-            reason,
-            before_id,
-            on_changed=self._changed,
-            on_error=self._move_failed(eid, to_stage),
-        )
+            self.services, eid, to_stage, reason, before_id, card=card,
+            on_changed=self._changed, on_error=self._move_failed(eid, to_stage),
+        )  # fmt: skip
         ok = self.push(command)
         if ok:
             self.moved.emit(eid)

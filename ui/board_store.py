@@ -7,6 +7,8 @@ Filtering is done here, in memory, over a lower-cased search text prepared once 
 
 from __future__ import annotations
 
+import bisect
+from collections import Counter
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -37,9 +39,10 @@ def _search_text(card: EngagementCard) -> str:
 class BoardStore(QObject):
     """Cards of the board, grouped by stage, after the filter.
 
-    Columns hold engagement ids; a card is built (from data already in memory) only when a
-    view paints it or a filter needs its health or drift. ``stage_reset(slug)`` tells the
-    model of one column that its rows changed.
+    Each stage keeps its members (every active id, in board order) and its visible ids
+    (members passing the filter). A card is built, from data already in memory, only when a
+    view paints it or a filter needs its health or drift. After an edit only the card's old
+    and new stages change. ``stage_reset(slug)`` tells one column's model its rows changed;
     """
 
     stage_reset = Signal(str)
@@ -49,11 +52,12 @@ class BoardStore(QObject):
         super().__init__(parent)
         self.services = services
         self._source: CardSource | None = None
-        self._changed: dict[int, EngagementCard | None] = {}  # re-read since the bulk read; None: gone
+        self._changed: dict[int, EngagementCard] = {}  # re-read since the bulk read
         self._search: dict[int, str] = {}
+        self._members: dict[str, list[int]] = {s: [] for s in framework.STAGE_SLUGS}
         self._visible: dict[str, list[int]] = {s: [] for s in framework.STAGE_SLUGS}
-        self._totals: dict[str, int] = dict.fromkeys(framework.STAGE_SLUGS, 0)
         self.filter = BoardFilter()
+        self._tally: Counter[str] | None = None
 
     # --- reading -------------------------------------------------------------------------
 
@@ -65,51 +69,54 @@ class BoardStore(QObject):
         return [self.card(eid) for eid in self._visible[stage]]  # type: ignore[misc]
 
     def card(self, eid: int) -> EngagementCard | None:
-        if eid in self._changed:
-            return self._changed[eid]
+        card = self._changed.get(eid)
+        if card is not None:
+            return card if card.status == "active" else None
         if self._source is not None and eid in self._source.rows:
             return self._source.card(eid)
         return None
 
     def all_ids(self) -> list[int]:
-        base = self._source.order if self._source is not None else []
-        ids = [eid for eid in base if self._changed.get(eid, True) is not None]
-        ids.extend(
-            eid for eid, c in self._changed.items() if c is not None and eid not in self._source_rows()
-        )
-        return ids
-
-    def _source_rows(self) -> dict[int, tuple]:
-        return self._source.rows if self._source is not None else {}
+        return [eid for stage in framework.STAGE_SLUGS for eid in self._members[stage]]
 
     def total(self, stage: str) -> int:
         """Cards in the stage before filtering."""
-        return self._totals[stage]
+        return len(self._members[stage])
 
     def visible_count(self) -> int:
         return sum(len(v) for v in self._visible.values())
 
     def count(self) -> int:
-        return sum(self._totals.values())
+        return sum(len(m) for m in self._members.values())
 
     def owners(self) -> list[str]:
-        names = {c.owner for c in self._changed.values() if c is not None}
-        names.update(r[4] for eid, r in self._source_rows().items() if eid not in self._changed)
-        return sorted(names - {""}, key=str.casefold)
+        return sorted({self._field(eid, "owner") for eid in self.all_ids()} - {""}, key=str.casefold)
 
-    def drift_count(self) -> int:
-        """Engagements with drift (builds every card: call it off the first paint)."""
-        return sum(1 for eid in self.all_ids() if self.card(eid).drift)  # type: ignore[union-attr]
+    @property
+    def tallied(self) -> bool:
+        """True when the drift and health counts are known without building every card."""
+        return self._tally is not None
 
-    def band_count(self, band: str) -> int:
-        return sum(1 for eid in self.all_ids() if self.card(eid).health.band == band)  # type: ignore[union-attr]
+    def tally(self) -> Counter[str]:
+        """How many engagements have drift (``"drift"``) and are in each health band. The first
+        call builds every card (do it after the first paint); edits then keep it current."""
+        if self._tally is None:
+            self._tally = Counter()
+            for eid in self.all_ids():
+                self._count(self.card(eid), +1)  # type: ignore[arg-type]
+        return self._tally
+
+    def _count(self, card: EngagementCard, sign: int) -> None:
+        assert self._tally is not None
+        self._tally[card.health.band] += sign
+        if card.drift:
+            self._tally["drift"] += sign
 
     def _field(self, eid: int, name: str):
         """stage, position, engagement_type or owner, without building the card."""
-        if self._changed:
-            changed = self._changed.get(eid)
-            if changed is not None:
-                return getattr(changed, name)
+        changed = self._changed.get(eid)
+        if changed is not None:
+            return getattr(changed, name)
         return getattr(self._source, name)(eid)
 
     # --- loading and updating ------------------------------------------------------------
@@ -122,21 +129,39 @@ class BoardStore(QObject):
         self._source = source
         self._changed = {}
         self._search = {}
-        self._regroup(framework.STAGE_SLUGS)
+        members: dict[str, list[int]] = {s: [] for s in framework.STAGE_SLUGS}
+        for eid in source.order:  # already in board order
+            members[source.stage(eid)].append(eid)
+        self._members = members
+        self._tally = None
+        self._refilter(framework.STAGE_SLUGS)
 
     def refresh_card(self, eid: int) -> None:
         """Re-read one card after it changed (moved, edited, archived, restored)."""
-        old_stage = self._field(eid, "stage") if eid in self.all_ids() else None
+        old_stage = next((s for s in framework.STAGE_SLUGS if eid in self._members[s]), None)
         card = self.services.portfolio.card(eid)
-        self._changed[eid] = card if card.status == "active" else None
+        if self._tally is not None:
+            if old_stage is not None:
+                self._count(self.card(eid), -1)  # type: ignore[arg-type]
+            if card.status == "active":
+                self._count(card, +1)
+        self._changed[eid] = card
         self._search.pop(eid, None)
-        stages = {card.stage} | ({old_stage} if old_stage else set())
-        self._regroup(tuple(s for s in framework.STAGE_SLUGS if s in stages))
+        if old_stage is not None:
+            self._members[old_stage].remove(eid)
+        if card.status == "active":
+            members = self._members[card.stage]
+            key = (card.position, eid)
+            at = bisect.bisect_left(members, key, key=lambda e: (self._field(e, "position"), e))
+            members.insert(at, eid)
+        self._refilter(tuple(s for s in framework.STAGE_SLUGS if s in {old_stage, card.stage}))
 
     def set_filter(self, flt: BoardFilter) -> None:
         if flt != self.filter:
             self.filter = flt
-            self._regroup(framework.STAGE_SLUGS)
+            self._refilter(framework.STAGE_SLUGS)
+
+    # --- filtering -----------------------------------------------------------------------
 
     def _search_text(self, eid: int) -> str:
         text = self._search.get(eid)
@@ -147,39 +172,37 @@ class BoardStore(QObject):
         return text
 
     def matches(self, eid: int) -> bool:
-        f = self.filter
-        if f.engagement_type and self._field(eid, "engagement_type") != f.engagement_type:
-            return False
-        if f.owner and self._field(eid, "owner") != f.owner:
-            return False
-        if f.text:
-            haystack = self._search_text(eid)
-            if not all(word in haystack for word in f.text.casefold().split()):
-                return False
-        if f.health_band or f.drift_only:
-            card = self.card(eid)
-            if f.health_band and card.health.band != f.health_band:  # type: ignore[union-attr]
-                return False
-            if f.drift_only and not card.drift:  # type: ignore[union-attr]
-                return False
-        return True
+        return self._predicate()(eid)
 
-    def _regroup(self, stages: tuple[str, ...]) -> None:
-        wanted = set(stages)
-        groups: dict[str, list[int]] = {s: [] for s in stages}
-        totals = dict.fromkeys(stages, 0)
-        field = self._field
-        filtering = self.filter.active
-        for eid in self.all_ids():
-            stage = field(eid, "stage")
-            if stage in wanted:
-                totals[stage] += 1
-                if not filtering or self.matches(eid):
-                    groups[stage].append(eid)
+    def _predicate(self):
+        """One test for the current filter, cheapest conditions first."""
+        f = self.filter
+        words = f.text.casefold().split()
+        field, text, card = self._field, self._search_text, self.card
+
+        def test(eid: int) -> bool:
+            if f.engagement_type and field(eid, "engagement_type") != f.engagement_type:
+                return False
+            if f.owner and field(eid, "owner") != f.owner:
+                return False
+            if words:
+                haystack = text(eid)
+                if not all(w in haystack for w in words):
+                    return False
+            if f.health_band or f.drift_only:
+                c = card(eid)
+                if f.health_band and c.health.band != f.health_band:  # type: ignore[union-attr]
+                    return False
+                if f.drift_only and not c.drift:  # type: ignore[union-attr]
+                    return False
+            return True
+
+        return test
+
+    def _refilter(self, stages: tuple[str, ...]) -> None:
+        test = self._predicate() if self.filter.active else None
         for stage in stages:
-            if self._changed:  # the bulk read comes in board order; re-read cards may not
-                groups[stage].sort(key=lambda eid: (field(eid, "position"), eid))
-            self._visible[stage] = groups[stage]
-            self._totals[stage] = totals[stage]
+            members = self._members[stage]
+            self._visible[stage] = list(members) if test is None else [e for e in members if test(e)]
             self.stage_reset.emit(stage)
         self.counts_changed.emit()

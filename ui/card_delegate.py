@@ -25,6 +25,8 @@ class CardDelegate(QStyledItemDelegate):
     def __init__(self, parent=None, today: date | None = None) -> None:
         super().__init__(parent)
         self.today = today or date.today()
+        self._font_key = ""
+        self._font_cache: tuple[QFont, QFont, QFont] = (QFont(), QFont(), QFont())
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(max(200, option.rect.width()), CARD_HEIGHT)
@@ -59,11 +61,7 @@ class CardDelegate(QStyledItemDelegate):
         text_colour = pal.color(QPalette.ColorRole.Text)
         muted = pal.color(QPalette.ColorRole.PlaceholderText)
         inner = rect.toRect().adjusted(PAD + 4, PAD - 2, -PAD, -PAD + 2)
-        font = QFont(option.font)
-        bold = QFont(font)
-        bold.setBold(True)
-        small = QFont(font)
-        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        font, bold, small = self._fonts(option.font)
         line_h = QFontMetrics(font).height()
 
         # Line 1: client, drift badge on the right.
@@ -129,6 +127,17 @@ class CardDelegate(QStyledItemDelegate):
                 + suffix,
             )
         painter.restore()
+
+    def _fonts(self, base: QFont) -> tuple[QFont, QFont, QFont]:
+        """Regular, bold and small variants of the view's font, made once per font."""
+        key = base.key()
+        if self._font_key != key:
+            bold, small = QFont(base), QFont(base)
+            bold.setBold(True)
+            small.setPointSizeF(max(7.0, base.pointSizeF() * 0.9))
+            self._font_cache = (QFont(base), bold, small)
+            self._font_key = key
+        return self._font_cache
 
     def _drift_badge(self, painter: QPainter, inner: QRect, count: int, dark: bool, font: QFont) -> int:
         text = f"⚠ {count}"

@@ -143,15 +143,19 @@ class MainWindow(QMainWindow):
         if shown != total:
             parts.append(f"{shown} shown")
         self.status_counts.setText(" · ".join(parts))
-        # Drift and health counts build every card: done once the window has painted.
-        if self._painted:
+        # Drift and health counts build every card once: after the first paint.
+        if self.store.tallied:
+            self._update_health_counts()
+        elif self._painted:
             self._health_counts.start()
         else:
             self._health_pending = True
 
     def _update_health_counts(self) -> None:
-        drift, at_risk = self.store.drift_count(), self.store.band_count("at_risk")
-        self.status_counts.setText(f"{self.status_counts.text()} · {drift} with drift · {at_risk} at risk")
+        tally = self.store.tally()
+        self.status_counts.setText(
+            f"{self.status_counts.text()} · {tally['drift']} with drift · {tally['at_risk']} at risk"
+        )
 
     def ask_reason(self, client: str, from_label: str, to_label: str) -> str | None:
         text, ok = QInputDialog.getMultiLineText(

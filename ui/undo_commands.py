@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand
 from mwms_desktop import framework
 from mwms_desktop.errors import MwmsError
 from mwms_desktop.services import Services
+from mwms_desktop.views import EngagementCard
 
 Changed = Callable[[int], None]  # engagement id whose data changed
 ErrorSink = Callable[[MwmsError], None]
@@ -62,11 +63,17 @@ class ServiceCommand(QUndoCommand):
 
 
 def move_command(
-    services: Services, eid: int, to_stage: str, reason: str = "", before_id: int | None = None, **hooks: Any
+    services: Services,
+    eid: int,
+    to_stage: str,
+    reason: str = "",
+    before_id: int | None = None,
+    card: EngagementCard | None = None,
+    **hooks: Any,
 ) -> ServiceCommand:
     """Move a card; undo moves it back (recorded as an undo in the stage history) to where it
-    stood in its column."""
-    card = services.portfolio.card(eid)
+    stood in its column. ``card`` is the card as the board shows it, if at hand."""
+    card = card or services.portfolio.card(eid)
     from_stage = card.stage
     old_before = services.portfolio.card_below(eid)
     label_to = framework.stage(to_stage).label

@@ -97,6 +97,7 @@ def test_refused_drop_changes_nothing_and_shows_what_is_missing(window, services
     assert not ok
     assert dump(db_path) == before
     assert column_ids(window, "qualification") == [eid]
+    assert window.undo_stack.count() == 0  # a refused move leaves nothing to undo
     assert window.refusal.isVisible()
     text = window.refusal.items.text()
     assert "Qualification: the verdict is not “qualified”." in text
@@ -324,3 +325,21 @@ def test_cards_expose_accessible_text(window, demo_services):
     model = window.board.columns["insight"].model
     texts = [model.index(r, 0).data(Qt.ItemDataRole.AccessibleTextRole) for r in range(model.rowCount())]
     assert any("Stalled" in t and "health" in t for t in texts)
+
+
+def test_status_counts_follow_edits(qtbot, demo_services, tmp_path):
+    """The status bar's drift and at-risk counts appear after the first paint and stay right
+    as cards change (kept current card by card, not recounted)."""
+    prefs = Preferences(QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(demo_services, prefs, restore_state=False)
+    qtbot.addWidget(w)
+    w.show()
+    cards = demo_services.portfolio.cards()
+    at_risk = [c for c in cards if c.health.band == "at_risk"]
+    drifting = sum(1 for c in cards if c.drift)
+    qtbot.waitUntil(lambda: "at risk" in w.status_counts.text())
+    assert f"{drifting} with drift · {len(at_risk)} at risk" in w.status_counts.text()
+    assert w.controller.archive(at_risk[0].id)
+    assert f"· {len(at_risk) - 1} at risk" in w.status_counts.text()
+    w.undo_stack.undo()
+    assert f"{drifting} with drift · {len(at_risk)} at risk" in w.status_counts.text()
