@@ -110,6 +110,7 @@ def measure(db: Path, runs: int) -> None:
         satisfy(services, eid, "qualification")
     window.store.reload()
     paint(app, window)
+    window.store.tally()  # the status counts, as after any first paint
     target = window.board.columns["onboarding"].model
     drops = []
     for eid in candidates:
@@ -117,7 +118,7 @@ def measure(db: Path, runs: int) -> None:
         ok = target.dropMimeData(
             encode_ids([eid], "qualification"), Qt.DropAction.MoveAction, 0, 0, QModelIndex()
         )
-        paint(app, window)
+        settle(app)
         drops.append(time.perf_counter() - t)
         assert ok, eid
     raw.execute("PRAGMA journal_mode=wal")
