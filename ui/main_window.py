@@ -4,7 +4,7 @@ a status bar with counts. It wires widgets to the controller; it holds no rules.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent, QUndoStack
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
@@ -82,6 +82,8 @@ class MainWindow(QMainWindow):
         self._update_status()
         if restore_state:
             self._restore_geometry()
+        # Follow the system's light/dark switch while the user has not chosen one.
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         # Days in stage and drift move with the calendar: re-read the board hourly.
         self._daily = QTimer(self, interval=60 * 60 * 1000, timeout=self.store.reload)
         self._daily.start()
@@ -251,6 +253,10 @@ class MainWindow(QMainWindow):
         from ui.archive_dialog import ArchiveDialog
 
         ArchiveDialog(self.services, self.controller, self).exec()
+
+    def _system_scheme_changed(self, *_args: object) -> None:
+        if self.prefs.text(pk.SCHEME, "system") == "system":
+            theme.apply("system")
 
     def set_scheme(self, scheme: str) -> None:
         self.prefs.set(pk.SCHEME, scheme)

@@ -1,0 +1,105 @@
+"""Slow work (dossier export, import, backup) off the UI thread.
+
+``run_task(parent, title, work, on_done)`` runs ``work(progress)`` on a worker thread and
+calls ``on_done(result)`` (or shows the error) back on the UI thread, with a progress dialog
+while it runs. The worker gets no widget, only a ``progress(done, total)`` callable whose
+calls reach the dialog through a queued signal (Anki's CollectionOp, Picard's run_task).
+
+The database: peewee gives each thread its own SQLite connection, so the worker's service
+calls are independent transactions; the worker closes its connection when it ends.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from mwms_desktop import APP_NAME
+from mwms_desktop.errors import MwmsError
+
+Progress = Callable[[int, int], None]
+
+
+class _Signals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self.work = work
+        self.signals = _Signals()
+        self.setAutoDelete(True)
+
+    @Slot()
+    def run(self) -> None:
+        from db.connection import close_database  # closes this thread's connection only
+
+        try:
+            result = self.work(self.signals.progress.emit)
+        except MwmsError as exc:
+            self.signals.failed.emit(str(exc))
+        except Exception as exc:  # a bug must reach the user, not vanish with the thread
+            traceback.print_exc()
+            self.signals.failed.emit(f"Unexpected error: {exc}")
+        else:
+            self.signals.finished.emit(result)
+        finally:
+            close_database()
+
+
+class Task(QObject):
+    """A running job; kept alive by its parent until it ends."""
+
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self, parent: QWidget, title: str, work: Callable[[Progress], Any], *, show_errors: bool = True
+    ) -> None:
+        super().__init__(parent)
+        self.dialog = QProgressDialog(title, "", 0, 0, parent)
+        self.dialog.setWindowTitle(APP_NAME)
+        self.dialog.setCancelButton(None)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)  # quick jobs never flash a dialog
+        self._job = _Job(work)
+        self._show_errors = show_errors
+        sig = self._job.signals
+        sig.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
+        sig.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        sig.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+
+    def start(self, pool: QThreadPool | None = None) -> Task:
+        (pool or QThreadPool.globalInstance()).start(self._job)
+        return self
+
+    def _progress(self, done: int, total: int) -> None:
+        self.dialog.setMaximum(max(total, 1))
+        self.dialog.setValue(min(done, total))
+
+    def _finished(self, result: object) -> None:
+        self.dialog.reset()
+        self.done.emit(result)
+        self.deleteLater()
+
+    def _failed(self, message: str) -> None:
+        self.dialog.reset()
+        if self._show_errors:
+            QMessageBox.warning(self.parent(), APP_NAME, message)
+        self.failed.emit(message)
+        self.deleteLater()
+
+
+def run_task(parent: QWidget, title: str, work: Callable[[Progress], Any],
+             on_done: Callable[[Any], None] | None = None, *, show_errors: bool = True) -> Task:  # fmt: skip
+    task = Task(parent, title, work, show_errors=show_errors)
+    if on_done is not None:
+        task.done.connect(on_done)
+    return task.start()
