@@ -74,7 +74,8 @@ def render_screenshot(
     window = MainWindow(services, Preferences(scratch), restore_state=False)
     window.resize(*size)
     window.show()
-    app.processEvents()
+    for _ in range(3):  # first paint, then the status counts that follow it
+        app.processEvents()
     if open_id is not None:
         window.open_engagement(open_id)
         app.processEvents()

@@ -3,14 +3,16 @@ a status bar with counts. It wires widgets to the controller; it holds no rules.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -47,7 +49,13 @@ class MainWindow(QMainWindow):
         page_layout = QVBoxLayout(board_page)
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.setSpacing(0)
-        page_layout.addWidget(self.board, 1)
+        # Six columns keep a readable width; a narrow window scrolls sideways instead.
+        scroller = QScrollArea()
+        scroller.setWidget(self.board)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page_layout.addWidget(scroller, 1)
         page_layout.addWidget(self.refusal)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from mwms_desktop import framework
@@ -32,7 +33,9 @@ class StageColumn(QFrame):
         self.title.setWordWrap(True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         # Two lines for every title, so the cards of all six columns start level.
-        self.title.setMinimumHeight(self.title.fontMetrics().lineSpacing() * 2 + 4)
+        bold = QFont(self.title.font())
+        bold.setBold(True)  # the style sheet makes titles bold after this point
+        self.title.setFixedHeight(QFontMetrics(bold).lineSpacing() * 2 + 12)
         self.count = QLabel()
         self.count.setObjectName("columnCount")
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

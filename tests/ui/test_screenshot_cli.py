@@ -1,0 +1,31 @@
+"""`mwms-desktop screenshot` renders the real window headless to a PNG of the asked size."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QImage
+
+from mwms_desktop.cli import main
+
+
+def test_screenshot_writes_a_png_of_the_board(demo_services, db_path, tmp_path, capsys):
+    """The PNG exists, has the requested size, and is not blank (cards were painted)."""
+    demo_services.close()
+    target = tmp_path / "board.png"
+    assert main(["--db", str(db_path), "screenshot", str(target), "--size", "1200x800"]) == 0
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1200, 800)
+    colours = {image.pixel(x, y) for x in range(0, 1200, 40) for y in range(60, 800, 40)}
+    assert len(colours) > 5
+    assert "Saved" in capsys.readouterr().out
+    assert not list(tmp_path.glob("*.ini"))  # scratch settings never land beside the target
+
+
+def test_screenshot_refuses_bad_size_and_missing_folder(services, db_path, tmp_path, capsys):
+    """Bad input gives one clear line and a non-zero exit, no traceback, no file."""
+    services.close()
+    assert main(["--db", str(db_path), "screenshot", str(tmp_path / "a.png"), "--size", "huge"]) == 1
+    assert "Size must look like 1440x900" in capsys.readouterr().err
+    assert main(["--db", str(db_path), "screenshot", str(tmp_path / "no" / "a.png")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "does not exist" in err
