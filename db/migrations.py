@@ -24,7 +24,7 @@ SCHEMA_VERSION = 2
 
 def _v2_dossier_exports(database: SqliteDatabase) -> None:
     """Schema 2: record each dossier written, so completion can require a fresh one; index
-    check-ins for the board's health column."""
+    check-ins for the board's health column and engagements in board order."""
     database.execute_sql(
         'CREATE TABLE "dossier_export" ("id" INTEGER NOT NULL PRIMARY KEY, '
         '"uuid" VARCHAR(36) NOT NULL, "updated_at" TEXT NOT NULL, "engagement_id" INTEGER NOT NULL, '
@@ -35,6 +35,7 @@ def _v2_dossier_exports(database: SqliteDatabase) -> None:
     database.execute_sql('CREATE INDEX "dossier_export_engagement_id" ON "dossier_export" ("engagement_id")')
     # The board reads every engagement's last three check-ins at start-up: a covering index.
     database.execute_sql(CHECKIN_RECENT_INDEX)
+    database.execute_sql(BOARD_ORDER_INDEX)
 
 
 # Indexes peewee's model declarations cannot express (descending, covering). New files get
@@ -42,7 +43,9 @@ def _v2_dossier_exports(database: SqliteDatabase) -> None:
 CHECKIN_RECENT_INDEX = (
     'CREATE INDEX "check_in_recent" ON "check_in" ("engagement_id", "held_on" DESC, "id" DESC, "score")'
 )
-EXTRA_INDEXES = (CHECKIN_RECENT_INDEX,)
+# Columns are read in board order and cards placed between neighbours: (stage, position).
+BOARD_ORDER_INDEX = 'CREATE INDEX "engagement_board_order" ON "engagement" ("stage", "position", "id")'
+EXTRA_INDEXES = (CHECKIN_RECENT_INDEX, BOARD_ORDER_INDEX)
 
 
 # MIGRATIONS[n] upgrades a file of schema n - 1 to schema n. Steps are frozen SQL, never the

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from peewee import Tuple
+
 from db.models import Engagement, StageMove
 from mwms_desktop import framework, validate
 from mwms_desktop.errors import ValidationError
@@ -149,9 +151,8 @@ class PortfolioService(ServiceBase):
             E.select(E.id)
             .where(
                 (E.stage == e.stage)
+                & (Tuple(E.position, E.id) > Tuple(e.position, eid))  # seeks engagement_board_order
                 & (E.status == "active")
-                & (E.id != eid)
-                & ((E.position > e.position) | ((E.position == e.position) & (E.id > eid)))
             )
             .order_by(E.position, E.id)
             .limit(1)
