@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPixmapCache,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from mwms_desktop.views import EngagementCard
@@ -41,11 +51,42 @@ class CardDelegate(QStyledItemDelegate):
         # base transparent so the column shows through between cards.
         pal = QGuiApplication.palette()
         dark = theme.is_dark(pal)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
+        # A card's picture depends only on these: paint it once, then blit it (scrolling,
+        # repaints after a drop in another column).
+        size = option.rect.size()
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        key = (
+            f"mwms-card:{card.id}:{hash(card):x}:{size.width()}x{size.height()}@{ratio}"
+            f":{int(selected)}{int(focused)}{int(dark)}:{pal.cacheKey()}:{option.font.key()}:{self.today}"
+        )
+        pixmap = QPixmapCache.find(key)
+        if pixmap is None:
+            pixmap = QPixmap(size * ratio)
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            card_painter = QPainter(pixmap)
+            local = QStyleOptionViewItem(option)
+            local.rect = QRect(0, 0, size.width(), size.height())
+            self._paint_card(card_painter, local, card, pal, dark, selected, focused)
+            card_painter.end()
+            QPixmapCache.insert(key, pixmap)
+        painter.drawPixmap(option.rect.topLeft(), pixmap)
+
+    def _paint_card(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        card: EngagementCard,
+        pal: QPalette,
+        dark: bool,
+        selected: bool,
+        focused: bool,
+    ) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(option.rect.adjusted(MARGIN, MARGIN // 2 + 1, -MARGIN, -(MARGIN // 2 + 1)))
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
         base = pal.color(QPalette.ColorRole.Base)
         border = pal.color(QPalette.ColorRole.Highlight) if selected else pal.color(QPalette.ColorRole.Mid)
         painter.setPen(QPen(border, 2 if selected or focused else 1))
