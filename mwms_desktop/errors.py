@@ -29,3 +29,8 @@ class MoveRefused(MwmsError):
 
 class DatabaseError(MwmsError):
     """A database file that cannot be used: missing, unreadable, not SQLite, too new, locked."""
+
+
+class DossierError(MwmsError):
+    """A dossier that could not be written (missing folder, no permission, disk full);
+    nothing is left behind at the target."""

@@ -1,0 +1,102 @@
+"""Building blocks every section uses: headings that feed the contents and outline,
+escaped paragraphs, the "nothing recorded" line, and tables that split across pages with
+their header row repeated."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from reportlab.platypus import Flowable, Paragraph, Table
+
+from mwms_desktop.dossier import styles as st
+from mwms_desktop.dossier.document import Heading
+from mwms_desktop.dossier.facts import Refs
+from mwms_desktop.views import EngagementDetail
+
+Cell = str | Flowable
+
+
+@dataclass(frozen=True)
+class SectionContext:
+    """What one engagement's sections are built from; nothing here touches the database."""
+
+    detail: EngagementDetail
+    refs: Refs
+    now: datetime
+    level: int  # outline level of this engagement's sections (0 alone, 1 in a portfolio)
+    in_toc: bool
+
+    @property
+    def s(self) -> st.Styles:
+        return st.styles()
+
+    def key(self, section: str) -> str:
+        return f"e{self.detail.id}-{section}"
+
+
+def heading(ctx: SectionContext, section: str, title: str) -> Heading:
+    return Heading(
+        st.esc(title), ctx.s.h1, title=title, key=ctx.key(section), level=ctx.level, in_toc=ctx.in_toc
+    )
+
+
+def para(text: str, style: object | None = None) -> Paragraph:
+    """A paragraph of user text (escaped here)."""
+    return Paragraph(st.esc(text), style or st.styles().body)
+
+
+def markup(text: str, style: object | None = None) -> Paragraph:
+    """A paragraph of our own markup; every user value in it must already be escaped."""
+    return Paragraph(text, style or st.styles().body)
+
+
+def empty(text: str) -> Paragraph:
+    return Paragraph(st.esc(text), st.styles().empty)
+
+
+def h2(text: str) -> Paragraph:
+    return Paragraph(st.esc(text), st.styles().h2)
+
+
+def h3(text: str) -> Paragraph:
+    return Paragraph(st.esc(text), st.styles().h3)
+
+
+def strong(text: str) -> Paragraph:
+    """A table cell in bold (a backward move, a misaligned stakeholder, a total)."""
+    return Paragraph(st.esc(text), st.styles().cell_bold)
+
+
+def cell(value: Cell, style: object | None = None) -> Flowable:
+    if isinstance(value, Flowable):
+        return value
+    return Paragraph(st.esc(value), style or st.styles().cell)
+
+
+def grid(
+    header: Sequence[str], rows: Sequence[Sequence[Cell]], widths_cm: Sequence[float], *extra: tuple
+) -> Table:
+    """A data table: header repeated on every page it spans; a tall row may split."""
+    s = st.styles()
+    total = sum(widths_cm)
+    widths = [st.FRAME_WIDTH * w / total for w in widths_cm]
+    data: list[list[Flowable]] = [[Paragraph(st.esc(h), s.cell_head) for h in header]]
+    data += [[cell(v) for v in row] for row in rows]
+    return Table(
+        data, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=30, style=st.table_style(*extra),
+        hAlign="LEFT", spaceBefore=2, spaceAfter=8,
+    )  # fmt: skip
+
+
+def key_values(pairs: Sequence[tuple[str, Cell]], widths_cm: tuple[float, float] = (4.2, 12.8)) -> Table:
+    """Label / value rows (a record's fields), labels in bold on a light panel."""
+    s = st.styles()
+    total = sum(widths_cm)
+    widths = [st.FRAME_WIDTH * w / total for w in widths_cm]
+    data = [[Paragraph(st.esc(k), s.cell_bold), cell(v)] for k, v in pairs]
+    return Table(
+        data, colWidths=widths, splitByRow=1, splitInRow=30, hAlign="LEFT", spaceBefore=2, spaceAfter=8,
+        style=st.table_style(("BACKGROUND", (0, 0), (0, -1), st.SHADE), header=False, zebra=False),
+    )  # fmt: skip

@@ -1,0 +1,147 @@
+"""Sections 7–10 of an engagement's dossier: insights and hypotheses, experiment cycles,
+learnings (the heart of the dossier) and health. Records cite each other by short
+references (I3, H2, C7, L12) numbered in the order the dossier lists them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from reportlab.lib.units import cm
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+
+from mwms_desktop import framework
+from mwms_desktop.dossier import charts
+from mwms_desktop.dossier import styles as st
+from mwms_desktop.dossier.blocks import SectionContext, empty, grid, h2, h3, heading, markup, para, strong
+from mwms_desktop.dossier.facts import fmt_day, grouped_insight_order
+
+
+def insights(ctx: SectionContext) -> list[Flowable]:
+    d, s, refs = ctx.detail, ctx.s, ctx.refs
+    out: list[Flowable] = [CondPageBreak(5 * cm), heading(ctx, "insights", "Insights and hypotheses")]
+    out.append(h2("Insights by activity"))
+    if not d.insights:
+        out.append(empty("No insights recorded."))
+    activity = None
+    for i in grouped_insight_order(d):
+        if i.activity != activity:
+            activity = i.activity
+            count = sum(1 for x in d.insights if x.activity == activity)
+            out.append(h3(f"{framework.label(framework.INSIGHT_ACTIVITIES, activity)} ({count})"))
+        out.append(markup(f"<b>{refs.insights[i.id]}</b>&nbsp;&nbsp;{st.esc(i.statement)}", s.learning))
+        meta = f"Recorded {fmt_day(i.recorded_on)}"
+        out.append(markup(st.esc(meta) + (f"<br/>{st.esc(i.detail)}" if i.detail else ""), s.learning_meta))
+    out.append(h2(f"Hypotheses with {framework.PRIORITY_MODEL} priority"))
+    if not d.hypotheses:
+        out.append(empty("No hypotheses recorded."))
+        return out
+    out.append(para("Priority is the mean of impact, confidence and ease, each scored 1–10; highest first.",
+                    s.caption))  # fmt: skip
+    ranked = sorted(d.hypotheses, key=lambda h: (h.priority is None, -(h.priority or 0), h.id))
+    rows = []
+    for h in ranked:
+        text = f"<b>{st.esc(h.statement)}</b>" + (f"<br/>{st.esc(h.rationale)}" if h.rationale else "")
+        links = ", ".join(refs.insights[i] for i in h.insight_ids if i in refs.insights) or "—"
+        rows.append([
+            refs.hypotheses[h.id], Paragraph(text, s.cell),
+            *(str(v) if v is not None else "—" for v in (h.impact, h.confidence, h.ease)),
+            strong(f"{h.priority:.1f}") if h.priority is not None else "—", links,
+        ])  # fmt: skip
+    out.append(grid(["Ref", "Hypothesis and rationale", "Impact", "Conf.", "Ease", "Priority", "Insights"],
+                    rows, [1.0, 8.2, 1.4, 1.3, 1.3, 1.6, 2.2]))  # fmt: skip
+    return out
+
+
+def cycles(ctx: SectionContext) -> list[Flowable]:
+    d, s, refs = ctx.detail, ctx.s, ctx.refs
+    out: list[Flowable] = [CondPageBreak(5 * cm), heading(ctx, "cycles", "Experiment cycles")]
+    if not d.cycles:
+        out.append(empty("No experiment cycles recorded."))
+        return out
+    status = Counter(c.status for c in d.cycles)
+    results = Counter(c.result for c in d.cycles if c.result)
+    parts = [f"{status[t.slug]} {t.label.lower()}" for t in framework.CYCLE_STATUSES if status[t.slug]]
+    res = [f"{results[t.slug]} {t.label.lower()}" for t in framework.CYCLE_RESULTS if results[t.slug]]
+    line = f"{len(d.cycles)} cycles: {', '.join(parts)}" + (f" (results: {', '.join(res)})" if res else "")
+    out.append(para(line + ".", s.small))
+    hyps = {h.id: h for h in d.hypotheses}
+    rows = []
+    for c in d.cycles:
+        hyp = hyps.get(c.hypothesis_id) if c.hypothesis_id else None
+        hyp_text = f"{refs.hypotheses[hyp.id]} {hyp.statement}" if hyp else "—"
+        dates = f"{fmt_day(c.started_on)}\nto {fmt_day(c.ended_on)}" if c.started_on or c.ended_on else "—"
+        state = framework.label(framework.CYCLE_STATUSES, c.status)
+        if c.result:
+            result = framework.label(framework.CYCLE_RESULTS, c.result)
+            state_cell: object = markup(f"{st.esc(state)}<br/><b>{st.esc(result)}</b>", s.cell)
+        else:
+            state_cell = state
+        rows.append([refs.cycles[c.id], strong(c.title), hyp_text, dates, state_cell, c.evaluation or "—"])
+    out.append(grid(["Ref", "Cycle", "Hypothesis", "Dates", "Status and result", "Evaluation"],
+                    rows, [1.0, 3.4, 3.3, 2.3, 2.6, 5.4]))  # fmt: skip
+    return out
+
+
+def learnings(ctx: SectionContext) -> list[Flowable]:
+    d, s, refs = ctx.detail, ctx.s, ctx.refs
+    out: list[Flowable] = [CondPageBreak(5 * cm), heading(ctx, "learnings", "Learnings")]
+    if not d.learnings:
+        out.append(empty("No learnings recorded."))
+        return out
+    conf = Counter(lr.confidence for lr in d.learnings)
+    levels = ", ".join(f"{conf[t.slug]} {t.label.lower()}" for t in framework.CONFIDENCE_LEVELS)
+    out.append(para(f"{len(d.learnings)} learnings, in the order they were recorded; confidence: "
+                    f"{levels}. Evidence cites the experiment cycles above.", s.small))  # fmt: skip
+    cycles_by_id = {c.id: c for c in d.cycles}
+    for lr in d.learnings:
+        evidence = []
+        for cid in lr.cycle_ids:
+            c = cycles_by_id.get(cid)
+            if c is None:
+                continue
+            result = f" ({framework.label(framework.CYCLE_RESULTS, c.result)})" if c.result else ""
+            evidence.append(f"{refs.cycles[cid]} “{c.title}”{result}")
+        meta = [
+            f"<b>Confidence:</b> {st.esc(framework.label(framework.CONFIDENCE_LEVELS, lr.confidence))}",
+            f"<b>Evidence:</b> {st.esc('; '.join(evidence)) if evidence else 'none linked'}",
+        ]
+        if lr.tags:
+            meta.append(f"<b>Tags:</b> {st.esc(', '.join(lr.tags))}")
+        meta.append(f"Recorded {fmt_day(lr.recorded_at)}")
+        out.append(markup(f"<b>{refs.learnings[lr.id]}</b>&nbsp;&nbsp;{st.esc(lr.statement)}", s.learning))
+        out.append(markup(" · ".join(meta), s.learning_meta))
+    return out
+
+
+def _concerns(ratings: dict[str, int]) -> str:
+    """Unhealthy signals rated 2 or 3, and healthy indicators rated 0 or 1."""
+    bad = [t.label for t in framework.UNHEALTHY_SIGNALS if ratings.get(t.slug, 0) >= 2]
+    weak = [f"weak {t.label.lower()}" for t in framework.HEALTHY_INDICATORS if ratings.get(t.slug, 3) <= 1]
+    return "; ".join(bad + weak) or "—"
+
+
+def health(ctx: SectionContext) -> list[Flowable]:
+    d, s = ctx.detail, ctx.s
+    out: list[Flowable] = [CondPageBreak(8 * cm), heading(ctx, "health", "Health check-ins and drift")]
+    h = d.card.health
+    score = f" (score {h.score})" if h.score is not None else ""
+    trend = framework.label(framework.TRENDS, h.trend).lower()
+    out.append(markup(f"<b>Health at export:</b> {st.esc(h.band_label)}{score}; trend: {st.esc(trend)}."))
+    if not d.checkins:
+        out.append(empty("No health check-ins recorded."))
+    else:
+        out.append(charts.health_chart(d.checkins))
+        out.append(para("Score 0–100 of each check-in: half from the six healthy indicators present, "
+                        "half from the five unhealthy signals absent.", s.caption))  # fmt: skip
+        rows = [
+            [fmt_day(c.held_on), str(c.score), framework.label(framework.HEALTH_BANDS, c.band),
+             _concerns(dict(c.ratings)), c.note or "—"]
+            for c in d.checkins
+        ]  # fmt: skip
+        out.append(grid(["Held on", "Score", "Band", "Concerns", "Note"], rows, [2.4, 1.3, 1.8, 6.0, 5.5]))
+    out.append(h2("Open drift signals at export"))
+    if not d.card.drift:
+        out.append(empty("No drift signals open at export."))
+    for signal in d.card.drift:
+        out.append(markup(f"•&nbsp;&nbsp;{st.esc(signal.message)}", s.body))
+    return out
