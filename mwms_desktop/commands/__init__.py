@@ -32,6 +32,6 @@ class Context:
             self._services = None
 
 
-from mwms_desktop.commands import board, window  # noqa: E402
+from mwms_desktop.commands import board, dossier, window  # noqa: E402
 
-COMMANDS = (board, window)
+COMMANDS = (board, window, dossier)
