@@ -122,6 +122,11 @@ def fmt_day(day: date | datetime | None) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 learning", "3 learnings"."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
 def fmt_days(days: float) -> str:
     whole = round(days)
     if days and whole == 0:

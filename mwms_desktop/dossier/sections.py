@@ -22,7 +22,7 @@ from mwms_desktop.dossier.blocks import (
     strong,
 )
 from mwms_desktop.dossier.document import Heading
-from mwms_desktop.dossier.facts import fmt_day, fmt_days
+from mwms_desktop.dossier.facts import fmt_day, fmt_days, plural
 
 MOVE_KINDS = {"created": "Created", "forward": "Forward", "backward": "Backward", "undo": "Undo"}
 
@@ -213,7 +213,7 @@ def stakeholders(ctx: SectionContext) -> list[Flowable]:
         f"{sum(1 for x in d.stakeholders if x.alignment == a.slug)} {a.label.lower()}"
         for a in framework.ALIGNMENTS
     ]
-    out.append(para(f"{len(d.stakeholders)} stakeholders: {', '.join(counts)}.", ctx.s.small))
+    out.append(para(f"{plural(len(d.stakeholders), 'stakeholder')}: {', '.join(counts)}.", ctx.s.small))
     rows = []
     for x in d.stakeholders:
         notes = "\n".join(p for p in (f"Mitigation: {x.mitigation}" if x.mitigation else "", x.note) if p)

@@ -13,7 +13,7 @@ from mwms_desktop import framework
 from mwms_desktop.dossier import charts
 from mwms_desktop.dossier import styles as st
 from mwms_desktop.dossier.blocks import SectionContext, empty, grid, h2, h3, heading, markup, para, strong
-from mwms_desktop.dossier.facts import fmt_day, grouped_insight_order
+from mwms_desktop.dossier.facts import fmt_day, grouped_insight_order, plural
 
 
 def insights(ctx: SectionContext) -> list[Flowable]:
@@ -62,7 +62,9 @@ def cycles(ctx: SectionContext) -> list[Flowable]:
     results = Counter(c.result for c in d.cycles if c.result)
     parts = [f"{status[t.slug]} {t.label.lower()}" for t in framework.CYCLE_STATUSES if status[t.slug]]
     res = [f"{results[t.slug]} {t.label.lower()}" for t in framework.CYCLE_RESULTS if results[t.slug]]
-    line = f"{len(d.cycles)} cycles: {', '.join(parts)}" + (f" (results: {', '.join(res)})" if res else "")
+    line = f"{plural(len(d.cycles), 'cycle')}: {', '.join(parts)}"
+    if res:
+        line += f" (results: {', '.join(res)})"
     out.append(para(line + ".", s.small))
     hyps = {h.id: h for h in d.hypotheses}
     rows = []
@@ -90,7 +92,7 @@ def learnings(ctx: SectionContext) -> list[Flowable]:
         return out
     conf = Counter(lr.confidence for lr in d.learnings)
     levels = ", ".join(f"{conf[t.slug]} {t.label.lower()}" for t in framework.CONFIDENCE_LEVELS)
-    out.append(para(f"{len(d.learnings)} learnings, in the order they were recorded; confidence: "
+    out.append(para(f"{plural(len(d.learnings), 'learning')}, in the order they were recorded; confidence: "
                     f"{levels}. Evidence cites the experiment cycles above.", s.small))  # fmt: skip
     cycles_by_id = {c.id: c for c in d.cycles}
     for lr in d.learnings:
