@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.add_action)
         self.file_menu = file_menu
+        file_menu.addAction("Export dossier of the shown engagements…", self.export_shown_dossier)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit = bar.addMenu("&Edit")
@@ -202,7 +203,23 @@ class MainWindow(QMainWindow):
         menu.exec(pos)
 
     def card_menu_hook(self, menu: QMenu, eid: int) -> None:
-        """Extra card actions added by features (dossier export)."""
+        """Extra card actions: the dossier."""
+        menu.addAction("Export dossier…", lambda: self.export_dossier(eid))
+
+    def export_dossier(self, eid: int) -> None:
+        from ui.dossier_actions import export_engagement
+
+        export_engagement(self, self.services, eid)
+
+    def export_shown_dossier(self) -> None:
+        """A portfolio dossier of the engagements the board shows (the filter applies)."""
+        from ui.dossier_actions import export_portfolio
+
+        ids = [eid for stage in framework.STAGE_SLUGS for eid in self.store.ids(stage)]
+        if not ids:
+            QMessageBox.information(self, APP_NAME, "No engagement is shown: nothing to export.")
+            return
+        export_portfolio(self, self.services, ids)
 
     def _ask_wip(self, stage: str) -> None:
         column = self.board.columns[stage]
