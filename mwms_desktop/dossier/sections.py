@@ -17,6 +17,7 @@ from mwms_desktop.dossier.blocks import (
     h2,
     heading,
     key_values,
+    learning_block,
     markup,
     para,
     strong,
@@ -71,7 +72,7 @@ def cover(ctx: SectionContext, *, standalone: bool) -> list[Flowable]:
 
 
 def summary(ctx: SectionContext) -> list[Flowable]:
-    d, s = ctx.detail, ctx.s
+    d = ctx.detail
     card = d.card
     out: list[Flowable] = [heading(ctx, "summary", "Summary")]
     if d.outcome.outcome:
@@ -105,22 +106,21 @@ def summary(ctx: SectionContext) -> list[Flowable]:
         ("Stage moves", f"{max(0, len(d.history) - 1)} ({backward} backward)"),
         ("Earlier dossier exports", str(len(d.dossier_exports))),
     ]
-    out.append(h2("In numbers"))
+    out += h2("In numbers")
     half = (len(counts) + 1) // 2
     rows = [
         [a[0], a[1], *(b if b else ("", ""))]
         for a, b in zip(counts[:half], [*counts[half:], None], strict=False)
     ]
     out.append(grid(["Record", "Count", "Record", "Count"], rows, [4.5, 4.0, 4.5, 4.0]))
-    out.append(h2("Key learnings"))
+    out += h2("Key learnings")
     key = facts.key_learnings(d)
     if not key:
         out.append(empty("No learnings recorded yet."))
     for lr in key:
         ref = ctx.refs.learnings[lr.id]
         conf = framework.label(framework.CONFIDENCE_LEVELS, lr.confidence)
-        out.append(markup(f"<b>{ref}</b>&nbsp;&nbsp;{st.esc(lr.statement)}", s.learning))
-        out.append(markup(f"Confidence: {st.esc(conf)}", s.learning_meta))
+        out.append(learning_block(ref, lr.statement, f"Confidence: {conf}"))
     return out
 
 
@@ -142,7 +142,7 @@ def timeline(ctx: SectionContext) -> list[Flowable]:
         rows.append([f"{stage.number}. {stage.label}", fmt_day(total.first_entered), left,
                      fmt_days(total.days), stays])  # fmt: skip
     out.append(grid(["Stage", "First entered", "Left", "Days in stage", "Stays"], rows, [6, 3, 3, 3, 2]))
-    out.append(h2("Stage-move log"))
+    out += h2("Stage-move log")
     log = []
     for m in d.history:
         src = framework.stage(m.from_stage).label if m.from_stage else "—"
@@ -189,7 +189,7 @@ def onboarding(ctx: SectionContext) -> list[Flowable]:
         rows.append([e.label, "✓ Confirmed" if done else "— Open",
                      fmt_day(item.done_on) if done and item else "", item.note if item else ""])  # fmt: skip
     out.append(grid(["Element", "Status", "On", "Note"], rows, [5, 2.6, 2.6, 6.8]))
-    out.append(h2("Agreed expectations"))
+    out += h2("Agreed expectations")
     exp = d.expectations
     if not (exp.scope or exp.cadence or exp.success_measures or exp.agreed_on):
         out.append(empty("No expectations recorded."))

@@ -12,14 +12,25 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 from mwms_desktop import framework
 from mwms_desktop.dossier import charts
 from mwms_desktop.dossier import styles as st
-from mwms_desktop.dossier.blocks import SectionContext, empty, grid, h2, h3, heading, markup, para, strong
+from mwms_desktop.dossier.blocks import (
+    SectionContext,
+    empty,
+    grid,
+    h2,
+    h3,
+    heading,
+    learning_block,
+    markup,
+    para,
+    strong,
+)
 from mwms_desktop.dossier.facts import fmt_day, grouped_insight_order, plural
 
 
 def insights(ctx: SectionContext) -> list[Flowable]:
     d, s, refs = ctx.detail, ctx.s, ctx.refs
     out: list[Flowable] = [CondPageBreak(5 * cm), heading(ctx, "insights", "Insights and hypotheses")]
-    out.append(h2("Insights by activity"))
+    out += h2("Insights by activity")
     if not d.insights:
         out.append(empty("No insights recorded."))
     activity = None
@@ -27,11 +38,10 @@ def insights(ctx: SectionContext) -> list[Flowable]:
         if i.activity != activity:
             activity = i.activity
             count = sum(1 for x in d.insights if x.activity == activity)
-            out.append(h3(f"{framework.label(framework.INSIGHT_ACTIVITIES, activity)} ({count})"))
-        out.append(markup(f"<b>{refs.insights[i.id]}</b>&nbsp;&nbsp;{st.esc(i.statement)}", s.learning))
-        meta = f"Recorded {fmt_day(i.recorded_on)}"
-        out.append(markup(st.esc(meta) + (f"<br/>{st.esc(i.detail)}" if i.detail else ""), s.learning_meta))
-    out.append(h2(f"Hypotheses with {framework.PRIORITY_MODEL} priority"))
+            out += h3(f"{framework.label(framework.INSIGHT_ACTIVITIES, activity)} ({count})")
+        meta = f"Recorded {fmt_day(i.recorded_on)}" + (f" · {i.detail}" if i.detail else "")
+        out.append(learning_block(refs.insights[i.id], i.statement, meta))
+    out += h2(f"Hypotheses with {framework.PRIORITY_MODEL} priority")
     if not d.hypotheses:
         out.append(empty("No hypotheses recorded."))
         return out
@@ -71,14 +81,11 @@ def cycles(ctx: SectionContext) -> list[Flowable]:
     for c in d.cycles:
         hyp = hyps.get(c.hypothesis_id) if c.hypothesis_id else None
         hyp_text = f"{refs.hypotheses[hyp.id]} {hyp.statement}" if hyp else "—"
-        dates = f"{fmt_day(c.started_on)}\nto {fmt_day(c.ended_on)}" if c.started_on or c.ended_on else "—"
+        dates = f"{fmt_day(c.started_on)} – {fmt_day(c.ended_on)}" if c.started_on or c.ended_on else "—"
         state = framework.label(framework.CYCLE_STATUSES, c.status)
         if c.result:
-            result = framework.label(framework.CYCLE_RESULTS, c.result)
-            state_cell: object = markup(f"{st.esc(state)}<br/><b>{st.esc(result)}</b>", s.cell)
-        else:
-            state_cell = state
-        rows.append([refs.cycles[c.id], strong(c.title), hyp_text, dates, state_cell, c.evaluation or "—"])
+            state += f": {framework.label(framework.CYCLE_RESULTS, c.result).lower()}"
+        rows.append([refs.cycles[c.id], strong(c.title), hyp_text, dates, state, c.evaluation or "—"])
     out.append(grid(["Ref", "Cycle", "Hypothesis", "Dates", "Status and result", "Evaluation"],
                     rows, [1.0, 3.4, 3.3, 2.3, 2.6, 5.4]))  # fmt: skip
     return out
@@ -104,14 +111,13 @@ def learnings(ctx: SectionContext) -> list[Flowable]:
             result = f" ({framework.label(framework.CYCLE_RESULTS, c.result)})" if c.result else ""
             evidence.append(f"{refs.cycles[cid]} “{c.title}”{result}")
         meta = [
-            f"<b>Confidence:</b> {st.esc(framework.label(framework.CONFIDENCE_LEVELS, lr.confidence))}",
-            f"<b>Evidence:</b> {st.esc('; '.join(evidence)) if evidence else 'none linked'}",
+            f"Confidence: {framework.label(framework.CONFIDENCE_LEVELS, lr.confidence)}",
+            f"Evidence: {'; '.join(evidence) if evidence else 'none linked'}",
         ]
         if lr.tags:
-            meta.append(f"<b>Tags:</b> {st.esc(', '.join(lr.tags))}")
+            meta.append(f"Tags: {', '.join(lr.tags)}")
         meta.append(f"Recorded {fmt_day(lr.recorded_at)}")
-        out.append(markup(f"<b>{refs.learnings[lr.id]}</b>&nbsp;&nbsp;{st.esc(lr.statement)}", s.learning))
-        out.append(markup(" · ".join(meta), s.learning_meta))
+        out.append(learning_block(refs.learnings[lr.id], lr.statement, " · ".join(meta)))
     return out
 
 
@@ -141,7 +147,7 @@ def health(ctx: SectionContext) -> list[Flowable]:
             for c in d.checkins
         ]  # fmt: skip
         out.append(grid(["Held on", "Score", "Band", "Concerns", "Note"], rows, [2.4, 1.3, 1.8, 6.0, 5.5]))
-    out.append(h2("Open drift signals at export"))
+    out += h2("Open drift signals at export")
     if not d.card.drift:
         out.append(empty("No drift signals open at export."))
     for signal in d.card.drift:

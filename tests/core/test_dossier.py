@@ -6,15 +6,18 @@ from __future__ import annotations
 import errno
 import hashlib
 import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from mwms_desktop import framework
+from mwms_desktop.clock import FixedClock
 from mwms_desktop.dossier import DossierError, export_dossier, export_portfolio
 from mwms_desktop.dossier.compose import SECTION_TITLES
-from mwms_desktop.services import Services
+from mwms_desktop.services import Services, open_services
 from tests.factories import engagement_at, satisfy
 
 NAMES = ("Zoë Ødegård", "Müller & Söhne", "Иванов Пётр", "<b>Acme</b> & Sons")
@@ -44,16 +47,16 @@ def outline_titles(path: Path) -> list[tuple[int, str]]:
     return found
 
 
-@pytest.fixture
-def rich(services: Services) -> int:
-    """An engagement in Continuous Optimization with Unicode and markup everywhere, a
-    backward move, many learnings and an oversized evaluation."""
+def fill_rich(services: Services) -> int:
+    """An engagement in Continuous Optimization with Unicode and markup everywhere, many
+    learnings, and an evaluation and a rationale each taller than a page."""
     eid = engagement_at(services, "optimization", client="<b>Acme</b> & Sons")
     rec = services.records
     for name in NAMES:
         rec.add("stakeholder", eid, name=name, role="Sponsor & <i>owner</i>", alignment="aligned")
     hyp = services.lifecycle.detail(eid).hypotheses[0]
-    long_eval = "Evaluation text that keeps going. " * 580  # taller than a page in one table cell
+    rec.add("hypothesis", eid, statement="Long rationale", rationale="Because, and so on. " * 900)
+    long_eval = "Evaluation text that keeps going. " * 580
     cycle = rec.add(
         "cycle", eid, title="Price <test> & co", hypothesis_id=hyp.id, status="evaluated",
         result="loss", evaluation=long_eval,
@@ -66,11 +69,35 @@ def rich(services: Services) -> int:
     return eid
 
 
+@dataclass(frozen=True)
+class Rich:
+    pdf: Path
+    statements: tuple[str, ...]
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> Rich:
+    """The rich engagement's dossier, written once for the module's read-only checks."""
+    folder = tmp_path_factory.mktemp("rich")
+    services = open_services(folder / "rich.sqlite", clock=FixedClock(datetime(2026, 11, 2, 9, tzinfo=UTC)))
+    try:
+        eid = fill_rich(services)
+        export_dossier(services, eid, folder / "rich.pdf")
+        statements = tuple(lr.statement for lr in services.portfolio.detail(eid).learnings)
+    finally:
+        services.close()
+    return Rich(folder / "rich.pdf", statements)
+
+
 @pytest.fixture
-def rich_pdf(services: Services, rich: int, tmp_path: Path) -> Path:
-    path = tmp_path / "rich.pdf"
-    export_dossier(services, rich, path)
-    return path
+def rich_pdf(rich: Rich) -> Path:
+    return rich.pdf
+
+
+@pytest.fixture
+def eid(services: Services) -> int:
+    """A plain engagement in Continuous Optimization, for tests that write."""
+    return engagement_at(services, "optimization")
 
 
 def test_every_section_heading_is_in_the_text_in_the_issues_order(rich_pdf: Path) -> None:
@@ -85,12 +112,10 @@ def test_every_section_heading_is_in_the_text_in_the_issues_order(rich_pdf: Path
     assert missing == []
 
 
-def test_every_learning_is_printed_literally(services: Services, rich: int, rich_pdf: Path) -> None:
+def test_every_learning_is_printed_literally(rich: Rich) -> None:
     """Each learning's statement, markup characters included, round-trips as text."""
-    text = squash(" ".join(pdf_text(rich_pdf)))
-    missing = [
-        lr.statement for lr in services.portfolio.detail(rich).learnings if squash(lr.statement) not in text
-    ]
+    text = squash(" ".join(pdf_text(rich.pdf)))
+    missing = [statement for statement in rich.statements if squash(statement) not in text]
     assert missing == []
 
 
@@ -124,10 +149,10 @@ def test_every_page_but_the_cover_says_page_x_of_y(rich_pdf: Path) -> None:
     assert [n for n, text in enumerate(pages[1:], start=2) if f"Page {n} of {total}" not in text] == []
 
 
-def test_result_reports_the_page_count_hash_and_size(services: Services, rich: int, tmp_path: Path) -> None:
+def test_result_reports_the_page_count_hash_and_size(services: Services, eid: int, tmp_path: Path) -> None:
     """DossierResult describes the file actually written."""
     path = tmp_path / "r.pdf"
-    result = export_dossier(services, rich, path)
+    result = export_dossier(services, eid, path)
     data = path.read_bytes()
     assert (result.pages, result.sha256, result.bytes) == (
         len(PdfReader(path).pages),
@@ -206,11 +231,13 @@ def test_backward_moves_and_their_reasons_are_in_the_log(services: Services, tmp
     assert squash("Backward Data access was revoked by IT") in text
 
 
-def test_export_is_recorded_with_file_name_and_hash(services: Services, rich: int, rich_pdf: Path) -> None:
+def test_export_is_recorded_with_file_name_and_hash(services: Services, eid: int, tmp_path: Path) -> None:
     """The engagement remembers the export: its file name and the hash of the bytes written."""
-    exports = services.portfolio.detail(rich).dossier_exports
+    path = tmp_path / "acme.pdf"
+    export_dossier(services, eid, path)
+    exports = services.portfolio.detail(eid).dossier_exports
     assert [(x.file_name, x.sha256) for x in exports] == [
-        ("rich.pdf", hashlib.sha256(rich_pdf.read_bytes()).hexdigest())
+        ("acme.pdf", hashlib.sha256(path.read_bytes()).hexdigest())
     ]
 
 
@@ -224,10 +251,10 @@ def test_completion_gate_opens_once_the_dossier_is_exported(services: Services, 
     assert (len(before), services.lifecycle.exit_requirements(eid)) == (1, [])
 
 
-def test_progress_runs_from_zero_to_total(services: Services, rich: int, tmp_path: Path) -> None:
+def test_progress_runs_from_zero_to_total(services: Services, eid: int, tmp_path: Path) -> None:
     """Progress is reported as sections are laid out, never backwards, ending complete."""
     calls: list[tuple[int, int]] = []
-    export_dossier(services, rich, tmp_path / "p.pdf", progress=lambda d, t: calls.append((d, t)))
+    export_dossier(services, eid, tmp_path / "p.pdf", progress=lambda d, t: calls.append((d, t)))
     done = [d / t for d, t in calls]
     assert (calls[0][0], done[-1], done == sorted(done), len(calls) > len(SECTION_TITLES)) == (
         0,
@@ -238,11 +265,11 @@ def test_progress_runs_from_zero_to_total(services: Services, rich: int, tmp_pat
 
 
 def test_missing_folder_fails_with_a_reason_and_writes_nothing(
-    services: Services, rich: int, tmp_path: Path
+    services: Services, eid: int, tmp_path: Path
 ) -> None:
     """A target in a folder that does not exist is refused before any work."""
     with pytest.raises(DossierError, match="does not exist"):
-        export_dossier(services, rich, tmp_path / "nowhere" / "d.pdf")
+        export_dossier(services, eid, tmp_path / "nowhere" / "d.pdf")
     assert not (tmp_path / "nowhere").exists()
 
 
@@ -256,7 +283,7 @@ def test_unknown_engagement_is_not_found(services: Services, tmp_path: Path) -> 
 
 
 def test_disk_full_leaves_no_file_no_temp_and_no_record(
-    services: Services, rich: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    services: Services, eid: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ENOSPC while writing: DossierError says the disk is full; the folder is as before."""
     out = tmp_path / "out"
@@ -267,12 +294,12 @@ def test_disk_full_leaves_no_file_no_temp_and_no_record(
 
     monkeypatch.setattr("mwms_desktop.dossier.export.os.fsync", full)
     with pytest.raises(DossierError, match="disk is full"):
-        export_dossier(services, rich, out / "d.pdf")
-    assert (list(out.iterdir()), services.portfolio.detail(rich).dossier_exports) == ([], ())
+        export_dossier(services, eid, out / "d.pdf")
+    assert (list(out.iterdir()), services.portfolio.detail(eid).dossier_exports) == ([], ())
 
 
 def test_failed_rename_keeps_the_previous_file(
-    services: Services, rich: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    services: Services, eid: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Permission refused at the rename: the old dossier stays intact, no temporary file."""
     out = tmp_path / "out"
@@ -285,21 +312,21 @@ def test_failed_rename_keeps_the_previous_file(
 
     monkeypatch.setattr("mwms_desktop.dossier.export.os.replace", refuse)
     with pytest.raises(DossierError, match="no permission"):
-        export_dossier(services, rich, target)
+        export_dossier(services, eid, target)
     assert ([p.name for p in out.iterdir()], target.read_bytes()) == (
         ["d.pdf"],
         b"previous",
     )
 
 
-def test_target_that_is_a_folder_is_refused(services: Services, rich: int, tmp_path: Path) -> None:
+def test_target_that_is_a_folder_is_refused(services: Services, eid: int, tmp_path: Path) -> None:
     """Writing "to a folder" is explained, not attempted."""
     with pytest.raises(DossierError, match="is a folder"):
-        export_dossier(services, rich, tmp_path)
+        export_dossier(services, eid, tmp_path)
 
 
 def test_worker_thread_export_leaves_no_open_transaction(
-    services: Services, rich: int, tmp_path: Path
+    services: Services, eid: int, tmp_path: Path
 ) -> None:
     """The window runs the export on a worker thread; it works there and commits its record."""
     from db.models import database
@@ -308,7 +335,7 @@ def test_worker_thread_export_leaves_no_open_transaction(
 
     def work() -> None:
         try:
-            seen["result"] = export_dossier(services, rich, tmp_path / "t.pdf")
+            seen["result"] = export_dossier(services, eid, tmp_path / "t.pdf")
             seen["in_tx"] = database.in_transaction()
         finally:
             database.close()
@@ -316,7 +343,7 @@ def test_worker_thread_export_leaves_no_open_transaction(
     worker = threading.Thread(target=work)
     worker.start()
     worker.join(60)
-    assert (seen.get("in_tx"), len(services.portfolio.detail(rich).dossier_exports)) == (False, 1)
+    assert (seen.get("in_tx"), len(services.portfolio.detail(eid).dossier_exports)) == (False, 1)
 
 
 def test_portfolio_has_summary_then_every_engagement(demo_services: Services, tmp_path: Path) -> None:
