@@ -61,7 +61,8 @@ else:
         for n in range(insights):
             flow.append(Paragraph(f"<b>I{n + 1}</b> Insight {n} about the checkout funnel", body))
             flow.append(Paragraph("Recorded 2 Nov 2026", small))
-        rows = [[Paragraph(h, small) for h in ("Ref", "Cycle", "Hypothesis", "Dates", "Status", "Evaluation")]]
+        head = ("Ref", "Cycle", "Hypothesis", "Dates", "Status", "Evaluation")
+        rows = [[Paragraph(h, small) for h in head]]
         for n in range(cycles):
             rows.append([Paragraph(v, small) for v in (
                 f"C{n + 1}", f"Cycle {n}: checkout test", "H1 Show shipping costs early",
@@ -108,9 +109,10 @@ def make_engagement(db: Path, learnings: int, cycles: int, insights: int) -> Non
         for n in range(6):
             rec.add("stakeholder", eid, name=f"Stakeholder {n}", role="Lead", alignment="aligned")
         ins = [
-            rec.add("insight", eid, activity="research", statement=f"Insight {n} about the checkout funnel").id
+            rec.add("insight", eid, activity="research", statement=f"Insight {n} about the checkout funnel")
             for n in range(insights)
         ]
+        ins = [i.id for i in ins]
         hyp = rec.add(
             "hypothesis", eid, statement="Show shipping costs early", impact=8, confidence=6, ease=7,
             insight_ids=ins[:3],

@@ -89,33 +89,48 @@ def cell(value: Cell, style: object | None = None) -> Flowable:
     return Paragraph(st.esc(value), style or st.styles().cell)
 
 
-LONG_CELL = 1000  # characters: a cell this long may be taller than a page in a narrow column
+LONG_CELL = 900  # characters: longer texts would make a row taller than a page
 
 
-def _split_in_row(rows: Sequence[Sequence[Cell]]) -> int:
-    """Let rows split across pages (at least 30 points on each side) only in a table that
-    holds a long text: splitting inside rows is slower, and a row taller than a page would
-    otherwise stop the export."""
-    long = any(
-        len(v if isinstance(v, str) else getattr(v, "text", "")) > LONG_CELL for row in rows for v in row
-    )
-    return 30 if long else 0
+def _clip(text: str) -> str:
+    cut = text[: LONG_CELL - 300].rsplit(" ", 1)[0]
+    return f"{cut} … (continued below the table)"
 
 
 def grid(
     header: Sequence[str], rows: Sequence[Sequence[Cell]], widths_cm: Sequence[float], *extra: tuple
-) -> Table:
-    """A data table: header repeated on every page it spans; a tall row may split."""
+) -> list[Flowable]:
+    """A data table whose header row repeats on every page it spans.
+
+    A cell text too long for a row (a 20,000-character evaluation) is cut in the table and
+    printed in full after it, where it can flow over pages like any paragraph: rows never
+    have to split, and no text can make the layout fail."""
     s = st.styles()
     total = sum(widths_cm)
     widths = [st.FRAME_WIDTH * w / total for w in widths_cm]
     data: list[list[Flowable]] = [[Paragraph(st.esc(h), s.cell_head) for h in header]]
-    data += [[cell(v) for v in row] for row in rows]
-    return Table(
-        data, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=_split_in_row(rows),
-        style=st.table_style(*extra),
-        hAlign="LEFT", spaceBefore=2, spaceAfter=8,
+    overflow: list[tuple[str, str, str]] = []
+    for row in rows:
+        first = row[0]
+        label = (
+            first if isinstance(first, str) else first.getPlainText() if isinstance(first, Paragraph) else ""
+        )
+        cells = []
+        for col, value in enumerate(row):
+            if isinstance(value, str) and len(value) > LONG_CELL:
+                overflow.append((label, header[col], value))
+                value = _clip(value)
+            cells.append(cell(value))
+        data.append(cells)
+    table = Table(
+        data, colWidths=widths, repeatRows=1, splitByRow=1, style=st.table_style(*extra), hAlign="LEFT",
+        spaceBefore=2, spaceAfter=8,
     )  # fmt: skip
+    out: list[Flowable] = [table]
+    for label, column, text in overflow:
+        out.append(markup(f"<b>{st.esc(label)} — {st.esc(column.lower())}, in full</b>", s.small))
+        out.append(para(text, s.small))
+    return out
 
 
 def key_values(pairs: Sequence[tuple[str, Cell]], widths_cm: tuple[float, float] = (4.2, 12.8)) -> Table:
@@ -125,7 +140,6 @@ def key_values(pairs: Sequence[tuple[str, Cell]], widths_cm: tuple[float, float]
     widths = [st.FRAME_WIDTH * w / total for w in widths_cm]
     data = [[Paragraph(st.esc(k), s.cell_bold), cell(v)] for k, v in pairs]
     return Table(
-        data, colWidths=widths, splitByRow=1, splitInRow=_split_in_row(pairs), hAlign="LEFT",
-        spaceBefore=2, spaceAfter=8,
+        data, colWidths=widths, splitByRow=1, hAlign="LEFT", spaceBefore=2, spaceAfter=8,
         style=st.table_style(("BACKGROUND", (0, 0), (0, -1), st.SHADE), header=False, zebra=False),
     )  # fmt: skip

@@ -119,8 +119,8 @@ def portfolio_summary(details: Sequence[EngagementDetail]) -> list[Flowable]:
         b = bands[stage.slug]
         rows.append([f"{stage.number}. {stage.label}", str(by_stage[stage.slug]), str(b["healthy"]),
                      str(b["watch"]), str(b["at_risk"]), str(b["unknown"])])  # fmt: skip
-    out.append(grid(["Stage", "Engagements", "Healthy", "Watch", "At risk", "No check-in"], rows,
-                    [5.5, 2.5, 2.2, 2.2, 2.2, 2.4]))  # fmt: skip
+    out += grid(["Stage", "Engagements", "Healthy", "Watch", "At risk", "No check-in"], rows,
+                    [5.5, 2.5, 2.2, 2.2, 2.2, 2.4])  # fmt: skip
     rows = []
     for d in details:
         c = d.card
@@ -128,8 +128,8 @@ def portfolio_summary(details: Sequence[EngagementDetail]) -> list[Flowable]:
         status = "" if c.status == "active" else f" ({c.status})"
         rows.append([c.client, c.type_label, f"{c.stage_label}{status}", fmt_days(c.days_in_stage),
                      c.health.band_label, str(len(d.learnings)), outcome])  # fmt: skip
-    out.append(grid(["Client", "Type", "Stage", "In stage", "Health", "Learn.", "Outcome"], rows,
-                    [3.6, 3.0, 3.0, 1.7, 1.7, 1.3, 2.7]))  # fmt: skip
+    out += grid(["Client", "Type", "Stage", "In stage", "Health", "Learn.", "Outcome"], rows,
+                    [3.4, 2.8, 2.9, 1.6, 1.6, 1.1, 3.6])  # fmt: skip
     return out
 
 

@@ -112,7 +112,7 @@ def summary(ctx: SectionContext) -> list[Flowable]:
         [a[0], a[1], *(b if b else ("", ""))]
         for a, b in zip(counts[:half], [*counts[half:], None], strict=False)
     ]
-    out.append(grid(["Record", "Count", "Record", "Count"], rows, [4.5, 4.0, 4.5, 4.0]))
+    out += grid(["Record", "Count", "Record", "Count"], rows, [4.5, 4.0, 4.5, 4.0])
     out += h2("Key learnings")
     key = facts.key_learnings(d)
     if not key:
@@ -141,7 +141,7 @@ def timeline(ctx: SectionContext) -> list[Flowable]:
         stays = str(total.visits) if total.visits > 1 else ""
         rows.append([f"{stage.number}. {stage.label}", fmt_day(total.first_entered), left,
                      fmt_days(total.days), stays])  # fmt: skip
-    out.append(grid(["Stage", "First entered", "Left", "Days in stage", "Stays"], rows, [6, 3, 3, 3, 2]))
+    out += grid(["Stage", "First entered", "Left", "Days in stage", "Stays"], rows, [6, 3, 3, 3, 2])
     out += h2("Stage-move log")
     log = []
     for m in d.history:
@@ -149,7 +149,7 @@ def timeline(ctx: SectionContext) -> list[Flowable]:
         kind = MOVE_KINDS.get(m.kind, m.kind)
         log.append([fmt_day(m.moved_at), src, framework.stage(m.to_stage).label,
                     strong(kind) if m.kind == "backward" else kind, m.reason or "—"])  # fmt: skip
-    out.append(grid(["When", "From", "To", "Move", "Reason"], log, [2.4, 3.6, 3.6, 1.8, 5.6]))
+    out += grid(["When", "From", "To", "Move", "Reason"], log, [2.4, 3.5, 3.5, 2.2, 5.4])
     return out
 
 
@@ -170,7 +170,7 @@ def qualification(ctx: SectionContext) -> list[Flowable]:
     top = framework.SCORE_MAX * len(framework.QUALIFICATION_CRITERIA)
     rows.append([strong("Total"), strong(f"{total} / {top}"),
                  f"{scored} of {len(framework.QUALIFICATION_CRITERIA)} scored", ""])  # fmt: skip
-    out.append(grid(["Criterion", "Score", "Rating", "Note"], rows, [4.5, 2, 2.5, 8]))
+    out += grid(["Criterion", "Score", "Rating", "Note"], rows, [4.5, 2, 2.5, 8])
     verdict = framework.label(framework.VERDICTS, d.verdict)
     out.append(markup(f"<b>Verdict:</b> {st.esc(verdict)}"))
     if d.verdict_note:
@@ -188,7 +188,7 @@ def onboarding(ctx: SectionContext) -> list[Flowable]:
         done = item is not None and item.done
         rows.append([e.label, "✓ Confirmed" if done else "— Open",
                      fmt_day(item.done_on) if done and item else "", item.note if item else ""])  # fmt: skip
-    out.append(grid(["Element", "Status", "On", "Note"], rows, [5, 2.6, 2.6, 6.8]))
+    out += grid(["Element", "Status", "On", "Note"], rows, [5, 2.6, 2.6, 6.8])
     out += h2("Agreed expectations")
     exp = d.expectations
     if not (exp.scope or exp.cadence or exp.success_measures or exp.agreed_on):
@@ -222,6 +222,6 @@ def stakeholders(ctx: SectionContext) -> list[Flowable]:
                      framework.label(framework.STAKEHOLDER_INFLUENCE, x.influence),
                      strong(alignment) if x.alignment == "misaligned" else alignment,
                      fmt_day(x.last_contact), notes])  # fmt: skip
-    out.append(grid(["Name", "Role", "Influence", "Alignment", "Last contact", "Mitigation and notes"],
-                    rows, [3.2, 2.8, 1.8, 2.0, 2.3, 5.0]))  # fmt: skip
+    out += grid(["Name", "Role", "Influence", "Alignment", "Last contact", "Mitigation and notes"],
+                    rows, [3.2, 2.8, 1.8, 2.0, 2.3, 5.0])  # fmt: skip
     return out

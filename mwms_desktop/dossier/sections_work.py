@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections import Counter
 
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable
 
 from mwms_desktop import framework
 from mwms_desktop.dossier import charts
 from mwms_desktop.dossier import styles as st
 from mwms_desktop.dossier.blocks import (
+    LONG_CELL,
+    Cell,
     SectionContext,
     empty,
     grid,
@@ -50,15 +52,19 @@ def insights(ctx: SectionContext) -> list[Flowable]:
     ranked = sorted(d.hypotheses, key=lambda h: (h.priority is None, -(h.priority or 0), h.id))
     rows = []
     for h in ranked:
-        text = f"<b>{st.esc(h.statement)}</b>" + (f"<br/>{st.esc(h.rationale)}" if h.rationale else "")
+        text: Cell = markup(
+            f"<b>{st.esc(h.statement)}</b>" + (f"<br/>{st.esc(h.rationale)}" if h.rationale else ""), s.cell
+        )
+        if len(h.statement) + len(h.rationale) > LONG_CELL:  # plain, so the table may cut it
+            text = f"{h.statement}\n{h.rationale}"
         links = ", ".join(refs.insights[i] for i in h.insight_ids if i in refs.insights) or "—"
         rows.append([
-            refs.hypotheses[h.id], Paragraph(text, s.cell),
+            refs.hypotheses[h.id], text,
             *(str(v) if v is not None else "—" for v in (h.impact, h.confidence, h.ease)),
             strong(f"{h.priority:.1f}") if h.priority is not None else "—", links,
         ])  # fmt: skip
-    out.append(grid(["Ref", "Hypothesis and rationale", "Impact", "Conf.", "Ease", "Priority", "Insights"],
-                    rows, [1.0, 8.2, 1.4, 1.3, 1.3, 1.6, 2.2]))  # fmt: skip
+    out += grid(["Ref", "Hypothesis and rationale", "Impact", "Conf.", "Ease", "Priority", "Insights"],
+                    rows, [1.0, 8.2, 1.4, 1.3, 1.3, 1.6, 2.2])  # fmt: skip
     return out
 
 
@@ -81,14 +87,21 @@ def cycles(ctx: SectionContext) -> list[Flowable]:
     for c in d.cycles:
         hyp = hyps.get(c.hypothesis_id) if c.hypothesis_id else None
         hyp_text = f"{refs.hypotheses[hyp.id]} {hyp.statement}" if hyp else "—"
-        dates = f"{fmt_day(c.started_on)} – {fmt_day(c.ended_on)}" if c.started_on or c.ended_on else "—"
+        dates = (
+            f"{nb(fmt_day(c.started_on))} – {nb(fmt_day(c.ended_on))}" if c.started_on or c.ended_on else "—"
+        )
         state = framework.label(framework.CYCLE_STATUSES, c.status)
         if c.result:
             state += f": {framework.label(framework.CYCLE_RESULTS, c.result).lower()}"
         rows.append([refs.cycles[c.id], strong(c.title), hyp_text, dates, state, c.evaluation or "—"])
-    out.append(grid(["Ref", "Cycle", "Hypothesis", "Dates", "Status and result", "Evaluation"],
-                    rows, [1.0, 3.4, 3.3, 2.3, 2.6, 5.4]))  # fmt: skip
+    out += grid(["Ref", "Cycle", "Hypothesis", "Dates", "Status and result", "Evaluation"],
+                    rows, [1.0, 3.4, 3.3, 2.3, 2.6, 5.4])  # fmt: skip
     return out
+
+
+def nb(text: str) -> str:
+    """No line break inside a date: a narrow column wraps between dates, not within one."""
+    return text.replace(" ", "\xa0")
 
 
 def learnings(ctx: SectionContext) -> list[Flowable]:
@@ -146,7 +159,7 @@ def health(ctx: SectionContext) -> list[Flowable]:
              _concerns(dict(c.ratings)), c.note or "—"]
             for c in d.checkins
         ]  # fmt: skip
-        out.append(grid(["Held on", "Score", "Band", "Concerns", "Note"], rows, [2.4, 1.3, 1.8, 6.0, 5.5]))
+        out += grid(["Held on", "Score", "Band", "Concerns", "Note"], rows, [2.4, 1.3, 1.8, 6.0, 5.5])
     out += h2("Open drift signals at export")
     if not d.card.drift:
         out.append(empty("No drift signals open at export."))

@@ -392,3 +392,9 @@ def test_every_stage_and_demo_stakeholder_prints(demo_services: Services, tmp_pa
     ]
     assert [n for n in names if squash(n) not in text] == []
     assert all(squash(st.label) in text for st in framework.STAGES)
+
+
+def test_texts_taller_than_a_page_print_in_full(rich_pdf: Path) -> None:
+    """A 20,000-character evaluation is cut in its table row and printed whole after it."""
+    text = squash(" ".join(pdf_text(rich_pdf)))
+    assert squash("Evaluation text that keeps going. " * 580) in text
