@@ -88,14 +88,16 @@ def cycles(ctx: SectionContext) -> list[Flowable]:
         hyp = hyps.get(c.hypothesis_id) if c.hypothesis_id else None
         hyp_text = f"{refs.hypotheses[hyp.id]} {hyp.statement}" if hyp else "—"
         dates = (
-            f"{nb(fmt_day(c.started_on))} – {nb(fmt_day(c.ended_on))}" if c.started_on or c.ended_on else "—"
+            f"{nb(fmt_day(c.started_on))}\xa0– {nb(fmt_day(c.ended_on))}"
+            if c.started_on or c.ended_on
+            else "—"
         )
         state = framework.label(framework.CYCLE_STATUSES, c.status)
         if c.result:
             state += f": {framework.label(framework.CYCLE_RESULTS, c.result).lower()}"
         rows.append([refs.cycles[c.id], strong(c.title), hyp_text, dates, state, c.evaluation or "—"])
     out += grid(["Ref", "Cycle", "Hypothesis", "Dates", "Status and result", "Evaluation"],
-                    rows, [1.0, 3.4, 3.3, 2.3, 2.6, 5.4])  # fmt: skip
+                    rows, [1.0, 3.3, 3.1, 2.7, 2.5, 5.4])  # fmt: skip
     return out
 
 
