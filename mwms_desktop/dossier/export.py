@@ -52,7 +52,6 @@ def export_dossier(
     flowables, meta = compose.engagement_flowables(detail, services.clock.now())
     result = _render_and_write(flowables, meta, target, progress)
     services.lifecycle.record_dossier_export(eid, target.name, result.sha256)
-    _report(progress, 1, 1)
     return result
 
 
@@ -76,7 +75,6 @@ def export_portfolio(
     result = _render_and_write(flowables, meta, target, progress)
     for eid in ids:
         services.lifecycle.record_dossier_export(eid, target.name, result.sha256)
-    _report(progress, 1, 1)
     return result
 
 
