@@ -1,0 +1,97 @@
+"""What every pane of the workspace shares: the engagement it shows and one way to edit it.
+
+Every edit is an undo command pushed through the board controller, so the board card
+refreshes and the main window's Undo sees it. An error while a command is first pushed comes
+back to the caller (a form keeps its dialog open and shows it in place); an error on a later
+undo or redo is reported through the controller like any other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from mwms_desktop.errors import MwmsError
+from mwms_desktop.services import Services
+from mwms_desktop.views import EngagementDetail
+from ui.board_controller import BoardController
+from ui.undo_commands import ServiceCommand
+
+
+class WorkspaceContext(QObject):
+    """The engagement id, the services, and ``run`` to push an edit as an undo command."""
+
+    def __init__(self, services: Services, eid: int, controller: BoardController, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.eid = eid
+        self.controller = controller
+        self._pushing = False
+
+    def hooks(self) -> dict[str, Any]:
+        """The controller's hooks, except that an error during the first push is the caller's."""
+        board = self.controller.hooks()
+
+        def on_error(exc: MwmsError) -> None:
+            if not self._pushing:
+                board["on_error"](exc)
+
+        return {"on_changed": board["on_changed"], "on_error": on_error}
+
+    def run(self, command: ServiceCommand) -> MwmsError | None:
+        """Push ``command``; the service's error if it refused (then nothing was changed)."""
+        self._pushing = True
+        try:
+            self.controller.push(command)
+        finally:
+            self._pushing = False
+        return command.error
+
+
+class Pane(QWidget):
+    """One tab of the workspace. ``set_detail`` is called with fresh data after every edit
+    (and every undo or redo); it must keep what the user is looking at."""
+
+    title = ""
+
+    def __init__(self, ctx: WorkspaceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail: EngagementDetail | None = None
+        self.setAccessibleName(self.title)
+
+    def set_detail(self, detail: EngagementDetail) -> None:
+        self.detail = detail
+
+
+def plain_label(text: str = "", *, wrap: bool = True, name: str = "") -> QLabel:
+    """A label that never interprets client text as markup (a client may be called "<b>")."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class ErrorLabel(QLabel):
+    """Shows a service's refusal next to the controls that caused it; hidden when clear."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("formError")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setAccessibleName("Error")
+        self.hide()
+
+    def show_error(self, error: MwmsError | None) -> None:
+        if error is None:
+            self.clear()
+            self.hide()
+        else:
+            self.setText(str(error))
+            self.setAccessibleDescription(str(error))
+            self.show()

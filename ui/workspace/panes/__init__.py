@@ -1,0 +1,1 @@
+"""The workspace's tabs, one module each."""

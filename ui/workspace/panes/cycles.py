@@ -1,0 +1,76 @@
+"""Experiment cycles: what was tested, from which hypothesis, and how it was evaluated."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from mwms_desktop import framework
+from mwms_desktop.views import CycleView, EngagementDetail
+from ui.workspace.base import Pane, WorkspaceContext, plain_label
+from ui.workspace.forms import FieldSpec
+from ui.workspace.record_pane import RecordTable
+from ui.workspace.table_model import Column
+
+FIELDS = (
+    FieldSpec("title", "Title", "text"),
+    FieldSpec("hypothesis_id", "Hypothesis", "link"),
+    FieldSpec("status", "Status", "choice", framework.CYCLE_STATUSES),
+    FieldSpec("result", "Result", "optional_choice", framework.CYCLE_RESULTS),
+    FieldSpec("started_on", "Started on", "date"),
+    FieldSpec("ended_on", "Ended on", "date"),
+    FieldSpec("evaluation", "Evaluation", "long"),
+)
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def columns(detail_of) -> tuple[Column, ...]:
+    """Columns; the hypothesis column reads the statement from the current detail."""
+
+    def hypothesis(c: CycleView) -> str:
+        detail = detail_of()
+        h = next((h for h in detail.hypotheses if h.id == c.hypothesis_id), None) if detail else None
+        return h.statement if h else ""
+
+    return (
+        Column("Title", lambda c: c.title),
+        Column("Status", lambda c: framework.label(framework.CYCLE_STATUSES, c.status),
+               sort=lambda c: framework.slugs(framework.CYCLE_STATUSES).index(c.status)),
+        Column("Result", lambda c: framework.label(framework.CYCLE_RESULTS, c.result) if c.result else ""),
+        Column("Started", lambda c: _day(c.started_on)),
+        Column("Ended", lambda c: _day(c.ended_on)),
+        Column("Hypothesis", hypothesis),
+        Column("Evaluation", lambda c: c.evaluation),
+    )  # fmt: skip
+
+
+def options(detail: EngagementDetail) -> dict[str, list[tuple[int, str]]]:
+    return {"hypothesis_id": [(h.id, h.statement) for h in detail.hypotheses]}
+
+
+class CyclesPane(Pane):
+    title = "Cycles"
+
+    def __init__(self, ctx: WorkspaceContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.table = RecordTable(
+            ctx, "cycle", columns(lambda: self.detail), FIELDS, lambda d: d.cycles, options
+        )
+        self.summary = plain_label(name="paneIntro")
+        layout = QVBoxLayout(self)
+        layout.addWidget(plain_label("“Implement structured work cycles.”", name="quote"))
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+
+    def set_detail(self, detail: EngagementDetail) -> None:
+        super().set_detail(detail)
+        self.table.set_detail(detail)
+        cited = {cid for lr in detail.learnings for cid in lr.cycle_ids}
+        evaluated = [c for c in detail.cycles if c.status == "evaluated"]
+        undocumented = sum(1 for c in evaluated if c.id not in cited)
+        text = f"{len(detail.cycles)} cycles, {len(evaluated)} evaluated"
+        if undocumented:
+            text += f", {undocumented} without a learning"
+        self.summary.setText(text + ".")

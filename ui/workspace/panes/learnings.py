@@ -1,0 +1,62 @@
+"""Learnings: what the cycles taught, with the cycles that are their evidence."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from mwms_desktop import framework
+from mwms_desktop.views import EngagementDetail, LearningView
+from ui.workspace.base import Pane, WorkspaceContext, plain_label
+from ui.workspace.forms import FieldSpec
+from ui.workspace.record_pane import RecordTable
+from ui.workspace.table_model import Column
+
+FIELDS = (
+    FieldSpec("statement", "Statement", "long"),
+    FieldSpec("confidence", "Confidence", "choice", framework.CONFIDENCE_LEVELS),
+    FieldSpec("tags", "Tags", "text"),
+    FieldSpec("cycle_ids", "Evidence", "links"),
+)
+
+
+def columns(detail_of) -> tuple[Column, ...]:
+    def evidence(lr: LearningView) -> str:
+        detail = detail_of()
+        titles = {c.id: c.title for c in detail.cycles} if detail else {}
+        return "; ".join(titles.get(cid, f"#{cid}") for cid in lr.cycle_ids)
+
+    return (
+        Column("Statement", lambda lr: lr.statement),
+        Column("Confidence", lambda lr: framework.label(framework.CONFIDENCE_LEVELS, lr.confidence),
+               sort=lambda lr: framework.slugs(framework.CONFIDENCE_LEVELS).index(lr.confidence)),
+        Column("Tags", lambda lr: ", ".join(lr.tags)),
+        Column("Recorded", lambda lr: lr.recorded_at.strftime("%Y-%m-%d")),
+        Column("Evidence (cycles)", evidence),
+    )  # fmt: skip
+
+
+def options(detail: EngagementDetail) -> dict[str, list[tuple[int, str]]]:
+    status = {t.slug: t.label for t in framework.CYCLE_STATUSES}
+    return {"cycle_ids": [(c.id, f"{c.title} ({status[c.status].lower()})") for c in detail.cycles]}
+
+
+class LearningsPane(Pane):
+    title = "Learnings"
+
+    def __init__(self, ctx: WorkspaceContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.table = RecordTable(
+            ctx, "learning", columns(lambda: self.detail), FIELDS, lambda d: d.learnings, options
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            plain_label(
+                "“The course emphasizes documenting experiment learnings to build institutional knowledge.”",
+                name="quote",
+            )
+        )
+        layout.addWidget(self.table, 1)
+
+    def set_detail(self, detail: EngagementDetail) -> None:
+        super().set_detail(detail)
+        self.table.set_detail(detail)

@@ -1,0 +1,137 @@
+"""Onboarding: the seven elements to confirm, and the expectations agreed with the client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mwms_desktop import framework
+from mwms_desktop.errors import MwmsError
+from mwms_desktop.views import EngagementDetail
+from ui import undo_commands as uc
+from ui.workspace.base import ErrorLabel, Pane, WorkspaceContext, plain_label
+from ui.workspace.forms import FieldSpec, FormWidget
+
+EXPECTATION_FIELDS = (
+    FieldSpec("scope", "Scope", "long"),
+    FieldSpec("cadence", "Cadence", "text"),
+    FieldSpec("success_measures", "Success measures", "long"),
+    FieldSpec("agreed_on", "Agreed on", "date"),
+)
+
+
+class OnboardingPane(Pane):
+    title = "Onboarding"
+
+    def __init__(self, ctx: WorkspaceContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.checks: dict[str, QCheckBox] = {}
+        self.dates: dict[str, QWidget] = {}
+        self.notes: dict[str, QLineEdit] = {}
+        box = QGroupBox("Key onboarding elements")
+        grid = QGridLayout(box)
+        for row, term in enumerate(framework.ONBOARDING_ELEMENTS):
+            check = QCheckBox(term.label)
+            check.setAccessibleName(f"{term.label} confirmed")
+            when = plain_label(wrap=False, name="hint")
+            note = QLineEdit()
+            note.setPlaceholderText("Note")
+            note.setAccessibleName(f"{term.label} note")
+            grid.addWidget(check, row, 0)
+            grid.addWidget(when, row, 1)
+            grid.addWidget(note, row, 2)
+            check.clicked.connect(lambda on, slug=term.slug: self._commit(slug))
+            note.editingFinished.connect(lambda slug=term.slug: self._commit(slug))
+            self.checks[term.slug], self.dates[term.slug], self.notes[term.slug] = check, when, note
+        grid.setColumnStretch(2, 1)
+        self.progress = plain_label(name="paneIntro")
+        grid.addWidget(self.progress, len(framework.ONBOARDING_ELEMENTS), 0, 1, 3)
+
+        exp_box = QGroupBox("Expectations")
+        self.expectations = FormWidget(EXPECTATION_FIELDS, ctx.services.clock.today())
+        save = QPushButton("Save expectations")
+        save.setAccessibleName("Save expectations")
+        save.clicked.connect(lambda: self.set_expectations(self.expectations.values()))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(save)
+        exp_layout = QVBoxLayout(exp_box)
+        exp_layout.addWidget(plain_label("“Onboarding aligns expectations.”", name="quote"))
+        exp_layout.addWidget(self.expectations)
+        exp_layout.addLayout(buttons)
+
+        self.error = ErrorLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(plain_label("“Establish operational foundation.”", name="quote"))
+        layout.addWidget(box)
+        layout.addWidget(self.error)
+        layout.addWidget(exp_box)
+        layout.addStretch(1)
+
+    def set_detail(self, detail: EngagementDetail) -> None:
+        super().set_detail(detail)
+        for item in detail.onboarding:
+            self.checks[item.element].setChecked(item.done)
+            self.dates[item.element].setText(f"done {item.done_on.isoformat()}" if item.done_on else "")
+            if not self.notes[item.element].hasFocus():
+                self.notes[item.element].setText(item.note)
+        done = sum(1 for item in detail.onboarding if item.done)
+        self.progress.setText(f"{done} of {len(framework.ONBOARDING_ELEMENTS)} confirmed.")
+        exp = detail.expectations
+        self.expectations.load(
+            {"scope": exp.scope, "cadence": exp.cadence, "success_measures": exp.success_measures,
+             "agreed_on": exp.agreed_on}
+        )  # fmt: skip
+
+    # --- edits ---------------------------------------------------------------------------
+
+    def _commit(self, slug: str) -> None:
+        self.set_element(slug, self.checks[slug].isChecked(), self.notes[slug].text())
+
+    def set_element(self, element: str, done: bool, note: str = "") -> MwmsError | None:
+        """Tick or untick one element (with its note) as one undoable edit."""
+        item = self.detail.element(element) if self.detail else None
+        old = {"done": item.done, "note": item.note, "done_on": item.done_on} if item else {}
+        if old and (done, note.strip()) == (old["done"], old["note"]):
+            return None
+        new = {"done": done, "note": note, "done_on": item.done_on if item and done else None}
+        lc, eid = self.ctx.services.lifecycle, self.ctx.eid
+
+        def apply(v: dict[str, Any]) -> None:
+            lc.set_onboarding(eid, element, v["done"], v["note"], v["done_on"])
+
+        label = framework.label(framework.ONBOARDING_ELEMENTS, element)
+        text = f"{'Confirm' if done else 'Unconfirm'} {label.lower()}"
+        error = self.ctx.run(uc.setter_command(text, eid, apply, new, old, **self.ctx.hooks()))
+        self.error.show_error(error)
+        if error is not None and self.detail is not None:
+            self.set_detail(self.detail)
+        return error
+
+    def set_expectations(self, values: dict[str, Any]) -> MwmsError | None:
+        """Write the expectations record (scope, cadence, success measures, agreed on)."""
+        if self.detail is None:
+            return None
+        exp = self.detail.expectations
+        old = {"scope": exp.scope, "cadence": exp.cadence, "success_measures": exp.success_measures,
+               "agreed_on": exp.agreed_on}  # fmt: skip
+        new = {k: values.get(k, old[k]) for k in old}
+        if new == old:
+            return None
+        lc, eid = self.ctx.services.lifecycle, self.ctx.eid
+        command = uc.setter_command(
+            "Edit expectations", eid, lambda v: lc.set_expectations(eid, **v), new, old, **self.ctx.hooks()
+        )
+        error = self.ctx.run(command)
+        self.expectations.show_error(error)
+        return error

@@ -1,0 +1,132 @@
+"""Overview: the card's own fields (client, type, owner, tags, notes, next action), the
+outcome once the engagement reaches Continuous Optimization, and a summary of its records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from mwms_desktop import framework
+from mwms_desktop.errors import MwmsError
+from mwms_desktop.views import EngagementDetail
+from ui import undo_commands as uc
+from ui.workspace.base import Pane, WorkspaceContext, plain_label
+from ui.workspace.forms import FieldSpec, FormWidget
+
+CARD_FIELDS = (
+    FieldSpec("client", "Client", "text"),
+    FieldSpec("engagement_type", "Engagement type", "choice", framework.ENGAGEMENT_TYPES),
+    FieldSpec("owner", "Owner", "text"),
+    FieldSpec("tags", "Tags", "text"),
+    FieldSpec("next_action", "Next action", "text"),
+    FieldSpec("next_action_due", "Next action due", "date"),
+    FieldSpec("notes", "Notes", "long"),
+)
+OUTCOME_FIELDS = (
+    FieldSpec("outcome", "Outcome", "optional_choice", framework.OUTCOMES),
+    FieldSpec("decided_on", "Decided on", "date"),
+    FieldSpec("summary", "Outcome summary", "long"),
+)
+OUTCOME_FROM = framework.stage_index("optimization")
+
+
+def _save_row(text: str, slot) -> QHBoxLayout:
+    button = QPushButton(text)
+    button.setAccessibleName(text)
+    button.clicked.connect(slot)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(button)
+    return row
+
+
+class OverviewPane(Pane):
+    title = "Overview"
+
+    def __init__(self, ctx: WorkspaceContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        today = ctx.services.clock.today()
+        self.purpose = plain_label(name="quote")
+        self.counts = plain_label(name="paneIntro")
+        card_box = QGroupBox("Engagement")
+        self.card_form = FormWidget(CARD_FIELDS, today)
+        card_layout = QVBoxLayout(card_box)
+        card_layout.addWidget(self.card_form)
+        card_layout.addLayout(
+            _save_row("Save engagement", lambda: self.update_card(self.card_form.changes()))
+        )
+        self.outcome_box = QGroupBox("Outcome — expansion or completion")
+        self.outcome_form = FormWidget(OUTCOME_FIELDS, today)
+        outcome_layout = QVBoxLayout(self.outcome_box)
+        outcome_layout.addWidget(
+            plain_label("“Completion should preserve learning documentation.”", name="quote")
+        )
+        outcome_layout.addWidget(self.outcome_form)
+        outcome_layout.addLayout(
+            _save_row("Save outcome", lambda: self.set_outcome(self.outcome_form.values()))
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.purpose)
+        layout.addWidget(self.counts)
+        layout.addWidget(card_box)
+        layout.addWidget(self.outcome_box)
+        layout.addStretch(1)
+
+    def set_detail(self, detail: EngagementDetail) -> None:
+        super().set_detail(detail)
+        card = detail.card
+        stage = framework.stage(card.stage)
+        self.purpose.setText(
+            f"Stage {stage.number} of {len(framework.STAGES)}, {stage.label}: {stage.purpose}"
+        )
+        parts = [
+            (len(detail.stakeholders), "stakeholder"), (len(detail.insights), "insight"),
+            (len(detail.hypotheses), "hypothesis"), (len(detail.cycles), "cycle"),
+            (len(detail.learnings), "learning"), (len(detail.checkins), "check-in"),
+        ]  # fmt: skip
+        plural = {"hypothesis": "hypotheses"}
+        self.counts.setText(
+            ", ".join(f"{n} {w if n == 1 else plural.get(w, w + 's')}" for n, w in parts)
+            + f". Created {detail.created_at:%Y-%m-%d}."
+        )
+        self.card_form.load(
+            {"client": card.client, "engagement_type": card.engagement_type, "owner": card.owner,
+             "tags": ", ".join(card.tags), "notes": card.notes, "next_action": card.next_action,
+             "next_action_due": card.next_action_due}
+        )  # fmt: skip
+        out = detail.outcome
+        self.outcome_form.load({"outcome": out.outcome, "decided_on": out.decided_on, "summary": out.summary})
+        self.outcome_box.setVisible(
+            framework.stage_index(card.stage) >= OUTCOME_FROM or out.outcome is not None
+        )
+
+    # --- edits ---------------------------------------------------------------------------
+
+    def update_card(self, changes: dict[str, Any]) -> MwmsError | None:
+        """Change the card's own fields as one undoable edit."""
+        if not changes:
+            return None
+        command = uc.update_command(self.ctx.services, self.ctx.eid, changes, **self.ctx.hooks())
+        error = self.ctx.run(command)
+        self.card_form.show_error(error)
+        return error
+
+    def set_outcome(self, values: dict[str, Any]) -> MwmsError | None:
+        """Choose (or clear) the outcome, its date and summary, as one undoable edit."""
+        if self.detail is None:
+            return None
+        out = self.detail.outcome
+        old = {"outcome": out.outcome, "decided_on": out.decided_on, "summary": out.summary}
+        new = {k: values.get(k, old[k]) for k in old}
+        if new == old:
+            return None
+        lc, eid = self.ctx.services.lifecycle, self.ctx.eid
+
+        def apply(v: dict[str, Any]) -> None:
+            lc.set_outcome(eid, v["outcome"], decided_on=v["decided_on"], summary=v["summary"])
+
+        command = uc.setter_command("Edit outcome", eid, apply, new, old, **self.ctx.hooks())
+        error = self.ctx.run(command)
+        self.outcome_form.show_error(error)
+        return error

@@ -1,0 +1,203 @@
+"""A table of one kind of record with Add, Edit and Remove: the shape of most panes.
+
+The buttons call ``add_record``, ``edit_record`` and ``remove_record``, which push undo
+commands; tests call the same methods with prepared values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mwms_desktop.errors import MwmsError
+from mwms_desktop.views import EngagementDetail
+from ui import undo_commands as uc
+from ui.workspace.base import ErrorLabel, WorkspaceContext, plain_label
+from ui.workspace.forms import FieldSpec, FormWidget, RecordDialog
+from ui.workspace.table_model import Column, IdRole, RecordTableModel, SortRole
+
+Options = Callable[[EngagementDetail], dict[str, Sequence[tuple[Any, str]]]]
+
+
+class RecordTable(QWidget):
+    """Table + buttons for one record kind; embedded in a pane (two in Research)."""
+
+    def __init__(
+        self,
+        ctx: WorkspaceContext,
+        kind: str,
+        columns: Sequence[Column],
+        specs: Sequence[FieldSpec],
+        rows_of: Callable[[EngagementDetail], Sequence[Any]],
+        options_of: Options | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.kind, self.specs = ctx, kind, list(specs)
+        self.rows_of, self.options_of = rows_of, options_of
+        self.label = ctx.services.records.kind(kind).label
+        self.detail: EngagementDetail | None = None
+        self.model = RecordTableModel(columns, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setAccessibleName(f"{self.label} list")
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the detail's own order first
+        self.view.setSortingEnabled(True)
+        self.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.view.activated.connect(lambda _i: self.edit_selected())
+        QShortcut(QKeySequence.StandardKey.Delete, self.view, self.remove_selected)
+
+        noun = self.label.lower()
+        self.add_button = QPushButton(f"Add {noun}…")
+        self.edit_button = QPushButton("Edit…")
+        self.remove_button = QPushButton("Remove")
+        for button, text in (
+            (self.add_button, f"Add {noun}"),
+            (self.edit_button, f"Edit the selected {noun}"),
+            (self.remove_button, f"Remove the selected {noun} (undo brings it back)"),
+        ):
+            button.setAccessibleName(text)
+            button.setToolTip(text)
+        self.add_button.clicked.connect(self.open_add)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.status = plain_label(name="paneStatus")
+        self.error = ErrorLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    # --- showing -------------------------------------------------------------------------
+
+    def set_detail(self, detail: EngagementDetail) -> None:
+        self.detail = detail
+        keep = self.selected_id()
+        was_empty = not self.model.rows
+        self.model.set_rows(self.rows_of(detail))
+        if was_empty and self.model.rows:
+            self._fit_columns()
+        if keep is not None:
+            self.select_id(keep)
+        self._update_buttons()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their text, up to a readable limit; the last one stretches."""
+        self.view.resizeColumnsToContents()
+        limit = self.view.fontMetrics().averageCharWidth() * 40
+        for column in range(self.model.columnCount() - 1):
+            if self.view.columnWidth(column) > limit:
+                self.view.setColumnWidth(column, limit)
+
+    def selected_id(self) -> int | None:
+        rows = self.view.selectionModel().selectedRows()
+        return rows[0].data(IdRole) if rows else None
+
+    def select_id(self, rid: int) -> None:
+        row = self.model.row_of(rid)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.view.selectionModel().setCurrentIndex(index, flags)
+
+    def _update_buttons(self, *_args: object) -> None:
+        has = self.selected_id() is not None
+        self.edit_button.setEnabled(has)
+        self.remove_button.setEnabled(has)
+
+    # --- editing (what the buttons call) ---------------------------------------------------
+
+    def add_record(self, values: dict[str, Any]) -> MwmsError | None:
+        command = uc.record_add_command(
+            self.ctx.services, self.kind, self.ctx.eid, values, **self.ctx.hooks()
+        )
+        error = self.ctx.run(command)
+        if error is None and command.result is not None:
+            self.select_id(command.result.id)
+            self.status.setText(f"{self.label} added.")
+        return error
+
+    def edit_record(self, rid: int, changes: dict[str, Any]) -> MwmsError | None:
+        if not changes:
+            return None
+        command = uc.record_update_command(self.ctx.services, self.kind, rid, changes, **self.ctx.hooks())
+        error = self.ctx.run(command)
+        if error is None:
+            self.status.setText(f"{self.label} saved.")
+        return error
+
+    def remove_record(self, rid: int) -> MwmsError | None:
+        command = uc.record_delete_command(self.ctx.services, self.kind, rid, **self.ctx.hooks())
+        error = self.ctx.run(command)
+        self.error.show_error(error)
+        if error is None:
+            self.status.setText(f"{self.label} removed; Ctrl+Z brings it back.")
+        return error
+
+    # --- dialogs ---------------------------------------------------------------------------
+
+    def _dialog(self, title: str, submit: Callable[[FormWidget], MwmsError | None]) -> RecordDialog:
+        dialog = RecordDialog(title, self.specs, self.ctx.services.clock.today(), submit, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if self.options_of and self.detail is not None:
+            for key, options in self.options_of(self.detail).items():
+                dialog.form.set_options(key, options)
+        return dialog
+
+    def add_dialog(self) -> RecordDialog:
+        defaults = dict(self.ctx.services.records.kind(self.kind).defaults)
+        dialog = self._dialog(f"Add {self.label.lower()}", lambda form: self.add_record(form.values()))
+        dialog.form.load({s.key: defaults.get(s.key) for s in self.specs})
+        return dialog
+
+    def edit_dialog(self, rid: int) -> RecordDialog:
+        dialog = self._dialog(
+            f"Edit {self.label.lower()}", lambda form: self.edit_record(rid, form.changes())
+        )
+        dialog.form.load(self.ctx.services.records.values(self.kind, rid))
+        return dialog
+
+    def open_add(self) -> None:
+        self.add_dialog().exec()
+
+    def edit_selected(self) -> None:
+        rid = self.selected_id()
+        if rid is not None:
+            self.edit_dialog(rid).exec()
+
+    def remove_selected(self) -> None:
+        rid = self.selected_id()
+        if rid is not None:
+            self.remove_record(rid)
