@@ -359,3 +359,22 @@ def test_main_window_opens_one_workspace_per_engagement(qtbot, demo_services, tm
     window.close()
     assert main.active_workspace() is None
     qtbot.waitUntil(lambda: eid not in main._workspaces)  # deleted on close, then forgotten
+
+
+def test_delete_key_removes_the_selected_row_of_the_focused_table(make, services, qtbot):
+    """Delete in a focused table removes its selected record (undoable); the other table of
+    the same pane is untouched."""
+    eid = engagement_at(services, "execution")
+    h = make(services, eid)
+    h.window.show()
+    with qtbot.waitActive(h.window):
+        h.window.activateWindow()
+    research = h.pane("Insights & hypotheses")
+    h.window.tabs.setCurrentWidget(research)
+    hypothesis = h.detail().hypotheses[0].id
+    research.hypotheses.select_id(hypothesis)
+    research.hypotheses.view.setFocus()
+    qtbot.keyClick(research.hypotheses.view, Qt.Key.Key_Delete)
+    detail = h.detail()
+    assert (len(detail.hypotheses), len(detail.insights)) == (0, 1)
+    assert "Ctrl+Z" in research.hypotheses.status.text()

@@ -62,7 +62,10 @@ class GatePanel(QFrame):
         self.heading.setText(f"Gate: leaving {stage.label}")
         met = sum(1 for i in items if i.met)
         if self.next_stage is None:
-            self.summary.setText("The last stage: there is no gate to pass.")
+            self.summary.setText(
+                "The last stage: there is no gate to pass. "
+                "A move back (with its reason) is made on the board."
+            )
         else:
             self.summary.setText(f"{met} of {len(items)} requirements met.")
         while self.items_layout.count():

@@ -68,7 +68,9 @@ class RecordTable(QWidget):
         self.view.setSortingEnabled(True)
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.view.activated.connect(lambda _i: self.edit_selected())
-        QShortcut(QKeySequence.StandardKey.Delete, self.view, self.remove_selected)
+        # Delete removes the selected row: only while this table has focus (Research has two).
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self.view, self.remove_selected)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
 
         noun = self.label.lower()
         self.add_button = QPushButton(f"Add {noun}…")

@@ -41,8 +41,8 @@ COLUMNS = (
            sort=lambda s: framework.slugs(framework.STAKEHOLDER_INFLUENCE).index(s.influence)),
     Column("Alignment", lambda s: framework.label(framework.ALIGNMENTS, s.alignment),
            colour=alignment_colour),
-    Column("Mitigation", lambda s: s.mitigation),
     Column("Last contact", lambda s: s.last_contact.isoformat() if s.last_contact else ""),
+    Column("Mitigation", lambda s: s.mitigation),
 )  # fmt: skip
 
 
