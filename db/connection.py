@@ -2,11 +2,14 @@
 
 ``open_database(path)`` is the only way in. It refuses, with a sentence a consultant can act
 on, a file that is missing (when asked not to create), unreadable, not SQLite, or written by a
-newer MWMS Desktop; it upgrades an older file after copying it aside.
+newer MWMS Desktop; it upgrades an older file after backing it up. A damaged file raises
+:class:`DatabaseDamaged`, which names the newest backup that is still sound. The first open
+of a changed file in a process makes a start-up backup (see ``db/backup.py``).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -14,8 +17,8 @@ from pathlib import Path
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError
 
-from db import migrations
-from db.errors import DatabaseOpenError
+from db import backup, migrations
+from db.errors import BackupError, DatabaseDamaged, DatabaseOpenError
 from db.models import database
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -50,14 +53,27 @@ def _check_file(path: Path, create: bool) -> bool:
     if header == b"":
         return True
     if header != SQLITE_HEADER:
-        raise DatabaseOpenError(f"{path} is not an MWMS Desktop database (not an SQLite file).")
+        raise damaged(path, "it is not an SQLite file")
     return False
 
 
-def open_database(path: str | os.PathLike[str], *, create: bool = True) -> Path:
+def damaged(path: Path, detail: str) -> DatabaseDamaged:
+    """The error for a damaged file, naming the newest backup that is still sound."""
+    good = backup.newest_good_backup(path)
+    offer = (
+        f" The newest good backup is {good.name}, made {good.created:%Y-%m-%d %H:%M} UTC."
+        if good
+        else " No good backup of it was found."
+    )
+    message = f"{path} is damaged or not an MWMS Desktop database ({detail}).{offer}"
+    return DatabaseDamaged(message, path, good.path if good else None)
+
+
+def open_database(path: str | os.PathLike[str], *, create: bool = True, backup_on_open: bool = True) -> Path:
     """Bind the models to ``path`` and bring its schema to the current version.
 
-    Returns the resolved path. Raises :class:`DatabaseOpenError` for an unusable file.
+    Returns the resolved path. Raises :class:`DatabaseOpenError` for an unusable file
+    (:class:`DatabaseDamaged` for a corrupt one).
     """
     path = Path(path).expanduser().resolve()
     is_new = _check_file(path, create)
@@ -67,29 +83,35 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True) -> Path:
         database.connect()
         if not is_new:
             _check_integrity_quick(path)
-        migrations.upgrade(database, path)
+        found = migrations.upgrade(database, path)
     except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         close_database()
-        raise DatabaseOpenError(_describe(path, exc)) from exc
+        raise _describe(path, exc) from exc
     except BaseException:
         close_database()
         raise
+    # An upgrade has just made its own backup; a new file has nothing worth keeping yet.
+    if backup_on_open and not is_new and found == migrations.SCHEMA_VERSION:
+        try:
+            backup.backup_on_open(path)
+        except (BackupError, OSError) as exc:  # never stop the consultant from working
+            logging.getLogger(__name__).warning("Start-up backup of %s failed: %s", path, exc)
     return path
 
 
 def _check_integrity_quick(path: Path) -> None:
     rows = database.execute_sql("PRAGMA quick_check").fetchall()
     if [r[0] for r in rows] != ["ok"]:
-        raise DatabaseOpenError(f"{path} is damaged: {rows[0][0]}.")
+        raise damaged(path, str(rows[0][0]))
 
 
-def _describe(path: Path, exc: Exception) -> str:
+def _describe(path: Path, exc: Exception) -> DatabaseOpenError:
     text = str(exc)
     if isinstance(exc, OperationalError) and "locked" in text:
-        return f"{path} is locked by another program; close it and try again."
+        return DatabaseOpenError(f"{path} is locked by another program; close it and try again.")
     if "not a database" in text or "malformed" in text:
-        return f"{path} is damaged or not an MWMS Desktop database ({text})."
-    return f"Cannot open {path}: {text}."
+        return damaged(path, text)
+    return DatabaseOpenError(f"Cannot open {path}: {text}.")
 
 
 def close_database() -> None:

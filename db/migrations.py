@@ -1,22 +1,22 @@
 """Schema versions, recorded in ``PRAGMA user_version``, and the steps between them.
 
-A new file gets the current schema straight from the models. An older file is first copied
-aside with SQLite's backup API, then upgraded in one transaction: every step, a
-``PRAGMA foreign_key_check``, and the new version number commit together or not at all.
+A new file gets the current schema straight from the models. An older file is first backed
+up (``db/backup.py``: SQLite's backup API, verified, into ``backups/``), then upgraded in
+one transaction: every step, a ``PRAGMA foreign_key_check``, and the new version number
+commit together or not at all.
 ``foreign_keys`` is switched off around that transaction (SQLite ignores the pragma inside
 one), so a step may rebuild a table. A file newer than this program is refused, untouched.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from db.errors import DatabaseOpenError
+from db import backup
+from db.errors import BackupError, DatabaseOpenError
 from db.models import MODELS
 
 SCHEMA_VERSION = 2
@@ -62,17 +62,6 @@ def _has_tables(database: SqliteDatabase) -> bool:
     return database.execute_sql(sql).fetchone()[0] > 0
 
 
-def backup_copy(source: sqlite3.Connection, target: Path) -> Path:
-    """Copy a live database to ``target`` with SQLite's online backup API, owner-only."""
-    target.touch(mode=0o600, exist_ok=False)
-    dest = sqlite3.connect(target)
-    try:
-        source.backup(dest)
-    finally:
-        dest.close()
-    return target
-
-
 def upgrade(database: SqliteDatabase, path: Path) -> int:
     """Bring the open ``database`` to :data:`SCHEMA_VERSION`; returns the version found."""
     found = user_version(database)
@@ -93,8 +82,10 @@ def upgrade(database: SqliteDatabase, path: Path) -> int:
             database.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return found
 
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    backup_copy(database.connection(), path.with_name(f"{path.stem}.schema{found}-{stamp}.bak"))
+    try:
+        backup.make_backup(path, f"schema{found}")
+    except BackupError as exc:
+        raise DatabaseOpenError(f"{path.name} was not upgraded: no backup could be made ({exc})") from exc
     database.execute_sql("PRAGMA foreign_keys = OFF")
     try:
         with database.atomic():

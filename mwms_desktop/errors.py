@@ -34,3 +34,25 @@ class DatabaseError(MwmsError):
 class DossierError(MwmsError):
     """A dossier that could not be written (missing folder, no permission, disk full);
     nothing is left behind at the target."""
+
+
+class DatabaseDamaged(DatabaseError):
+    """A corrupt or unreadable database file. ``backup`` is the newest sound backup (None
+    when there is none), so the window can offer to restore it."""
+
+    def __init__(self, message: str, path: object = None, backup: object = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.backup = backup
+
+
+class DatabaseInUse(DatabaseError):
+    """The database is already open in another MWMS Desktop window (``pid``, if known)."""
+
+    def __init__(self, message: str, pid: int | None = None) -> None:
+        super().__init__(message)
+        self.pid = pid
+
+
+class BundleError(ValidationError):
+    """A bundle that cannot be imported; the message names the place (record and field)."""

@@ -32,6 +32,6 @@ class Context:
             self._services = None
 
 
-from mwms_desktop.commands import board, dossier, window  # noqa: E402
+from mwms_desktop.commands import board, data, dossier, window  # noqa: E402
 
-COMMANDS = (board, window, dossier)
+COMMANDS = (board, window, dossier, data)

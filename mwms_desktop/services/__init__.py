@@ -13,7 +13,7 @@ from pathlib import Path
 from db.connection import close_database, open_database
 from db.errors import DatabaseOpenError
 from mwms_desktop.clock import Clock
-from mwms_desktop.errors import DatabaseError
+from mwms_desktop.maintenance import core_error
 from mwms_desktop.services.lifecycle import LifecycleService
 from mwms_desktop.services.portfolio import PortfolioService
 from mwms_desktop.services.records import RecordService, Snapshot
@@ -41,7 +41,7 @@ def open_services(
     try:
         resolved = open_database(path, create=create)
     except DatabaseOpenError as exc:
-        raise DatabaseError(str(exc)) from exc
+        raise core_error(exc) from exc  # damage names the backup to restore
     return Services(
         path=resolved,
         clock=clock,

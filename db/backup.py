@@ -1,0 +1,313 @@
+"""Backups of the database file, made with SQLite's online backup API.
+
+A backup is a consistent snapshot read through SQLite (never a byte copy of a live file,
+which could catch a half-written page or miss the WAL). Each one is written under a
+temporary name in ``backups/`` beside the database, checked with ``PRAGMA integrity_check``
+and only then renamed into place, so every file listed here is a verified, self-contained
+database (journal mode DELETE, no ``-wal`` needed). Folder and files are owner-only.
+
+File names carry what the list shows: ``<db stem>.<UTC yyyymmdd-hhmmss>[-n].<reason>.sqlite``.
+Old backups are thinned by :func:`plan_rotation` after each new one; files moved aside by a
+restore are never touched by it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from db.errors import BackupError
+
+BACKUP_DIR = "backups"
+_REASON = re.compile(r"[a-z0-9-]{1,40}")
+
+# Rotation: every backup of the last day (at most KEEP_RECENT), the newest of each of the
+# last DAILY_DAYS days, the newest of each ISO week in the last WEEKLY_WEEKS weeks.
+KEEP_RECENT = 10
+RECENT = timedelta(hours=24)
+DAILY = timedelta(days=7)
+WEEKLY = timedelta(weeks=4)
+
+_started: set[Path] = set()  # databases already backed up on open by this process
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    path: Path
+    created: datetime  # aware UTC, from the file name
+    reason: str  # open | auto | manual | import | schema<N> | ...
+    size: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def backup_dir(db_path: Path) -> Path:
+    return db_path.parent / BACKUP_DIR
+
+
+def _stamp(now: datetime) -> str:
+    return now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def _name_pattern(db_path: Path) -> re.Pattern[str]:
+    return re.compile(
+        re.escape(db_path.stem) + r"\.(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.(?P<reason>[a-z0-9-]+)\.sqlite"
+    )
+
+
+def _private_dir(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # a folder we do not own keeps its mode
+        folder.chmod(0o700)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX); Windows has no directory handles to sync."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _connect_ro(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+
+
+def check(path: Path, pragma: str = "integrity_check") -> list[str]:
+    """Problems ``PRAGMA integrity_check`` (or ``quick_check``) reports; empty when sound."""
+    try:
+        con = _connect_ro(path)
+        try:
+            rows = [str(r[0]) for r in con.execute(f"PRAGMA {pragma}").fetchall()]
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
+def full_check(path: Path) -> list[str]:
+    """``integrity_check`` and ``foreign_key_check`` on a read-only connection, in words."""
+    problems = check(path)
+    if problems:
+        return problems
+    try:
+        con = _connect_ro(path)
+        try:
+            rows = con.execute("PRAGMA foreign_key_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    return [f"{table} row {rowid} refers to a missing {parent} record" for table, rowid, parent, _ in rows]
+
+
+def _copy(source: Path, target: Path) -> None:
+    """``source`` into a new owner-only ``target`` through the backup API, verified."""
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    try:
+        src = _connect_ro(source)
+        dest = sqlite3.connect(target)
+        try:
+            src.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            dest.close()
+            src.close()
+        problems = check(target)
+        if problems:
+            raise BackupError(f"The copy of {source.name} failed its integrity check: {problems[0]}.")
+    except BaseException as exc:
+        target.unlink(missing_ok=True)  # our own unfinished copy, never a user's file
+        if isinstance(exc, sqlite3.Error | OSError):
+            raise BackupError(f"Cannot copy {source.name}: {exc}.") from exc
+        raise
+
+
+def make_backup(db_path: Path, reason: str, *, now: datetime | None = None, rotate: bool = True) -> Backup:
+    """Write a verified backup of ``db_path`` now; returns it. Raises :class:`BackupError`."""
+    if not _REASON.fullmatch(reason):
+        raise ValueError(f"bad backup reason {reason!r}")
+    now = now or datetime.now(UTC)
+    folder = backup_dir(db_path)
+    try:
+        _private_dir(folder)
+    except OSError as exc:
+        raise BackupError(f"Cannot create the backup folder {folder}: {exc.strerror}.") from exc
+    stamp, n = _stamp(now), 0
+    while True:
+        target = folder / f"{db_path.stem}.{stamp}{f'-{n}' if n else ''}.{reason}.sqlite"
+        if not target.exists():
+            break
+        n += 1
+    partial = folder / f".{target.name}.partial"
+    partial.unlink(missing_ok=True)  # left by a crash during an earlier backup
+    _copy(db_path, partial)
+    os.replace(partial, target)
+    _fsync_dir(folder)
+    if rotate:
+        prune(db_path, now)
+    return Backup(target, now.astimezone(UTC).replace(microsecond=0), reason, target.stat().st_size)
+
+
+def list_backups(db_path: Path) -> list[Backup]:
+    """The backups of ``db_path``, newest first."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    pattern = _name_pattern(db_path)
+    found: list[tuple[datetime, int, Backup]] = []
+    for path in folder.iterdir():
+        m = pattern.fullmatch(path.name)
+        if not m or not path.is_file():
+            continue
+        created = datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+        found.append((created, int(m["n"] or 0), Backup(path, created, m["reason"], path.stat().st_size)))
+    found.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    return [b for _, _, b in found]
+
+
+def plan_rotation(created: Sequence[datetime], now: datetime) -> set[int]:
+    """Indices of the backups to keep, given their creation instants (pure).
+
+    Kept: the newest always; the newest ``KEEP_RECENT`` of the last 24 hours; the newest of
+    each UTC day in the last 7 days; the newest of each ISO week in the last 4 weeks."""
+    order = sorted(range(len(created)), key=lambda i: created[i], reverse=True)
+    keep = set(order[:1])
+    keep.update([i for i in order if now - created[i] < RECENT][:KEEP_RECENT])
+    days: set[object] = set()
+    weeks: set[object] = set()
+    for i in order:
+        at, age = created[i].astimezone(UTC), now - created[i]
+        if age < DAILY and at.date() not in days:
+            days.add(at.date())
+            keep.add(i)
+        week = at.isocalendar()[:2]
+        if age < WEEKLY and week not in weeks:
+            weeks.add(week)
+            keep.add(i)
+    return keep
+
+
+def prune(db_path: Path, now: datetime) -> list[Path]:
+    """Delete the backups :func:`plan_rotation` does not keep; returns their paths."""
+    backups = list_backups(db_path)
+    keep = plan_rotation([b.created for b in backups], now)
+    dropped = [b.path for i, b in enumerate(backups) if i not in keep]
+    for path in dropped:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return dropped
+
+
+def newest_good_backup(db_path: Path) -> Backup | None:
+    """The newest backup that passes ``PRAGMA quick_check`` now."""
+    for b in list_backups(db_path):
+        if not check(b.path, "quick_check"):
+            return b
+    return None
+
+
+def changed_since(db_path: Path, backup: Backup | None) -> bool:
+    """Whether the database (or its WAL) was written after ``backup`` was made.
+
+    Commits append to the ``-wal`` file and checkpoints write the main file, so their
+    modification times move with every change, from this process or another one. Equal
+    times count as a change: an extra backup is cheap, a missed one is not."""
+    if backup is None:
+        return True
+    try:
+        made = backup.path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return True
+    for suffix in ("", "-wal"):
+        try:
+            st = Path(str(db_path) + suffix).stat()
+        except FileNotFoundError:
+            continue
+        if st.st_size and st.st_mtime_ns >= made:
+            return True
+    return False
+
+
+def backup_on_open(db_path: Path) -> Backup | None:
+    """The start-up backup: once per process and database, and only when the file changed
+    since its newest backup."""
+    if db_path in _started:
+        return None
+    _started.add(db_path)
+    backups = list_backups(db_path)
+    if not changed_since(db_path, backups[0] if backups else None):
+        return None
+    return make_backup(db_path, "open")
+
+
+def move_aside(db_path: Path, label: str, now: datetime) -> list[Path]:
+    """Rename the database and its ``-wal``/``-shm`` to ``<name>.<label>-<stamp>[...]`` beside
+    it, owner-only; never over an existing file. SQLite still pairs the renamed files."""
+    stamp, n = _stamp(now), 0
+    while True:
+        base = f"{db_path.name}.{label}-{stamp}{f'-{n}' if n else ''}"
+        if not any((db_path.parent / (base + s)).exists() for s in ("", "-wal", "-shm")):
+            break
+        n += 1
+    moved = []
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(str(db_path) + suffix)
+        if src.exists():
+            dst = db_path.parent / (base + suffix)
+            os.rename(src, dst)
+            with contextlib.suppress(OSError):
+                dst.chmod(0o600)
+            moved.append(dst)
+    _fsync_dir(db_path.parent)
+    return moved
+
+
+def backup_version(path: Path) -> int:
+    """The schema version a backup (or any database file) records."""
+    try:
+        con = _connect_ro(path)
+        try:
+            return int(con.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"{path.name} is not a readable database ({exc}).") from exc
+
+
+def restore_file(db_path: Path, backup_path: Path, *, label: str, now: datetime | None = None) -> list[Path]:
+    """Put ``backup_path`` in place of ``db_path`` (which must be closed by everyone).
+
+    The backup is copied and verified under a temporary name first; only then is the
+    current file (if any) moved aside with ``label`` and the copy renamed into place.
+    Returns the paths the current file was moved to."""
+    now = now or datetime.now(UTC)
+    if not backup_path.is_file():
+        raise BackupError(f"{backup_path} does not exist.")
+    problems = check(backup_path)
+    if problems:
+        raise BackupError(f"{backup_path.name} is damaged ({problems[0]}); choose another backup.")
+    partial = db_path.parent / f".{db_path.name}.restoring"
+    partial.unlink(missing_ok=True)
+    _copy(backup_path, partial)
+    try:
+        moved = move_aside(db_path, label, now)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"Cannot move {db_path.name} aside: {exc.strerror}.") from exc
+    os.replace(partial, db_path)
+    _fsync_dir(db_path.parent)
+    return moved

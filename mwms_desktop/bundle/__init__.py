@@ -1,0 +1,69 @@
+"""Handover bundles: engagements as versioned JSON that another laptop merges by uuid.
+
+:func:`export_bundle` writes one; :func:`import_bundle` reads, validates completely, backs
+up the database and merges the bundle in one transaction, or refuses it with a message
+naming the place and leaves the database as it was. The format: docs/bundle-format.md.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import IntegrityError
+
+from db.models import database
+from mwms_desktop import maintenance
+from mwms_desktop.bundle.export import ExportResult, export_bundle
+from mwms_desktop.bundle.merge import ImportReport, apply, check_against_db
+from mwms_desktop.bundle.parse import parse
+from mwms_desktop.bundle.schema import FORMAT, VERSION, Bundle
+from mwms_desktop.errors import BundleError, MwmsError
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "Bundle",
+    "ExportResult",
+    "ImportReport",
+    "ImportResult",
+    "export_bundle",
+    "import_bundle",
+    "read_bundle",
+]
+
+MAX_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    report: ImportReport
+    backup: Path | None  # the backup made just before the merge
+
+
+def read_bundle(path: str | os.PathLike[str]) -> Bundle:
+    """Read and validate a bundle file as far as possible without the database."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise BundleError(f"{path.name} is larger than any bundle should be.")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MwmsError(f"Cannot read {path}: {exc.strerror}.") from exc
+    return parse(data)
+
+
+def import_bundle(db_path: str | os.PathLike[str], bundle_path: str | os.PathLike[str]) -> ImportResult:
+    """Merge the bundle at ``bundle_path`` into the open database at ``db_path``: all of it
+    in one transaction after a backup, or nothing (:class:`BundleError` names the place)."""
+    bundle = read_bundle(bundle_path)
+    check_against_db(bundle)
+    backup = maintenance.backup_now(db_path, "import") if bundle.engagements else None
+    try:
+        with database.atomic("IMMEDIATE"):
+            check_against_db(bundle)  # again, now that no one else can write
+            report = apply(bundle)
+    except IntegrityError as exc:  # a conflict validation did not foresee: nothing was written
+        raise BundleError(f"The bundle conflicts with this database ({exc}); nothing was imported.") from exc
+    return ImportResult(report, backup.path if backup else None)

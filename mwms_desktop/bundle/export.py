@@ -1,0 +1,146 @@
+"""Writing engagements, with everything recorded about them, to a bundle file."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from db.models import Cycle, Engagement, Hypothesis, HypothesisInsight, Insight, LearningEvidence
+from mwms_desktop import __version__
+from mwms_desktop.bundle.schema import ENGAGEMENT_FIELDS, FORMAT, KINDS, VERSION, Kind
+from mwms_desktop.clock import Clock
+from mwms_desktop.errors import MwmsError, NotFound
+
+_CHUNK = 500  # engagement ids per IN (...) query, well under SQLite's variable limit
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path
+    engagements: int
+    records: int
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _chunks(ids: list[int] | None) -> Iterable[list[int] | None]:
+    if ids is None:
+        yield None
+        return
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _rows(kind: Kind, ids: list[int] | None) -> dict[int, list[Any]]:
+    model = kind.model
+    order = (model.moved_at, model.id) if kind.key == "stage_history" else (model.id,)
+    grouped: dict[int, list[Any]] = {}
+    for chunk in _chunks(ids):
+        query = model.select().order_by(*order)
+        if chunk is not None:
+            query = query.where(model.engagement.in_(chunk))
+        for row in query:
+            grouped.setdefault(row.engagement_id, []).append(row)
+    return grouped
+
+
+def _links(link: type, own: Any, other_model: type, other: Any) -> dict[int, list[str]]:
+    """own id -> sorted uuids of the records it links to."""
+    result: dict[int, list[str]] = {}
+    query = link.select(own, other_model.uuid).join(other_model, on=(other == other_model.id)).tuples()
+    for own_id, uuid in query:
+        result.setdefault(own_id, []).append(uuid)
+    return {k: sorted(v) for k, v in result.items()}
+
+
+def _record(row: Any, kind: Kind, refs: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"uuid": row.uuid, "updated_at": _json(row.updated_at)}
+    for key in kind.fields:
+        if key == "insights":
+            out[key] = refs["insights"].get(row.id, [])
+        elif key == "evidence":
+            out[key] = refs["evidence"].get(row.id, [])
+        elif key == "hypothesis":
+            out[key] = refs["hypothesis"].get(row.hypothesis_id)
+        elif key == "ratings":
+            out[key] = json.loads(row.ratings)
+        else:
+            out[key] = _json(getattr(row, key))
+    return out
+
+
+def build_bundle(engagement_ids: Sequence[int] | None, now: datetime) -> dict[str, Any]:
+    """The bundle of the given engagements (all when None) as a JSON-ready dict."""
+    ids = None if engagement_ids is None else sorted(set(engagement_ids))
+    query = Engagement.select().order_by(Engagement.id)
+    engagements = [e for chunk in _chunks(ids) for e in
+                   (query.where(Engagement.id.in_(chunk)) if chunk is not None else query)]  # fmt: skip
+    if ids is not None:
+        missing = sorted(set(ids) - {e.id for e in engagements})
+        if missing:
+            raise NotFound(f"No engagement with id {missing[0]}.")
+    refs = {
+        "insights": _links(
+            HypothesisInsight, HypothesisInsight.hypothesis, Insight, HypothesisInsight.insight
+        ),
+        "evidence": _links(LearningEvidence, LearningEvidence.learning, Cycle, LearningEvidence.cycle),
+        "hypothesis": dict(Hypothesis.select(Hypothesis.id, Hypothesis.uuid).tuples()),
+    }
+    children = {kind.key: _rows(kind, ids) for kind in KINDS}
+    out = []
+    for e in engagements:
+        record: dict[str, Any] = {"uuid": e.uuid, "updated_at": _json(e.updated_at)}
+        record.update({key: _json(getattr(e, key)) for key in ENGAGEMENT_FIELDS})
+        for kind in KINDS:
+            record[kind.key] = [_record(row, kind, refs) for row in children[kind.key].get(e.id, [])]
+        out.append(record)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _json(now),
+        "app": f"MWMS Desktop {__version__}",
+        "engagements": out,
+    }
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically and owner-only (it holds client data): a
+    temporary file beside it, synced, then renamed over the target."""
+    path = Path(path)
+    if not path.parent.resolve().is_dir():
+        raise MwmsError(f"Folder {path.parent} does not exist.")
+    if path.is_dir():
+        raise MwmsError(f"{path} is a folder.")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise MwmsError(f"Cannot write {path}: {exc.strerror}.") from exc
+
+
+def export_bundle(
+    path: str | os.PathLike[str], engagement_ids: Sequence[int] | None = None, *, clock: Clock | None = None
+) -> ExportResult:
+    """Write the bundle of ``engagement_ids`` (all engagements when None) to ``path``."""
+    bundle = build_bundle(engagement_ids, (clock or Clock()).now())
+    text = json.dumps(bundle, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    write_private(Path(path), text)
+    records = sum(len(e[k.key]) for e in bundle["engagements"] for k in KINDS)
+    return ExportResult(Path(path), len(bundle["engagements"]), records)
