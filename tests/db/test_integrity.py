@@ -1,0 +1,163 @@
+"""Damaged files: refused on open with the newest good backup named, moved aside (never
+deleted) and recovered from that backup; the full check reports problems."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from mwms_desktop import maintenance
+from mwms_desktop.cli import main
+from mwms_desktop.errors import DatabaseDamaged, DatabaseError
+from mwms_desktop.services import open_services
+
+
+def _filled(path: Path, clients: int = 60) -> None:
+    s = open_services(path)
+    for n in range(clients):
+        s.portfolio.add(f"Client {n:03d}", notes="x" * 400)
+    s.close()
+
+
+def _corrupt(path: Path) -> bytes:
+    """Overwrite the middle of the file (table pages, not the header) with garbage."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    for offset in range(2 * page, len(data) - page, page):
+        data[offset : offset + 64] = b"\xa5" * 64
+    path.write_bytes(bytes(data))
+    return bytes(data)
+
+
+@pytest.fixture
+def damaged(tmp_path: Path) -> tuple[Path, Path]:
+    """A database with one good backup, then damaged on disk."""
+    path = tmp_path / "p.sqlite"
+    _filled(path)
+    good = maintenance.backup_now(path)
+    _corrupt(path)
+    return path, good.path
+
+
+def test_open_refuses_damage_naming_the_newest_good_backup(damaged):
+    """Opening a corrupt file raises DatabaseDamaged whose message names the good backup
+    and the command that restores it; the file is left exactly as it was."""
+    path, good = damaged
+    before = path.read_bytes()
+    with pytest.raises(DatabaseDamaged) as info:
+        open_services(path)
+    message = str(info.value)
+    assert "damaged" in message
+    assert good.name in message
+    assert f"restore {good.name}" in message
+    assert info.value.backup == good
+    assert path.read_bytes() == before
+
+
+def test_a_damaged_backup_is_not_offered(damaged):
+    """When the newest backup is itself damaged, the older sound one is named instead."""
+    path, good = damaged
+    newer = good.with_name(good.name.replace(".manual.", "-1.manual."))
+    newer.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
+    assert maintenance.list_backups(path)[0].path == newer
+    with pytest.raises(DatabaseDamaged) as info:
+        open_services(path)
+    assert info.value.backup == good
+
+
+def test_not_an_sqlite_file_is_called_damaged(tmp_path):
+    """A file of garbage is refused as damaged (no backup to offer), not opened or changed."""
+    path = tmp_path / "p.sqlite"
+    path.write_bytes(b"this is not a database at all" * 10)
+    with pytest.raises(DatabaseDamaged, match="No good backup"):
+        open_services(path)
+    assert path.read_bytes() == b"this is not a database at all" * 10
+
+
+def test_recover_moves_the_damaged_file_aside_and_restores(damaged):
+    """Recovery renames the damaged file to .damaged-<stamp> (byte for byte, owner-only)
+    and puts the newest good backup in place; the database opens with its data."""
+    path, good = damaged
+    before = path.read_bytes()
+    result = maintenance.recover_from_backup(path)
+    assert result.backup == good
+    (aside,) = [p for p in result.moved_aside if not p.name.endswith(("-wal", "-shm"))]
+    assert ".damaged-" in aside.name
+    assert aside.read_bytes() == before
+    assert stat.S_IMODE(aside.stat().st_mode) == 0o600
+    s = open_services(path)
+    try:
+        assert len(s.portfolio.cards()) == 60
+    finally:
+        s.close()
+
+
+def test_recover_without_a_backup_leaves_the_file(tmp_path):
+    """No good backup: recovery refuses and the damaged file stays where it is."""
+    path = tmp_path / "p.sqlite"
+    _filled(path)
+    data = _corrupt(path)
+    with pytest.raises(DatabaseError, match="No good backup"):
+        maintenance.recover_from_backup(path)
+    assert path.read_bytes() == data
+
+
+def test_restore_over_a_damaged_file_labels_it_damaged(damaged):
+    """Restoring a chosen backup over a damaged file keeps it aside as .damaged-."""
+    path, good = damaged
+    result = maintenance.restore(path, good)
+    assert any(".damaged-" in p.name for p in result.moved_aside)
+
+
+def test_check_reports_a_sound_file(services, capsys):
+    """`mwms-desktop check` on a sound file says so and exits 0."""
+    services.portfolio.add("Acme")
+    assert main(["--db", str(services.path), "check"]) == 0
+    assert "sound" in capsys.readouterr().out
+
+
+def test_check_reports_damage_and_the_backup_to_restore(damaged, capsys):
+    """On a damaged file `check` lists problems, names the good backup and the restore
+    command, and exits 1; it never opens the file for writing."""
+    path, good = damaged
+    before = path.read_bytes()
+    assert main(["--db", str(path), "check"]) == 1
+    out = capsys.readouterr().out
+    assert "problem(s) found" in out
+    assert f"restore {good.name}" in out
+    assert path.read_bytes() == before
+
+
+def test_check_reports_broken_references(services, capsys):
+    """A row pointing at a missing record (foreign keys bypassed) is reported by check."""
+    services.portfolio.add("Acme")
+    services.close()
+    con = sqlite3.connect(services.path)
+    con.execute("PRAGMA foreign_keys = OFF")
+    con.execute(
+        "INSERT INTO stakeholder (uuid, updated_at, engagement_id, name, role, influence, alignment, "
+        "mitigation, note) VALUES ('u', '2026-01-01T00:00:00+00:00', 999, 'Ghost', '', 'low', "
+        "'neutral', '', '')"
+    )
+    con.commit()
+    con.close()
+    report = maintenance.check(services.path)
+    assert not report.ok
+    assert report.problems == ("stakeholder row 1 refers to a missing engagement record",)
+    assert main(["--db", str(services.path), "check"]) == 1
+
+
+def test_cli_names_the_backup_when_opening_fails(damaged, capsys):
+    """Any command on a damaged database prints one line naming the backup and the
+    restore command, and exits 1 (no traceback); `restore` then brings it back."""
+    path, good = damaged
+    assert main(["--db", str(path), "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"mwms-desktop --db {path} restore {good.name}" in err
+    assert main(["--db", str(path), "restore", good.name]) == 0
+    assert "damaged-" in capsys.readouterr().out
+    assert main(["--db", str(path), "list"]) == 0
