@@ -15,7 +15,7 @@ from peewee import IntegrityError
 
 from db.models import database
 from mwms_desktop import maintenance
-from mwms_desktop.bundle.export import ExportResult, export_bundle
+from mwms_desktop.bundle.export import ExportResult, build_bundle, export_bundle
 from mwms_desktop.bundle.merge import ImportReport, apply, check_against_db
 from mwms_desktop.bundle.parse import parse
 from mwms_desktop.bundle.schema import FORMAT, VERSION, Bundle
@@ -28,6 +28,7 @@ __all__ = [
     "ExportResult",
     "ImportReport",
     "ImportResult",
+    "build_bundle",
     "export_bundle",
     "import_bundle",
     "read_bundle",
