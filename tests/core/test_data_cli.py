@@ -1,0 +1,99 @@
+"""The data commands end to end: backup, backups, restore, export, import, export-csv;
+errors are one line on stderr with exit status 1."""
+
+from __future__ import annotations
+
+import json
+
+from mwms_desktop import maintenance
+from mwms_desktop.cli import main
+
+
+def _db(services) -> list[str]:
+    return ["--db", str(services.path)]
+
+
+def test_backup_backups_restore(services, capsys):
+    """`backup` prints the new file's path, `backups` lists it, `restore NAME` brings it
+    back and says where the replaced file was kept."""
+    services.portfolio.add("Before")
+    assert main([*_db(services), "backup"]) == 0
+    out = capsys.readouterr().out
+    (b,) = maintenance.list_backups(services.path)
+    assert str(b.path) in out
+    assert main([*_db(services), "backups"]) == 0
+    assert b.name in capsys.readouterr().out
+    services.portfolio.add("After")
+    services.close()
+    assert main([*_db(services), "restore", b.name]) == 0
+    out = capsys.readouterr().out
+    assert f"Restored {services.path.name} from {b.name}" in out
+    assert ".replaced-" in out
+    assert main([*_db(services), "list", "--json"]) == 0
+    assert [r["client"] for r in json.loads(capsys.readouterr().out)] == ["Before"]
+
+
+def test_no_backups_yet_and_unknown_backup(services, capsys):
+    """An empty list says how to make one; an unknown name is a one-line error."""
+    assert main([*_db(services), "backups"]) == 0
+    assert "No backups" in capsys.readouterr().out
+    assert main([*_db(services), "restore", "nope.sqlite"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("mwms-desktop: No backup 'nope.sqlite'")
+    assert err.count("\n") == 1
+
+
+def test_backup_of_a_missing_database(tmp_path, capsys):
+    """Backing up a file that does not exist is a clear error."""
+    assert main(["--db", str(tmp_path / "none.sqlite"), "backup"]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_export_then_import_prints_added_then_skipped(demo_services, tmp_path, capsys):
+    """Export two engagements; importing them into a new file reports them added (by
+    client), importing again reports everything skipped."""
+    bundle = tmp_path / "two.json"
+    assert main([*_db(demo_services), "export", str(bundle), "--engagement", "1", "--engagement", "2"]) == 0
+    assert "Exported 2 engagement(s)" in capsys.readouterr().out
+    clients = [demo_services.portfolio.card(i).client for i in (1, 2)]
+    demo_services.close()
+    other = ["--db", str(tmp_path / "other.sqlite")]
+    assert main([*other, "import", str(bundle)]) == 0
+    out = capsys.readouterr().out
+    assert "engagements: 2 added, 0 updated, 0 skipped" in out
+    assert "Added: " + ", ".join(clients) in out
+    assert "backed up first" in out
+    assert main([*other, "import", str(bundle)]) == 0
+    out = capsys.readouterr().out
+    assert "engagements: 0 added, 0 updated, 2 skipped" in out
+    assert "stage moves: 0 added" in out
+
+
+def test_import_of_a_malformed_bundle_is_one_line(services, tmp_path, capsys):
+    """A bad bundle: exit 1, one line naming the place, nothing imported."""
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "mwms-desktop-bundle", "version": 1, "exported_at": '
+                   '"2026-11-02T09:00:00+00:00", "engagements": [{"uuid": 3}]}')  # fmt: skip
+    assert main([*_db(services), "import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("mwms-desktop: engagements[0]: missing field")
+    assert err.count("\n") == 1
+    assert services.portfolio.count() == 0
+
+
+def test_export_unknown_engagement_and_missing_folder(services, tmp_path, capsys):
+    """Unknown ids and unusable targets are one-line errors; nothing is written."""
+    assert main([*_db(services), "export", str(tmp_path / "x.json"), "--engagement", "99"]) == 1
+    assert "No engagement with id 99" in capsys.readouterr().err
+    assert main([*_db(services), "export", str(tmp_path / "no" / "x.json")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_export_csv(demo_services, tmp_path, capsys):
+    """`export-csv` writes the board and says how many rows."""
+    target = tmp_path / "board.csv"
+    assert main([*_db(demo_services), "export-csv", str(target)]) == 0
+    count = len(demo_services.portfolio.cards())
+    assert f"Wrote {count} engagement(s)" in capsys.readouterr().out
+    assert len(target.read_text(encoding="utf-8-sig").splitlines()) == count + 1
