@@ -43,6 +43,7 @@ class Backup:
     created: datetime  # aware UTC, from the file name
     reason: str  # open | auto | manual | import | schema<N> | ...
     size: int
+    sequence: int = 0  # orders backups made within the same second
 
     @property
     def name(self) -> str:
@@ -146,8 +147,12 @@ def make_backup(db_path: Path, reason: str, *, now: datetime | None = None, rota
         _private_dir(folder)
     except OSError as exc:
         raise BackupError(f"Cannot create the backup folder {folder}: {exc.strerror}.") from exc
-    stamp, n = _stamp(now), 0
-    while True:
+    stamp = _stamp(now)
+    # Number same-second backups after the highest one made (not into a gap rotation left),
+    # so the newest always sorts first.
+    created = now.astimezone(UTC).replace(microsecond=0)
+    n = max((b.sequence + 1 for b in list_backups(db_path) if b.created == created), default=0)
+    while True:  # another process may have taken the name meanwhile
         target = folder / f"{db_path.stem}.{stamp}{f'-{n}' if n else ''}.{reason}.sqlite"
         if not target.exists():
             break
@@ -158,8 +163,8 @@ def make_backup(db_path: Path, reason: str, *, now: datetime | None = None, rota
     os.replace(partial, target)
     _fsync_dir(folder)
     if rotate:
-        prune(db_path, now)
-    return Backup(target, now.astimezone(UTC).replace(microsecond=0), reason, target.stat().st_size)
+        prune(db_path, now, protect=target)
+    return Backup(target, created, reason, target.stat().st_size, n)
 
 
 def list_backups(db_path: Path) -> list[Backup]:
@@ -168,15 +173,19 @@ def list_backups(db_path: Path) -> list[Backup]:
     if not folder.is_dir():
         return []
     pattern = _name_pattern(db_path)
-    found: list[tuple[datetime, int, Backup]] = []
+    found: list[Backup] = []
     for path in folder.iterdir():
         m = pattern.fullmatch(path.name)
-        if not m or not path.is_file():
+        if not m:
             continue
         created = datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
-        found.append((created, int(m["n"] or 0), Backup(path, created, m["reason"], path.stat().st_size)))
-    found.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    return [b for _, _, b in found]
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:  # rotated away by another process just now
+            continue
+        found.append(Backup(path, created, m["reason"], size, int(m["n"] or 0)))
+    found.sort(key=lambda b: (b.created, b.sequence), reverse=True)
+    return found
 
 
 def plan_rotation(created: Sequence[datetime], now: datetime) -> set[int]:
@@ -201,11 +210,12 @@ def plan_rotation(created: Sequence[datetime], now: datetime) -> set[int]:
     return keep
 
 
-def prune(db_path: Path, now: datetime) -> list[Path]:
-    """Delete the backups :func:`plan_rotation` does not keep; returns their paths."""
+def prune(db_path: Path, now: datetime, protect: Path | None = None) -> list[Path]:
+    """Delete the backups :func:`plan_rotation` does not keep (never ``protect``, the one
+    just made); returns their paths."""
     backups = list_backups(db_path)
     keep = plan_rotation([b.created for b in backups], now)
-    dropped = [b.path for i, b in enumerate(backups) if i not in keep]
+    dropped = [b.path for i, b in enumerate(backups) if i not in keep and b.path != protect]
     for path in dropped:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
