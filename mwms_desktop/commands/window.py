@@ -37,9 +37,15 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def open_window(ctx: Any) -> int:
     services = ctx.services(create=True)
-    from ui.app import run_app
+    from mwms_desktop.maintenance import lock_window
 
-    return run_app(services)
+    lock = lock_window(services.path)  # DatabaseInUse: already open in another window
+    try:
+        from ui.app import run_app
+
+        return run_app(services)
+    finally:
+        lock.release()
 
 
 def run_screenshot(ctx: Any) -> int:
