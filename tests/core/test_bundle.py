@@ -198,11 +198,6 @@ def _skip_a_stage(b: dict[str, Any]) -> dict[str, Any]:
     return b
 
 
-def _truncate_history(b: dict[str, Any]) -> dict[str, Any]:
-    del b["engagements"][0]["stage_history"][2:]  # created, then qualification -> onboarding
-    return b
-
-
 def _reuse_uuid(b: dict[str, Any]) -> dict[str, Any]:
     e = b["engagements"][0]
     e["insights"][0]["uuid"] = e["stakeholders"][0]["uuid"]
@@ -252,8 +247,6 @@ MALFORMED: list[tuple[str, Mutation | None, Callable[[str], str] | None, str]] =
      r"engagements\[0\]\.hypotheses\[0\]\.insights: unknown uuid"),
     ("skipped stage", _skip_a_stage, None,
      r"engagements\[0\]\.stage_history\[2\]: onboarding to execution skips a stage"),
-    ("stage never reached", _truncate_history, None,
-     r"engagements\[0\]\.stage: outcome, which no move in its stage history reaches"),
     ("empty history", _set("engagements.0.stage_history", []), None, r"stage_history: is empty"),
     ("twice scored", _set("engagements.0.qualification_scores.1.criterion", "business_scale"), None,
      r"qualification_scores\[1\]\.criterion: business_scale appears twice"),
