@@ -12,6 +12,7 @@ from mwms_desktop.errors import NotFound, ValidationError
 from mwms_desktop.services.loading import Thresholds
 
 atomic = database.atomic  # every public write runs in one transaction: @atomic()
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1  # SQLite's integers; a larger id would overflow the query
 
 
 class ServiceBase:
@@ -48,7 +49,7 @@ class ServiceBase:
     # --- helpers -------------------------------------------------------------------------
 
     def _engagement(self, eid: int) -> Engagement:
-        if isinstance(eid, bool) or not isinstance(eid, int):
+        if isinstance(eid, bool) or not isinstance(eid, int) or not _ID_MIN <= eid <= _ID_MAX:
             raise NotFound(f"No engagement with id {eid!r}.")
         e = Engagement.get_or_none(Engagement.id == eid)
         if e is None:

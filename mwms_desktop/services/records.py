@@ -28,7 +28,7 @@ from db.models import (
 from mwms_desktop import framework, health, validate
 from mwms_desktop.errors import NotFound, ValidationError
 from mwms_desktop.services import loading
-from mwms_desktop.services.base import ServiceBase, atomic
+from mwms_desktop.services.base import _ID_MAX, _ID_MIN, ServiceBase, atomic
 
 Cleaner = Callable[[dict[str, Any], "RecordService", int], dict[str, Any]]
 
@@ -58,7 +58,7 @@ def _ids(value: object, label: str) -> tuple[int, ...]:
     if value is None:
         return ()
     if not isinstance(value, (list, tuple, set, frozenset)) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
+        isinstance(v, int) and not isinstance(v, bool) and _ID_MIN <= v <= _ID_MAX for v in value
     ):
         raise ValidationError(f"{label} must be a list of record ids.", label)
     return tuple(sorted(set(value)))
@@ -199,7 +199,8 @@ class RecordService(ServiceBase):
             raise ValidationError(f"Unknown kind of record {name!r}.", "kind") from None
 
     def _row(self, kind: RecordKind, rid: int) -> BaseModel:
-        row = kind.model.get_or_none(kind.model.id == rid) if isinstance(rid, int) else None
+        usable = isinstance(rid, int) and not isinstance(rid, bool) and _ID_MIN <= rid <= _ID_MAX
+        row = kind.model.get_or_none(kind.model.id == rid) if usable else None
         if row is None:
             raise NotFound(f"No {kind.label.lower()} with id {rid!r}.")
         return row

@@ -145,3 +145,18 @@ def test_records_with_any_values(fresh, kind, data):
         fresh.records.update("insight", existing.id, **change)
     except MwmsError:
         assert dump(fresh.path) == before
+
+
+def test_ids_beyond_sqlite_integers_are_not_found(fresh):
+    """Ids too large for SQLite (found by the property above: an OverflowError escaped)
+    are a NotFound or ValidationError like any unknown id."""
+    eid = fresh.portfolio.cards()[0].id
+    huge = 2**63
+    with pytest.raises(MwmsError):
+        fresh.portfolio.card(huge)
+    with pytest.raises(MwmsError):
+        fresh.records.get("insight", huge)
+    with pytest.raises(ValidationError):
+        fresh.records.add("cycle", eid, title="T", hypothesis_id=huge)
+    with pytest.raises(ValidationError):
+        fresh.records.add("hypothesis", eid, statement="S", insight_ids=[-(2**64)])
