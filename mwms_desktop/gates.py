@@ -67,7 +67,8 @@ def onboarding_elements_done(d: EngagementDetail, ctx: GateContext) -> list[str]
     for e in framework.ONBOARDING_ELEMENTS:
         item = d.element(e.slug)
         if item is None or not item.done:
-            missing.append(f"Onboarding: {_lower(e.label)} not confirmed.")
+            subject = _lower(e.label).removesuffix(" confirmation")
+            missing.append(f"Onboarding: {subject} not confirmed.")
     return missing
 
 
