@@ -343,3 +343,20 @@ def test_status_counts_follow_edits(qtbot, demo_services, tmp_path):
     assert f"· {len(at_risk) - 1} at risk" in w.status_counts.text()
     w.undo_stack.undo()
     assert f"{drifting} with drift · {len(at_risk)} at risk" in w.status_counts.text()
+
+
+def test_arrow_keys_move_focus_between_columns_and_enter_opens(qtbot, window, services):
+    """Without a mouse: → and ← move between columns, Enter asks to open the card."""
+    a = engagement_at(services, "qualification", client="Alpha")
+    b = engagement_at(services, "onboarding", client="Beta")
+    window.store.reload()
+    first = window.board.columns["qualification"].view
+    first.setFocus()
+    first.select_id(a)
+    qtbot.keyClick(first, Qt.Key.Key_Right)
+    second = window.board.columns["onboarding"].view
+    assert second.hasFocus()
+    assert second.current_id() == b
+    with qtbot.waitSignal(window.board.open_requested) as opened:
+        qtbot.keyClick(second, Qt.Key.Key_Return)
+    assert opened.args == [b]
