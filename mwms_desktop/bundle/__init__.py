@@ -29,12 +29,27 @@ __all__ = [
     "ImportReport",
     "ImportResult",
     "build_bundle",
+    "describe_import",
     "export_bundle",
     "import_bundle",
     "read_bundle",
 ]
 
 MAX_BYTES = 512 * 1024 * 1024
+
+_LABELS = {
+    "engagements": "engagements",
+    "qualification_scores": "qualification scores",
+    "onboarding_items": "onboarding items",
+    "stakeholders": "stakeholders",
+    "insights": "insights",
+    "hypotheses": "hypotheses",
+    "cycles": "cycles",
+    "learnings": "learnings",
+    "checkins": "health check-ins",
+    "stage_history": "stage moves",
+    "dossier_exports": "dossier exports",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +83,23 @@ def import_bundle(db_path: str | os.PathLike[str], bundle_path: str | os.PathLik
     except IntegrityError as exc:  # a conflict validation did not foresee: nothing was written
         raise BundleError(f"The bundle conflicts with this database ({exc}); nothing was imported.") from exc
     return ImportResult(report, backup.path if backup else None)
+
+
+def describe_import(result: ImportResult) -> list[str]:
+    """What an import did, a line each, for the CLI and the window alike."""
+    report = result.report
+    lines = []
+    if result.backup:
+        lines.append(f"The database was backed up first to {result.backup.name}.")
+    for key, (added, updated, skipped) in report.counts.items():
+        kept = (
+            "already present"
+            if key in ("stage_history", "dossier_exports")
+            else "skipped (the local copy is as new or newer)"
+        )
+        lines.append(f"  {_LABELS.get(key, key)}: {added} added, {updated} updated, {skipped} {kept}")
+    if report.added:
+        lines.append("Added: " + ", ".join(report.added))
+    if report.updated:
+        lines.append("Updated: " + ", ".join(report.updated))
+    return lines

@@ -14,20 +14,6 @@ from typing import Any
 from mwms_desktop import maintenance, paths
 from mwms_desktop.commands.board import parse_id
 
-_LABELS = {
-    "engagements": "engagements",
-    "qualification_scores": "qualification scores",
-    "onboarding_items": "onboarding items",
-    "stakeholders": "stakeholders",
-    "insights": "insights",
-    "hypotheses": "hypotheses",
-    "cycles": "cycles",
-    "learnings": "learnings",
-    "checkins": "health check-ins",
-    "stage_history": "stage moves",
-    "dossier_exports": "dossier exports",
-}
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help="make a verified backup of the database now")
@@ -118,25 +104,13 @@ def run_export(ctx: Any) -> int:
 
 
 def run_import(ctx: Any) -> int:
-    from mwms_desktop.bundle import import_bundle
+    from mwms_desktop.bundle import describe_import, import_bundle
 
     services = ctx.services(create=True)
     result = import_bundle(services.path, ctx.args.file)
-    report = result.report
     print(f"Imported {ctx.args.file} into {services.path}.")
-    if result.backup:
-        print(f"The database was backed up first to {result.backup.name}.")
-    for key, (added, updated, skipped) in report.counts.items():
-        kept = (
-            "already present"
-            if key in ("stage_history", "dossier_exports")
-            else "skipped (the local copy is as new or newer)"
-        )
-        print(f"  {_LABELS[key]}: {added} added, {updated} updated, {skipped} {kept}")
-    if report.added:
-        print("Added: " + ", ".join(report.added))
-    if report.updated:
-        print("Updated: " + ", ".join(report.updated))
+    for line in describe_import(result):
+        print(line)
     return 0
 
 
