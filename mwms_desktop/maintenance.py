@@ -32,6 +32,7 @@ __all__ = [
     "Backup",
     "CheckReport",
     "RestoreResult",
+    "backup_folder",
     "backup_now",
     "check",
     "core_error",
@@ -109,6 +110,11 @@ def backup_now(db_path: str | os.PathLike[str], reason: str = "manual") -> Backu
 def list_backups(db_path: str | os.PathLike[str]) -> list[Backup]:
     """The database's backups, newest first."""
     return db_backup.list_backups(_resolve(db_path))
+
+
+def backup_folder(db_path: str | os.PathLike[str]) -> Path:
+    """Where the database's backups are kept."""
+    return db_backup.backup_dir(_resolve(db_path))
 
 
 def newest_good_backup(db_path: str | os.PathLike[str]) -> Backup | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mwms_desktop import framework
-from mwms_desktop.services import Services
+from mwms_desktop.services import Services, open_services
 
 ALL_HEALTHY = {t.slug: 3 for t in framework.HEALTHY_INDICATORS} | {
     t.slug: 0 for t in framework.UNHEALTHY_SIGNALS
@@ -56,3 +58,21 @@ def engagement_at(
         nxt = framework.STAGES[s.number]
         services.lifecycle.move(eid, nxt.slug)
     return eid
+
+
+def filled_database(path: Path, clients: int = 60) -> None:
+    """A database file of ``clients`` engagements with long notes, spanning many pages."""
+    s = open_services(path)
+    for n in range(clients):
+        s.portfolio.add(f"Client {n:03d}", notes="x" * 400)
+    s.close()
+
+
+def corrupt(path: Path) -> bytes:
+    """Overwrite the middle of the file (table pages, not the header) with garbage."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    for offset in range(2 * page, len(data) - page, page):
+        data[offset : offset + 64] = b"\xa5" * 64
+    path.write_bytes(bytes(data))
+    return bytes(data)

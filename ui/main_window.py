@@ -63,6 +63,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.filters = FilterBar(self.prefs)
+        from ui.data_actions import DataActions
+
+        self.data = DataActions(self, services, self.shown_ids)
+        self.data.data_replaced.connect(self._data_replaced)
+        self.data.status.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._build_actions()
         self._build_toolbar()
         self.status_counts = QLabel()
@@ -117,6 +122,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.add_action)
         self.file_menu = file_menu
         file_menu.addAction("Export dossier of the shown engagements…", self.export_shown_dossier)
+        file_menu.addSeparator()
+        file_menu.addActions(self.data.actions())
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit = bar.addMenu("&Edit")
@@ -211,11 +218,24 @@ class MainWindow(QMainWindow):
 
         export_engagement(self, self.services, eid)
 
+    def shown_ids(self) -> list[int]:
+        """The engagements the board shows, column by column (the filter applies)."""
+        return [eid for stage in framework.STAGE_SLUGS for eid in self.store.ids(stage)]
+
+    def _data_replaced(self) -> None:
+        """An import or a restore changed the database under the board: start afresh."""
+        for window in list(self._workspaces.values()):
+            window.close()
+        self.undo_stack.clear()  # its commands refer to rows that may be gone or changed
+        self.refusal.hide()
+        self.store.reload()
+        self.filters.set_owners(self.store.owners())
+
     def export_shown_dossier(self) -> None:
         """A portfolio dossier of the engagements the board shows (the filter applies)."""
         from ui.dossier_actions import export_portfolio
 
-        ids = [eid for stage in framework.STAGE_SLUGS for eid in self.store.ids(stage)]
+        ids = self.shown_ids()
         if not ids:
             QMessageBox.information(self, APP_NAME, "No engagement is shown: nothing to export.")
             return
@@ -265,6 +285,7 @@ class MainWindow(QMainWindow):
         window = self._workspaces.get(eid)
         if window is None:
             window = WorkspaceWindow(self.services, eid, self.undo_stack, self.controller, self)
+            window.export_requested.connect(self.export_dossier)
             window.destroyed.connect(lambda *_: self._workspaces.pop(eid, None))
             self._workspaces[eid] = window
         window.show()

@@ -61,14 +61,24 @@ class Task(QObject):
     failed = Signal(str)
 
     def __init__(
-        self, parent: QWidget, title: str, work: Callable[[Progress], Any], *, show_errors: bool = True
+        self,
+        parent: QWidget,
+        title: str,
+        work: Callable[[Progress], Any],
+        *,
+        show_errors: bool = True,
+        quiet: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.dialog = QProgressDialog(title, "", 0, 0, parent)
-        self.dialog.setWindowTitle(APP_NAME)
-        self.dialog.setCancelButton(None)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(300)  # quick jobs never flash a dialog
+        self.title = title
+        # A quiet task (the automatic backup) runs without a dialog: the user keeps working.
+        self.dialog: QProgressDialog | None = None
+        if not quiet:
+            self.dialog = QProgressDialog(title, "", 0, 0, parent)
+            self.dialog.setWindowTitle(APP_NAME)
+            self.dialog.setCancelButton(None)
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(300)  # quick jobs never flash a dialog
         self._job = _Job(work)
         self._show_errors = show_errors
         sig = self._job.signals
@@ -81,25 +91,36 @@ class Task(QObject):
         return self
 
     def _progress(self, done: int, total: int) -> None:
-        self.dialog.setMaximum(max(total, 1))
-        self.dialog.setValue(min(done, total))
+        if self.dialog is not None:
+            self.dialog.setMaximum(max(total, 1))
+            self.dialog.setValue(min(done, total))
 
     def _finished(self, result: object) -> None:
-        self.dialog.reset()
+        if self.dialog is not None:
+            self.dialog.reset()
         self.done.emit(result)
         self.deleteLater()
 
     def _failed(self, message: str) -> None:
-        self.dialog.reset()
+        if self.dialog is not None:
+            self.dialog.reset()
         if self._show_errors:
             QMessageBox.warning(self.parent(), APP_NAME, message)
         self.failed.emit(message)
         self.deleteLater()
 
 
-def run_task(parent: QWidget, title: str, work: Callable[[Progress], Any],
-             on_done: Callable[[Any], None] | None = None, *, show_errors: bool = True) -> Task:  # fmt: skip
-    task = Task(parent, title, work, show_errors=show_errors)
+def run_task(
+    parent: QWidget,
+    title: str,
+    work: Callable[[Progress], Any],
+    on_done: Callable[[Any], None] | None = None,
+    *,
+    show_errors: bool = True,
+    quiet: bool = False,
+) -> Task:
+    """Run ``work(progress)`` on the thread pool; ``on_done(result)`` on the UI thread."""
+    task = Task(parent, title, work, show_errors=show_errors, quiet=quiet)
     if on_done is not None:
         task.done.connect(on_done)
     return task.start()

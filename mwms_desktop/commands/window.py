@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
-from mwms_desktop.errors import MwmsError
+from mwms_desktop.errors import DatabaseDamaged, MwmsError
 
 DEFAULT_SIZE = (1440, 900)
 
@@ -36,10 +37,29 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def open_window(ctx: Any) -> int:
-    services = ctx.services(create=True)
-    from mwms_desktop.maintenance import lock_window
+    """Open the main window. A database that cannot be opened is explained in a dialog too
+    (a desktop user sees no terminal); a damaged one with a good backup is offered recovery."""
+    from mwms_desktop import maintenance
+    from ui import startup
 
-    lock = lock_window(services.path)  # DatabaseInUse: already open in another window
+    try:
+        try:
+            services = ctx.services(create=True)
+        except DatabaseDamaged as exc:
+            ctx.close()
+            if exc.backup is None or exc.path is None:
+                raise
+            if not startup.offer_recovery(exc):  # the user chose to quit: already told
+                print(f"mwms-desktop: {exc}", file=sys.stderr)
+                return 1
+            result = maintenance.recover_from_backup(exc.path)
+            aside = ", ".join(p.name for p in result.moved_aside)
+            startup.recovered(f"Recovered from {result.backup.name}. The damaged file was kept as {aside}.")
+            services = ctx.services(create=True)
+        lock = maintenance.lock_window(services.path)  # DatabaseInUse: open in another window
+    except MwmsError as exc:
+        startup.report(exc)
+        raise  # and one line on stderr, for a terminal
     try:
         from ui.app import run_app
 

@@ -13,23 +13,8 @@ from mwms_desktop import maintenance
 from mwms_desktop.cli import main
 from mwms_desktop.errors import DatabaseDamaged, DatabaseError
 from mwms_desktop.services import open_services
-
-
-def _filled(path: Path, clients: int = 60) -> None:
-    s = open_services(path)
-    for n in range(clients):
-        s.portfolio.add(f"Client {n:03d}", notes="x" * 400)
-    s.close()
-
-
-def _corrupt(path: Path) -> bytes:
-    """Overwrite the middle of the file (table pages, not the header) with garbage."""
-    data = bytearray(path.read_bytes())
-    page = int.from_bytes(data[16:18], "big")
-    for offset in range(2 * page, len(data) - page, page):
-        data[offset : offset + 64] = b"\xa5" * 64
-    path.write_bytes(bytes(data))
-    return bytes(data)
+from tests.factories import corrupt as _corrupt
+from tests.factories import filled_database as _filled
 
 
 @pytest.fixture

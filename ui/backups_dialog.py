@@ -1,0 +1,144 @@
+"""“Backups…”: the database's backups, newest first; back up now; restore one.
+
+Restoring never overwrites: the core moves the current file aside (``.replaced-<stamp>``)
+before it puts the backup in place, and the dialog says where it went. The board reloads
+through ``restored``; the dialog itself only lists and asks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mwms_desktop import APP_NAME, maintenance
+from mwms_desktop.errors import MwmsError
+from mwms_desktop.services import Services
+from ui.tasks import run_task
+
+REASONS = {
+    "open": "On opening",
+    "auto": "Automatic",
+    "manual": "Made by hand",
+    "import": "Before an import",
+}
+
+
+def describe_reason(reason: str) -> str:
+    if reason.startswith("schema"):
+        return "Before a schema upgrade"
+    return REASONS.get(reason, reason.capitalize())
+
+
+class BackupsDialog(QDialog):
+    restored = Signal(object)  # maintenance.RestoreResult
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setWindowTitle(f"Backups of {services.path.name}")
+        self.resize(640, 420)
+        self.backups: list[maintenance.Backup] = []
+
+        intro = QLabel(
+            "Backups are made when the database opens, every 30 minutes while it changes, "
+            "before an upgrade and before an import, and each is checked for integrity. "
+            "Restoring one keeps the current file aside; nothing is overwritten."
+        )
+        intro.setWordWrap(True)
+        self.list = QTreeWidget()
+        self.list.setHeaderLabels(["Made", "Why", "Size"])
+        self.list.setRootIsDecorated(False)
+        self.list.setAlternatingRowColors(True)
+        self.list.itemSelectionChanged.connect(self._selection_changed)
+        self.list.itemDoubleClicked.connect(lambda *_: self.restore_selected())
+
+        self.backup_button = QPushButton("Back up now")
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button = QPushButton("Restore…")
+        self.restore_button.clicked.connect(self.restore_selected)
+        folder_button = QPushButton("Show folder")
+        folder_button.clicked.connect(self._show_folder)
+        buttons = QHBoxLayout()
+        for button in (self.backup_button, self.restore_button, folder_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        self.backups = maintenance.list_backups(self.services.path)
+        self.list.clear()
+        for b in self.backups:
+            when = b.created.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            item = QTreeWidgetItem([when, describe_reason(b.reason), f"{b.size / 1024:,.0f} KB"])
+            item.setToolTip(0, str(b.path))
+            self.list.addTopLevelItem(item)
+        for column in range(3):
+            self.list.resizeColumnToContents(column)
+        if self.backups:
+            self.list.setCurrentItem(self.list.topLevelItem(0))
+        self._selection_changed()
+
+    def selected(self) -> maintenance.Backup | None:
+        row = self.list.indexOfTopLevelItem(self.list.currentItem()) if self.list.currentItem() else -1
+        return self.backups[row] if 0 <= row < len(self.backups) else None
+
+    def _selection_changed(self) -> None:
+        self.restore_button.setEnabled(self.selected() is not None)
+
+    def backup_now(self) -> None:
+        path = self.services.path
+        self.backup_button.setEnabled(False)
+        task = run_task(self, "Backing up…", lambda _progress: maintenance.backup_now(path))
+        task.done.connect(lambda _b: self.reload())
+        task.done.connect(lambda _b: self.backup_button.setEnabled(True))
+        task.failed.connect(lambda _m: self.backup_button.setEnabled(True))
+
+    def restore_selected(self, *, confirm: bool = True) -> maintenance.RestoreResult | None:
+        backup = self.selected()
+        if backup is None:
+            return None
+        when = backup.created.astimezone().strftime("%Y-%m-%d %H:%M")
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                APP_NAME,
+                f"Replace the current database with the backup made {when}?\n\n"
+                "Everything changed since then is left out of the restored database; the "
+                "current file is kept beside it, not deleted.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        # On the UI thread: the restore closes and reopens this thread's connection.
+        try:
+            result = maintenance.restore(self.services.path, backup)
+        except MwmsError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return None
+        self.restored.emit(result)
+        self.reload()
+        return result
+
+    def _show_folder(self) -> None:
+        folder = maintenance.backup_folder(self.services.path)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
