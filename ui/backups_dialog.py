@@ -94,6 +94,7 @@ class BackupsDialog(QDialog):
             self.list.addTopLevelItem(item)
         for column in range(3):
             self.list.resizeColumnToContents(column)
+            self.list.setColumnWidth(column, self.list.columnWidth(column) + 24)
         if self.backups:
             self.list.setCurrentItem(self.list.topLevelItem(0))
         self._selection_changed()
