@@ -245,6 +245,9 @@ def check_move(
             return ["A backward move needs a reason."]
         return []
     if restoring:
+        if not any(m.to_stage == to_stage for m in d.history):
+            label = framework.stage(to_stage).label
+            return [f"The engagement never reached {label}: an undo cannot take it there."]
         crossed = framework.STAGES[current:target]
         return [msg for st in crossed for rule in EXIT_RULES[st.slug] for msg in rule(d, ctx)]
     unmet = exit_requirements(d, ctx)

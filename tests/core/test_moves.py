@@ -127,7 +127,10 @@ def _disqualified(s: Services) -> tuple[int, str, str]:
 
 
 def _undo_over_unmet_gate(s: Services) -> tuple[int, str, str]:
-    eid = engagement_at(s, "onboarding")
+    """Undoing a backward move, after the stage it crosses stopped meeting its gate."""
+    eid = engagement_at(s, "execution")
+    s.lifecycle.move(eid, "onboarding", reason="Data access revoked")
+    s.lifecycle.set_onboarding(eid, "data_access", False)
     return eid, "execution", ""
 
 
@@ -441,16 +444,15 @@ def test_card_placed_beside_a_card_of_another_stage_is_rejected_without_writing(
     assert dump(db_path) == rows
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: gates.check_move(restoring=True) never checks that the target stage was "
-    "reached before, so move(kind='undo') jumps to stages the engagement never entered",
-)
 def test_undo_cannot_jump_to_a_stage_never_reached(services: Services) -> None:
     """An "undo" move returns to a stage the engagement already reached; used on a new
     engagement it must not carry it over stages it never entered (that is a skip)."""
     eid = services.portfolio.add("Never There").id
     for st in ("qualification", "onboarding", "insight"):
         satisfy(services, eid, st)
-    with pytest.raises(MoveRefused):
+    with pytest.raises(MoveRefused) as refused:
         services.lifecycle.move(eid, "execution", kind="undo")
+    assert refused.value.requirements == [
+        "The engagement never reached Structured Execution: an undo cannot take it there."
+    ]
+    assert services.portfolio.card(eid).stage == "qualification"
