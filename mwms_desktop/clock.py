@@ -26,9 +26,6 @@ class FixedClock(Clock):
     def now(self) -> datetime:
         return self.at
 
-    def today(self) -> date:
-        return self.at.date()
-
 
 def local_day(instant: datetime) -> date:
     return instant.astimezone().date()
