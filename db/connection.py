@@ -28,6 +28,9 @@ PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 5000,
 }
+# Every connection gets these. WAL is switched on once, after the file has been accepted
+# (it is persistent in the file): a refused file is left exactly as it was.
+CONNECTION_PRAGMAS = {k: v for k, v in PRAGMAS.items() if k != "journal_mode"}
 
 
 def _check_file(path: Path, create: bool) -> bool:
@@ -78,12 +81,13 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True, backup_o
     path = Path(path).expanduser().resolve()
     is_new = _check_file(path, create)
     close_database()
-    database.init(str(path), pragmas=PRAGMAS)
+    database.init(str(path), pragmas=CONNECTION_PRAGMAS)
     try:
         database.connect()
         if not is_new:
             _check_integrity_quick(path)
         found = migrations.upgrade(database, path)
+        database.execute_sql(f"PRAGMA journal_mode = {PRAGMAS['journal_mode']}")
     except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         close_database()
         raise _describe(path, exc) from exc

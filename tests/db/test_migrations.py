@@ -272,14 +272,6 @@ def foreign_file(path: Path, journal: str) -> None:
     con.close()
 
 
-JOURNAL_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="production bug: open_database applies PRAGMA journal_mode=wal on connect, before "
-    "migrations.upgrade refuses the file, so a rollback-journal file is rewritten (header bytes "
-    "18-19 go from 1 to 2) although it is refused",
-)
-
-
 @pytest.mark.parametrize(
     ("make", "message"),
     [
@@ -292,7 +284,7 @@ JOURNAL_BUG = pytest.mark.xfail(
     ],
     ids=["newer version", "another program"],
 )
-@pytest.mark.parametrize("journal", ["wal", pytest.param("delete", marks=JOURNAL_BUG)])
+@pytest.mark.parametrize("journal", ["wal", "delete"])
 def test_refused_sqlite_file_is_left_byte_for_byte(
     tmp_path: Path, make: Callable[[Path, str], None], message: str, journal: str
 ) -> None:
