@@ -105,6 +105,11 @@ def run_list(ctx: Any) -> int:
 
 
 def run_add(ctx: Any) -> int:
+    from mwms_desktop import validate
+
+    # Checked before the database is opened, so a typo never creates an empty file.
+    validate.name(ctx.args.client, "Client")
+    validate.choice(ctx.args.type, framework.ENGAGEMENT_TYPES, "Engagement type")
     card = ctx.services(create=True).portfolio.add(ctx.args.client, ctx.args.type, owner=ctx.args.owner)
     print(f"Added engagement {card.id}: {card.client} ({card.type_label}), in {card.stage_label}.")
     return 0

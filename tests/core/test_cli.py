@@ -574,3 +574,11 @@ def test_screenshot_writes_a_png_of_the_asked_size(demo_services: Services, db_p
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert png[12:16] == b"IHDR"
     assert struct.unpack(">II", png[16:24]) == (800, 600)
+
+
+def test_add_with_a_bad_type_creates_no_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A typo in --type is refused before the named database file is created."""
+    target = tmp_path / "new.sqlite"
+    assert main(["--db", str(target), "add", "Acme", "--type", "bogus"]) == 1
+    assert "Engagement type must be one of" in capsys.readouterr().err
+    assert not target.exists()
