@@ -62,6 +62,27 @@ def render_screenshot(
     open_id: int | None = None,
 ) -> None:
     """Render the main window (optionally with an engagement open) to a PNG, headless."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = qInstallMessageHandler(_quiet_offscreen)
+    try:
+        _render(services, target, size, theme_name, open_id)
+    finally:
+        qInstallMessageHandler(previous)
+
+
+# The offscreen platform says it cannot size-hint or raise a window: true, and no news.
+_OFFSCREEN_NOISE = ("does not support propagateSizeHints", "does not support raise")
+
+
+def _quiet_offscreen(_mode: object, _context: object, message: str) -> None:
+    if not any(noise in message for noise in _OFFSCREEN_NOISE):
+        print(message, file=sys.stderr)
+
+
+def _render(
+    services: Services, target: Path, size: tuple[int, int], theme_name: str, open_id: int | None
+) -> None:
     app = create_application()
     theme.apply(theme_name)
     from PySide6.QtCore import QSettings
