@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
-from datetime import date
+from datetime import date, datetime
 
 from mwms_desktop.errors import ValidationError
 from mwms_desktop.framework import Term
@@ -80,6 +81,18 @@ def day(value: object, label: str, *, required: bool = False) -> date | None:
         except ValueError:
             pass
     raise ValidationError(f"{label} must be a date (YYYY-MM-DD), got {value!r}.", label)
+
+
+def instant(value: object, label: str) -> datetime | None:
+    """An aware datetime (or its ISO 8601 text with an offset); None when not given."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = datetime.fromisoformat(value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    raise ValidationError(f"{label} must be a date and time with its time zone, got {value!r}.", label)
 
 
 def tags(value: object, label: str = "Tags") -> str:

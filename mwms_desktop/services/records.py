@@ -52,6 +52,7 @@ class Snapshot:
     uuid: str
     values: dict[str, Any]
     dependents: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    id: int | None = None  # restored under the same id, so other snapshots' links still hold
 
 
 def _ids(value: object, label: str) -> tuple[int, ...]:
@@ -139,7 +140,7 @@ def _clean_learning(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str
         "statement": validate.text(v["statement"], "Statement", required=True, max_len=4000),
         "confidence": validate.choice(v["confidence"], framework.CONFIDENCE_LEVELS, "Confidence"),
         "tags": validate.tags(v["tags"]),
-        "recorded_at": v["recorded_at"] or svc.clock.now(),
+        "recorded_at": validate.instant(v["recorded_at"], "Recorded at") or svc.clock.now(),
         "cycle_ids": _owned(Cycle, _ids(v["cycle_ids"], "Evidence"), eid, "Evidence"),
     }
 
@@ -261,7 +262,7 @@ class RecordService(ServiceBase):
             dependents["learnings"] = tuple(
                 link.learning_id for link in LearningEvidence.select().where(LearningEvidence.cycle == row)
             )
-        snap = Snapshot(name, row.engagement_id, row.uuid, self.values(name, rid), dependents)
+        snap = Snapshot(name, row.engagement_id, row.uuid, self.values(name, rid), dependents, row.id)
         e = Engagement.get_by_id(row.engagement_id)
         row.delete_instance()
         self._touch(e)
@@ -273,7 +274,15 @@ class RecordService(ServiceBase):
         """Put a removed record back with its uuid and links, and re-attach what cited it."""
         kind = self.kind(snap.kind)
         e = self._engagement(snap.engagement_id)
-        view = self._write(kind, e, None, dict(snap.values), uuid=snap.uuid)
+        if kind.model.get_or_none(kind.model.uuid == snap.uuid) is not None:
+            raise ValidationError(f"This {kind.label.lower()} is already there; nothing to restore.", "uuid")
+        # The same id when it is still free (it is, unless a newer record took the last id).
+        rid = (
+            snap.id
+            if snap.id is not None and kind.model.get_or_none(kind.model.id == snap.id) is None
+            else None
+        )
+        view = self._write(kind, e, None, dict(snap.values), uuid=snap.uuid, rid=rid)
         deps = snap.dependents
         if deps.get("cycles"):
             Cycle.update(hypothesis=view.id).where(
@@ -301,6 +310,7 @@ class RecordService(ServiceBase):
         row: BaseModel | None,
         values: dict[str, Any],
         uuid: str | None = None,
+        rid: int | None = None,
     ) -> Any:
         clean = kind.clean(values, self, e.id)
         links = None
@@ -308,7 +318,9 @@ class RecordService(ServiceBase):
             links = clean.pop(_LINKS[kind.name][3])
         now = self.clock.now()
         if row is None:
-            extra = {"uuid": uuid} if uuid else {}
+            extra: dict[str, Any] = {"uuid": uuid} if uuid else {}
+            if rid is not None:
+                extra["id"] = rid
             row = kind.model.create(engagement=e, updated_at=now, **clean, **extra)
         else:
             for key, value in clean.items():

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import peewee
 import pytest
 
 from db.models import Engagement, HypothesisInsight, LearningEvidence
@@ -279,12 +278,6 @@ def test_restore_skips_dependents_removed_meanwhile(services, world):
     assert services.portfolio.detail(world.eid).hypotheses == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="production bug: restore() re-inserts with a new id, and the hypothesis snapshot's "
-    "insight_ids still name the old one (ValidationError 'Linked insights: no record ...')",
-)
 def test_undoing_two_removals_in_reverse_order_restores_both_with_their_link(services, world):
     """Undo of "remove hypothesis" then "remove its insight": restoring the insight, then
     the hypothesis, puts both back linked as before. (The world's insight is not the newest
@@ -300,12 +293,6 @@ def test_undoing_two_removals_in_reverse_order_restores_both_with_their_link(ser
     assert hypothesis.insight_ids == (insight.id,)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=peewee.IntegrityError,
-    reason="production bug: a second restore() of one snapshot raises peewee.IntegrityError "
-    "(UNIQUE constraint failed: stakeholder.uuid), not an MwmsError",
-)
 def test_restoring_the_same_snapshot_twice_is_a_typed_error(services, world, db_path):
     """A snapshot already restored (a double undo) is refused with a typed error, not a
     raw database error, and nothing changes."""
@@ -494,12 +481,6 @@ def test_unknown_kind_is_refused(services, world, db_path):
     assert dump(db_path) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="production bug: records._clean_learning passes recorded_at through unchecked; "
-    "the model field raises AttributeError",
-)
 @pytest.mark.parametrize("recorded_at", ["yesterday", 5])
 def test_learning_recorded_at_must_be_an_instant(services, world, db_path, recorded_at):
     """A learning's ``recorded_at`` that is not an aware datetime is refused with a
