@@ -54,6 +54,7 @@ class BoardStore(QObject):
         self._source: CardSource | None = None
         self._changed: dict[int, EngagementCard] = {}  # re-read since the bulk read
         self._search: dict[int, str] = {}
+        self._haystacks: dict[str, list[tuple[int, str]]] = {}  # stage -> (id, search text)
         self._members: dict[str, list[int]] = {s: [] for s in framework.STAGE_SLUGS}
         self._visible: dict[str, list[int]] = {s: [] for s in framework.STAGE_SLUGS}
         self.filter = BoardFilter()
@@ -129,6 +130,7 @@ class BoardStore(QObject):
         self._source = source
         self._changed = {}
         self._search = {}
+        self._haystacks = {}
         members: dict[str, list[int]] = {s: [] for s in framework.STAGE_SLUGS}
         for eid in source.order:  # already in board order
             members[source.stage(eid)].append(eid)
@@ -147,6 +149,8 @@ class BoardStore(QObject):
                 self._count(card, +1)
         self._changed[eid] = card
         self._search.pop(eid, None)
+        for stage in {old_stage, card.stage}:
+            self._haystacks.pop(stage, None)  # type: ignore[arg-type]
         if old_stage is not None:
             self._members[old_stage].remove(eid)
         if card.status == "active":
@@ -199,10 +203,28 @@ class BoardStore(QObject):
 
         return test
 
+    def _haystack(self, stage: str) -> list[tuple[int, str]]:
+        """The stage's members with their search text, in board order (built once)."""
+        hay = self._haystacks.get(stage)
+        if hay is None:
+            text = self._search_text
+            hay = self._haystacks[stage] = [(e, text(e)) for e in self._members[stage]]
+        return hay
+
     def _refilter(self, stages: tuple[str, ...]) -> None:
         test = self._predicate() if self.filter.active else None
+        words = self.filter.text.casefold().split()
+        text_only = self.filter == BoardFilter(text=self.filter.text)
         for stage in stages:
             members = self._members[stage]
-            self._visible[stage] = list(members) if test is None else [e for e in members if test(e)]
+            if test is None:
+                self._visible[stage] = list(members)
+            elif words:  # the search narrows first, a tight pass per word; then the rest
+                found = self._haystack(stage)
+                for w in words:
+                    found = [(e, h) for e, h in found if w in h]
+                self._visible[stage] = [e for e, _ in found if text_only or test(e)]
+            else:
+                self._visible[stage] = [e for e in members if test(e)]
             self.stage_reset.emit(stage)
         self.counts_changed.emit()

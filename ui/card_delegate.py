@@ -133,14 +133,18 @@ class CardDelegate(QStyledItemDelegate):
         y += sfm.height() + 4
         stalled = any(s.code == "stalled" for s in card.drift)
         days = f"{card.days_in_stage} day{'s' if card.days_in_stage != 1 else ''} in stage"
-        painter.setPen(theme.warning_colour(dark) if stalled else text_colour)
-        painter.drawText(
-            QRect(inner.left(), y, inner.width(), sfm.height()), Qt.AlignmentFlag.AlignVCenter, days
-        )
         health_text = card.health.band_label + (
             f" {card.health.score}" if card.health.score is not None else ""
         )
         hw = sfm.horizontalAdvance(health_text)
+        # A narrow column shortens "days in stage" to "days", never overlapping the health.
+        room = inner.width() - hw - 20
+        if sfm.horizontalAdvance(days) > room:
+            days = sfm.elidedText(days.removesuffix(" in stage"), Qt.TextElideMode.ElideRight, room)
+        painter.setPen(theme.warning_colour(dark) if stalled else text_colour)
+        painter.drawText(
+            QRect(inner.left(), y, inner.width(), sfm.height()), Qt.AlignmentFlag.AlignVCenter, days
+        )
         dot = QRectF(inner.right() - hw - 12, y + sfm.height() / 2 - 4, 8, 8)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(band_colour)
