@@ -22,12 +22,17 @@ class ServiceBase:
     # --- settings ------------------------------------------------------------------------
 
     def setting(self, key: str) -> int:
-        spec = setting_defs.BY_KEY[key]
         row = Setting.get_or_none(Setting.key == key)
-        if row is None:
+        return self._parse_setting(key, {key: row.value} if row is not None else {})
+
+    @staticmethod
+    def _parse_setting(key: str, stored: dict[str, str]) -> int:
+        """The stored value if it is valid, else the default (a hand-edited file never breaks)."""
+        spec = setting_defs.BY_KEY[key]
+        if key not in stored:
             return spec.default
         try:
-            return validate.whole(json.loads(row.value), spec.label, spec.minimum, spec.maximum)
+            return validate.whole(json.loads(stored[key]), spec.label, spec.minimum, spec.maximum)
         except (ValueError, ValidationError):
             return spec.default
 
@@ -41,9 +46,15 @@ class ServiceBase:
         return value
 
     def thresholds(self) -> Thresholds:
+        """Both rule thresholds, read in one query (every card and gate check needs them)."""
+        stored = dict(
+            Setting.select(Setting.key, Setting.value)
+            .where(Setting.key.in_([setting_defs.STALL_DAYS.key, setting_defs.CHECKIN_STALE_DAYS.key]))
+            .tuples()
+        )
         return Thresholds(
-            stall_days=self.setting(setting_defs.STALL_DAYS.key),
-            checkin_stale_days=self.setting(setting_defs.CHECKIN_STALE_DAYS.key),
+            stall_days=self._parse_setting(setting_defs.STALL_DAYS.key, stored),
+            checkin_stale_days=self._parse_setting(setting_defs.CHECKIN_STALE_DAYS.key, stored),
         )
 
     # --- helpers -------------------------------------------------------------------------

@@ -9,14 +9,15 @@ from db.models import DossierExport, OnboardingItem, QualificationScore, StageMo
 from mwms_desktop import framework, gates, validate
 from mwms_desktop.errors import MoveRefused, ValidationError
 from mwms_desktop.services.base import ServiceBase, atomic
-from mwms_desktop.services.loading import load_detail, move_view
+from mwms_desktop.services.loading import Thresholds, load_detail, move_view
 from mwms_desktop.services.portfolio import PortfolioService
 from mwms_desktop.views import EngagementDetail, StageMoveView
 
 
 class LifecycleService(ServiceBase):
-    def gate_context(self) -> gates.GateContext:
-        return gates.GateContext(self.clock.today(), self.thresholds().checkin_stale_days)
+    def gate_context(self, limits: Thresholds | None = None) -> gates.GateContext:
+        limits = limits or self.thresholds()
+        return gates.GateContext(self.clock.today(), limits.checkin_stale_days)
 
     def exit_requirements(self, eid: int) -> list[str]:
         """What is still missing before the engagement may leave its current stage."""
@@ -52,12 +53,13 @@ class LifecycleService(ServiceBase):
         if kind not in (None, "undo"):
             raise ValidationError(f"Unknown kind of move {kind!r}.", "kind")
         validate.choice(to_stage, framework.STAGE_TERMS, "Stage")
-        self._engagement(eid)
-        detail = load_detail(eid, self.clock, self.thresholds())
-        unmet = gates.check_move(detail, to_stage, reason, self.gate_context(), restoring=kind == "undo")
+        e = self._engagement(eid)
+        limits = self.thresholds()
+        detail = load_detail(eid, self.clock, limits, row=e)
+        restoring = kind == "undo"
+        unmet = gates.check_move(detail, to_stage, reason, self.gate_context(limits), restoring=restoring)
         if unmet:
             raise MoveRefused(unmet)
-        e = self._engagement(eid)
         now = self.clock.now()
         from_stage = e.stage
         backward = framework.stage_index(to_stage) < framework.stage_index(from_stage)

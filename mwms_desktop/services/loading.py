@@ -254,8 +254,9 @@ def _links(model, left, right, engagement_field, eid: int) -> dict[int, list[int
     return result
 
 
-def load_detail(eid: int, clock: Clock, limits: Thresholds) -> EngagementDetail:
-    e = E.get_or_none(E.id == eid)
+def load_detail(eid: int, clock: Clock, limits: Thresholds, row: E | None = None) -> EngagementDetail:
+    """Everything about one engagement; ``row`` is its model row when already read."""
+    e = row if row is not None else E.get_or_none(E.id == eid)
     if e is None:
         raise NotFound(f"No engagement with id {eid}.")
     (card,) = load_cards(clock, limits, ids=[eid], statuses=None)
