@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from mwms_desktop import framework
@@ -76,3 +77,13 @@ def corrupt(path: Path) -> bytes:
         data[offset : offset + 64] = b"\xa5" * 64
     path.write_bytes(bytes(data))
     return bytes(data)
+
+
+def dump(path: Path) -> list[str]:
+    """Every row of every table, as SQL text, read by a second connection: equal dumps mean
+    an untouched database."""
+    con = sqlite3.connect(path)
+    try:
+        return list(con.iterdump())
+    finally:
+        con.close()

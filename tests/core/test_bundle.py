@@ -4,7 +4,6 @@ and every kind of malformed bundle is refused naming its place, the database unt
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,18 +17,9 @@ from mwms_desktop.bundle.schema import ENGAGEMENT_FIELDS, KINDS
 from mwms_desktop.clock import FixedClock
 from mwms_desktop.errors import BundleError, MwmsError
 from mwms_desktop.services import Services, open_services
-from tests.factories import engagement_at, satisfy
+from tests.factories import dump, engagement_at, satisfy
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-
-
-def dump(path: Path) -> list[str]:
-    """Every row of every table, as SQL text: equal dumps mean an untouched database."""
-    con = sqlite3.connect(path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 def canonical(bundle: dict[str, Any]) -> list[dict[str, Any]]:

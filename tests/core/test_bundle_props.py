@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -24,7 +23,7 @@ from mwms_desktop.bundle.schema import Bundle
 from mwms_desktop.clock import FixedClock
 from mwms_desktop.errors import MwmsError
 from mwms_desktop.services import Services, open_services
-from tests.factories import engagement_at
+from tests.factories import dump, engagement_at
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -39,14 +38,6 @@ JSON_VALUE = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=8,
 )
-
-
-def dump(path: Path) -> list[str]:
-    con = sqlite3.connect(path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:

@@ -5,14 +5,13 @@ refuses a database that already holds engagements without touching it."""
 from __future__ import annotations
 
 import re
-import sqlite3
-from pathlib import Path
 
 import pytest
 
 from mwms_desktop import framework, gates
 from mwms_desktop.demo import load_demo, load_script
 from mwms_desktop.errors import MwmsError, ValidationError
+from tests.factories import dump
 
 SCRIPT = load_script()
 SPECS = {spec["client"]: spec for spec in SCRIPT["engagements"]}
@@ -22,14 +21,6 @@ FLAG_SIGNAL = {
     "undocumented_cycle": "undocumented_cycle",
     "reactive_cycle": "reactive",
 }
-
-
-def dump(path: Path) -> list[str]:
-    con = sqlite3.connect(path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ ValidationError, directly and through the record service (which then writes noth
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from mwms_desktop import framework, health
 from mwms_desktop.errors import ValidationError
+from tests.factories import dump
 
 HEALTHY = [t.slug for t in framework.HEALTHY_INDICATORS]
 UNHEALTHY = [t.slug for t in framework.UNHEALTHY_SIGNALS]
@@ -35,14 +34,6 @@ def ratings(healthy_total: int, unhealthy_total: int) -> dict[str, int]:
 
 def uniform(good: int, bad: int) -> dict[str, int]:
     return {s: good for s in HEALTHY} | {s: bad for s in UNHEALTHY}
-
-
-def dump(path: Path) -> list[str]:
-    con = sqlite3.connect(path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 # --- score -------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,19 +18,10 @@ from mwms_desktop import framework
 from mwms_desktop.clock import FixedClock
 from mwms_desktop.errors import MoveRefused, NotFound, ValidationError
 from mwms_desktop.services import Services
-from tests.factories import engagement_at, satisfy
+from tests.factories import dump, engagement_at, satisfy
 
 SLUGS = framework.STAGE_SLUGS
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # the clock fixture's instant
-
-
-def dump(path: Path) -> list[str]:
-    """The whole database as SQL text, read through a separate connection."""
-    con = sqlite3.connect(path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 def state(services: Services, eid: int) -> tuple:

@@ -4,7 +4,6 @@ Never another exception, never a partial write."""
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -17,6 +16,7 @@ from hypothesis import strategies as st
 from mwms_desktop.clock import FixedClock
 from mwms_desktop.errors import MwmsError, ValidationError
 from mwms_desktop.services import Services, open_services
+from tests.factories import dump
 
 # The autouse data-folder fixture is function-scoped but only sets an environment
 # variable every example may share; each test opens its own database inside.
@@ -48,14 +48,6 @@ def expected(text: str, *, max_len: int, single_line: bool, required: bool) -> s
     if (required and not value) or len(value) > max_len:
         return None
     return value
-
-
-def dump(path: Path) -> list[str]:
-    con = sqlite3.connect(path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 @pytest.fixture

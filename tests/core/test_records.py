@@ -5,10 +5,8 @@ message and nothing written; text stored exactly; every write one transaction.""
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +16,7 @@ from mwms_desktop import framework
 from mwms_desktop.errors import MwmsError, NotFound, ValidationError
 from mwms_desktop.services import Services, Snapshot
 from mwms_desktop.services.records import KINDS
+from tests.factories import dump
 
 ALL_HEALTHY = {t.slug: 3 for t in framework.HEALTHY_INDICATORS} | {
     t.slug: 0 for t in framework.UNHEALTHY_SIGNALS
@@ -34,15 +33,6 @@ DETAIL_FIELD = {
     "checkin": "checkins",
 }
 UNKNOWN = 424242
-
-
-def dump(path: Path) -> list[str]:
-    """The whole database as SQL text, read through a second connection: what is saved."""
-    con = sqlite3.connect(path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ undo restores, a refused move changes nothing, and a real drag can never lose a 
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,19 +12,10 @@ from PySide6.QtWidgets import QApplication
 
 from mwms_desktop import framework
 from mwms_desktop.services import Services
-from tests.factories import engagement_at, satisfy
+from tests.factories import dump, engagement_at, satisfy
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.stage_model import MIME_TYPE, StageListModel, encode_ids
-
-
-def dump(path: Path) -> list[str]:
-    """Every row of the database file, as SQL text (read by a second connection)."""
-    con = sqlite3.connect(path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 @pytest.fixture
