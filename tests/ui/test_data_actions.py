@@ -141,3 +141,15 @@ def test_automatic_backup_runs_quietly_only_when_needed(qtbot, window, demo_serv
     with qtbot.waitSignal(again.done, timeout=30_000) as second:
         pass
     assert second.args[0] is None
+
+
+def test_export_dossier_from_the_workspace_reaches_the_export(window, monkeypatch, demo_services):
+    """The workspace's "Export dossier…" asks the main window to export that engagement."""
+    asked: list[int] = []
+    monkeypatch.setattr(
+        "ui.dossier_actions.export_engagement", lambda parent, services, eid, **kw: asked.append(eid)
+    )
+    eid = window.shown_ids()[0]
+    window.open_engagement(eid)
+    window.active_workspace().export_action.trigger()
+    assert asked == [eid]
