@@ -37,9 +37,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     icon = resources_dir() / "icons" / "mwms.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    qss = resources_dir() / "style" / "app.qss"
-    if qss.exists():
-        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    app.setStyleSheet(theme.style_sheet(dark=False))  # theme.apply() sets the scheme's
     return app
 
 

@@ -35,6 +35,7 @@ class BoardListView(QListView):
 
     def __init__(self, probe: Probe | None = None, parent=None) -> None:
         super().__init__(parent)
+        self.setObjectName("boardList")  # the style sheet's board-only rules
         self.probe = probe
         self.setDragEnabled(True)
         self.setAcceptDrops(True)

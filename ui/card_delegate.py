@@ -141,7 +141,7 @@ class CardDelegate(QStyledItemDelegate):
         room = inner.width() - hw - 20
         if sfm.horizontalAdvance(days) > room:
             days = sfm.elidedText(days.removesuffix(" in stage"), Qt.TextElideMode.ElideRight, room)
-        painter.setPen(theme.warning_colour(dark) if stalled else text_colour)
+        painter.setPen(theme.warning_text_colour(dark) if stalled else text_colour)
         painter.drawText(
             QRect(inner.left(), y, inner.width(), sfm.height()), Qt.AlignmentFlag.AlignVCenter, days
         )
@@ -160,7 +160,7 @@ class CardDelegate(QStyledItemDelegate):
             due = card.next_action_due
             overdue = due is not None and due < self.today
             suffix = f" · due {due.strftime('%d %b')}" if due else ""
-            painter.setPen(theme.warning_colour(dark) if overdue else muted)
+            painter.setPen(theme.warning_text_colour(dark) if overdue else muted)
             painter.drawText(
                 QRect(inner.left(), y, inner.width(), sfm.height()),
                 Qt.AlignmentFlag.AlignVCenter,

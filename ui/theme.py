@@ -31,7 +31,26 @@ def health_colour(band: str, dark: bool) -> QColor:
 
 
 def warning_colour(dark: bool) -> QColor:
+    """Amber for fills (the drift badge) and marks."""
     return QColor("#ffb74d" if dark else "#e09b00")
+
+
+def warning_text_colour(dark: bool) -> QColor:
+    """Amber dark enough to read as text on the card (4.5:1 on white)."""
+    return QColor("#ffb74d" if dark else "#9a5b00")
+
+
+# Style-sheet rules that differ in the dark scheme (the palette cannot carry a red).
+_DARK_RULES = "\n#formError { color: #ff8a80; }\n"
+
+
+def style_sheet(dark: bool) -> str:
+    """The application's style sheet (resources/style/app.qss), with the dark rules."""
+    from mwms_desktop.paths import resources_dir
+
+    qss = resources_dir() / "style" / "app.qss"
+    base = qss.read_text(encoding="utf-8") if qss.exists() else ""
+    return base + (_DARK_RULES if dark else "")
 
 
 def dark_palette() -> QPalette:
@@ -83,4 +102,5 @@ def apply(scheme: str) -> str:
     app = QApplication.instance()
     effective = scheme if scheme in ("light", "dark") else ("dark" if system_is_dark() else "light")
     app.setPalette(dark_palette() if effective == "dark" else light_palette())
+    app.setStyleSheet(style_sheet(effective == "dark"))
     return effective
