@@ -7,7 +7,7 @@ through ``restored``; the dialog itself only lists and asks.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,7 +30,7 @@ from ui.tasks import run_task
 REASONS = {
     "open": "On opening",
     "auto": "Automatic",
-    "manual": "Made by hand",
+    "manual": "On demand",
     "import": "Before an import",
 }
 
@@ -90,9 +90,10 @@ class BackupsDialog(QDialog):
         for b in self.backups:
             when = b.created.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             item = QTreeWidgetItem([when, describe_reason(b.reason), f"{b.size / 1024:,.0f} KB"])
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(0, str(b.path))
             self.list.addTopLevelItem(item)
-        for column in range(3):
+        for column in range(2):  # the last column takes the rest
             self.list.resizeColumnToContents(column)
             self.list.setColumnWidth(column, self.list.columnWidth(column) + 24)
         if self.backups:

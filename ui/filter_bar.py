@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from mwms_desktop import framework
 from ui import preferences as pk
@@ -20,7 +20,7 @@ class FilterBar(QWidget):
         self.search = QLineEdit(
             placeholderText="Search client, tag, note…  (Ctrl+F)", clearButtonEnabled=True
         )
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(180)
         self.search.setAccessibleName("Search engagements")
         self.type_box = QComboBox(accessibleName="Engagement type filter")
         self.type_box.addItem("All types", "")
@@ -33,10 +33,23 @@ class FilterBar(QWidget):
         for term in framework.HEALTH_BANDS:
             self.health_box.addItem(term.label, term.slug)
         self.drift_box = QCheckBox("Drift only")
+        for box in (self.type_box, self.owner_box):  # a long name never pushes the toolbar
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(12)
+        self.clear_button = QToolButton(text="Clear filters", autoRaise=True)
+        self.clear_button.setToolTip("Show every engagement again")
+        self.clear_button.clicked.connect(self.clear)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        for w in (self.search, self.type_box, self.owner_box, self.health_box, self.drift_box):
+        for w in (
+            self.search,
+            self.type_box,
+            self.owner_box,
+            self.health_box,
+            self.drift_box,
+            self.clear_button,
+        ):
             layout.addWidget(w)
 
         self._select(self.type_box, prefs.text(pk.FILTER_TYPE))
@@ -50,6 +63,7 @@ class FilterBar(QWidget):
         for box in (self.type_box, self.owner_box, self.health_box):
             box.currentIndexChanged.connect(self._emit)
         self.drift_box.toggled.connect(self._emit)
+        self.clear_button.setVisible(self.current().active)
 
     @staticmethod
     def _select(box: QComboBox, data: str) -> None:
@@ -76,7 +90,23 @@ class FilterBar(QWidget):
         )
 
     def _emit(self) -> None:
-        self.changed.emit(self.current())
+        current = self.current()
+        self.clear_button.setVisible(current.active)
+        self.changed.emit(current)
+
+    def clear(self) -> None:
+        """Every filter off and the search empty: one change, one refilter."""
+        widgets = (self.search, self.type_box, self.owner_box, self.health_box, self.drift_box)
+        for w in widgets:
+            w.blockSignals(True)
+        self.search.clear()
+        for box in (self.type_box, self.owner_box, self.health_box):
+            box.setCurrentIndex(0)
+        self.drift_box.setChecked(False)
+        for w in widgets:
+            w.blockSignals(False)
+        self._debounce.stop()
+        self._emit()
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -148,8 +148,18 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addWidget(self.filters)
         tb.addSeparator()
-        tb.addAction(self.undo_action)
-        tb.addAction(self.redo_action)
+        # Short, fixed labels on the toolbar (the Edit menu's and the tooltips name the
+        # command): a long client name never pushes Undo off the toolbar.
+        stack = self.undo_stack
+        tb.addAction(self._stack_button("Undo", stack.undo, stack.canUndoChanged, stack.undoTextChanged))
+        tb.addAction(self._stack_button("Redo", stack.redo, stack.canRedoChanged, stack.redoTextChanged))
+
+    def _stack_button(self, name: str, run, can_changed, text_changed) -> QAction:
+        action = QAction(name, self, toolTip=name, enabled=False)
+        action.triggered.connect(run)
+        can_changed.connect(action.setEnabled)
+        text_changed.connect(lambda text: action.setToolTip(f"{name} {text}" if text else name))
+        return action
 
     # --- behaviour -----------------------------------------------------------------------
 
@@ -159,7 +169,7 @@ class MainWindow(QMainWindow):
         shown = self.store.visible_count()
         parts = [f"{total} active engagement{'s' if total != 1 else ''}"]
         if shown != total:
-            parts.append(f"{shown} shown")
+            parts.append(f"{shown} shown" if shown else "none matches the filters (Clear filters shows all)")
         self.status_counts.setText(" · ".join(parts))
         # Drift and health counts build every card once: after the first paint.
         if self.store.tallied:
@@ -176,13 +186,9 @@ class MainWindow(QMainWindow):
         )
 
     def ask_reason(self, client: str, from_label: str, to_label: str) -> str | None:
-        text, ok = QInputDialog.getMultiLineText(
-            self,
-            "Reason for moving back",
-            f"Why does {client} go back from {from_label} to {to_label}?\n"
-            "The reason is kept in the stage history.",
-        )
-        return text if ok and text.strip() else None
+        from ui.reason_dialog import ask_reason
+
+        return ask_reason(self, client, from_label, to_label)
 
     def _on_refused(self, eid: int, to_stage: str, unmet: list[str]) -> None:
         card = self.store.card(eid)

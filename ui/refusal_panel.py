@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from mwms_desktop import framework
@@ -18,9 +18,10 @@ class RefusalPanel(QFrame):
         self.title = QLabel()
         self.title.setObjectName("refusalTitle")
         self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a client's name is never markup
         self.items = QLabel()
         self.items.setWordWrap(True)
-        self.items.setTextFormat(self.items.textFormat().PlainText)
+        self.items.setTextFormat(Qt.TextFormat.PlainText)
         self.open_button = QPushButton("Open checklist")
         self.open_button.clicked.connect(lambda: self.eid is not None and self.open_checklist.emit(self.eid))
         close = QPushButton("Dismiss")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolBar
 
 from mwms_desktop import framework
 from mwms_desktop.services import Services
@@ -350,3 +350,28 @@ def test_arrow_keys_move_focus_between_columns_and_enter_opens(qtbot, window, se
     with qtbot.waitSignal(window.board.open_requested) as opened:
         qtbot.keyClick(second, Qt.Key.Key_Return)
     assert opened.args == [b]
+
+
+def test_clear_filters_shows_every_card_and_hides_itself(qtbot, window, services):
+    """A filter that matches nothing says so; Clear filters brings every card back."""
+    engagement_at(services, "onboarding", client="Beta")
+    window.store.reload()
+    window.filters.search.setText("no such client")
+    window.filters._emit()
+    assert window.store.visible_count() == 0
+    assert "none matches the filters" in window.status_counts.text()
+    assert window.filters.clear_button.isVisible()
+    window.filters.clear_button.click()
+    assert window.filters.search.text() == ""
+    assert window.store.visible_count() == window.store.count() == 1
+    assert not window.filters.clear_button.isVisible()
+
+
+def test_toolbar_undo_keeps_a_short_label_and_names_the_command_in_its_tooltip(qtbot, window):
+    window.controller.add("A Very Long Client Name That Would Push The Toolbar", "consulting", "")
+    (undo,) = [a for a in window.findChild(QToolBar, "boardToolbar").actions() if a.text() == "Undo"]
+    assert undo.isEnabled()
+    assert "A Very Long Client Name" in undo.toolTip()
+    undo.trigger()
+    assert window.store.count() == 0
+    assert not undo.isEnabled()

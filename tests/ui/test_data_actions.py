@@ -153,3 +153,13 @@ def test_export_dossier_from_the_workspace_reaches_the_export(window, monkeypatc
     window.open_engagement(eid)
     window.active_workspace().export_action.trigger()
     assert asked == [eid]
+
+
+def test_backups_dialog_names_reasons_in_words(qtbot, demo_services):
+    """Each backup is listed with when and why in words, newest first, size right-aligned."""
+    maintenance.backup_now(demo_services.path)
+    maintenance.backup_now(demo_services.path, "import")
+    dialog = BackupsDialog(demo_services)
+    qtbot.addWidget(dialog)
+    reasons = [dialog.list.topLevelItem(i).text(1) for i in range(dialog.list.topLevelItemCount())]
+    assert reasons[:2] == ["Before an import", "On demand"]
