@@ -172,7 +172,7 @@ def load_demo(services: Services) -> int:
     player = _Player(services, script)
     from db.models import database
 
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):
         for spec in script["engagements"]:
             player.play(spec)
     return len(script["engagements"])

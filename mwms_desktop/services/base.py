@@ -2,16 +2,62 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from peewee import IntegrityError, OperationalError
 
 from db.models import Engagement, Setting, database
 from mwms_desktop import settings as setting_defs
 from mwms_desktop import validate
 from mwms_desktop.clock import Clock
-from mwms_desktop.errors import NotFound, ValidationError
+from mwms_desktop.errors import DatabaseError, NotFound, ValidationError
 from mwms_desktop.services.loading import Thresholds
 
-atomic = database.atomic  # every public write runs in one transaction: @atomic()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def storage_error(exc: Exception) -> DatabaseError:
+    """SQLite's refusal, in words a consultant can act on."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return DatabaseError(
+            "The database is busy: another MWMS Desktop process is writing to it. "
+            "Nothing was saved; try again."
+        )
+    if "full" in text:
+        return DatabaseError("The disk is full. Nothing was saved; free some space and try again.")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError("The database file cannot be written (read-only). Nothing was saved.")
+    if isinstance(exc, IntegrityError):
+        return DatabaseError(f"The change conflicts with what is saved ({text}). Nothing was saved.")
+    return DatabaseError(f"The database refused the change ({text}). Nothing was saved.")
+
+
+def atomic() -> Callable[[F], F]:
+    """Every public write runs in one transaction: ``@atomic()``.
+
+    The transaction is IMMEDIATE: it takes the write lock first, so a write that meets another
+    process's (the CLI while the window is open) waits for the busy timeout instead of failing
+    at its first write. SQLite's own errors (locked, disk full, read-only) roll back and become
+    a typed :class:`DatabaseError`."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                with database.atomic("IMMEDIATE"):
+                    return fn(*args, **kwargs)
+            except (OperationalError, IntegrityError) as exc:
+                raise storage_error(exc) from exc
+
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1  # SQLite's integers; a larger id would overflow the query
 
 
