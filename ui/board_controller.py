@@ -57,7 +57,10 @@ class BoardController(QObject):
         self.error.emit(str(exc))
 
     def push(self, command: QUndoCommand) -> bool:
-        """Push and run a command; False (and nothing on the stack) if the service refused."""
+        """Run a command, then push it; False (and the stack untouched, its redo history
+        included) if the service refused."""
+        if isinstance(command, uc.ServiceCommand) and not command.run_now():
+            return False
         self.stack.push(command)
         return getattr(command, "error", None) is None
 

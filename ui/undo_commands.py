@@ -9,6 +9,7 @@ command keeps the error, marks itself obsolete so the stack drops it, and report
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -46,16 +47,29 @@ class ServiceCommand(QUndoCommand):
         try:
             self.result = fn()
             self.error = None
-        except MwmsError as exc:
-            self.error = exc
+        except Exception as exc:  # Qt calls redo/undo from C++: nothing may escape
+            error = exc if isinstance(exc, MwmsError) else MwmsError(f"Unexpected error: {exc}")
+            if not isinstance(exc, MwmsError):
+                traceback.print_exc()  # a bug: keep its trace for the report
+            self.error = error
             self.setObsolete(True)
             if self.on_error:
-                self.on_error(exc)
+                self.on_error(error)
             return
         if self.on_changed:
             self.on_changed(self.eid)
 
+    def run_now(self) -> bool:
+        """Do the work before the command is pushed (``BoardController.push``): a refused
+        command then never reaches the stack, whose redo history a push would discard."""
+        self._run(self._do)
+        self._already_done = self.error is None
+        return self._already_done
+
     def redo(self) -> None:
+        if getattr(self, "_already_done", False):  # the push after run_now
+            self._already_done = False
+            return
         self._run(self._do)
 
     def undo(self) -> None:
@@ -76,6 +90,7 @@ def move_command(
     card = card or services.portfolio.card(eid)
     from_stage = card.stage
     old_before = services.portfolio.card_below(eid)
+    entered = services.portfolio.stage_entered_at(eid)  # an undo gives back the days in stage
     label_to = framework.stage(to_stage).label
 
     def do() -> Any:
@@ -83,7 +98,12 @@ def move_command(
 
     def undo() -> Any:
         return services.lifecycle.move(
-            eid, from_stage, f"Undo of the move to {label_to}.", before_id=old_before, kind="undo"
+            eid,
+            from_stage,
+            f"Undo of the move to {label_to}.",
+            before_id=old_before,
+            kind="undo",
+            entered_at=entered,
         )
 
     return ServiceCommand(f"Move {card.client} to {label_to}", eid, do, undo, **hooks)

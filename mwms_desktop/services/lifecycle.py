@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from db.models import DossierExport, OnboardingItem, QualificationScore, StageMove
 from mwms_desktop import framework, gates, validate
@@ -44,14 +44,22 @@ class LifecycleService(ServiceBase):
         *,
         before_id: int | None = None,
         kind: str | None = None,
+        entered_at: datetime | None = None,
     ) -> StageMoveView:
         """Move an engagement to ``to_stage`` or raise :class:`MoveRefused` listing every unmet
         requirement. The move is recorded in the stage history; the card goes above
         ``before_id`` in the target column, or to its bottom. ``kind="undo"`` marks a move that
-        takes back an earlier one (see ``gates.check_move(restoring=...)``)."""
+        takes back an earlier one (see ``gates.check_move(restoring=...)``); it may give back
+        the time the engagement had entered that stage (``entered_at``), so an undone move
+        does not reset its days in stage."""
         reason = validate.text(reason, "Reason", max_len=2000)
         if kind not in (None, "undo"):
             raise ValidationError(f"Unknown kind of move {kind!r}.", "kind")
+        now = self.clock.now()
+        if entered_at is not None:
+            entered_at = validate.instant(entered_at, "Entered at")
+            if kind != "undo" or entered_at > now:  # type: ignore[operator]
+                raise ValidationError("Only an undo gives back an earlier time in a stage.", "entered_at")
         validate.choice(to_stage, framework.STAGE_TERMS, "Stage")
         e = self._engagement(eid)
         limits = self.thresholds()
@@ -60,11 +68,10 @@ class LifecycleService(ServiceBase):
         unmet = gates.check_move(detail, to_stage, reason, self.gate_context(limits), restoring=restoring)
         if unmet:
             raise MoveRefused(unmet)
-        now = self.clock.now()
         from_stage = e.stage
         backward = framework.stage_index(to_stage) < framework.stage_index(from_stage)
         e.stage = to_stage
-        e.stage_entered_at = now
+        e.stage_entered_at = entered_at or now
         e.position = PortfolioService(self.clock)._position_before(to_stage, before_id, exclude=eid)
         self._touch(e)
         e.save()

@@ -4,6 +4,7 @@ archiving and restoring."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from peewee import Tuple
 
@@ -29,6 +30,10 @@ class PortfolioService(ServiceBase):
     def card(self, eid: int) -> EngagementCard:
         self._engagement(eid)
         return load_cards(self.clock, self.thresholds(), ids=[eid], statuses=None)[0]
+
+    def stage_entered_at(self, eid: int) -> datetime:
+        """When the engagement entered its current stage (an undone move gives it back)."""
+        return self._engagement(eid).stage_entered_at
 
     def detail(self, eid: int) -> EngagementDetail:
         self._engagement(eid)

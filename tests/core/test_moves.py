@@ -446,3 +446,19 @@ def test_undo_cannot_jump_to_a_stage_never_reached(services: Services) -> None:
         "The engagement never reached Structured Execution: an undo cannot take it there."
     ]
     assert services.portfolio.card(eid).stage == "qualification"
+
+
+def test_only_an_undo_may_give_back_an_earlier_time_in_stage(services: Services, clock) -> None:
+    """``entered_at`` belongs to undo moves, and never lies in the future."""
+    from datetime import timedelta
+
+    eid = engagement_at(services, "onboarding")
+    earlier = clock.now() - timedelta(days=9)
+    with pytest.raises(ValidationError, match="Only an undo"):
+        services.lifecycle.move(eid, "qualification", "Back", entered_at=earlier)
+    with pytest.raises(ValidationError, match="Only an undo"):
+        services.lifecycle.move(
+            eid, "qualification", "Back", kind="undo", entered_at=clock.now() + timedelta(days=1)
+        )
+    services.lifecycle.move(eid, "qualification", "Back", kind="undo", entered_at=earlier)
+    assert services.portfolio.card(eid).days_in_stage == 9

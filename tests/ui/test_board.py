@@ -375,3 +375,38 @@ def test_toolbar_undo_keeps_a_short_label_and_names_the_command_in_its_tooltip(q
     undo.trigger()
     assert window.store.count() == 0
     assert not undo.isEnabled()
+
+
+def test_a_refused_move_keeps_the_redo_history(window, services):
+    """Undo a move, then try a move the gate refuses: the undone move can still be redone."""
+    a = engagement_at(services, "insight", client="Alpha")
+    b = engagement_at(services, "qualification", client="Beta")
+    satisfy(services, a, "insight")
+    window.store.reload()
+    assert window.controller.move(a, "execution")
+    window.undo_stack.undo()
+    assert window.undo_stack.canRedo()
+    assert not window.controller.move(b, "onboarding")  # refused: Beta's gate is unmet
+    assert window.undo_stack.canRedo()
+    window.undo_stack.redo()
+    assert services.portfolio.card(a).stage == "execution"
+
+
+def test_undoing_a_move_gives_back_the_days_in_stage(window, services, clock):
+    """Thirty days in Insight, a move, an undo: thirty days in Insight again (and still
+    stalled), not a fresh start."""
+    from datetime import timedelta
+
+    a = engagement_at(services, "insight", client="Alpha")
+    satisfy(services, a, "insight")
+    clock.at += timedelta(days=30)
+    window.store.reload()
+    before = services.portfolio.card(a)
+    assert before.days_in_stage == 30
+    assert any(s.code == "stalled" for s in before.drift)
+    assert window.controller.move(a, "execution")
+    assert services.portfolio.card(a).days_in_stage == 0
+    window.undo_stack.undo()
+    after = services.portfolio.card(a)
+    assert (after.stage, after.days_in_stage) == ("insight", 30)
+    assert any(s.code == "stalled" for s in after.drift)
