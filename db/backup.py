@@ -307,6 +307,8 @@ def restore_file(db_path: Path, backup_path: Path, *, label: str, now: datetime 
     now = now or datetime.now(UTC)
     if not backup_path.is_file():
         raise BackupError(f"{backup_path} does not exist.")
+    if db_path.exists() and not db_path.is_file():
+        raise BackupError(f"{db_path} is not a database file; nothing was restored.")
     problems = check(backup_path)
     if problems:
         raise BackupError(f"{backup_path.name} is damaged ({problems[0]}); choose another backup.")
@@ -318,6 +320,16 @@ def restore_file(db_path: Path, backup_path: Path, *, label: str, now: datetime 
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise BackupError(f"Cannot move {db_path.name} aside: {exc.strerror}.") from exc
-    os.replace(partial, db_path)
-    _fsync_dir(db_path.parent)
+    try:
+        os.replace(partial, db_path)
+        _fsync_dir(db_path.parent)
+    except OSError as exc:  # put the current file (and its WAL) back where it was
+        for aside in moved:
+            original = Path(str(db_path) + aside.name[len(moved[0].name) :])
+            with contextlib.suppress(OSError):
+                os.replace(aside, original)
+        partial.unlink(missing_ok=True)
+        raise BackupError(
+            f"Cannot put the backup in place ({exc.strerror}); {db_path.name} was left as it was."
+        ) from exc
     return moved

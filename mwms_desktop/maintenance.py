@@ -183,8 +183,8 @@ def _swap(path: Path, backup: Path, label: str) -> RestoreResult:
             try:
                 moved = db_backup.restore_file(path, backup, label=label)
             finally:
-                if bound:
-                    open_database(path)
+                if bound and path.is_file():  # never a new, empty file in its place
+                    open_database(path, create=False)
     return RestoreResult(backup, tuple(moved))
 
 
