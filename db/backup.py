@@ -59,8 +59,14 @@ def _stamp(now: datetime) -> str:
 
 
 def _name_pattern(db_path: Path) -> re.Pattern[str]:
+    """Backups are named after the database's whole file name (``mwms.sqlite.<stamp>.<why>.sqlite``)
+    so ``mwms.sqlite`` and ``mwms.db`` in one folder never share them. Names from before
+    (``mwms.<stamp>.<why>.sqlite``) still count for a ``.sqlite`` database."""
+    names = [re.escape(db_path.name)]
+    if db_path.suffix == ".sqlite":
+        names.append(re.escape(db_path.stem))
     return re.compile(
-        re.escape(db_path.stem) + r"\.(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.(?P<reason>[a-z0-9-]+)\.sqlite"
+        "(?:" + "|".join(names) + r")\.(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.(?P<reason>[a-z0-9-]+)\.sqlite"
     )
 
 
@@ -153,7 +159,7 @@ def make_backup(db_path: Path, reason: str, *, now: datetime | None = None, rota
     created = now.astimezone(UTC).replace(microsecond=0)
     n = max((b.sequence + 1 for b in list_backups(db_path) if b.created == created), default=0)
     while True:  # another process may have taken the name meanwhile
-        target = folder / f"{db_path.stem}.{stamp}{f'-{n}' if n else ''}.{reason}.sqlite"
+        target = folder / f"{db_path.name}.{stamp}{f'-{n}' if n else ''}.{reason}.sqlite"
         if not target.exists():
             break
         n += 1

@@ -139,7 +139,7 @@ def maybe_backup(
 
 
 def find_backup(db_path: str | os.PathLike[str], name: str | os.PathLike[str]) -> Path:
-    """A backup named as listed (``mwms.20261102-090000.manual.sqlite``) or given as a path."""
+    """A backup named as listed (``mwms.sqlite.20261102-090000.manual.sqlite``) or given as a path."""
     given = Path(name).expanduser()
     if given.is_file():
         return given.resolve()

@@ -46,3 +46,21 @@ def test_restore_refuses_a_folder_in_place_of_the_database(tmp_path: Path, servi
         maintenance.restore(folder, good)
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert not list(tmp_path.glob("Clients.*-*"))
+
+
+def test_two_databases_sharing_a_stem_keep_their_own_backups(tmp_path: Path, clock):
+    """mwms.sqlite and mwms.db in one folder: each lists, rotates and recovers only its own
+    backups; a backup named the older way still counts for the .sqlite file."""
+    from mwms_desktop.services import open_services
+
+    a, b = tmp_path / "mwms.sqlite", tmp_path / "mwms.db"
+    for path, client in ((a, "From sqlite"), (b, "From db")):
+        s = open_services(path, clock=clock)
+        s.portfolio.add(client)
+        s.close()
+        maintenance.backup_now(path)
+    legacy = db_backup.backup_dir(a) / "mwms.20261101-080000.manual.sqlite"
+    legacy.write_bytes(maintenance.list_backups(a)[0].path.read_bytes())
+    assert [x.path.name.startswith("mwms.db.") for x in maintenance.list_backups(b)] == [True]
+    assert legacy in [x.path for x in maintenance.list_backups(a)]
+    assert all(not x.path.name.startswith("mwms.db.") for x in maintenance.list_backups(a))
