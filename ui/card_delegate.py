@@ -88,7 +88,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(option.rect.adjusted(MARGIN, MARGIN // 2 + 1, -MARGIN, -(MARGIN // 2 + 1)))
         base = pal.color(QPalette.ColorRole.Base)
-        border = pal.color(QPalette.ColorRole.Highlight) if selected else pal.color(QPalette.ColorRole.Mid)
+        border = pal.color(QPalette.ColorRole.Highlight) if selected else theme.card_edge_colour(pal)
         painter.setPen(QPen(border, 2 if selected or focused else 1))
         painter.setBrush(base)
         painter.drawRoundedRect(rect, 6, 6)
