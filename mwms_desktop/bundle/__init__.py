@@ -8,6 +8,7 @@ naming the place and leaves the database as it was. The format: docs/bundle-form
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,16 +71,22 @@ def read_bundle(path: str | os.PathLike[str]) -> Bundle:
     return parse(data)
 
 
-def import_bundle(db_path: str | os.PathLike[str], bundle_path: str | os.PathLike[str]) -> ImportResult:
+def import_bundle(
+    db_path: str | os.PathLike[str],
+    bundle_path: str | os.PathLike[str],
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
     """Merge the bundle at ``bundle_path`` into the open database at ``db_path``: all of it
-    in one transaction after a backup, or nothing (:class:`BundleError` names the place)."""
+    in one transaction after a backup, or nothing (:class:`BundleError` names the place).
+    ``progress(done, total)``, when given, hears how many of the bundle's records (the
+    engagements and everything in them) are merged, a kind of record at a time."""
     bundle = read_bundle(bundle_path)
     check_against_db(bundle)
     backup = maintenance.backup_now(db_path, "import") if bundle.engagements else None
     try:
         with database.atomic("IMMEDIATE"):
-            check_against_db(bundle)  # again, now that no one else can write
-            report = apply(bundle)
+            snapshot = check_against_db(bundle)  # again, now that no one else can write
+            report = apply(bundle, snapshot, progress)
     except IntegrityError as exc:  # a conflict validation did not foresee: nothing was written
         raise BundleError(f"The bundle conflicts with this database ({exc}); nothing was imported.") from exc
     return ImportResult(report, backup.path if backup else None)

@@ -1,0 +1,187 @@
+"""Importing a handover bundle of the benchmark portfolio: time and peak memory.
+
+A portfolio of ``--count`` engagements (bench/portfolio.py) is exported with
+``export_bundle``; then, each in its own Python process:
+
+  * import into a fresh, empty database (``import_bundle``: read, validate, check against
+    the database, back up, merge in one transaction) next to the floor: ``json.load`` of
+    the same file and raw sqlite3 ``executemany`` inserts of the same rows into the same
+    tables (schema, indexes and pragmas as the program's: WAL, synchronous=FULL, foreign
+    keys), one transaction;
+  * the same bundle imported again into that database (every record skipped) next to the
+    floor: ``json.load`` plus one raw read of every table's uuid and updated_at, compared;
+  * peak memory: the maximum resident size of each process (VmHWM on Linux).
+
+The backup that ``import_bundle`` makes before merging is part of its time; a standalone
+``backup_now`` of the filled database is printed for reference.
+
+    python bench/bundle.py [--count 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import json, resource, sys, time, uuid
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+variant, bundle_path, db = sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
+from db.connection import close_database, open_database
+out = {}
+if variant == "import":
+    from mwms_desktop import maintenance
+    from mwms_desktop.bundle import import_bundle
+    open_database(db)
+    t = time.perf_counter()
+    first = import_bundle(db, bundle_path)
+    out["import"] = time.perf_counter() - t
+    out["first"] = {k: list(v) for k, v in first.report.counts.items()}
+    t = time.perf_counter()
+    again = import_bundle(db, bundle_path)
+    out["reimport"] = time.perf_counter() - t
+    out["again"] = {k: list(v) for k, v in again.report.counts.items()}
+    t = time.perf_counter()
+    maintenance.backup_now(db, "bench")
+    out["backup"] = time.perf_counter() - t
+    close_database()
+else:
+    import sqlite3
+    from db.models import Engagement, HypothesisInsight, LearningEvidence
+    from mwms_desktop import health
+    from mwms_desktop.bundle.schema import ENGAGEMENT_FIELDS, KINDS
+    open_database(db)
+    close_database()
+    con = sqlite3.connect(db, isolation_level=None)
+    for pragma in ("journal_mode=wal", "synchronous=FULL", "foreign_keys=1"):
+        con.execute(f"PRAGMA {pragma}")
+    LINKS = {"insights": (HypothesisInsight, "insight_id"), "evidence": (LearningEvidence, "cycle_id")}
+
+    def plain(key, value):
+        if key == "ratings":
+            return json.dumps(value, sort_keys=True)
+        return int(value) if isinstance(value, bool) else value
+
+    def ids(table):
+        return dict(con.execute(f"SELECT uuid, id FROM {table}"))
+
+    def insert(table, columns, rows):
+        marks = ", ".join("?" * len(columns))
+        con.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    t = time.perf_counter()
+    data = json.load(bundle_path.open(encoding="utf-8"))
+    engagements = data["engagements"]
+    con.execute("BEGIN IMMEDIATE")
+    cols = ["uuid", "updated_at", *ENGAGEMENT_FIELDS]
+    insert("engagement", cols, [[e[c] for c in cols] for e in engagements])
+    eids = ids("engagement")
+    own = {}  # table -> uuid -> id, for the kinds others point at
+    for kind in KINDS:
+        meta = kind.model._meta
+        fields = [f for f in kind.fields if f not in LINKS]
+        cols = ["uuid", "updated_at", "engagement_id", *(meta.fields[f].column_name for f in fields)]
+        extra = ["score"] if kind.key == "checkins" else []
+        rows = []
+        for e in engagements:
+            for r in e[kind.key]:
+                row = [r["uuid"], r["updated_at"], eids[e["uuid"]], *(plain(f, r[f]) for f in fields)]
+                if kind.key == "cycles" and r["hypothesis"] is not None:
+                    row[3 + fields.index("hypothesis")] = own["hypotheses"][r["hypothesis"]]
+                if extra:
+                    row.append(health.score(r["ratings"]))
+                rows.append(row)
+        insert(meta.table_name, cols + extra, rows)
+        own[kind.key] = ids(meta.table_name)
+        for ref, (link, column) in LINKS.items():
+            if ref in kind.fields:
+                target = own[kind.refs[ref]]
+                own_column = f"{meta.table_name}_id"
+                links = [(str(uuid.uuid4()), r["updated_at"], own[kind.key][r["uuid"]], target[u])
+                         for e in engagements for r in e[kind.key] for u in r[ref]]
+                insert(link._meta.table_name, ["uuid", "updated_at", own_column, column], links)
+    con.execute("COMMIT")
+    out["import"] = time.perf_counter() - t
+
+    del data, engagements
+    t = time.perf_counter()
+    data = json.load(bundle_path.open(encoding="utf-8"))
+    newer = 0
+    tables = [("engagement", None)] + [(k.model._meta.table_name, k.key) for k in KINDS]
+    for table, key in tables:
+        local = dict(con.execute(f"SELECT uuid, updated_at FROM {table}"))
+        for e in data["engagements"]:
+            for r in ([e] if key is None else e[key]):
+                newer += local.get(r["uuid"], "") < r["updated_at"]
+    out["reimport"] = time.perf_counter() - t
+    out["newer"] = newer
+    con.close()
+try:  # this process's own peak: ru_maxrss would include the parent's, kept across exec
+    out["maxrss_kb"] = next(int(line.split()[1]) for line in open("/proc/self/status")
+                            if line.startswith("VmHWM:"))
+except OSError:
+    out["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps(out))
+"""
+
+
+def run_child(variant: str, bundle: Path, db: Path) -> dict:
+    cmd = [sys.executable, "-c", CHILD, str(ROOT), variant, str(bundle), str(db)]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=3600)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def make_bundle(folder: Path, count: int) -> tuple[Path, int, int]:
+    """The benchmark portfolio exported as a bundle: (path, engagements, records)."""
+    sys.path.insert(0, str(ROOT))
+    from bench.portfolio import NOW, generate
+    from db.connection import close_database, open_database
+    from mwms_desktop.bundle import export_bundle
+    from mwms_desktop.clock import FixedClock
+
+    source = generate(folder / "source.sqlite", count)
+    open_database(source)
+    result = export_bundle(folder / "bundle.json", clock=FixedClock(NOW))
+    close_database()
+    return result.path, result.engagements, result.records
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--count", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t = time.perf_counter()
+        bundle, engagements, records = make_bundle(folder, args.count)
+        size = bundle.stat().st_size / 1024 / 1024
+        print(f"bundle: {engagements} engagements, {records} records inside them, {size:.1f} MB "
+              f"(generated and exported in {time.perf_counter() - t:.1f} s)")  # fmt: skip
+        floor = run_child("floor", bundle, folder / "floor.sqlite")
+        real = run_child("import", bundle, folder / "import.sqlite")
+    added = sum(c[0] for c in real["first"].values())
+    again = real["again"]
+    assert added == engagements + records, (added, engagements + records)
+    assert sum(c[0] + c[1] for c in again.values()) == 0, again
+    assert floor["newer"] == 0, floor
+    print(f"import into an empty db {real['import']:8.2f} s   floor json.load + raw inserts "
+          f"{floor['import']:6.2f} s   ratio {real['import'] / floor['import']:5.1f}x   "
+          f"({added} records added)")  # fmt: skip
+    print(f"re-import (all skipped) {real['reimport']:8.2f} s   floor json.load + raw read    "
+          f"{floor['reimport']:6.2f} s   ratio {real['reimport'] / floor['reimport']:5.1f}x")  # fmt: skip
+    print(f"  (each import includes its backup; a backup_now of the filled db alone: {real['backup']:.2f} s)")
+    mb_real, mb_floor = real["maxrss_kb"] / 1024, floor["maxrss_kb"] / 1024
+    print(f"peak memory (max RSS)   {mb_real:6.0f} MB   floor process                 {mb_floor:4.0f} MB   "
+          f"ratio {mb_real / mb_floor:5.1f}x")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,372 @@
+"""The batched bundle merge: it writes exactly what the record-at-a-time merge wrote (the
+reference below is that merge's logic, unchanged), with a number of queries that does not grow with
+the bundle, across chunk boundaries, reporting progress, refusing a conflict whole."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+import uuid as uuid_mod
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db.connection import close_database, open_database
+from db.models import (
+    Engagement,
+    HypothesisInsight,
+    LearningEvidence,
+    QualificationScore,
+    database,
+    table_names,
+)
+from mwms_desktop import health
+from mwms_desktop.bundle import build_bundle, import_bundle, merge, read_bundle
+from mwms_desktop.bundle.merge import ADDED, SKIPPED, UPDATED, ImportReport, Snapshot
+from mwms_desktop.bundle.schema import KIND_BY_KEY, KINDS
+from mwms_desktop.clock import FixedClock
+from mwms_desktop.errors import BundleError
+from mwms_desktop.services import open_services
+from tests.factories import dump, engagement_at
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+LATER = "2026-12-01T00:00:00+00:00"
+EARLIER = "2026-01-01T00:00:00+00:00"
+
+
+# --- the record-at-a-time merge this replaced, as the oracle ---------------------------------
+
+
+def _ref_local(kind, r, engagement):
+    row = kind.model.get_or_none(kind.model.uuid == r.uuid)
+    if row is None and kind.natural and engagement is not None:
+        natural = getattr(kind.model, kind.natural)
+        row = kind.model.get_or_none(
+            (kind.model.engagement == engagement.id) & (natural == r.values[kind.natural])
+        )
+    return row
+
+
+def _ref_owned_id(target, uuid, engagement):
+    if engagement is None:
+        return None
+    model = KIND_BY_KEY[target].model
+    return model.select(model.id).where((model.uuid == uuid) & (model.engagement == engagement.id)).scalar()
+
+
+def _ref_check(bundle) -> None:
+    for e in bundle.engagements:
+        local = Engagement.get_or_none(Engagement.uuid == e.uuid)
+        incoming = {key: {r.uuid for r in records} for key, records in e.children.items()}
+        for kind in KINDS:
+            for r in e.children[kind.key]:
+                row = kind.model.get_or_none(kind.model.uuid == r.uuid)
+                if row is not None:
+                    if local is None or row.engagement_id != local.id:
+                        raise BundleError(f"{r.place}.uuid: {r.uuid} belongs to another engagement.")
+                    if kind.natural and getattr(row, kind.natural) != r.values[kind.natural]:
+                        raise BundleError(f"{r.place}.{kind.natural}: {r.uuid} is another record here.")
+                for ref, target in kind.refs.items():
+                    value = r.values[ref]
+                    for u in (value,) if isinstance(value, str) else value or ():
+                        if u not in incoming[target] and _ref_owned_id(target, u, local) is None:
+                            raise BundleError(f"{r.place}.{ref}: unknown uuid {u} (not in this engagement).")
+
+
+def _ref_assign(row, updated_at, values) -> None:
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.updated_at = updated_at
+    row.save()
+
+
+def _ref_apply(bundle) -> ImportReport:
+    links_of = {
+        "hypotheses": (HypothesisInsight, "hypothesis", "insight", "insights"),
+        "learnings": (LearningEvidence, "learning", "cycle", "evidence"),
+    }
+    report = ImportReport()
+    for e in bundle.engagements:
+        local = Engagement.get_or_none(Engagement.uuid == e.uuid)
+        if local is None:
+            local = Engagement.create(uuid=e.uuid, updated_at=e.updated_at, **e.values)
+            report.count("engagements", ADDED)
+            report.added.append(local.client)
+        elif e.updated_at > local.updated_at:
+            _ref_assign(local, e.updated_at, e.values)
+            report.count("engagements", UPDATED)
+            report.updated.append(local.client)
+        else:
+            report.count("engagements", SKIPPED)
+        for kind in KINDS:
+            for r in e.children[kind.key]:
+                values = dict(r.values)
+                links = values.pop(links_of[kind.key][3]) if kind.key in links_of else None
+                if kind.key == "cycles" and values["hypothesis"] is not None:
+                    values["hypothesis"] = _ref_owned_id("hypotheses", values["hypothesis"], local)
+                if kind.key == "checkins":
+                    values["score"] = health.score(json.loads(values["ratings"]))
+                row = _ref_local(kind, r, local)
+                if row is None:
+                    row = kind.model.create(engagement=local, uuid=r.uuid, updated_at=r.updated_at, **values)
+                    report.count(kind.key, ADDED)
+                elif kind.key not in ("stage_history", "dossier_exports") and r.updated_at > row.updated_at:
+                    _ref_assign(row, r.updated_at, values)
+                    report.count(kind.key, UPDATED)
+                else:
+                    report.count(kind.key, SKIPPED)
+                    continue
+                if links is not None:
+                    link, own, other, _ = links_of[kind.key]
+                    target = kind.refs[links_of[kind.key][3]]
+                    link.delete().where(getattr(link, own) == row.id).execute()
+                    for u in links:
+                        link.create(**{own: row.id, other: _ref_owned_id(target, u, local)})
+    return report
+
+
+def _reference_import(db: Path, bundle_path: Path) -> ImportReport:
+    bundle = read_bundle(bundle_path)
+    with database.atomic("IMMEDIATE"):
+        _ref_check(bundle)
+        return _ref_apply(bundle)
+
+
+# --- bundles -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Two engagements with every kind of record (links, references, a dossier export)."""
+    s = open_services(tmp_path_factory.mktemp("src") / "s.sqlite", clock=FixedClock(T0))
+    try:
+        first = engagement_at(s, "outcome", "Alpha AS")
+        engagement_at(s, "execution", "Beta GmbH")
+        s.lifecycle.record_dossier_export(first, "d.pdf", "e" * 64)
+        return build_bundle(None, T0)
+    finally:
+        s.close()
+
+
+def _uuids(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("uuid"), str):
+            yield node["uuid"]
+        for value in node.values():
+            yield from _uuids(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _uuids(value)
+
+
+def _clone(engagement: dict[str, Any], client: str) -> dict[str, Any]:
+    """The engagement with every uuid (and reference to it) replaced by a new one."""
+    text = json.dumps(engagement)
+    for u in set(_uuids(engagement)):
+        text = text.replace(u, str(uuid_mod.uuid4()))
+    clone = json.loads(text)
+    clone["client"] = client
+    return clone
+
+
+def _diverged(base: dict[str, Any]) -> dict[str, Any]:
+    """The base bundle as another laptop changed it: every outcome of the merge occurs."""
+    b = copy.deepcopy(base)
+    a, beta = b["engagements"]
+    delta = _clone(a, "Delta SA")
+    a.update(updated_at=LATER, notes="Edited on the other laptop")  # newer: updated
+    a["stakeholders"][0].update(updated_at=LATER, role="Budget owner")
+    score, same = a["qualification_scores"][0], a["qualification_scores"][1]
+    score.update(uuid=str(uuid_mod.uuid4()), updated_at=LATER, score=3 - score["score"])  # by criterion
+    same["uuid"] = str(uuid_mod.uuid4())  # by criterion, as new as the local one: skipped
+    old_insight = a["insights"].pop(0)  # left out: the hypothesis refers to the one here
+    new_insight = {**old_insight, "uuid": str(uuid_mod.uuid4()), "statement": "Seen later"}
+    a["insights"].append(new_insight)
+    a["hypotheses"][0].update(updated_at=LATER, insights=[new_insight["uuid"], old_insight["uuid"]])
+    a["learnings"][0].update(updated_at=LATER, evidence=[])  # its link goes
+    a["checkins"][0].update(updated_at=LATER, ratings={k: 1 for k in a["checkins"][0]["ratings"]})
+    a["dossier_exports"].append(
+        {**a["dossier_exports"][0], "uuid": str(uuid_mod.uuid4()), "file_name": "e.pdf"}
+    )
+    a["stage_history"][1].update(updated_at=LATER, reason="Rewritten")  # a move never changes
+    beta.update(updated_at=EARLIER, notes="Stale")  # older: skipped
+    beta["stakeholders"][0].update(updated_at=EARLIER, role="Stale")
+    bare = _clone(beta, "Gamma Ltd")
+    for kind in KINDS:
+        bare[kind.key] = bare[kind.key][:1] if kind.key == "stage_history" else []
+    b["engagements"] = [bare, a, beta, delta]  # a bare engagement first: key order
+    return b
+
+
+def _write(folder: Path, name: str, bundle: dict[str, Any]) -> Path:
+    path = folder / name
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    return path
+
+
+def _state(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows by id; link rows (whose id, uuid and time are incidental) as pairs."""
+    con = sqlite3.connect(path)
+    try:
+        out = {}
+        for table in table_names():
+            if table in ("hypothesis_insight", "learning_evidence"):
+                columns = (
+                    "hypothesis_id, insight_id" if table == "hypothesis_insight" else "learning_id, cycle_id"
+                )
+                out[table] = con.execute(f"SELECT {columns} FROM {table} ORDER BY 1, 2").fetchall()
+            elif table != "setting":
+                out[table] = con.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def _merged(db: Path, first: Path, second: Path, reference: bool) -> ImportReport:
+    open_database(db)
+    try:
+        import_bundle(db, first)
+        return _reference_import(db, second) if reference else import_bundle(db, second).report
+    finally:
+        close_database()
+
+
+def _report(report: ImportReport) -> tuple:
+    return list(report.counts.items()), report.added, report.updated
+
+
+@pytest.mark.parametrize("chunk", [2, 500], ids=["chunks of 2", "chunks of 500"])
+def test_batched_merge_writes_what_the_record_at_a_time_merge_wrote(base, tmp_path, monkeypatch, chunk):
+    """A diverged bundle (newer, older, new, matched by criterion, links rewritten, a
+    reference to a record only here, a new engagement first) merged into a copy of the
+    original: the same report, counts in the same order, and the same rows as the old
+    merge wrote, whether the uuid lookups fit one query or are split into many."""
+    first, second = _write(tmp_path, "a.json", base), _write(tmp_path, "b.json", _diverged(base))
+    expected = _merged(tmp_path / "old.sqlite", first, second, reference=True)
+    monkeypatch.setattr(merge, "_CHUNK", chunk)
+    report = _merged(tmp_path / "new.sqlite", first, second, reference=False)
+    assert _report(report) == _report(expected)
+    assert _state(tmp_path / "new.sqlite") == _state(tmp_path / "old.sqlite")
+    counts = report.counts
+    assert list(counts)[:2] == ["engagements", "stage_history"]  # the bare engagement's only kind
+    assert counts["engagements"] == [2, 1, 1]
+    assert counts["qualification_scores"] == [5, 1, 9]
+    assert counts["hypotheses"] == [1, 1, 1]
+    assert counts["insights"] == [2, 0, 1]
+    assert counts["dossier_exports"] == [2, 0, 1]
+    assert counts["stage_history"][1] == 0
+    assert report.added == ["Gamma Ltd", "Delta SA"]
+    assert report.updated == ["Alpha AS"]
+
+
+def test_a_score_with_a_new_uuid_updates_the_engagements_score_for_that_criterion(base, tmp_path):
+    """Scores match by criterion too: a newer one under another uuid changes the local row
+    in place (which keeps its own uuid); one that is not newer changes nothing."""
+    first = _write(tmp_path, "a.json", base)
+    b = copy.deepcopy(base)
+    scores = b["engagements"][0]["qualification_scores"]
+    criterion, old_uuid = scores[0]["criterion"], scores[0]["uuid"]
+    scores[0].update(uuid=str(uuid_mod.uuid4()), updated_at=LATER, score=0, note="Re-scored")
+    scores[1]["uuid"] = str(uuid_mod.uuid4())
+    db = tmp_path / "t.sqlite"
+    open_database(db)
+    try:
+        import_bundle(db, first)
+        report = import_bundle(db, _write(tmp_path, "b.json", b)).report
+        row = QualificationScore.get(QualificationScore.criterion == criterion)
+        rows = QualificationScore.select().count()
+    finally:
+        close_database()
+    assert report.counts["qualification_scores"] == [0, 1, 9]
+    assert (row.uuid, row.score, row.note) == (old_uuid, 0, "Re-scored")
+    assert rows == 10
+
+
+def _count_queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every statement peewee runs and every executemany, recorded."""
+    seen: list[str] = []
+    execute_sql, executemany = database.execute_sql, merge._executemany
+
+    def counted_sql(sql, params=None):
+        seen.append(sql)
+        return execute_sql(sql, params)
+
+    def counted_many(sql, rows):
+        seen.append(sql)
+        return executemany(sql, rows)
+
+    monkeypatch.setattr(database, "execute_sql", counted_sql)
+    monkeypatch.setattr(merge, "_executemany", counted_many)
+    return seen
+
+
+@pytest.mark.parametrize("into", ["empty", "filled"])
+def test_the_number_of_queries_does_not_grow_with_the_bundle(base, tmp_path, monkeypatch, into):
+    """Importing 4 or 16 engagements (all added, or all already there) runs the same
+    number of queries: lookups and writes are per kind of record, not per record."""
+    queries = []
+    for n in (2, 8):
+        b = {
+            **base,
+            "engagements": [_clone(e, f"{e['client']} {k}") for k in range(n) for e in base["engagements"]],
+        }
+        path, db = _write(tmp_path, f"{n}.json", b), tmp_path / f"{n}.sqlite"
+        open_database(db)
+        try:
+            if into == "filled":
+                import_bundle(db, path)
+            with monkeypatch.context() as m:
+                seen = _count_queries(m)
+                report = import_bundle(db, path).report
+            queries.append(len(seen))
+        finally:
+            close_database()
+        assert report.total(ADDED if into == "empty" else SKIPPED) == len(set(_uuids(b["engagements"])))
+    assert queries[0] == queries[1]
+    assert queries[0] < 80
+
+
+def test_progress_counts_every_record_of_the_bundle_up_to_all(base, tmp_path, db_path):
+    """progress(done, total) starts at 0, never goes back, and ends at every record of the
+    bundle (engagements included); a refused bundle reports no progress."""
+    path = _write(tmp_path, "a.json", base)
+    total = len(set(_uuids(base["engagements"])))
+    calls: list[tuple[int, int]] = []
+    open_database(db_path)
+    try:
+        import_bundle(db_path, path, progress=lambda done, all_: calls.append((done, all_)))
+        bad = copy.deepcopy(base)
+        bad["engagements"][0]["cycles"][0]["hypothesis"] = "00000000-0000-4000-8000-000000000000"
+        refused: list[tuple[int, int]] = []
+        with pytest.raises(BundleError, match=r"cycles\[0\]\.hypothesis: unknown uuid"):
+            import_bundle(db_path, _write(tmp_path, "bad.json", bad), progress=lambda *a: refused.append(a))
+    finally:
+        close_database()
+    assert calls[0] == (0, total)
+    assert calls[-1] == (total, total)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert {t for _, t in calls} == {total}
+    assert len(calls) == len(KINDS) + 2
+    assert refused == []
+
+
+def test_a_conflict_the_checks_missed_is_refused_whole(base, tmp_path, db_path, monkeypatch):
+    """Should a write still hit a constraint (here: the checks are told nothing exists, so
+    the merge inserts uuids that do), the import is the usual typed refusal and the
+    database is as it was: the bulk writes are inside the one transaction."""
+    path = _write(tmp_path, "a.json", base)
+    open_database(db_path)
+    try:
+        import_bundle(db_path, path)
+        before = dump(db_path)
+        blind = Snapshot({}, {kind.key: {} for kind in KINDS})
+        monkeypatch.setattr("mwms_desktop.bundle.check_against_db", lambda bundle: blind)
+        with pytest.raises(BundleError, match=r"conflicts with this database \(UNIQUE constraint failed"):
+            import_bundle(db_path, path)
+        assert dump(db_path) == before
+    finally:
+        close_database()
