@@ -1,9 +1,12 @@
-"""One stage of the board: header (name, count, WIP limit), gate banner, card list."""
+"""One stage of the board: header (name, count, WIP limit), card list, and the gate's verdict
+laid over the list while a card is dragged over it."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from mwms_desktop import framework
@@ -46,9 +49,14 @@ class StageColumn(QFrame):
         header.addWidget(self.title, 1)
         header.addWidget(self.count)
 
-        self.banner = QLabel()
+        # The gate's verdict while a card is dragged over: an overlay on the foot of the list,
+        # not in the layout, so showing it never moves a card under the cursor. Mouse and drag
+        # events pass through it to the list below.
+        self.banner = QLabel(self)
         self.banner.setObjectName("gateBanner")
         self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.banner.hide()
 
         self.model = StageListModel(store, stage, handler)
@@ -62,7 +70,6 @@ class StageColumn(QFrame):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(header)
-        layout.addWidget(self.banner)
         layout.addWidget(self.view, 1)
         store.counts_changed.connect(self.update_count)
         self.update_count()
@@ -91,14 +98,47 @@ class StageColumn(QFrame):
             self.banner.hide()
             return
         self.banner.setProperty("refused", bool(unmet))
-        shown = unmet[:4]
-        more = f"\n… and {len(unmet) - 4} more (drop to see them all)" if len(unmet) > 4 else ""
-        self.banner.setText(
-            "Cannot enter yet:\n" + "\n".join(f"• {r}" for r in shown) + more
-            if unmet
-            else "Drop to move here"
-        )
+        self.banner.setText(verdict_html(unmet))
         self.banner.setToolTip("\n".join(unmet))
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
         self.banner.show()
+        self._place_banner()
+
+    def _place_banner(self) -> None:
+        """Lay the banner over the foot of the list, as tall as its text needs (at most the
+        list's height), above the cards."""
+        area = self.view.geometry()
+        width = max(0, area.width() - 2 * BANNER_INSET)
+        height = min(self.banner.heightForWidth(width), area.height() - 2 * BANNER_INSET)
+        self.banner.setGeometry(
+            area.left() + BANNER_INSET, area.bottom() + 1 - BANNER_INSET - height, width, height
+        )
+        self.banner.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.banner.isVisible():
+            self._place_banner()
+
+
+BANNER_INSET = 6
+MAX_SHOWN = 4
+
+
+def verdict_html(unmet: list[str]) -> str:
+    """The banner's text: "Drop to move here", or what is missing as a list whose wrapped
+    lines hang under their first word. Reasons are escaped: they are shown as written."""
+    if not unmet:
+        return "Drop to move here"
+    rows = "".join(
+        f'<tr><td style="padding-right: 5px">•</td><td>{html.escape(reason, quote=False)}</td></tr>'
+        for reason in unmet[:MAX_SHOWN]
+    )
+    more = (
+        f'<p style="margin-top: 2px">… and {len(unmet) - MAX_SHOWN} more (drop to see them all)</p>'
+        if len(unmet) > MAX_SHOWN
+        else ""
+    )
+    table = f'<table cellspacing="0" cellpadding="0">{rows}</table>'
+    return f'<p style="margin-bottom: 2px">Cannot enter yet:</p>{table}{more}'

@@ -81,6 +81,8 @@ def contrast_ratio(a: QColor, b: QColor) -> float:
 _DARK_RULES = f"""
 #formError {{ color: #ff8a80; }}
 #stageColumn {{ border-color: {DARK["column_edge"]}; }}
+#gateBanner {{ background: #1d3a20; border-color: #66bb6a; }}
+#gateBanner[refused="true"] {{ background: #45201f; border-color: #ef5350; }}
 """
 
 
