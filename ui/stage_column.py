@@ -41,13 +41,15 @@ class StageColumn(QFrame):
         self.title.setFixedHeight(QFontMetrics(bold).lineSpacing() * 2 + 12)
         self.count = QLabel()
         self.count.setObjectName("columnCount")
-        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # Top-aligned like the title (same top padding in the style sheet), so the count sits
+        # on the title's first line rather than halfway down its two.
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.count.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.count.customContextMenuRequested.connect(lambda _pos: self.wip_menu_requested.emit(stage))
         header = QHBoxLayout()
         header.setContentsMargins(8, 6, 8, 2)
         header.addWidget(self.title, 1)
-        header.addWidget(self.count)
+        header.addWidget(self.count, 0, Qt.AlignmentFlag.AlignTop)
 
         # The gate's verdict while a card is dragged over: an overlay on the foot of the list,
         # not in the layout, so showing it never moves a card under the cursor. Mouse and drag

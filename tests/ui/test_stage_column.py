@@ -1,5 +1,6 @@
-"""A column's drag verdict lies over the list (nothing under the cursor moves), lets the drag
-through, and shows reasons literally with a hanging indent."""
+"""A column's header and its drag verdict: the verdict lies over the list (nothing under the
+cursor moves), lets the drag through, shows reasons literally with a hanging indent, and the
+count sits on the title's first line."""
 
 from __future__ import annotations
 
@@ -152,3 +153,12 @@ def test_more_than_four_reasons_are_summarised():
     assert "Reason 4" in text
     assert "Reason 5" not in text
     assert "… and 2 more (drop to see them all)" in text
+
+
+def test_count_sits_on_the_titles_first_line(window):
+    """The count is top-aligned with the title, so its text shares the title's first line."""
+    for column in window.board.columns.values():
+        title, count = column.title.geometry(), column.count.geometry()
+        assert count.top() == title.top()
+        assert count.height() < title.height()  # not stretched to the title's two lines
+        assert column.count.alignment() & Qt.AlignmentFlag.AlignTop
