@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from mwms_desktop.errors import MwmsError
 from mwms_desktop.services import Services
@@ -66,6 +67,11 @@ class Pane(QWidget):
         self.detail = detail
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` and the word in the form that number takes: 1 day, 2 days, 0 entries."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def plain_label(text: str = "", *, wrap: bool = True, name: str = "") -> QLabel:
     """A label that never interprets client text as markup (a client may be called "<b>")."""
     label = QLabel(text)
@@ -95,3 +101,51 @@ class ErrorLabel(QLabel):
             self.setText(str(error))
             self.setAccessibleDescription(str(error))
             self.show()
+
+
+class ElidedLabel(QLabel):
+    """One line of user text (a client's name) that shortens with "…" to the room it has,
+    the whole text in its tooltip, so a long name never makes the window wider than the screen."""
+
+    def __init__(self, name: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._full = ""
+        if name:
+            self.setObjectName(name)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setAccessibleName(text)
+        self._elide()
+
+    def is_elided(self) -> bool:
+        return self.text() != self._full
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("…") * 8, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 4, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (event.Type.FontChange, event.Type.StyleChange):
+            self._elide()
+
+    def _elide(self) -> None:
+        if not hasattr(self, "_full"):
+            return  # a style change while the label is being built
+        room = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        if shown != self.text():
+            self.setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")

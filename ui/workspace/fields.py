@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
@@ -26,7 +27,17 @@ from PySide6.QtWidgets import (
 from mwms_desktop import framework
 from mwms_desktop.framework import Term
 
-NOT_SET = "—"
+# One wording for "no value" across the workspace: a table cell shows a dash; an editor
+# says "Not set", or "Not scored" for a score.
+NONE_SHOWN = "—"
+UNSET = "Not set"
+UNSCORED = "Not scored"
+_NO_DAY = QDate(1900, 1, 1)  # the date editor's minimum, which it shows as UNSET
+
+
+def shown(text: str) -> str:
+    """A table cell's text: the value, or the dash when there is none."""
+    return text if text.strip() else NONE_SHOWN
 
 
 class TextEditor(QLineEdit):
@@ -35,6 +46,7 @@ class TextEditor(QLineEdit):
 
     def set_value(self, value: Any) -> None:
         self.setText(value or "")
+        self.setCursorPosition(0)  # a long value shows its beginning, not its end
 
 
 class LongTextEditor(QPlainTextEdit):
@@ -79,53 +91,76 @@ class ValueCombo(QComboBox):
 
 
 def term_items(terms: Sequence[Term], optional: bool = False) -> list[tuple[str, Any]]:
-    items: list[tuple[str, Any]] = [(NOT_SET, None)] if optional else []
+    items: list[tuple[str, Any]] = [(UNSET, None)] if optional else []
     return items + [(t.label, t.slug) for t in terms]
 
 
 class DateEditor(QWidget):
-    """A day or none: the box says whether a date is set; the date is edited beside it."""
+    """A day. An optional one has a box saying whether a date is set; while it is not, the
+    date reads "Not set" (never a greyed day that looks like a value). A required one (the
+    core puts today when none is given) has no box and starts at today."""
 
-    def __init__(self, label: str, today: date, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, label: str, today: date, parent: QWidget | None = None, *, optional: bool = True
+    ) -> None:
         super().__init__(parent)
         self.today = today
+        self.optional = optional
+        self._remembered: date | None = None  # the day a tick brings back
         self.check = QCheckBox("Set")
         self.check.setAccessibleName(f"{label}: set a date")
+        self.check.setVisible(optional)
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("yyyy-MM-dd")
         self.edit.setAccessibleName(label)
-        self.edit.setMinimumDate(QDate(1900, 1, 1))
+        self.edit.setMinimumDate(_NO_DAY)
+        self.edit.setSpecialValueText(UNSET)  # shown at the minimum, i.e. while not set
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.check)
-        layout.addWidget(self.edit, 1)
-        self.setFocusProxy(self.check)
+        layout.addWidget(self.edit)
+        # Its natural width wherever it is put (a form, a grid): a date never needs more.
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.setFocusProxy(self.check if optional else self.edit)
         self.check.toggled.connect(self._toggled)
+        # Only the user's own tick moves the cursor to the date (a load never takes focus).
+        self.check.clicked.connect(lambda on: on and self.edit.setFocus())
         self.set_value(None)
 
     def _toggled(self, on: bool) -> None:
+        if not on and self.edit.date() != _NO_DAY:
+            self._remembered = self.edit.date().toPython()
+        self._show(on)
+
+    def _show(self, on: bool) -> None:
         self.edit.setEnabled(on)
-        if on:
-            self.edit.setFocus()
+        self.edit.setDate(QDate(self._remembered or self.today) if on else _NO_DAY)
+
+    def is_set(self) -> bool:
+        return not self.optional or self.check.isChecked()
 
     def value(self) -> date | None:
-        return self.edit.date().toPython() if self.check.isChecked() else None
+        return self.edit.date().toPython() if self.is_set() else None
 
     def set_value(self, value: Any) -> None:
+        if value is None and not self.optional:
+            value = self.today
+        self._remembered = value
+        blocker = QSignalBlocker(self.check)
         self.check.setChecked(value is not None)
-        self.edit.setEnabled(value is not None)
-        self.edit.setDate(QDate(value or self.today))
+        blocker.unblock()
+        self._show(value is not None)
 
 
 class OptionalNumber(QSpinBox):
-    """A whole number in a range, or not set (shown as "not set" one below the range)."""
+    """A whole number in a range, or none (one below the range, shown as ``unset``)."""
 
-    def __init__(self, low: int, high: int, parent: QWidget | None = None) -> None:
+    def __init__(self, low: int, high: int, parent: QWidget | None = None, unset: str = UNSET) -> None:
         super().__init__(parent)
         self.low = low
         self.setRange(low - 1, high)
-        self.setSpecialValueText("not set")
+        self.setSpecialValueText(unset)
 
     def value_or_none(self) -> int | None:
         v = self.value()
@@ -180,7 +215,8 @@ class LinksEditor(QListWidget):
 
 
 class RatingsEditor(QWidget):
-    """Every health indicator and signal rated 0–3 ("—" is not rated; the core says so)."""
+    """Every health indicator and signal rated 0–3 ("Not scored" leaves it out; the core says
+    whether that is allowed)."""
 
     changed = Signal()
 
@@ -200,7 +236,7 @@ class RatingsEditor(QWidget):
             for row, term in enumerate(terms, start=1):
                 spin = QSpinBox()
                 spin.setRange(framework.RATING_MIN - 1, framework.RATING_MAX)
-                spin.setSpecialValueText(NOT_SET)
+                spin.setSpecialValueText(UNSCORED)
                 spin.setAccessibleName(term.label)
                 label = QLabel(term.label)
                 label.setBuddy(spin)

@@ -27,7 +27,9 @@ class FieldSpec:
 
     key: str
     label: str
-    kind: str  # text, long, choice, optional_choice, date, number, links, link, ratings
+    # text, long, choice, optional_choice, links, link, ratings, number (a score or none),
+    # date (a day or none), day (a day the core sets to today when none is given)
+    kind: str
     terms: tuple[Term, ...] = ()
     low: int = 0
     high: int = 0
@@ -42,11 +44,11 @@ def _editor(spec: FieldSpec, today: date) -> QWidget:
     if kind in ("choice", "optional_choice"):
         return f.ValueCombo(f.term_items(spec.terms, optional=kind == "optional_choice"))
     if kind == "link":
-        return f.ValueCombo([(f.NOT_SET, None)])
-    if kind == "date":
-        return f.DateEditor(spec.label, today)
+        return f.ValueCombo([(f.UNSET, None)])
+    if kind in ("date", "day"):
+        return f.DateEditor(spec.label, today, optional=kind == "date")
     if kind == "number":
-        return f.OptionalNumber(spec.low, spec.high)
+        return f.OptionalNumber(spec.low, spec.high, unset=f.UNSCORED)
     if kind == "links":
         return f.LinksEditor(spec.label)
     if kind == "ratings":
@@ -83,6 +85,8 @@ class FormWidget(QWidget):
         self.loaded: dict[str, Any] = {}
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
+        # Text grows with the window; a date, a number or a choice keeps its natural width.
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for spec in specs:
             editor = _editor(spec, today)
             editor.setAccessibleName(spec.label)
@@ -104,7 +108,7 @@ class FormWidget(QWidget):
             editor.set_options(options)
             editor.set_ids(self.loaded.get(key, ()))
         elif isinstance(editor, f.ValueCombo):
-            editor.set_items([(f.NOT_SET, None), *((text, rid) for rid, text in options)])
+            editor.set_items([(f.UNSET, None), *((text, rid) for rid, text in options)])
 
     def load(self, values: dict[str, Any]) -> None:
         """Show stored values; a field the user changed keeps the change unless the stored

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QVBoxLayout, QWi
 from mwms_desktop import framework
 from mwms_desktop.views import EngagementDetail, StageMoveView
 from ui import theme
-from ui.workspace.base import Pane, WorkspaceContext, plain_label
+from ui.workspace.base import Pane, WorkspaceContext, plain_label, plural
 
 KIND_WORDS = {"created": "Created", "forward": "Forward", "backward": "Back", "undo": "Undone"}
 GUTTER = 34
@@ -133,6 +133,6 @@ class HistoryPane(Pane):
         back = sum(1 for m in detail.history if m.kind == "backward")
         since = detail.created_at.strftime("%Y-%m-%d")
         self.summary.setText(
-            f"In {detail.card.stage_label} for {detail.card.days_in_stage} days; "
-            f"{len(detail.history)} entries since {since}, {back} backward."
+            f"In {detail.card.stage_label} for {plural(detail.card.days_in_stage, 'day')}; "
+            f"{plural(len(detail.history), 'entry', 'entries')} since {since}, {back} backward."
         )

@@ -11,7 +11,7 @@ from mwms_desktop import framework
 from mwms_desktop.errors import MwmsError
 from mwms_desktop.views import EngagementDetail
 from ui import undo_commands as uc
-from ui.workspace.base import Pane, WorkspaceContext, plain_label
+from ui.workspace.base import Pane, WorkspaceContext, plain_label, plural
 from ui.workspace.forms import FieldSpec, FormWidget
 
 CARD_FIELDS = (
@@ -85,9 +85,9 @@ class OverviewPane(Pane):
             (len(detail.hypotheses), "hypothesis"), (len(detail.cycles), "cycle"),
             (len(detail.learnings), "learning"), (len(detail.checkins), "check-in"),
         ]  # fmt: skip
-        plural = {"hypothesis": "hypotheses"}
+        many = {"hypothesis": "hypotheses"}
         self.counts.setText(
-            ", ".join(f"{n} {w if n == 1 else plural.get(w, w + 's')}" for n, w in parts)
+            ", ".join(plural(n, w, many.get(w)) for n, w in parts)
             + f". Created {detail.created_at:%Y-%m-%d}."
         )
         self.card_form.load(

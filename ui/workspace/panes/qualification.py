@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from mwms_desktop import framework
@@ -15,9 +16,9 @@ from mwms_desktop.errors import MwmsError
 from mwms_desktop.views import EngagementDetail
 from ui import undo_commands as uc
 from ui.workspace.base import ErrorLabel, Pane, WorkspaceContext, plain_label
-from ui.workspace.fields import LongTextEditor, ValueCombo, term_items
+from ui.workspace.fields import UNSCORED, LongTextEditor, ValueCombo, term_items
 
-SCORE_ITEMS = [("Not scored", None)] + [
+SCORE_ITEMS = [(UNSCORED, None)] + [
     (f"{n} — {framework.SCORE_LABELS[n]}", n) for n in range(framework.SCORE_MIN, framework.SCORE_MAX + 1)
 ]
 
@@ -58,7 +59,7 @@ class QualificationPane(Pane):
         self.verdict_note = LongTextEditor(lines=2)
         self.verdict_note.setAccessibleName("Verdict note")
         v.addWidget(QLabel("Verdict"), 0, 0)
-        v.addWidget(self.verdict, 0, 1)
+        v.addWidget(self.verdict, 0, 1, Qt.AlignmentFlag.AlignLeft)  # a choice: its own width
         v.addWidget(QLabel("Note"), 1, 0)
         v.addWidget(self.verdict_note, 1, 1)
         v.addWidget(plain_label("“Only qualified clients should enter delivery.” "
