@@ -6,17 +6,20 @@ commands; tests call the same methods with prepared values.
 
 from __future__ import annotations
 
+import html
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QGuiApplication, QHelpEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +30,9 @@ from ui import undo_commands as uc
 from ui.workspace.base import ErrorLabel, WorkspaceContext, plain_label
 from ui.workspace.forms import FieldSpec, FormWidget, RecordDialog
 from ui.workspace.table_model import Column, IdRole, RecordTableModel, SortRole
+
+MAIN_WANTS_CHARS = 40  # the main column's share before the others give way
+FLOOR_CHARS = 14  # no column is squeezed below this (or its title)
 
 Options = Callable[[EngagementDetail], dict[str, Sequence[tuple[Any, str]]]]
 
@@ -43,7 +49,11 @@ class RecordTable(QWidget):
         rows_of: Callable[[EngagementDetail], Sequence[Any]],
         options_of: Options | None = None,
         parent: QWidget | None = None,
+        *,
+        sort: tuple[int, Qt.SortOrder] | None = None,
     ) -> None:
+        """``sort``: the column and order shown first (default: the detail's own order); a
+        click on a header sorts by that column."""
         super().__init__(parent)
         self.ctx, self.kind, self.specs = ctx, kind, list(specs)
         self.rows_of, self.options_of = rows_of, options_of
@@ -63,9 +73,17 @@ class RecordTable(QWidget):
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)  # the main column takes the room (_fit_columns)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the detail's own order first
         self.view.setSortingEnabled(True)
+        if sort is not None:
+            self.view.sortByColumn(*sort)
+        # Columns fit the table until the user drags a header divider; then they are theirs.
+        self._fitting = False
+        self.user_sized = False
+        header.sectionResized.connect(self._section_resized)
+        self._viewport = self.view.viewport()
+        self._viewport.installEventFilter(self)
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.view.activated.connect(lambda _i: self.edit_selected())
         # Delete removes the selected row: only while this table has focus (Research has two).
@@ -108,19 +126,81 @@ class RecordTable(QWidget):
         keep = self.selected_id()
         was_empty = not self.model.rows
         self.model.set_rows(self.rows_of(detail))
-        if was_empty and self.model.rows:
+        if self.model.rows or was_empty:
             self._fit_columns()
         if keep is not None:
             self.select_id(keep)
         self._update_buttons()
 
     def _fit_columns(self) -> None:
-        """Columns as wide as their text, up to a readable limit; the last one stretches."""
-        self.view.resizeColumnsToContents()
-        limit = self.view.fontMetrics().averageCharWidth() * 40
-        for column in range(self.model.columnCount() - 1):
-            if self.view.columnWidth(column) > limit:
-                self.view.setColumnWidth(column, limit)
+        """Every column but the main one as wide as its text, up to its limit; the main one
+        takes the rest of the width, so the table fills its space without a horizontal
+        scroll bar. Where that leaves the main text cut short, the capped columns give way
+        (down to a floor) first; only a table too narrow even for that scrolls."""
+        if self.user_sized or not self.model.columnCount():
+            return
+        view, header, columns = self.view, self.view.horizontalHeader(), self.model.columns
+        char = view.fontMetrics().averageCharWidth()
+        n = len(columns)
+        titles = [header.sectionSizeHint(c) for c in range(n)]
+        main = next((c for c, col in enumerate(columns) if col.main), n - 1)
+        natural = [max(titles[c], view.sizeHintForColumn(c) if self.model.rows else 0) for c in range(n)]
+        widths = [
+            w if c == main else min(w, max(titles[c], columns[c].max_chars * char))
+            for c, w in enumerate(natural)
+        ]
+        avail = view.viewport().width()
+        wanted = max(titles[main], min(natural[main], MAIN_WANTS_CHARS * char))
+        short = wanted - (avail - (sum(widths) - widths[main]))
+        if short > 0:
+            give = {c: widths[c] - max(titles[c], FLOOR_CHARS * char) for c in range(n) if c != main}
+            give = {c: g for c, g in give.items() if g > 0}
+            total = sum(give.values())
+            if total:
+                share = min(1.0, short / total)
+                for c, g in give.items():
+                    widths[c] -= math.ceil(g * share)
+        room = avail - (sum(widths) - widths[main])
+        widths[main] = max(titles[main], FLOOR_CHARS * char, room)
+        self._fitting = True
+        try:
+            for c, w in enumerate(widths):
+                view.setColumnWidth(c, w)
+        finally:
+            self._fitting = False
+
+    def _section_resized(self, *_args: object) -> None:
+        if not self._fitting and QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self.user_sized = True
+
+    def tooltip_for(self, index: QModelIndex) -> str | None:
+        """The whole text of a cell that shows only part of it (cut by the column, or the
+        first of several lines); None when the cell shows everything."""
+        full = index.data(Qt.ItemDataRole.ToolTipRole)
+        if not full:
+            return None
+        shown = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        room = self.view.columnWidth(index.column()) - 10
+        if index.data(Qt.ItemDataRole.DecorationRole) is not None:
+            room -= self.view.iconSize().width() + 6
+        if shown == full and self.view.fontMetrics().horizontalAdvance(shown) <= room:
+            return None
+        # Rich text, so a long statement wraps instead of running across the screen.
+        return f"<p style='white-space:pre-wrap'>{html.escape(full)}</p>"
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._viewport:
+            if event.type() == QEvent.Type.Resize:
+                self._fit_columns()
+            elif event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+                index = self.view.indexAt(event.pos())
+                text = self.tooltip_for(index) if index.isValid() else None
+                if text:
+                    QToolTip.showText(event.globalPos(), text, watched, self.view.visualRect(index))
+                else:
+                    QToolTip.hideText()
+                return True
+        return super().eventFilter(watched, event)
 
     def selected_id(self) -> int | None:
         rows = self.view.selectionModel().selectedRows()

@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from ui.workspace.fields import NONE_SHOWN
+
 IdRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 RecordRole = Qt.ItemDataRole.UserRole + 3
@@ -28,6 +30,8 @@ class Column:
     sort: Callable[[Any], Any] | None = None  # a number or text to sort by; default: the text
     numeric: bool = False  # right-aligned
     colour: Callable[[Any], QColor | None] | None = None  # a marker drawn before the text
+    main: bool = False  # the table's main text: it takes the width the other columns leave
+    max_chars: int = 26  # any other column is as wide as its text, up to about this many
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -48,11 +52,13 @@ class RecordTableModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self.rows) or index.column() >= len(self.columns):
             return None
         row, column = self.rows[index.row()], self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return _one_line(column.text(row))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _one_line(column.text(row)) or NONE_SHOWN
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return _one_line(column.text(row)) or "not set"
         if role == Qt.ItemDataRole.ToolTipRole:
-            text = column.text(row)
-            return text if len(text) > 40 or "\n" in text else None
+            # The whole text; the table shows it only where the cell cannot (record_pane).
+            return column.text(row).strip() or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             horizontal = Qt.AlignmentFlag.AlignRight if column.numeric else Qt.AlignmentFlag.AlignLeft
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from mwms_desktop import framework
 from mwms_desktop.views import CycleView, EngagementDetail
-from ui.workspace.base import Pane, WorkspaceContext, plain_label
+from ui.workspace.base import Pane, WorkspaceContext, plain_label, plural
 from ui.workspace.forms import FieldSpec
 from ui.workspace.record_pane import RecordTable
 from ui.workspace.table_model import Column
@@ -35,7 +35,7 @@ def columns(detail_of) -> tuple[Column, ...]:
         return h.statement if h else ""
 
     return (
-        Column("Title", lambda c: c.title),
+        Column("Title", lambda c: c.title, main=True),
         Column("Status", lambda c: framework.label(framework.CYCLE_STATUSES, c.status),
                sort=lambda c: framework.slugs(framework.CYCLE_STATUSES).index(c.status)),
         Column("Result", lambda c: framework.label(framework.CYCLE_RESULTS, c.result) if c.result else ""),
@@ -70,7 +70,7 @@ class CyclesPane(Pane):
         cited = {cid for lr in detail.learnings for cid in lr.cycle_ids}
         evaluated = [c for c in detail.cycles if c.status == "evaluated"]
         undocumented = sum(1 for c in evaluated if c.id not in cited)
-        text = f"{len(detail.cycles)} cycles, {len(evaluated)} evaluated"
+        text = f"{plural(len(detail.cycles), 'cycle')}, {len(evaluated)} evaluated"
         if undocumented:
             text += f", {undocumented} without a learning"
         self.summary.setText(text + ".")

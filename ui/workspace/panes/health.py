@@ -19,7 +19,7 @@ from ui.workspace.record_pane import RecordTable
 from ui.workspace.table_model import Column
 
 FIELDS = (
-    FieldSpec("held_on", "Held on", "date"),
+    FieldSpec("held_on", "Held on", "day"),
     FieldSpec("ratings", "Ratings", "ratings"),
     FieldSpec("note", "Note", "long"),
 )
@@ -33,7 +33,7 @@ COLUMNS = (
     Column("Held on", lambda c: c.held_on.isoformat()),
     Column("Score", lambda c: str(c.score), sort=lambda c: c.score, numeric=True),
     Column("Band", lambda c: framework.label(framework.HEALTH_BANDS, c.band), colour=band_colour),
-    Column("Note", lambda c: c.note),
+    Column("Note", lambda c: c.note, main=True),
 )
 
 

@@ -26,7 +26,7 @@ def columns(detail_of) -> tuple[Column, ...]:
         return "; ".join(titles.get(cid, f"#{cid}") for cid in lr.cycle_ids)
 
     return (
-        Column("Statement", lambda lr: lr.statement),
+        Column("Statement", lambda lr: lr.statement, main=True),
         Column("Confidence", lambda lr: framework.label(framework.CONFIDENCE_LEVELS, lr.confidence),
                sort=lambda lr: framework.slugs(framework.CONFIDENCE_LEVELS).index(lr.confidence)),
         Column("Tags", lambda lr: ", ".join(lr.tags)),
@@ -51,7 +51,7 @@ class LearningsPane(Pane):
         layout = QVBoxLayout(self)
         layout.addWidget(
             plain_label(
-                "“The course emphasizes documenting experiment learnings to build institutional knowledge.”",
+                "The framework emphasizes documenting experiment learnings to build institutional knowledge.",
                 name="quote",
             )
         )

@@ -17,7 +17,7 @@ INSIGHT_FIELDS = (
     FieldSpec("activity", "Activity", "choice", framework.INSIGHT_ACTIVITIES),
     FieldSpec("statement", "Statement", "long"),
     FieldSpec("detail", "Detail", "long"),
-    FieldSpec("recorded_on", "Recorded on", "date"),
+    FieldSpec("recorded_on", "Recorded on", "day"),
 )
 HYPOTHESIS_FIELDS = (
     FieldSpec("statement", "Statement", "long"),
@@ -29,7 +29,7 @@ HYPOTHESIS_FIELDS = (
 
 INSIGHT_COLUMNS = (
     Column("Activity", lambda i: framework.label(framework.INSIGHT_ACTIVITIES, i.activity)),
-    Column("Statement", lambda i: i.statement),
+    Column("Statement", lambda i: i.statement, main=True),
     Column("Recorded", lambda i: i.recorded_on.isoformat()),
     Column("Detail", lambda i: i.detail),
 )
@@ -40,7 +40,10 @@ def _factor(value: int | None) -> str:
 
 
 def _priority_text(h: HypothesisView) -> str:
-    return "not scored" if h.priority is None else f"{h.priority:.1f}"
+    return "" if h.priority is None else f"{h.priority:.1f}"
+
+
+PRIORITY_COLUMN = 1
 
 
 def hypothesis_columns(detail_of) -> tuple[Column, ...]:
@@ -50,7 +53,7 @@ def hypothesis_columns(detail_of) -> tuple[Column, ...]:
         return "; ".join(by_id.get(i, f"#{i}") for i in h.insight_ids)
 
     return (
-        Column("Statement", lambda h: h.statement),
+        Column("Statement", lambda h: h.statement, main=True),
         Column(f"Priority ({framework.PRIORITY_MODEL})", _priority_text,
                sort=lambda h: -1.0 if h.priority is None else h.priority, numeric=True),
         Column("Impact", lambda h: _factor(h.impact), sort=lambda h: h.impact or 0, numeric=True),
@@ -80,6 +83,7 @@ class ResearchPane(Pane):
             HYPOTHESIS_FIELDS,
             lambda d: d.hypotheses,
             hypothesis_options,
+            sort=(PRIORITY_COLUMN, Qt.SortOrder.DescendingOrder),  # highest priority first
         )
         top, bottom = QWidget(), QWidget()
         for box, heading, table in (
@@ -98,8 +102,8 @@ class ResearchPane(Pane):
         layout = QVBoxLayout(self)
         layout.addWidget(
             plain_label(
-                "“The course emphasizes research-driven experimentation rather than "
-                "assumption-driven activity.”",
+                "The framework emphasizes research-driven experimentation rather than "
+                "assumption-driven activity.",
                 name="quote",
             )
         )

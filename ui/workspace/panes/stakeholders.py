@@ -42,7 +42,8 @@ COLUMNS = (
     Column("Alignment", lambda s: framework.label(framework.ALIGNMENTS, s.alignment),
            colour=alignment_colour),
     Column("Last contact", lambda s: s.last_contact.isoformat() if s.last_contact else ""),
-    Column("Mitigation", lambda s: s.mitigation),
+    Column("Mitigation", lambda s: s.mitigation, main=True),
+    Column("Note", lambda s: s.note),
 )  # fmt: skip
 
 
@@ -55,7 +56,9 @@ class StakeholdersPane(Pane):
         self.summary = plain_label(name="paneIntro")
         layout = QVBoxLayout(self)
         layout.addWidget(
-            plain_label("“Stakeholder alignment is critical early in relationship lifecycle.”", name="quote")
+            plain_label(
+                "“Stakeholder alignment is critical early in the relationship lifecycle.”", name="quote"
+            )
         )
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
