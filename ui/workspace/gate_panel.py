@@ -1,19 +1,77 @@
 """The current stage's exit gate, always in view: each requirement done (✓) or missing (✗)
-with what is missing, and the button that asks the core to move on."""
+with what is missing, and the button that asks the core to move on. The last stage has no
+gate: the panel says so and shows the outcome chosen."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mwms_desktop import framework
 from mwms_desktop.gates import ChecklistItem
 from mwms_desktop.views import EngagementDetail
 from ui import theme
-from ui.workspace.base import plain_label
+from ui.workspace.base import plain_label, plural
+
+
+def _outcome_sentence(detail: EngagementDetail) -> str:
+    out = detail.outcome
+    if out.outcome is None:
+        return "No outcome recorded yet: choose expansion or completion on the Overview tab."
+    when = f", decided {out.decided_on.isoformat()}" if out.decided_on else ""
+    return f"Outcome: {framework.label(framework.OUTCOMES, out.outcome)}{when}."
+
+
+class FittingButton(QPushButton):
+    """A button with a long text and a short one: the long one whenever it fits, so a
+    narrow panel never has to scroll sideways for its button."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.full, self.short = "", ""
+        # Preferred, not QPushButton's Minimum: the layout may shrink it to the short text.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def set_texts(self, full: str, short: str) -> None:
+        self.full, self.short = full, short
+        self.setText(full)
+        if self.isVisible():
+            self._fit()
+        self.updateGeometry()
+
+    def _padding(self) -> int:
+        return super().sizeHint().width() - self.fontMetrics().horizontalAdvance(self.text())
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self.full) + self._padding(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self.short) + self._padding(), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        fits = self.fontMetrics().horizontalAdvance(self.full) + self._padding() <= self.width()
+        wanted = self.full if fits else self.short
+        if wanted and self.text() != wanted:
+            self.setText(wanted)
 
 
 class GatePanel(QFrame):
@@ -31,11 +89,14 @@ class GatePanel(QFrame):
         self.items_layout = QVBoxLayout(self.items_box)
         self.items_layout.setContentsMargins(0, 0, 0, 0)
         self.items_layout.setSpacing(8)
-        self.move_button = QPushButton()
+        self.move_button = FittingButton()
         self.move_button.clicked.connect(
             lambda: self.next_stage and self.move_requested.emit(self.next_stage)
         )
-        self.refusal = plain_label(name="formError")
+        self.refusal = QLabel()
+        self.refusal.setObjectName("formError")
+        self.refusal.setTextFormat(Qt.TextFormat.RichText)
+        self.refusal.setWordWrap(True)
         self.refusal.hide()
         body = QWidget()
         body_layout = QVBoxLayout(body)
@@ -49,6 +110,7 @@ class GatePanel(QFrame):
         scroller.setWidget(body)
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it wraps
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.summary)
@@ -59,15 +121,15 @@ class GatePanel(QFrame):
         stage = framework.stage(detail.stage)
         index = framework.stage_index(detail.stage)
         self.next_stage = framework.STAGES[index + 1].slug if index + 1 < len(framework.STAGES) else None
-        self.heading.setText(f"Gate: leaving {stage.label}")
         met = sum(1 for i in items if i.met)
         if self.next_stage is None:
+            self.heading.setText("Final stage: no further gate")
             self.summary.setText(
-                "The last stage: there is no gate to pass. "
-                "A move back (with its reason) is made on the board."
+                f"{_outcome_sentence(detail)}\nA move back (with its reason) is made on the board."
             )
         else:
-            self.summary.setText(f"{met} of {len(items)} requirements met.")
+            self.heading.setText(f"Gate: leaving {stage.label}")
+            self.summary.setText(f"{met} of {plural(len(items), 'requirement')} met.")
         while self.items_layout.count():
             child = self.items_layout.takeAt(0).widget()
             if child is not None:
@@ -77,35 +139,46 @@ class GatePanel(QFrame):
             self.items_layout.addWidget(self._item_widget(item, dark))
         if self.next_stage is not None:
             label = framework.stage(self.next_stage).label
-            self.move_button.setText(f"Move to {label}")
+            self.move_button.set_texts(f"Move to {label}", "Move to next stage")
             self.move_button.setAccessibleName(f"Move to {label}")
-            self.move_button.setToolTip("The gate is checked when you move; what is missing is listed here.")
+            self.move_button.setToolTip(
+                f"Move to {label}. The gate is checked when you move; what is missing is listed here."
+            )
         self.move_button.setVisible(self.next_stage is not None)
         self.refusal.hide()
 
     def _item_widget(self, item: ChecklistItem, dark: bool) -> QWidget:
+        """The mark, then the title; each missing sentence under the title with a bullet,
+        wrapped lines indented under their text (not under the mark or the bullet)."""
         box = QWidget()
         box.setObjectName("gateItem")
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(2)
-        mark = "✓" if item.met else "✗"
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
         colour = theme.health_colour("healthy" if item.met else "at_risk", dark).name()
-        title = QLabel()
-        title.setTextFormat(Qt.TextFormat.RichText)
-        title.setWordWrap(True)
-        # The title is the framework's own text, never client input; only it is rich text.
-        title.setText(f'<span style="color:{colour}; font-weight:bold">{mark}</span>&nbsp; {item.title}')
+        mark = QLabel()
+        mark.setTextFormat(Qt.TextFormat.RichText)
+        mark.setText(f'<span style="color:{colour}; font-weight:bold">{"✓" if item.met else "✗"}</span>')
+        # The title is the framework's own text; the missing sentences may quote client
+        # text (a cycle's title), so they are plain.
+        title = plain_label(item.title)
+        grid.addWidget(mark, 0, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(title, 0, 1, 1, 2)
+        for row, sentence in enumerate(item.missing, start=1):
+            bullet = plain_label("•", wrap=False, name="gateMissing")
+            grid.addWidget(bullet, row, 1, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(plain_label(sentence, name="gateMissing"), row, 2)
+        grid.setColumnStretch(2, 1)
         state = "done" if item.met else "missing"
         box.setAccessibleName(f"{item.title}: {state}")
-        lay.addWidget(title)
-        for sentence in item.missing:
-            missing = plain_label(f"• {sentence}", name="gateMissing")
-            missing.setContentsMargins(18, 0, 0, 0)
-            lay.addWidget(missing)
         box.setAccessibleDescription(" ".join(item.missing))
         return box
 
     def show_refusal(self, requirements: Sequence[str]) -> None:
-        self.refusal.setText("Not moved. Missing:\n" + "\n".join(f"• {r}" for r in requirements))
+        """The core's reasons for refusing the move, one bullet each; a wrapped reason stays
+        indented under its own text. (Reasons may quote client text: escaped.)"""
+        rows = "".join(f"<tr><td>•&nbsp;</td><td>{html.escape(r)}</td></tr>" for r in requirements)
+        self.refusal.setText(f"Not moved. Missing:<table cellspacing='0' cellpadding='0'>{rows}</table>")
+        self.refusal.setAccessibleDescription("Not moved. Missing: " + " ".join(requirements))
         self.refusal.show()

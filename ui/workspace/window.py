@@ -8,16 +8,28 @@ every pane in place, keeping the tab and the selections.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QUndoStack
+import html
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QUndoStack,
+)
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from shiboken6 import Shiboken
 
 from mwms_desktop import APP_NAME, framework, gates
 from mwms_desktop.services import Services
 from mwms_desktop.views import EngagementDetail
 from ui import theme
 from ui.board_controller import BoardController
-from ui.workspace.base import Pane, WorkspaceContext, plain_label
+from ui.workspace.base import ElidedLabel, Pane, WorkspaceContext, plain_label, plural
 from ui.workspace.gate_panel import GatePanel
 from ui.workspace.panes.cycles import CyclesPane
 from ui.workspace.panes.health import HealthPane
@@ -43,6 +55,43 @@ STYLE = """
 #gateMissing { color: palette(placeholder-text); }
 """
 
+GATE_MIN, GATE_MAX = 220, 320  # the gate panel's width: a quarter of the window within these
+UNDO_TEXT_CHARS = 48  # "Undo <what>" in the toolbar is cut to about this many characters
+
+
+class GateSplitter(QSplitter):
+    """Tabs and gate side by side. Until the user drags the divider the gate takes a quarter
+    of the width (between GATE_MIN and GATE_MAX), so a narrow window gives its room to the
+    tabs; after a drag the gate keeps the width the user chose, as far as it fits."""
+
+    def __init__(self) -> None:
+        super().__init__(Qt.Orientation.Horizontal)
+        self.chosen: int | None = None
+        self._placing = False
+        self.splitterMoved.connect(self._moved)
+
+    def _moved(self, _pos: int, _index: int) -> None:
+        if not self._placing and self.count() == 2:
+            self.chosen = self.sizes()[1]
+
+    def gate_width(self, total: int) -> int:
+        wanted = self.chosen if self.chosen is not None else min(GATE_MAX, max(GATE_MIN, total // 4))
+        tabs_min = self.widget(0).minimumSizeHint().width()
+        return max(GATE_MIN, min(wanted, total - tabs_min))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.count() != 2:
+            return
+        total = sum(self.sizes())
+        gate = self.gate_width(total)
+        if total > 0 and self.sizes()[1] != gate:
+            self._placing = True
+            try:
+                self.setSizes([total - gate, gate])
+            finally:
+                self._placing = False
+
 
 class WorkspaceWindow(QMainWindow):
     export_requested = Signal(int)  # engagement id: "Export dossier…" (connected by the dossier's owner)
@@ -63,14 +112,23 @@ class WorkspaceWindow(QMainWindow):
         self.ctx = WorkspaceContext(services, eid, controller, self)
         self.detail: EngagementDetail | None = None
 
-        self.client = plain_label(wrap=False, name="workspaceTitle")
+        self.client = ElidedLabel(name="workspaceTitle")  # a long name is cut, whole in the tooltip
         self.subtitle = plain_label(name="paneIntro")
+        self.drift = QLabel()
+        self.drift.setObjectName("driftNotice")
+        self.drift.setTextFormat(Qt.TextFormat.RichText)
+        self.drift.setWordWrap(True)
+        self.drift.setAccessibleName("Drift signals")
+        self.drift.setToolTip("Drift signals: what the framework's drift protection finds in this "
+                              "engagement's records (the ⚠ on its board card).")  # fmt: skip
+        self.drift.hide()
         self.health = QLabel()
         self.health.setTextFormat(Qt.TextFormat.RichText)
         header = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.client)
         titles.addWidget(self.subtitle)
+        titles.addWidget(self.drift)
         header.addLayout(titles, 1)
         header.addWidget(self.health, 0, Qt.AlignmentFlag.AlignTop)
 
@@ -81,16 +139,18 @@ class WorkspaceWindow(QMainWindow):
         for cls in PANES:
             pane = cls(self.ctx)
             self.panes[cls.title] = pane
-            self.tabs.addTab(pane, cls.title.replace("&", "&&"))
+            index = self.tabs.addTab(pane, cls.title.replace("&", "&&"))
+            self.tabs.setTabToolTip(index, cls.title)
         self.gate = GatePanel()
         self.gate.move_requested.connect(lambda slug: self.controller.move(self.eid, slug))
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = GateSplitter()
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.gate)
         self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
-        self.gate.setMinimumWidth(260)
-        self.splitter.setSizes([900, 320])
+        self.gate.setMinimumWidth(GATE_MIN)
+        self.splitter.setSizes([900, GATE_MAX])
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -106,10 +166,17 @@ class WorkspaceWindow(QMainWindow):
         self.refresh()
 
     def _build_actions(self) -> None:
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        # Undo and redo name the edit, which may hold a client's name: cut to a toolbar's width.
+        self.undo_action = QAction("&Undo", self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.undo_action.triggered.connect(self.undo_stack.undo)
+        self.redo_action = QAction("&Redo", self)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        self.redo_action.triggered.connect(self.undo_stack.redo)
+        for signal in (self.undo_stack.canUndoChanged, self.undo_stack.canRedoChanged,
+                       self.undo_stack.undoTextChanged, self.undo_stack.redoTextChanged):  # fmt: skip
+            signal.connect(self._name_undo_actions)
+        self._name_undo_actions()
         self.export_action = QAction("Export dossier…", self)
         self.export_action.triggered.connect(lambda: self.export_requested.emit(self.eid))
         self.close_action = QAction("Close", self)
@@ -127,6 +194,23 @@ class WorkspaceWindow(QMainWindow):
         for n in range(min(9, self.tabs.count())):
             QShortcut(QKeySequence(f"Alt+{n + 1}"), self, lambda n=n: self.tabs.setCurrentIndex(n))
 
+    def _name_undo_actions(self, *_args: object) -> None:
+        if not Shiboken.isValid(self.undo_stack):
+            return  # the board's stack going away (it signals while it is destroyed)
+        fm = QFontMetrics(self.font())
+        room = fm.averageCharWidth() * UNDO_TEXT_CHARS
+        stack = self.undo_stack
+        for action, word, can, what in (
+            (self.undo_action, "Undo", stack.canUndo(), stack.undoText()),
+            (self.redo_action, "Redo", stack.canRedo(), stack.redoText()),
+        ):
+            full = f"{word} {what}".strip() if can else word
+            shown = fm.elidedText(full, Qt.TextElideMode.ElideRight, room)
+            action.setEnabled(can)
+            action.setText("&" + shown.replace("&", "&&"))
+            action.setIconText(shown.replace("&", "&&"))  # keeps the "…" a toolbar would strip
+            action.setToolTip(full)
+
     # --- refreshing --------------------------------------------------------------------
 
     def _stack_moved(self, _index: int) -> None:
@@ -140,7 +224,7 @@ class WorkspaceWindow(QMainWindow):
         suffix = "" if card.status == "active" else f" ({card.status})"
         self.setWindowTitle(f"{card.client} — {card.stage_label}{suffix}")
         self.setAccessibleName(f"Engagement {card.client}")
-        self.client.setText(card.client)
+        self.client.set_full_text(card.client)
         owner = f" · {card.owner}" if card.owner else ""
         status = (
             ""
@@ -149,17 +233,48 @@ class WorkspaceWindow(QMainWindow):
         )
         self.subtitle.setText(
             f"{card.type_label}{owner} · {framework.stage(card.stage).number}. {card.stage_label}, "
-            f"{card.days_in_stage} days in stage{status}"
+            f"{plural(card.days_in_stage, 'day')} in stage{status}"
         )
+        for pane in self.panes.values():
+            pane.set_detail(detail)
+        self.gate_items = gates.checklist(detail, self.services.lifecycle.gate_context())
+        self._paint()
+
+    def _paint(self) -> None:
+        """What is coloured by the scheme (health, drift, gate marks): again on a switch."""
+        if self.detail is None:
+            return
+        card = self.detail.card
+        dark = theme.is_dark(QGuiApplication.palette())
         h = card.health
-        colour = theme.health_colour(h.band, theme.is_dark(QGuiApplication.palette())).name()
+        colour = theme.health_colour(h.band, dark).name()
         score = "" if h.score is None else f" {h.score}"
         self.health.setText(f'<span style="color:{colour}">●</span> {h.band_label}{score}')
         self.health.setAccessibleName(f"Health: {h.band_label}{score}")
-        for pane in self.panes.values():
-            pane.set_detail(detail)
-        items = gates.checklist(detail, self.services.lifecycle.gate_context())
-        self.gate.set_gate(detail, items)
+        self._show_drift(card.drift, dark)
+        self.gate.set_gate(self.detail, self.gate_items)
+
+    def _show_drift(self, signals, dark: bool) -> None:
+        """The open drift signals under the title, marked as on the board card: ⚠ and the count
+        on amber, then each signal's sentence."""
+        self.drift.setVisible(bool(signals))
+        if not signals:
+            self.drift.clear()
+            self.drift.setAccessibleDescription("")
+            return
+        fill = theme.warning_colour(dark).name()
+        ink = "#101010" if dark else "#1a1a1a"
+        word = theme.warning_text_colour(dark).name()
+        badge = f'<span style="background-color:{fill}; color:{ink}">&nbsp;⚠ {len(signals)}&nbsp;</span>'
+        sentences = " &nbsp;·&nbsp; ".join(html.escape(s.message) for s in signals)
+        title = f'<span style="color:{word}; font-weight:bold">Drift</span>'
+        self.drift.setText(f"{badge}&nbsp; {title}: {sentences}")
+        self.drift.setAccessibleDescription(" ".join(s.message for s in signals))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "gate_items"):
+            self._paint()
 
     def _move_refused(self, eid: int, _to_stage: str, unmet: list[str]) -> None:
         if eid == self.eid:
@@ -170,6 +285,9 @@ class WorkspaceWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.undo_stack.indexChanged.disconnect(self._stack_moved)
+        for signal in (self.undo_stack.canUndoChanged, self.undo_stack.canRedoChanged,
+                       self.undo_stack.undoTextChanged, self.undo_stack.redoTextChanged):  # fmt: skip
+            signal.disconnect(self._name_undo_actions)
         self.controller.move_refused.disconnect(self._move_refused)
         super().closeEvent(event)
 
