@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from db.models import DossierExport, OnboardingItem, QualificationScore, StageMove
@@ -207,9 +208,28 @@ class LifecycleService(ServiceBase):
     def set_outcome(
         self, eid: int, outcome: str | None, *, decided_on: date | str | None = None, summary: str = ""
     ) -> None:
-        """Choose one of the framework's five outcomes (None clears the choice)."""
+        """Choose one of the framework's five outcomes (None clears the choice). Once in
+        Expansion or Completion the outcome cannot be cleared, and structured project
+        completion still needs the dossier exported after the last learning (the gate that
+        let the engagement in must not be sidestepped by changing the choice afterwards)."""
         e = self._engagement(eid)
-        e.outcome = validate.optional_choice(outcome, framework.OUTCOMES, "Outcome")
+        chosen = validate.optional_choice(outcome, framework.OUTCOMES, "Outcome")
+        if e.stage == "outcome":
+            if chosen is None:
+                raise ValidationError(
+                    "An engagement in Expansion or Completion keeps an outcome; choose another one, "
+                    "or move it back to Continuous Optimization first.",
+                    "outcome",
+                )
+            detail = load_detail(eid, self.clock, self.thresholds(), row=e)
+            planned = replace(detail, outcome=replace(detail.outcome, outcome=chosen))
+            if gates.completion_documented(planned, self.gate_context()):
+                raise ValidationError(
+                    "Structured project completion needs the learning-preservation dossier "
+                    "exported after the last learning: export the dossier first.",
+                    "outcome",
+                )
+        e.outcome = chosen
         e.outcome_on = validate.day(decided_on, "Decided on") or (self.clock.today() if e.outcome else None)
         e.outcome_summary = validate.text(summary, "Outcome summary", max_len=8000)
         if e.outcome is None:

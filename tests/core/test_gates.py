@@ -16,7 +16,7 @@ import pytest
 
 from mwms_desktop import framework, gates
 from mwms_desktop.clock import FixedClock
-from mwms_desktop.errors import MoveRefused
+from mwms_desktop.errors import MoveRefused, ValidationError
 from mwms_desktop.services import Services
 from tests.factories import ALL_HEALTHY, engagement_at, satisfy
 
@@ -626,3 +626,17 @@ def test_rule_docstring_quotes_the_framework(rule: gates.Rule) -> None:
         for piece in quote.split("..."):
             if _normalise(piece):
                 assert _normalise(piece) in source, f"{rule.__name__}: {piece!r} not in the framework"
+
+
+def test_outcome_stage_keeps_its_gate_when_the_outcome_is_changed(services: Services) -> None:
+    """In Expansion or Completion the outcome cannot be cleared, nor switched to structured
+    project completion without a dossier exported after the last learning."""
+    eid = engagement_at(services, "outcome")
+    with pytest.raises(ValidationError, match="keeps an outcome"):
+        services.lifecycle.set_outcome(eid, None)
+    with pytest.raises(ValidationError, match="export the dossier first"):
+        services.lifecycle.set_outcome(eid, "project_completion", summary="Done")
+    assert services.portfolio.detail(eid).outcome.outcome == "extended_retainer"
+    services.lifecycle.record_dossier_export(eid, "d.pdf", "0" * 64)
+    services.lifecycle.set_outcome(eid, "project_completion", summary="Done")
+    assert services.portfolio.detail(eid).outcome.outcome == "project_completion"

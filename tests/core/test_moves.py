@@ -187,9 +187,9 @@ def test_backward_move_with_reason_recorded(services: Services, clock: FixedCloc
 
 def test_backward_move_may_cross_several_stages_and_ignores_gates(services: Services) -> None:
     """From Expansion or Completion back to Qualification in one move, with a reason, even
-    though the optimization gate is not met (backward moves are not gated)."""
+    though the onboarding gate it crosses no longer holds (backward moves are not gated)."""
     eid = engagement_at(services, "outcome")
-    services.lifecycle.set_outcome(eid, None)
+    services.lifecycle.set_onboarding(eid, "data_access", False)
     services.lifecycle.move(eid, "qualification", "Client restructured; requalify")
     assert services.lifecycle.detail(eid).stage == "qualification"
     assert services.lifecycle.history(eid)[-1].from_stage == "outcome"
