@@ -104,6 +104,8 @@ def tags(value: object, label: str = "Tags") -> str:
     seen: dict[str, None] = {}
     for item in items:
         item = item.strip()
+        if len(item) > 60:  # the same limit however the tags arrive (text or list)
+            raise ValidationError(f"{label}: a tag is longer than 60 characters ({item[:20]}…).", label)
         if item and item.lower() not in {k.lower() for k in seen}:
             seen[item] = None
     return ", ".join(seen)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from db.models import (
@@ -145,12 +146,20 @@ def _clean_learning(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str
     }
 
 
+def _not_future(day: date, svc: RecordService, label: str) -> date:
+    """A check-in rates what happened: a date after today (a typo for another year) would
+    count as recent for years and silence the overdue signal."""
+    if day > svc.clock.today():
+        raise ValidationError(f"{label} cannot be after today ({svc.clock.today().isoformat()}).", label)
+    return day
+
+
 def _clean_checkin(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
     if not isinstance(v["ratings"], Mapping):
         raise ValidationError("Ratings must map each indicator to 0–3.", "ratings")
     ratings = health.validate_ratings(v["ratings"])
     return {
-        "held_on": validate.day(v["held_on"], "Held on") or svc.clock.today(),
+        "held_on": _not_future(validate.day(v["held_on"], "Held on") or svc.clock.today(), svc, "Held on"),
         "ratings": json.dumps(ratings, sort_keys=True),
         "score": health.score(ratings),
         "note": validate.text(v["note"], "Note"),

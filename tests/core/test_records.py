@@ -607,3 +607,25 @@ def test_valid_and_foreign_link_together_save_nothing(services, world, db_path):
             "hypothesis", world.eid, statement="Mixed", insight_ids=[world.insight, world.other_insight]
         )
     assert dump(db_path) == before
+
+
+def test_a_check_in_cannot_be_dated_after_today(services, world, db_path, clock):
+    """A typo for another year would count as recent for years: refused, nothing written."""
+    from datetime import timedelta
+
+    before = dump(db_path)
+    tomorrow = clock.today() + timedelta(days=1)
+    with pytest.raises(ValidationError, match="cannot be after today"):
+        services.records.add("checkin", world.eid, held_on=tomorrow, ratings=ALL_HEALTHY)
+    assert dump(db_path) == before
+
+
+def test_tags_have_one_length_limit_as_text_or_as_a_list(services, world):
+    """A 64-character tag is refused whether typed as text or given as a list (the form undo
+    uses), so an edit can always be undone."""
+    long_tag = "x" * 64
+    for tags in (f"short, {long_tag}", ["short", long_tag]):
+        with pytest.raises(ValidationError, match="longer than 60"):
+            services.portfolio.update(world.eid, tags=tags)
+    services.portfolio.update(world.eid, tags="short, " + "y" * 60)
+    assert services.portfolio.card(world.eid).tags == ("short", "y" * 60)
