@@ -84,7 +84,7 @@ def _field(value: Any, spec: Spec, place: str, key: str) -> Any:
         return spec.check(value, key)
     except ValidationError as exc:
         raise BundleError(f"{where}: {exc}", where) from None
-    except (TypeError, ValueError, RecursionError) as exc:  # a value of a type no check expects
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:  # no check expects it
         raise BundleError(f"{where}: unusable value ({type(exc).__name__}).", where) from None
 
 

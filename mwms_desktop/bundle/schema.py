@@ -90,7 +90,10 @@ def _instant(v: Any, k: str) -> datetime:
         at = None
     if at is None or at.tzinfo is None:
         raise ValidationError(f"{k} must be a date and time with its UTC offset, got {v!r}.", k)
-    return at.astimezone(UTC).replace(microsecond=0)
+    try:
+        return at.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past the last representable instant
+        raise ValidationError(f"{k} is out of range, got {v!r}.", k) from None
 
 
 def _bool(v: Any, k: str) -> bool:

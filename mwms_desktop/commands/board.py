@@ -53,6 +53,14 @@ def parse_id(text: str) -> int:
     return value
 
 
+def id_argument(text: str) -> int:
+    """``parse_id`` for argparse ``type=``: a bad id is a usage error, not a traceback."""
+    try:
+        return parse_id(text)
+    except NotFound as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def run_demo(ctx: Any) -> int:
     from mwms_desktop import demo
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mwms_desktop import maintenance, paths
-from mwms_desktop.commands.board import parse_id
+from mwms_desktop.commands.board import id_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write engagements to a JSON bundle for another laptop")
     p.add_argument("file", type=Path, metavar="FILE.json")
     p.add_argument(
-        "--engagement", action="append", type=parse_id, metavar="ID", help="only this engagement (repeatable)"
+        "--engagement",
+        action="append",
+        type=id_argument,
+        metavar="ID",
+        help="only this engagement (repeatable)",
     )
     p.set_defaults(run=run_export)
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from db.models import MODELS, HypothesisInsight, LearningEvidence, Setting
-from mwms_desktop.bundle import FORMAT, build_bundle, export_bundle, import_bundle
+from mwms_desktop.bundle import FORMAT, VERSION, build_bundle, export_bundle, import_bundle
 from mwms_desktop.bundle.schema import ENGAGEMENT_FIELDS, KINDS
 from mwms_desktop.clock import FixedClock
 from mwms_desktop.errors import BundleError, MwmsError
@@ -298,3 +298,19 @@ def test_unreadable_bundle_file_is_a_clear_error(services, tmp_path):
     """A missing file is one clear error, not a traceback."""
     with pytest.raises(MwmsError, match="Cannot read"):
         import_bundle(services.path, tmp_path / "missing.json")
+
+
+def test_an_instant_past_the_last_representable_one_is_refused_naming_the_field(tmp_path):
+    """9999-12-31T23:00-05:00 overflows when turned to UTC: a BundleError naming the place."""
+    from mwms_desktop.bundle import read_bundle
+
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": "9999-12-31T23:00:00-05:00",
+        "engagements": [],
+    }
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(BundleError, match="out of range"):
+        read_bundle(path)

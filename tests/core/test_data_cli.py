@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from mwms_desktop import maintenance
 from mwms_desktop.cli import main
 
@@ -97,3 +99,14 @@ def test_export_csv(demo_services, tmp_path, capsys):
     count = len(demo_services.portfolio.cards())
     assert f"Wrote {count} engagement(s)" in capsys.readouterr().out
     assert len(target.read_text(encoding="utf-8-sig").splitlines()) == count + 1
+
+
+def test_export_with_a_bad_engagement_id_is_a_usage_error(services, tmp_path, capsys):
+    """`export out.json --engagement abc`: one usage line, exit 2, no traceback, no file."""
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(services.path), "export", str(tmp_path / "out.json"), "--engagement", "abc"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "'abc' is not an engagement id" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out.json").exists()
