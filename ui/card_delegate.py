@@ -6,6 +6,7 @@ a coloured stripe *and* a word, drift by an icon with a count (the list is in th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
@@ -32,9 +33,10 @@ PAD = 9
 
 
 class CardDelegate(QStyledItemDelegate):
-    def __init__(self, parent=None, today: date | None = None) -> None:
+    def __init__(self, parent=None, today: Callable[[], date] | None = None) -> None:
         super().__init__(parent)
-        self.today = today or date.today()
+        self._today = today or date.today  # asked at each paint: a window open past midnight
+        self.today = self._today()
         self._font_key = ""
         self._font_cache: tuple[QFont, QFont, QFont] = (QFont(), QFont(), QFont())
 
@@ -47,6 +49,7 @@ class CardDelegate(QStyledItemDelegate):
         card: EngagementCard | None = index.data(CardRole)
         if card is None:
             return
+        self.today = self._today()
         # The application palette, not the view's: the list view's style sheet makes its own
         # base transparent so the column shows through between cards.
         pal = QGuiApplication.palette()

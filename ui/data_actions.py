@@ -72,7 +72,7 @@ class DataActions(QObject):
         task = run_task(
             self.window,
             f"Importing {path.name}…",
-            lambda _progress: import_bundle(db_path, path),
+            lambda progress: import_bundle(db_path, path, progress=progress),
             self._imported,
         )
         return task

@@ -64,7 +64,7 @@ class StageColumn(QFrame):
         self.model = StageListModel(store, stage, handler)
         self.view = BoardListView(lambda eid: probe(eid, stage))
         self.view.setModel(self.model)
-        self.view.setItemDelegate(CardDelegate(self.view, today=store.services.clock.today()))
+        self.view.setItemDelegate(CardDelegate(self.view, today=store.services.clock.today))
         self.view.setAccessibleName(f"{info.label} column")
         self.view.drag_verdict.connect(self._show_verdict)
 

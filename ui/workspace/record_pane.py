@@ -84,7 +84,7 @@ class RecordTable(QWidget):
         header.sectionResized.connect(self._section_resized)
         self._viewport = self.view.viewport()
         self._viewport.installEventFilter(self)
-        self.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        # Qt activates an item on double-click (and on Enter): one signal, one dialog.
         self.view.activated.connect(lambda _i: self.edit_selected())
         # Delete removes the selected row: only while this table has focus (Research has two).
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.view, self.remove_selected)
