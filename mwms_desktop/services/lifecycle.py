@@ -122,17 +122,23 @@ class LifecycleService(ServiceBase):
         e.save()
 
     @atomic()
-    def set_verdict(self, eid: int, verdict: str, note: str = "") -> None:
+    def set_verdict(self, eid: int, verdict: str, note: str = "", *, before_id: int | None = None) -> None:
         """Record the qualification verdict. "Not a fit" archives the engagement as
-        disqualified ("Only qualified clients should enter delivery."); nothing is deleted."""
+        disqualified ("Only qualified clients should enter delivery."); nothing is deleted.
+        Another verdict on a disqualified engagement brings it back to the board, above
+        ``before_id`` (or at the bottom of Qualification), in the same transaction."""
         e = self._engagement(eid)
         verdict = validate.choice(verdict, framework.VERDICTS, "Verdict")
+        note = validate.text(note, "Verdict note", max_len=4000)
         if e.stage != "qualification":
             raise ValidationError(
                 "The verdict is decided in Qualification; archive the engagement instead.", "verdict"
             )
+        if verdict != "not_a_fit" and e.status == "disqualified":
+            e.status = "active"
+            e.position = PortfolioService(self.clock)._position_before(e.stage, before_id, exclude=eid)
         e.verdict = verdict
-        e.verdict_note = validate.text(note, "Verdict note", max_len=4000)
+        e.verdict_note = note
         if verdict == "not_a_fit":
             e.status = "disqualified"
         self._touch(e)

@@ -462,3 +462,19 @@ def test_only_an_undo_may_give_back_an_earlier_time_in_stage(services: Services,
         )
     services.lifecycle.move(eid, "qualification", "Back", kind="undo", entered_at=earlier)
     assert services.portfolio.card(eid).days_in_stage == 9
+
+
+def test_reopening_a_disqualified_engagement_is_one_transaction(services: Services, db_path) -> None:
+    """ "Qualified" after "Not a fit" brings the card back above the given card, in one
+    write; a bad note refuses it all and changes nothing."""
+    keep = services.portfolio.add("Stays").id
+    eid = services.portfolio.add("Comes back").id
+    services.lifecycle.set_verdict(eid, "not_a_fit", "Too small")
+    rows = dump(db_path)
+    with pytest.raises(ValidationError):
+        services.lifecycle.set_verdict(eid, "qualified", "bad\x0bnote", before_id=keep)
+    assert dump(db_path) == rows
+    services.lifecycle.set_verdict(eid, "qualified", "Budget found", before_id=keep)
+    card = services.portfolio.card(eid)
+    assert (card.status, card.stage) == ("active", "qualification")
+    assert services.portfolio.card_below(eid) == keep

@@ -132,11 +132,8 @@ class QualificationPane(Pane):
         if d.card.status == "active":
             old["below"] = services.portfolio.card_below(eid)
 
-        def apply(v: dict[str, Any]) -> None:
-            if v["verdict"] != "not_a_fit" and services.portfolio.card(eid).status == "disqualified":
-                services.portfolio.restore(eid)
-                services.portfolio.reorder(eid, v["below"])
-            services.lifecycle.set_verdict(eid, v["verdict"], v["note"])
+        def apply(v: dict[str, Any]) -> None:  # one service call, one transaction
+            services.lifecycle.set_verdict(eid, v["verdict"], v["note"], before_id=v["below"])
 
         label = framework.label(framework.VERDICTS, verdict)
         new = {"verdict": verdict, "note": note, "below": None}
