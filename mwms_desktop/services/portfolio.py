@@ -182,4 +182,21 @@ class PortfolioService(ServiceBase):
             .scalar()
         )
         low = above if above is not None else before.position - 2
-        return (low + before.position) / 2
+        middle = (low + before.position) / 2
+        if low < middle < before.position:
+            return middle
+        # Halving has run out of room between two cards (after ~50 drops into one gap):
+        # number the column 1, 2, 3… again in board order, in this same transaction.
+        self._renumber(stage)
+        return self._position_before(stage, before_id, exclude)
+
+    @staticmethod
+    def _renumber(stage: str) -> None:
+        order = (
+            Engagement.select(Engagement.id)
+            .where(Engagement.stage == stage)
+            .order_by(Engagement.position, Engagement.id)
+        )
+        ids = [row[0] for row in order.tuples()]  # read first: updates would move the scan
+        for n, eid in enumerate(ids, start=1):
+            Engagement.update(position=float(n)).where(Engagement.id == eid).execute()

@@ -478,3 +478,19 @@ def test_reopening_a_disqualified_engagement_is_one_transaction(services: Servic
     card = services.portfolio.card(eid)
     assert (card.status, card.stage) == ("active", "qualification")
     assert services.portfolio.card_below(eid) == keep
+
+
+def test_many_drops_into_one_gap_keep_the_order(services: Services) -> None:
+    """Sixty cards each dropped just above the same card: the column renumbers itself when
+    halving runs out of room, and every card stays where it was dropped."""
+    target = services.portfolio.add("Target").id
+    services.portfolio.add("Above")
+    services.portfolio.reorder(target, None)  # now: Above, Target
+    dropped = []
+    for n in range(60):
+        eid = services.portfolio.add(f"Dropped {n}").id
+        services.portfolio.reorder(eid, target)
+        dropped.append(eid)
+    order = [c.id for c in services.portfolio.cards() if c.stage == "qualification"]
+    assert order[-1] == target
+    assert order[1:-1] == dropped
