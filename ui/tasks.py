@@ -39,7 +39,7 @@ class _Job(QRunnable):
 
     @Slot()
     def run(self) -> None:
-        from db.connection import close_database  # closes this thread's connection only
+        from mwms_desktop.services import end_thread  # closes this thread's connection only
 
         try:
             result = self.work(self.signals.progress.emit)
@@ -51,7 +51,7 @@ class _Job(QRunnable):
         else:
             self.signals.finished.emit(result)
         finally:
-            close_database()
+            end_thread()
 
 
 class Task(QObject):

@@ -18,7 +18,7 @@ from mwms_desktop.services.lifecycle import LifecycleService
 from mwms_desktop.services.portfolio import PortfolioService
 from mwms_desktop.services.records import RecordService, Snapshot
 
-__all__ = ["Services", "Snapshot", "open_services"]
+__all__ = ["Services", "Snapshot", "end_thread", "open_services"]
 
 
 @dataclass(frozen=True)
@@ -49,3 +49,8 @@ def open_services(
         lifecycle=LifecycleService(clock),
         records=RecordService(clock),
     )
+
+
+def end_thread() -> None:
+    """Close the calling thread's database connection (a worker thread, when it ends)."""
+    close_database()

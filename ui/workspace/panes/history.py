@@ -23,7 +23,7 @@ def _stage(slug: str | None) -> str:
 
 def describe(m: StageMoveView) -> tuple[str, str, str]:
     """(date line, headline, reason) of one move."""
-    when = m.moved_at.strftime("%Y-%m-%d %H:%M")
+    when = m.moved_at.astimezone().strftime("%Y-%m-%d %H:%M")  # the consultant's local time
     if m.kind == "created":
         head = f"Created in {_stage(m.to_stage)}"
     else:

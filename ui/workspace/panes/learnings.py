@@ -30,7 +30,7 @@ def columns(detail_of) -> tuple[Column, ...]:
         Column("Confidence", lambda lr: framework.label(framework.CONFIDENCE_LEVELS, lr.confidence),
                sort=lambda lr: framework.slugs(framework.CONFIDENCE_LEVELS).index(lr.confidence)),
         Column("Tags", lambda lr: ", ".join(lr.tags)),
-        Column("Recorded", lambda lr: lr.recorded_at.strftime("%Y-%m-%d")),
+        Column("Recorded", lambda lr: lr.recorded_at.astimezone().strftime("%Y-%m-%d")),
         Column("Evidence (cycles)", evidence),
     )  # fmt: skip
 
