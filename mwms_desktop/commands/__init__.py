@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from mwms_desktop import paths
 from mwms_desktop.errors import DatabaseError
@@ -14,6 +15,11 @@ class Context:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._services: Services | None = None
+
+    def db_path(self) -> Path:
+        """The database file the command works on, resolved (``--db`` or the default)."""
+        explicit = self.args.db
+        return (explicit if explicit is not None else paths.default_database()).expanduser().resolve()
 
     def services(self, *, create: bool = False) -> Services:
         """Open the database. The default file is always created when missing; a file named

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from mwms_desktop import maintenance, paths
+from mwms_desktop import maintenance
 from mwms_desktop.commands.board import id_argument
 
 
@@ -50,8 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def db_path(ctx: Any) -> Path:
-    explicit = ctx.args.db
-    return (explicit if explicit is not None else paths.default_database()).expanduser().resolve()
+    return ctx.db_path()
 
 
 def run_backup(ctx: Any) -> int:

@@ -42,7 +42,12 @@ def open_window(ctx: Any) -> int:
     from mwms_desktop import maintenance
     from ui import startup
 
+    lock = None
     try:
+        # The lock first: a second window is refused before it opens, upgrades or backs up.
+        path = ctx.db_path()
+        if path.parent.is_dir():
+            lock = maintenance.lock_window(path)  # DatabaseInUse: open in another window
         try:
             services = ctx.services(create=True)
         except DatabaseDamaged as exc:
@@ -56,8 +61,11 @@ def open_window(ctx: Any) -> int:
             aside = ", ".join(p.name for p in result.moved_aside)
             startup.recovered(f"Recovered from {result.backup.name}. The damaged file was kept as {aside}.")
             services = ctx.services(create=True)
-        lock = maintenance.lock_window(services.path)  # DatabaseInUse: open in another window
+        if lock is None:
+            lock = maintenance.lock_window(services.path)
     except MwmsError as exc:
+        if lock is not None:
+            lock.release()
         startup.report(exc)
         raise  # and one line on stderr, for a terminal
     try:
