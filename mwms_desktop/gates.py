@@ -135,11 +135,9 @@ def evaluated_cycle(d: EngagementDetail, ctx: GateContext) -> list[str]:
 def cycles_documented(d: EngagementDetail, ctx: GateContext) -> list[str]:
     """ "The course emphasizes documenting experiment learnings to build institutional
     knowledge." — every evaluated cycle is cited by a learning."""
-    cited = {cid for learning in d.learnings for cid in learning.cycle_ids}
     return [
         f"Structured Execution: cycle “{c.title}” is evaluated but has no learning."
-        for c in d.cycles
-        if c.status == "evaluated" and c.id not in cited
+        for c in d.undocumented_cycles()
     ]
 
 

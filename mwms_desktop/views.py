@@ -222,3 +222,8 @@ class EngagementDetail:
 
     def element(self, slug: str) -> OnboardingElement | None:
         return next((e for e in self.onboarding if e.element == slug), None)
+
+    def undocumented_cycles(self) -> tuple[CycleView, ...]:
+        """Evaluated cycles no learning cites as evidence (the gate and the screens agree)."""
+        cited = {cid for learning in self.learnings for cid in learning.cycle_ids}
+        return tuple(c for c in self.cycles if c.status == "evaluated" and c.id not in cited)

@@ -67,9 +67,8 @@ class CyclesPane(Pane):
     def set_detail(self, detail: EngagementDetail) -> None:
         super().set_detail(detail)
         self.table.set_detail(detail)
-        cited = {cid for lr in detail.learnings for cid in lr.cycle_ids}
         evaluated = [c for c in detail.cycles if c.status == "evaluated"]
-        undocumented = sum(1 for c in evaluated if c.id not in cited)
+        undocumented = len(detail.undocumented_cycles())
         text = f"{plural(len(detail.cycles), 'cycle')}, {len(evaluated)} evaluated"
         if undocumented:
             text += f", {undocumented} without a learning"
