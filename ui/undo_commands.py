@@ -146,11 +146,12 @@ def update_command(services: Services, eid: int, changes: dict[str, Any], **hook
 
 def archive_command(services: Services, eid: int, **hooks: Any) -> ServiceCommand:
     card = services.portfolio.card(eid)
+    below = services.portfolio.card_below(eid)  # undo puts the card back where it stood
     return ServiceCommand(
         f"Archive {card.client}",
         eid,
         lambda: services.portfolio.archive(eid),
-        lambda: services.portfolio.restore(eid),
+        lambda: services.portfolio.restore(eid, before_id=below),
         **hooks,
     )
 

@@ -123,8 +123,10 @@ class PortfolioService(ServiceBase):
         return self.card(eid)
 
     @atomic()
-    def restore(self, eid: int) -> EngagementCard:
-        """Bring an archived or disqualified engagement back to the board, where it was.
+    def restore(self, eid: int, *, before_id: int | None = None) -> EngagementCard:
+        """Bring an archived or disqualified engagement back to the board, in its stage:
+        above ``before_id`` while that card is still in the same column (an undone archive
+        puts the card back where it stood), else at the bottom.
 
         A disqualified one returns to Qualification with its verdict reopened."""
         e = self._engagement(eid)
@@ -133,7 +135,10 @@ class PortfolioService(ServiceBase):
         if e.status == "disqualified":
             e.verdict = "pending"
         e.status = "active"
-        e.position = Engagement.max_position(e.stage) + 1
+        below = Engagement.get_or_none(Engagement.id == before_id) if before_id is not None else None
+        if below is None or below.stage != e.stage or below.status != "active":
+            below = None
+        e.position = self._position_before(e.stage, below.id if below else None, exclude=eid)
         self._touch(e)
         e.save()
         return self.card(eid)

@@ -410,3 +410,12 @@ def test_undoing_a_move_gives_back_the_days_in_stage(window, services, clock):
     after = services.portfolio.card(a)
     assert (after.stage, after.days_in_stage) == ("insight", 30)
     assert any(s.code == "stalled" for s in after.drift)
+
+
+def test_undoing_an_archive_puts_the_card_back_where_it_stood(window, services):
+    ids = [services.portfolio.add(name).id for name in ("First", "Middle", "Last")]
+    window.store.reload()
+    assert window.controller.archive(ids[1])
+    assert window.store.ids("qualification") == [ids[0], ids[2]]
+    window.undo_stack.undo()
+    assert window.store.ids("qualification") == ids
