@@ -73,8 +73,7 @@ def export_portfolio(
     details = [services.portfolio.detail(eid) for eid in ids]
     flowables, meta = compose.portfolio_flowables(details, services.clock.now())
     result = _render_and_write(flowables, meta, target, progress)
-    for eid in ids:
-        services.lifecycle.record_dossier_export(eid, target.name, result.sha256)
+    services.lifecycle.record_dossier_exports(ids, target.name, result.sha256)
     return result
 
 

@@ -194,6 +194,12 @@ class LifecycleService(ServiceBase):
         e.save()
 
     @atomic()
+    def record_dossier_exports(self, eids: list[int], file_name: str, sha256: str) -> None:
+        """Note one portfolio dossier on each of its engagements, in one transaction."""
+        for eid in eids:
+            self.record_dossier_export(eid, file_name, sha256)
+
+    @atomic()
     def record_dossier_export(self, eid: int, file_name: str, sha256: str) -> None:
         """Note that a dossier of this engagement was written (when, file name, content hash)."""
         e = self._engagement(eid)
