@@ -68,11 +68,12 @@ def test_contrast_ratio_matches_the_wcag_formula():
     assert theme.contrast_ratio(QColor("#767676"), QColor("#ffffff")) == pytest.approx(4.54, abs=0.01)
 
 
-def test_dark_scheme_paints_visible_check_box_and_field_edges(qtbot, scheme):
-    """With the dark scheme applied, the edge Fusion paints round an unchecked box, a line edit,
-    a combo box and a ticked-list item stands at least 3:1 against the window or field behind it
-    (before, Fusion drew them in Window.darker(140): about 1.1:1)."""
-    scheme("dark")
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_scheme_paints_visible_check_box_and_field_edges(qtbot, scheme, name):
+    """In either scheme the edge painted round an unchecked box, a line edit, a combo box and
+    a ticked-list item stands at least 3:1 against the window or field behind it (Fusion's
+    own Window.darker(140) gives about 1.1:1 in dark and 2:1 in light)."""
+    scheme(name)
     pal = QApplication.palette()
     host = QWidget()
     layout = QVBoxLayout(host)
@@ -103,17 +104,6 @@ def test_dark_scheme_paints_visible_check_box_and_field_edges(qtbot, scheme):
     y = rect.center().y()
     row = [image.pixelColor(x, y) for x in range(rect.left(), rect.left() + 24)]
     assert max(theme.contrast_ratio(c, base) for c in row) >= 3.0
-
-
-def test_light_scheme_keeps_fusions_own_edges(qtbot, scheme):
-    """The light scheme is not touched: a line edit's edge is Fusion's Window.darker(140)."""
-    scheme("light")
-    line = QLineEdit()
-    line.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a focused edit is outlined in Highlight
-    image = _grab(qtbot, line)
-    expected = QApplication.palette().color(R.Window).darker(140)
-    edge = image.pixelColor(line.width() // 2, 0)
-    assert abs(edge.lightness() - expected.lightness()) <= 3, (edge.name(), expected.name())
 
 
 @pytest.mark.parametrize("name", ["light", "dark"])
