@@ -58,13 +58,19 @@ def _stamp(now: datetime) -> str:
     return now.astimezone(UTC).strftime("%Y%m%d-%H%M%S")
 
 
+_DB_SUFFIXES = ("", ".sqlite", ".db", ".sqlite3")
+
+
 def _name_pattern(db_path: Path) -> re.Pattern[str]:
-    """Backups are named after the database's whole file name (``mwms.sqlite.<stamp>.<why>.sqlite``)
-    so ``mwms.sqlite`` and ``mwms.db`` in one folder never share them. Names from before
-    (``mwms.<stamp>.<why>.sqlite``) still count for a ``.sqlite`` database."""
+    """Backups are named after the database's whole file name
+    (``mwms.sqlite.<stamp>.<why>.sqlite``), so ``mwms.sqlite`` and ``mwms.db`` in one folder
+    never share them. Names from before (``mwms.<stamp>.<why>.sqlite``) still count, unless
+    another database beside it has the same stem and the old name could be its backup."""
     names = [re.escape(db_path.name)]
-    if db_path.suffix == ".sqlite":
-        names.append(re.escape(db_path.stem))
+    if db_path.suffix:
+        siblings = (db_path.parent / (db_path.stem + suffix) for suffix in _DB_SUFFIXES)
+        if not any(p != db_path and p.is_file() for p in siblings):
+            names.append(re.escape(db_path.stem))
     return re.compile(
         "(?:" + "|".join(names) + r")\.(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.(?P<reason>[a-z0-9-]+)\.sqlite"
     )

@@ -170,9 +170,15 @@ def load_demo(services: Services) -> int:
         raise MwmsError(f"{services.path.name} already holds engagements; the demo needs an empty database.")
     script = load_script()
     player = _Player(services, script)
-    from db.models import database
+    from peewee import OperationalError
 
-    with database.atomic("IMMEDIATE"):
-        for spec in script["engagements"]:
-            player.play(spec)
+    from db.models import database
+    from mwms_desktop.services.base import storage_error
+
+    try:
+        with database.atomic("IMMEDIATE"):  # the whole portfolio, or nothing
+            for spec in script["engagements"]:
+                player.play(spec)
+    except OperationalError as exc:
+        raise storage_error(exc) from exc
     return len(script["engagements"])

@@ -7,7 +7,6 @@ Filtering is done here, in memory, over a lower-cased search text prepared once 
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 from dataclasses import dataclass
 
@@ -154,10 +153,15 @@ class BoardStore(QObject):
         if old_stage is not None:
             self._members[old_stage].remove(eid)
         if card.status == "active":
+            # Placed above the card the database has below it, not by comparing positions:
+            # the service may have renumbered the column, and the positions held here for
+            # the other cards would then be stale (their order is not).
             members = self._members[card.stage]
-            key = (card.position, eid)
-            at = bisect.bisect_left(members, key, key=lambda e: (self._field(e, "position"), e))
-            members.insert(at, eid)
+            below = self.services.portfolio.card_below(eid)
+            try:
+                members.insert(members.index(below), eid)  # type: ignore[arg-type]
+            except ValueError:  # last in the column, or below a card not read yet
+                members.append(eid)
         self._refilter(tuple(s for s in framework.STAGE_SLUGS if s in {old_stage, card.stage}))
 
     def set_filter(self, flt: BoardFilter) -> None:

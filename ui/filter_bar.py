@@ -79,8 +79,8 @@ class FilterBar(QWidget):
             self.owner_box.addItem(owner, owner)
         self._select(self.owner_box, current)
         self.owner_box.blockSignals(False)
+        self._wanted_owner = ""  # the saved choice applies once, at start-up
         if current and self.owner_box.currentData() != current:
-            self._wanted_owner = ""
             self._emit()  # that owner is gone: the board must stop filtering on them too
 
     def current(self) -> BoardFilter:

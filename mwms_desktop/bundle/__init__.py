@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import IntegrityError
+from peewee import IntegrityError, OperationalError
 
 from db.models import database
 from mwms_desktop import maintenance
@@ -21,6 +21,7 @@ from mwms_desktop.bundle.merge import ImportReport, apply, check_against_db
 from mwms_desktop.bundle.parse import parse
 from mwms_desktop.bundle.schema import FORMAT, VERSION, Bundle
 from mwms_desktop.errors import BundleError, MwmsError
+from mwms_desktop.services.base import storage_error
 
 __all__ = [
     "FORMAT",
@@ -89,6 +90,8 @@ def import_bundle(
             report = apply(bundle, snapshot, progress)
     except IntegrityError as exc:  # a conflict validation did not foresee: nothing was written
         raise BundleError(f"The bundle conflicts with this database ({exc}); nothing was imported.") from exc
+    except OperationalError as exc:  # locked by another writer, disk full, read-only
+        raise storage_error(exc) from exc
     return ImportResult(report, backup.path if backup else None)
 
 

@@ -56,6 +56,8 @@ def open_window(ctx: Any) -> int:
                 raise
             if not startup.offer_recovery(exc):  # the user chose to quit: already told
                 print(f"mwms-desktop: {exc}", file=sys.stderr)
+                if lock is not None:
+                    lock.release()
                 return 1
             result = maintenance.recover_from_backup(exc.path)
             aside = ", ".join(p.name for p in result.moved_aside)

@@ -136,7 +136,9 @@ class LifecycleService(ServiceBase):
             )
         if verdict != "not_a_fit" and e.status == "disqualified":
             e.status = "active"
-            e.position = PortfolioService(self.clock)._position_before(e.stage, before_id, exclude=eid)
+            portfolio = PortfolioService(self.clock)
+            below = portfolio._still_beside(e.stage, before_id)
+            e.position = portfolio._position_before(e.stage, below, exclude=eid)
         e.verdict = verdict
         e.verdict_note = note
         if verdict == "not_a_fit":
@@ -235,7 +237,10 @@ class LifecycleService(ServiceBase):
                 )
             detail = load_detail(eid, self.clock, self.thresholds(), row=e)
             planned = replace(detail, outcome=replace(detail.outcome, outcome=chosen))
-            if gates.completion_documented(planned, self.gate_context()):
+            # Checked when completion is chosen here; editing the summary of a completion
+            # already decided is not held up by a learning recorded since.
+            switching = e.outcome != chosen
+            if switching and gates.completion_documented(planned, self.gate_context()):
                 raise ValidationError(
                     "Structured project completion needs the learning-preservation dossier "
                     "exported after the last learning: export the dossier first.",

@@ -135,10 +135,7 @@ class PortfolioService(ServiceBase):
         if e.status == "disqualified":
             e.verdict = "pending"
         e.status = "active"
-        below = Engagement.get_or_none(Engagement.id == before_id) if before_id is not None else None
-        if below is None or below.stage != e.stage or below.status != "active":
-            below = None
-        e.position = self._position_before(e.stage, below.id if below else None, exclude=eid)
+        e.position = self._position_before(e.stage, self._still_beside(e.stage, before_id), exclude=eid)
         self._touch(e)
         e.save()
         return self.card(eid)
@@ -168,6 +165,15 @@ class PortfolioService(ServiceBase):
             .limit(1)
             .scalar()
         )
+
+    @staticmethod
+    def _still_beside(stage: str, before_id: int | None) -> int | None:
+        """``before_id`` if that card is still active in ``stage`` (an undo's remembered
+        neighbour may have moved on or gone since), else None: the bottom of the column."""
+        if before_id is None:
+            return None
+        below = Engagement.get_or_none(Engagement.id == before_id)
+        return before_id if below is not None and below.stage == stage and below.status == "active" else None
 
     def _position_before(self, stage: str, before_id: int | None, exclude: int | None = None) -> float:
         if before_id is None:

@@ -640,3 +640,16 @@ def test_outcome_stage_keeps_its_gate_when_the_outcome_is_changed(services: Serv
     services.lifecycle.record_dossier_export(eid, "d.pdf", "0" * 64)
     services.lifecycle.set_outcome(eid, "project_completion", summary="Done")
     assert services.portfolio.detail(eid).outcome.outcome == "project_completion"
+
+
+def test_a_decided_completion_keeps_its_summary_editable(services: Services) -> None:
+    """A learning recorded after completion does not freeze the outcome's summary."""
+    eid = engagement_at(services, "optimization")
+    satisfy(services, eid, "optimization")  # a recent check-in
+    services.lifecycle.set_outcome(eid, "project_completion", summary="Done")
+    services.lifecycle.record_dossier_export(eid, "d.pdf", "0" * 64)
+    services.lifecycle.move(eid, "outcome")
+    services.clock.at += timedelta(hours=1)
+    services.records.add("learning", eid, statement="One more thing")
+    services.lifecycle.set_outcome(eid, "project_completion", summary="Done, with a coda")
+    assert services.portfolio.detail(eid).outcome.summary == "Done, with a coda"

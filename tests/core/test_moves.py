@@ -494,3 +494,16 @@ def test_many_drops_into_one_gap_keep_the_order(services: Services) -> None:
     order = [c.id for c in services.portfolio.cards() if c.stage == "qualification"]
     assert order[-1] == target
     assert order[1:-1] == dropped
+
+
+def test_reopening_ignores_a_neighbour_that_has_moved_on(services: Services) -> None:
+    """Undoing "Not a fit" asks to go back above a card that has since left the column: the
+    engagement returns at the bottom instead of the undo being refused."""
+    x = services.portfolio.add("X").id
+    y = engagement_at(services, "qualification", client="Y")
+    services.lifecycle.set_verdict(x, "not_a_fit")
+    satisfy(services, y, "qualification")
+    services.lifecycle.move(y, "onboarding")
+    services.lifecycle.set_verdict(x, "pending", before_id=y)
+    assert services.portfolio.card(x).status == "active"
+    assert services.portfolio.card_below(x) is None

@@ -54,3 +54,23 @@ def test_a_lock_held_too_long_is_a_typed_error_and_writes_nothing(services):
         holder.join()
         database.execute_sql("PRAGMA busy_timeout = 5000")
     assert dump(services.path) == before
+
+
+def test_an_import_meeting_a_held_lock_is_a_typed_error(services, tmp_path):
+    """The importer's own transaction translates a lock held too long like every write."""
+    from mwms_desktop.bundle import export_bundle, import_bundle
+
+    services.portfolio.add("Bundled")
+    export_bundle(tmp_path / "b.json")
+    database.execute_sql("PRAGMA busy_timeout = 100")
+    ready = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(services.path, 1.0, ready))
+    try:
+        holder.start()
+        ready.wait(5)
+        time.sleep(0.05)
+        with pytest.raises(DatabaseError, match="busy"):
+            import_bundle(services.path, tmp_path / "b.json")
+    finally:
+        holder.join()
+        database.execute_sql("PRAGMA busy_timeout = 5000")

@@ -50,7 +50,7 @@ def test_restore_refuses_a_folder_in_place_of_the_database(tmp_path: Path, servi
 
 def test_two_databases_sharing_a_stem_keep_their_own_backups(tmp_path: Path, clock):
     """mwms.sqlite and mwms.db in one folder: each lists, rotates and recovers only its own
-    backups; a backup named the older way still counts for the .sqlite file."""
+    backups, and an old-style name (``mwms.<stamp>…``), which could be either's, is neither's."""
     from mwms_desktop.services import open_services
 
     a, b = tmp_path / "mwms.sqlite", tmp_path / "mwms.db"
@@ -61,6 +61,16 @@ def test_two_databases_sharing_a_stem_keep_their_own_backups(tmp_path: Path, clo
         maintenance.backup_now(path)
     legacy = db_backup.backup_dir(a) / "mwms.20261101-080000.manual.sqlite"
     legacy.write_bytes(maintenance.list_backups(a)[0].path.read_bytes())
-    assert [x.path.name.startswith("mwms.db.") for x in maintenance.list_backups(b)] == [True]
-    assert legacy in [x.path for x in maintenance.list_backups(a)]
-    assert all(not x.path.name.startswith("mwms.db.") for x in maintenance.list_backups(a))
+    assert [x.path.name.split(".2026")[0] for x in maintenance.list_backups(a)] == ["mwms.sqlite"]
+    assert [x.path.name.split(".2026")[0] for x in maintenance.list_backups(b)] == ["mwms.db"]
+
+
+def test_an_old_style_backup_name_still_counts_for_a_lone_database(tmp_path: Path, services):
+    """Backups made before the names carried the whole file name are still listed, when no
+    other database beside it shares the stem."""
+    services.portfolio.add("Acme")
+    made = maintenance.backup_now(services.path)
+    stem = services.path.stem
+    legacy = made.path.with_name(f"{stem}.20261101-080000.manual.sqlite")
+    legacy.write_bytes(made.path.read_bytes())
+    assert legacy in [x.path for x in maintenance.list_backups(services.path)]

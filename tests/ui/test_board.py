@@ -419,3 +419,15 @@ def test_undoing_an_archive_puts_the_card_back_where_it_stood(window, services):
     assert window.store.ids("qualification") == [ids[0], ids[2]]
     window.undo_stack.undo()
     assert window.store.ids("qualification") == ids
+
+
+def test_the_board_keeps_the_database_order_when_a_column_is_renumbered(window, services):
+    """Sixty drops into one gap make the core renumber the column; the board's order stays
+    the database's after every drop (it places a card by its neighbour, not by stale positions)."""
+    target = services.portfolio.add("Target").id
+    window.store.reload()
+    for n in range(60):
+        eid = window.controller.add(f"Dropped {n}", "consulting", "")
+        assert window.controller.drop_card(eid, "qualification", target)
+    in_db = [c.id for c in services.portfolio.cards() if c.stage == "qualification"]
+    assert window.store.ids("qualification") == in_db

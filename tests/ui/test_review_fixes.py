@@ -10,7 +10,7 @@ from PySide6.QtCore import SIGNAL, QSettings
 
 from tests.factories import engagement_at
 from ui.main_window import MainWindow
-from ui.preferences import Preferences
+from ui.preferences import FILTER_OWNER, Preferences
 
 
 def test_a_double_click_is_wired_to_one_edit_only(qtbot, services, tmp_path: Path):
@@ -57,3 +57,19 @@ def test_cards_ask_for_today_at_each_paint(qtbot, services, clock, tmp_path: Pat
     clock.at += timedelta(days=1)
     w.board.columns["qualification"].view.viewport().update()
     qtbot.waitUntil(lambda: delegate.today == date(2026, 11, 3), timeout=2000)
+
+
+def test_a_saved_owner_applies_once_and_never_comes_back(qtbot, services, tmp_path: Path):
+    """The owner remembered from last time is chosen at start-up; once the user picks All
+    owners, later owner-list updates (an add, an import) do not bring it back."""
+    services.portfolio.add("Alpha", owner="Ann")
+    services.portfolio.add("Beta", owner="Ben")
+    prefs = Preferences(QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat))
+    prefs.set(FILTER_OWNER, "Ann")
+    w = MainWindow(services, prefs, restore_state=False)
+    qtbot.addWidget(w)
+    assert w.filters.owner_box.currentData() == "Ann"
+    w.filters.owner_box.setCurrentIndex(0)
+    w.filters.set_owners(w.store.owners())
+    assert w.filters.owner_box.currentData() == ""
+    assert w.store.visible_count() == 2
