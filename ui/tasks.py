@@ -70,7 +70,6 @@ class Task(QObject):
         quiet: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.title = title
         # A quiet task (the automatic backup) runs without a dialog: the user keeps working.
         self.dialog: QProgressDialog | None = None
         if not quiet:

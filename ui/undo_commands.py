@@ -42,6 +42,7 @@ class ServiceCommand(QUndoCommand):
         self.on_changed, self.on_error = on_changed, on_error
         self.error: MwmsError | None = None
         self.result: Any = None
+        self._already_done = False  # run_now did the work; the push's redo must not repeat it
 
     def _run(self, fn: Callable[[], Any]) -> None:
         try:
@@ -67,7 +68,7 @@ class ServiceCommand(QUndoCommand):
         return self._already_done
 
     def redo(self) -> None:
-        if getattr(self, "_already_done", False):  # the push after run_now
+        if self._already_done:  # the push after run_now
             self._already_done = False
             return
         self._run(self._do)

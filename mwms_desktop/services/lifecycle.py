@@ -235,17 +235,17 @@ class LifecycleService(ServiceBase):
                     "or move it back to Continuous Optimization first.",
                     "outcome",
                 )
-            detail = load_detail(eid, self.clock, self.thresholds(), row=e)
-            planned = replace(detail, outcome=replace(detail.outcome, outcome=chosen))
             # Checked when completion is chosen here; editing the summary of a completion
             # already decided is not held up by a learning recorded since.
-            switching = e.outcome != chosen
-            if switching and gates.completion_documented(planned, self.gate_context()):
-                raise ValidationError(
-                    "Structured project completion needs the learning-preservation dossier "
-                    "exported after the last learning: export the dossier first.",
-                    "outcome",
-                )
+            if chosen == "project_completion" and e.outcome != chosen:
+                detail = load_detail(eid, self.clock, self.thresholds(), row=e)
+                planned = replace(detail, outcome=replace(detail.outcome, outcome=chosen))
+                if gates.completion_documented(planned, self.gate_context()):
+                    raise ValidationError(
+                        "Structured project completion needs the learning-preservation dossier "
+                        "exported after the last learning: export the dossier first.",
+                        "outcome",
+                    )
         e.outcome = chosen
         e.outcome_on = validate.day(decided_on, "Decided on") or (self.clock.today() if e.outcome else None)
         e.outcome_summary = validate.text(summary, "Outcome summary", max_len=8000)
