@@ -27,6 +27,8 @@ from peewee import (
     fn,
 )
 
+from db.prepared import Prepared
+
 # Bound at start-up by ``db.connection.open_database`` (peewee's deferred initialisation).
 database = SqliteDatabase(None)
 
@@ -73,6 +75,7 @@ class BaseModel(Model):
     class Meta:
         database = database
         legacy_table_names = False
+        only_save_dirty = True  # an edit writes the fields it changed, not the whole row
 
 
 class Engagement(BaseModel):
@@ -103,19 +106,26 @@ class Engagement(BaseModel):
 
     @classmethod
     def max_position(cls, stage: str) -> float:
-        value = cls.select(fn.MAX(cls.position)).where(cls.stage == stage).scalar()
+        value = _MAX_POSITION.scalar(stage)
         return float(value) if value is not None else 0.0
+
+
+# On every drop to the bottom of a column and every new engagement: built once.
+_MAX_POSITION = Prepared(
+    lambda stage: Engagement.select(fn.MAX(Engagement.position)).where(Engagement.stage == stage), str
+)
 
 
 class _Child(BaseModel):
     """A record that belongs to one engagement and goes when it goes."""
 
     @classmethod
-    def count_by_engagement(cls, *where) -> dict[int, int]:
+    def count_query(cls, *where) -> Select:
+        """(engagement id, count) of the rows matching ``where``, per engagement."""
         query = cls.select(cls.engagement_id, fn.COUNT(cls.id))
         if where:
             query = query.where(*where)
-        return dict(raw_rows(query.group_by(cls.engagement_id)))
+        return query.group_by(cls.engagement_id)
 
 
 class QualificationScore(_Child):
@@ -261,10 +271,10 @@ class Setting(Model):
         legacy_table_names = False
 
 
-def evaluated_cycles_without_learning(*where) -> dict[int, int]:
-    """engagement id -> number of evaluated cycles no learning cites as evidence."""
+def undocumented_cycles_query(*where) -> Select:
+    """(engagement id, number of evaluated cycles no learning cites as evidence) rows."""
     has_learning = LearningEvidence.select(SQL("1")).where(LearningEvidence.cycle == Cycle.id)
-    return Cycle.count_by_engagement(Cycle.status == "evaluated", ~fn.EXISTS(has_learning), *where)
+    return Cycle.count_query(Cycle.status == "evaluated", ~fn.EXISTS(has_learning), *where)
 
 
 MODELS: tuple[type[Model], ...] = (

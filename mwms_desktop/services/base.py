@@ -14,7 +14,7 @@ from mwms_desktop import settings as setting_defs
 from mwms_desktop import validate
 from mwms_desktop.clock import Clock
 from mwms_desktop.errors import DatabaseError, NotFound, ValidationError
-from mwms_desktop.services.loading import Thresholds
+from mwms_desktop.services.loading import Thresholds, engagement_row
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,7 +108,7 @@ class ServiceBase:
     def _engagement(self, eid: int) -> Engagement:
         if isinstance(eid, bool) or not isinstance(eid, int) or not _ID_MIN <= eid <= _ID_MAX:
             raise NotFound(f"No engagement with id {eid!r}.")
-        e = Engagement.get_or_none(Engagement.id == eid)
+        e = engagement_row(eid)
         if e is None:
             raise NotFound(f"No engagement with id {eid}.")
         return e

@@ -25,9 +25,10 @@ from db.models import (
     QualificationScore,
     StageMove,
     Stakeholder,
-    evaluated_cycles_without_learning,
     raw_rows,
+    undocumented_cycles_query,
 )
+from db.prepared import Prepared
 from mwms_desktop import drift, framework, health
 from mwms_desktop.clock import Clock, local_day
 from mwms_desktop.errors import NotFound
@@ -57,6 +58,33 @@ _CARD_COLUMNS = (
 )  # fmt: skip
 
 
+def _card_query():
+    return E.select(*_CARD_COLUMNS, CheckIn.recent_column(3))
+
+
+def _drift_counts(scope) -> tuple:
+    """The four per-engagement counts drift reads, each restricted by ``scope(model)``
+    (where clauses on the model's engagement)."""
+    return (
+        Stakeholder.count_query(Stakeholder.alignment == "misaligned", *scope(Stakeholder)),
+        Hypothesis.count_query(
+            Hypothesis.impact.is_null() | Hypothesis.confidence.is_null() | Hypothesis.ease.is_null(),
+            *scope(Hypothesis),
+        ),
+        Cycle.count_query(Cycle.hypothesis.is_null(), *scope(Cycle)),
+        undocumented_cycles_query(*scope(Cycle)),
+    )
+
+
+def _prepared_count(n: int) -> Prepared:
+    return Prepared(lambda eid: _drift_counts(lambda model: (model.engagement == eid,))[n])
+
+
+# One engagement's card is read again after every drop and edit: its queries are built once.
+_ONE_CARD = Prepared(lambda eid: _card_query().where(E.id == eid))
+_ONE_CARD_COUNTS = tuple(_prepared_count(n) for n in range(4))
+
+
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     stall_days: int
@@ -73,17 +101,22 @@ class CardSource:
 
     def __init__(self, clock: Clock, limits: Thresholds, ids: Iterable[int] | None = None,
                  statuses: Iterable[str] | None = ("active",)) -> None:  # fmt: skip
-        query = E.select(*_CARD_COLUMNS, CheckIn.recent_column(3))
-        if ids is not None:
-            ids = list(ids)
-            query = query.where(E.id.in_(ids))
-        if statuses is not None:
-            query = query.where(E.status.in_(list(statuses)))
-        rows = raw_rows(query)
+        ids = list(ids) if ids is not None else None
+        if ids is not None and len(ids) == 1 and statuses is None:  # one card, as after an edit
+            rows = _ONE_CARD.rows(ids[0])
+            counts = [dict(count.rows(ids[0])) for count in _ONE_CARD_COUNTS] if rows else [{}] * 4
+        else:
+            query = _card_query()
+            if ids is not None:
+                query = query.where(E.id.in_(ids))
+            if statuses is not None:
+                query = query.where(E.status.in_(list(statuses)))
+            rows = raw_rows(query)
 
-        def where(model):  # aggregates only for the engagements asked for
-            return (model.engagement.in_(ids),) if ids is not None else ()
+            def scope(model):  # aggregates only for the engagements asked for
+                return (model.engagement.in_(ids),) if ids is not None else ()
 
+            counts = [dict(raw_rows(q)) for q in _drift_counts(scope)] if rows else [{}] * 4
         stage_idx = {slug: n for n, slug in enumerate(framework.STAGE_SLUGS)}
         rows.sort(key=lambda r: (stage_idx[r[5]], r[7], r[0]))
         self.rows: dict[int, tuple] = {r[0]: r for r in rows}
@@ -92,18 +125,7 @@ class CardSource:
         self._today = clock.today()
         self._limits = limits
         self._days = _LocalDays()
-        if not rows:
-            self._misaligned = self._unprioritised = self._reactive = self._undocumented = {}
-            return
-        self._misaligned = Stakeholder.count_by_engagement(
-            Stakeholder.alignment == "misaligned", *where(Stakeholder)
-        )
-        self._unprioritised = Hypothesis.count_by_engagement(
-            Hypothesis.impact.is_null() | Hypothesis.confidence.is_null() | Hypothesis.ease.is_null(),
-            *where(Hypothesis),
-        )
-        self._reactive = Cycle.count_by_engagement(Cycle.hypothesis.is_null(), *where(Cycle))
-        self._undocumented = evaluated_cycles_without_learning(*where(Cycle))
+        self._misaligned, self._unprioritised, self._reactive, self._undocumented = counts
 
     # Raw fields, no card built: what filtering by stage, type, owner or text needs.
     def stage(self, eid: int) -> str:
@@ -244,34 +266,64 @@ def move_view(m: StageMove) -> StageMoveView:
     return StageMoveView(m.id, m.uuid, m.from_stage, m.to_stage, m.moved_at, m.reason, m.kind)
 
 
-def _links(model, left, right, engagement_field, eid: int) -> dict[int, list[int]]:
-    result: dict[int, list[int]] = {}
-    query = model.select(left, right).join_from(
-        model, engagement_field.model, on=(left == engagement_field.model.id)
+def _links(model, left, right, engagement_field) -> Prepared:
+    """(left id, right id) pairs of a link table, for one engagement's records."""
+    return Prepared(
+        lambda eid: (
+            model.select(left, right)
+            .join_from(model, engagement_field.model, on=(left == engagement_field.model.id))
+            .where(engagement_field == eid)
+        )
     )
-    for a, b in query.where(engagement_field == eid).tuples():
+
+
+def _records(model, *order) -> Prepared:
+    """One engagement's records of ``model`` in ``order``."""
+    return Prepared(lambda eid: model.select().where(model.engagement == eid).order_by(*order))
+
+
+# An engagement in full, as the gates and the workspace read it (after every drop and edit):
+# its queries are built once (db/prepared.py).
+_ENGAGEMENT = Prepared(lambda eid: E.select().where(E.id == eid))
+_SCORES = _records(QualificationScore)
+_ONBOARDING = _records(OnboardingItem)
+_STAKEHOLDERS = _records(Stakeholder, Stakeholder.id)
+_INSIGHTS = _records(Insight, Insight.recorded_on, Insight.id)
+_HYPOTHESES = _records(Hypothesis, Hypothesis.id)
+_CYCLES = _records(Cycle, Cycle.started_on.asc(nulls="LAST"), Cycle.id)
+_LEARNINGS = _records(Learning, Learning.recorded_at, Learning.id)
+_CHECKINS = _records(CheckIn, CheckIn.held_on.desc(), CheckIn.id.desc())
+_MOVES = _records(StageMove, StageMove.moved_at, StageMove.id)
+_EXPORTS = _records(DossierExport, DossierExport.exported_at, DossierExport.id)
+_INSIGHT_LINKS = _links(
+    HypothesisInsight, HypothesisInsight.hypothesis, HypothesisInsight.insight, Hypothesis.engagement
+)
+_EVIDENCE = _links(LearningEvidence, LearningEvidence.learning, LearningEvidence.cycle, Learning.engagement)
+
+
+def engagement_row(eid: int) -> E | None:
+    """The engagement's model row, or None."""
+    return _ENGAGEMENT.first(eid)  # type: ignore[return-value]
+
+
+def _pairs(links: Prepared, eid: int) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = {}
+    for a, b in links.rows(eid):
         result.setdefault(a, []).append(b)
     return result
 
 
 def load_detail(eid: int, clock: Clock, limits: Thresholds, row: E | None = None) -> EngagementDetail:
     """Everything about one engagement; ``row`` is its model row when already read."""
-    e = row if row is not None else E.get_or_none(E.id == eid)
+    e = row if row is not None else engagement_row(eid)
     if e is None:
         raise NotFound(f"No engagement with id {eid}.")
     (card,) = load_cards(clock, limits, ids=[eid], statuses=None)
     order = {t.slug: n for n, t in enumerate(framework.QUALIFICATION_CRITERIA)}
-    scores = sorted(
-        QualificationScore.select().where(QualificationScore.engagement == eid),
-        key=lambda s: order.get(s.criterion, 99),
-    )
-    elements = {o.element: o for o in OnboardingItem.select().where(OnboardingItem.engagement == eid)}
-    insight_links = _links(
-        HypothesisInsight, HypothesisInsight.hypothesis, HypothesisInsight.insight, Hypothesis.engagement, eid
-    )
-    evidence = _links(
-        LearningEvidence, LearningEvidence.learning, LearningEvidence.cycle, Learning.engagement, eid
-    )
+    scores = sorted(_SCORES.models(eid), key=lambda s: order.get(s.criterion, 99))
+    elements = {o.element: o for o in _ONBOARDING.models(eid)}
+    insight_links = _pairs(_INSIGHT_LINKS, eid)
+    evidence = _pairs(_EVIDENCE, eid)
     return EngagementDetail(
         card=card,
         created_at=e.created_at,
@@ -286,23 +338,16 @@ def load_detail(eid: int, clock: Clock, limits: Thresholds, row: E | None = None
             for t in framework.ONBOARDING_ELEMENTS
         ),
         expectations=Expectations(e.exp_scope, e.exp_cadence, e.exp_success_measures, e.exp_agreed_on),
-        stakeholders=tuple(stakeholder_view(s) for s in e.stakeholders.order_by(Stakeholder.id)),
-        insights=tuple(insight_view(i) for i in e.insights.order_by(Insight.recorded_on, Insight.id)),
-        hypotheses=tuple(
-            hypothesis_view(h, insight_links.get(h.id, ())) for h in e.hypotheses.order_by(Hypothesis.id)
-        ),
-        cycles=tuple(cycle_view(c) for c in e.cycles.order_by(Cycle.started_on.asc(nulls="LAST"), Cycle.id)),
-        learnings=tuple(
-            learning_view(lr, evidence.get(lr.id, ()))
-            for lr in e.learnings.order_by(Learning.recorded_at, Learning.id)
-        ),
-        checkins=tuple(
-            checkin_view(c) for c in e.checkins.order_by(CheckIn.held_on.desc(), CheckIn.id.desc())
-        ),
-        history=tuple(move_view(m) for m in e.moves.order_by(StageMove.moved_at, StageMove.id)),
+        stakeholders=tuple(stakeholder_view(s) for s in _STAKEHOLDERS.models(eid)),
+        insights=tuple(insight_view(i) for i in _INSIGHTS.models(eid)),
+        hypotheses=tuple(hypothesis_view(h, insight_links.get(h.id, ())) for h in _HYPOTHESES.models(eid)),
+        cycles=tuple(cycle_view(c) for c in _CYCLES.models(eid)),
+        learnings=tuple(learning_view(lr, evidence.get(lr.id, ())) for lr in _LEARNINGS.models(eid)),
+        checkins=tuple(checkin_view(c) for c in _CHECKINS.models(eid)),
+        history=tuple(move_view(m) for m in _MOVES.models(eid)),
         outcome=OutcomeView(e.outcome, e.outcome_on, e.outcome_summary),
         dossier_exports=tuple(
             DossierExportView(x.id, x.uuid, x.exported_at, x.file_name, x.sha256)
-            for x in e.dossier_exports.order_by(DossierExport.exported_at, DossierExport.id)
+            for x in _EXPORTS.models(eid)
         ),
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 from peewee import Tuple
 
 from db.models import Engagement, StageMove
+from db.prepared import Prepared
 from mwms_desktop import framework, validate
 from mwms_desktop.errors import ValidationError
 from mwms_desktop.services.base import ServiceBase, atomic
@@ -16,6 +17,23 @@ from mwms_desktop.services.loading import CardSource, load_cards, load_detail
 from mwms_desktop.views import EngagementCard, EngagementDetail
 
 _UNSET = object()
+E = Engagement
+
+# Reads on every drop (where a card goes, what is below it), built once (db/prepared.py).
+_BELOW = Prepared(
+    lambda stage, position, eid: E.select(E.id)
+    .where((E.stage == stage) & (Tuple(E.position, E.id) > Tuple(position, eid)) & (E.status == "active"))
+    .order_by(E.position, E.id)  # seeks engagement_board_order
+    .limit(1),
+    str, float, int,
+)  # fmt: skip
+_ABOVE = Prepared(
+    lambda stage, position, exclude: E.select(E.position)
+    .where((E.stage == stage) & (E.position < position) & (E.id != exclude))
+    .order_by(E.position.desc())
+    .limit(1),
+    str, float, int,
+)  # fmt: skip
 
 
 class PortfolioService(ServiceBase):
@@ -153,18 +171,7 @@ class PortfolioService(ServiceBase):
         """The id of the active card just below ``eid`` in its column (None: it is last);
         what an undo needs to put a card back where it stood."""
         e = self._engagement(eid)
-        E = Engagement
-        return (
-            E.select(E.id)
-            .where(
-                (E.stage == e.stage)
-                & (Tuple(E.position, E.id) > Tuple(e.position, eid))  # seeks engagement_board_order
-                & (E.status == "active")
-            )
-            .order_by(E.position, E.id)
-            .limit(1)
-            .scalar()
-        )
+        return _BELOW.scalar(e.stage, e.position, eid)
 
     @staticmethod
     def _still_beside(stage: str, before_id: int | None) -> int | None:
@@ -181,17 +188,7 @@ class PortfolioService(ServiceBase):
         before = self._engagement(before_id)
         if before.stage != stage:
             raise ValidationError("Cards can only be placed beside cards of the same stage.", "position")
-        above = (
-            Engagement.select(Engagement.position)
-            .where(
-                (Engagement.stage == stage)
-                & (Engagement.position < before.position)
-                & (Engagement.id != (exclude or 0))
-            )
-            .order_by(Engagement.position.desc())
-            .limit(1)
-            .scalar()
-        )
+        above = _ABOVE.scalar(stage, before.position, exclude or 0)
         low = above if above is not None else before.position - 2
         middle = (low + before.position) / 2
         if low < middle < before.position:
