@@ -55,14 +55,13 @@ class BoardListView(QListView):
         return idx.data(IdRole) if idx.isValid() else None
 
     def select_id(self, eid: int) -> bool:
-        model = self.model()
-        for row in range(model.rowCount()):
-            idx = model.index(row, 0)
-            if idx.data(IdRole) == eid:
-                self.setCurrentIndex(idx)
-                self.scrollTo(idx)
-                return True
-        return False
+        row = self.model().row_of(eid)  # the column's StageListModel: no Qt call per row
+        if row < 0:
+            return False
+        idx = self.model().index(row, 0)
+        self.setCurrentIndex(idx)
+        self.scrollTo(idx)
+        return True
 
     # --- drag feedback -------------------------------------------------------------------
 

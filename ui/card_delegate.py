@@ -68,7 +68,9 @@ class CardDelegate(QStyledItemDelegate):
         if pixmap is None:
             pixmap = QPixmap(size * ratio)
             pixmap.setDevicePixelRatio(ratio)
-            pixmap.fill(Qt.GlobalColor.transparent)
+            # Opaque, on the column's own colour (the list is transparent over it): an opaque
+            # pixmap is copied to the screen, a transparent one blended pixel by pixel.
+            pixmap.fill(pal.color(QPalette.ColorRole.AlternateBase))
             card_painter = QPainter(pixmap)
             local = QStyleOptionViewItem(option)
             local.rect = QRect(0, 0, size.width(), size.height())

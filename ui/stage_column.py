@@ -87,12 +87,13 @@ class StageColumn(QFrame):
         if self.wip_limit:
             text += f" / WIP {self.wip_limit}"
         self.count.setText(("⚠ " if over else "") + text)
-        self.count.setProperty("over", over)
         self.count.setToolTip(
             f"Over the WIP limit of {self.wip_limit}." if over else "Right-click to set a WIP limit."
         )
-        self.count.style().unpolish(self.count)
-        self.count.style().polish(self.count)
+        if self.count.property("over") != over:  # re-polishing costs a repaint: only on change
+            self.count.setProperty("over", over)
+            self.count.style().unpolish(self.count)
+            self.count.style().polish(self.count)
         self.view.setAccessibleDescription(f"{shown} engagements shown")
 
     def _show_verdict(self, unmet: list[str] | None) -> None:
