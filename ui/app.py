@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtGui import QFont, QFontDatabase, QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from mwms_desktop import APP_NAME, __version__
@@ -28,6 +28,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         QCoreApplication.setApplicationVersion(__version__)
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setStyle("Fusion")
+    # Card pictures (ui/card_delegate.py) are kept here: room for a screen of swimlanes, about
+    # a hundred cards of some 115 KB each (four times that on a high-DPI screen's board).
+    QPixmapCache.setCacheLimit(32 * 1024)  # KiB
     fonts = resources_dir() / "fonts"
     for ttf in sorted(fonts.glob("*.ttf")):
         QFontDatabase.addApplicationFont(str(ttf))

@@ -48,7 +48,7 @@ class BoardWidget(QWidget):
     def select(self, eid: int) -> None:
         """Select and focus a card wherever it now is (after a move, an undo, a search)."""
         card = self.store.card(eid)
-        if card is None:
+        if card is None or not self.isVisibleTo(self.window()):  # swimlanes are shown instead
             return
         view = self.columns[card.stage].view
         if view.select_id(eid):

@@ -16,6 +16,7 @@ from mwms_desktop import framework
 from mwms_desktop.services import Services
 from mwms_desktop.services.loading import CardSource
 from mwms_desktop.views import EngagementCard
+from ui.lane import LANE_FIELDS, Lane
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +55,11 @@ class BoardStore(QObject):
         self._changed: dict[int, EngagementCard] = {}  # re-read since the bulk read
         self._search: dict[int, str] = {}
         self._haystacks: dict[str, list[tuple[int, str]]] = {}  # stage -> (id, search text)
+        self._lanes: dict[tuple[str, str], dict[str, list[int]]] = {}  # (stage, field) -> value -> ids
         self._members: dict[str, list[int]] = {s: [] for s in framework.STAGE_SLUGS}
         self._visible: dict[str, list[int]] = {s: [] for s in framework.STAGE_SLUGS}
         self.filter = BoardFilter()
+        self.touched: set[int] | None = None  # during stage_reset: see _refilter
         self._tally: Counter[str] | None = None
 
     # --- reading -------------------------------------------------------------------------
@@ -75,6 +78,36 @@ class BoardStore(QObject):
         if self._source is not None and eid in self._source.rows:
             return self._source.card(eid)
         return None
+
+    # --- swimlanes ------------------------------------------------------------------------
+
+    def lane_ids(self, stage: str, lane: Lane) -> list[int]:
+        """The visible ids of a stage in one swimlane, in board order."""
+        return self._partition(stage, lane.field).get(lane.value, [])
+
+    def lane_of(self, eid: int, field: str) -> Lane | None:
+        """The swimlane a card on the board belongs to (None: not on the board)."""
+        if self.card(eid) is None:
+            return None
+        return Lane(field, self._field(eid, field))
+
+    def lanes(self, field: str) -> list[Lane]:
+        """The swimlanes by ``field`` that hold a visible card, in their order."""
+        values = {value for stage in framework.STAGE_SLUGS for value in self._partition(stage, field)}
+        return sorted((Lane(field, v) for v in values), key=Lane.order)
+
+    def _partition(self, stage: str, field: str) -> dict[str, list[int]]:
+        """The stage's visible ids by their value of ``field`` (built once per change)."""
+        by_value = self._lanes.get((stage, field))
+        if by_value is None:
+            by_value = self._lanes[(stage, field)] = {}
+            changed = self._changed
+            raw = self._source.field(field) if self._source is not None else None
+            for eid in self._visible[stage]:
+                card = changed.get(eid)
+                value = getattr(card, field) if card is not None else raw(eid)  # type: ignore[misc]
+                by_value.setdefault(value, []).append(eid)
+        return by_value
 
     def all_ids(self) -> list[int]:
         return [eid for stage in framework.STAGE_SLUGS for eid in self._members[stage]]
@@ -130,6 +163,7 @@ class BoardStore(QObject):
         self._changed = {}
         self._search = {}
         self._haystacks = {}
+        self._lanes = {}
         members: dict[str, list[int]] = {s: [] for s in framework.STAGE_SLUGS}
         for eid in source.order:  # already in board order
             members[source.stage(eid)].append(eid)
@@ -162,7 +196,7 @@ class BoardStore(QObject):
                 members.insert(members.index(below), eid)  # type: ignore[arg-type]
             except ValueError:  # last in the column, or below a card not read yet
                 members.append(eid)
-        self._refilter(tuple(s for s in framework.STAGE_SLUGS if s in {old_stage, card.stage}))
+        self._refilter(tuple(s for s in framework.STAGE_SLUGS if s in {old_stage, card.stage}), touched={eid})
 
     def set_filter(self, flt: BoardFilter) -> None:
         if flt != self.filter:
@@ -215,7 +249,11 @@ class BoardStore(QObject):
             hay = self._haystacks[stage] = [(e, text(e)) for e in self._members[stage]]
         return hay
 
-    def _refilter(self, stages: tuple[str, ...]) -> None:
+    def _refilter(self, stages: tuple[str, ...], touched: set[int] | None = None) -> None:
+        """Recompute the visible ids of ``stages`` and tell their models. ``touched`` are the
+        cards whose data changed (None: any may have), so a model whose rows are the same
+        repaints just those."""
+        self.touched = touched
         test = self._predicate() if self.filter.active else None
         words = self.filter.text.casefold().split()
         text_only = self.filter == BoardFilter(text=self.filter.text)
@@ -230,5 +268,7 @@ class BoardStore(QObject):
                 self._visible[stage] = [e for e, _ in found if text_only or test(e)]
             else:
                 self._visible[stage] = [e for e in members if test(e)]
+            for field in LANE_FIELDS:
+                self._lanes.pop((stage, field), None)
             self.stage_reset.emit(stage)
         self.counts_changed.emit()

@@ -32,6 +32,7 @@ class BoardListView(QListView):
     open_requested = Signal(int)
     menu_requested = Signal(int, QPoint)
     neighbour_requested = Signal(int)  # -1 left column, +1 right column
+    edge_requested = Signal(int)  # -1 up from the first card, +1 down from the last (swimlanes)
 
     def __init__(self, probe: Probe | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -113,6 +114,13 @@ class BoardListView(QListView):
                 self.neighbour_requested.emit(delta)
             event.accept()
             return
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not mods:
+            row, last = self.currentIndex().row(), self.model().rowCount() - 1
+            delta = -1 if key == Qt.Key.Key_Up else 1
+            if (delta < 0 and row <= 0) or (delta > 0 and row >= last):
+                self.edge_requested.emit(delta)
+                event.accept()
+                return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and eid is not None:
             self.open_requested.emit(eid)
             event.accept()

@@ -4,7 +4,15 @@ a status bar with counts. It wires widgets to the controller; it holds no rules.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QPaintEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QInputDialog,
@@ -27,8 +35,10 @@ from ui.board_controller import BoardController
 from ui.board_store import BoardStore
 from ui.empty_state import EmptyState
 from ui.filter_bar import FilterBar
+from ui.lane import LANE_FIELDS
 from ui.preferences import Preferences
 from ui.refusal_panel import RefusalPanel
+from ui.swimlanes import SwimlaneBoard
 
 
 class MainWindow(QMainWindow):
@@ -55,7 +65,10 @@ class MainWindow(QMainWindow):
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
         scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        page_layout.addWidget(scroller, 1)
+        self.boards = QStackedWidget()  # the plain board, or the same board in swimlanes
+        self.boards.addWidget(scroller)
+        self.lanes: SwimlaneBoard | None = None
+        page_layout.addWidget(self.boards, 1)
         page_layout.addWidget(self.refusal)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty)
@@ -92,6 +105,7 @@ class MainWindow(QMainWindow):
         self.store.reload()
         self.filters.set_owners(self.store.owners())
         self.store.set_filter(self.filters.current())
+        self.set_swimlanes(self.prefs.text(pk.SWIMLANES, ""))
         self._update_status()
         if restore_state:
             self._restore_geometry()
@@ -139,6 +153,14 @@ class MainWindow(QMainWindow):
             act.setCheckable(True)
             act.setChecked(self.prefs.text(pk.SCHEME, "system") == scheme)
         self.scheme_menu = scheme_menu
+        lanes_menu = view.addMenu("Swimlanes")
+        lanes_group = QActionGroup(self)
+        for field, title in (("", "None"), *((f, f"By {t.lower()}") for f, t in LANE_FIELDS.items())):
+            act = lanes_menu.addAction(title, lambda f=field: self.set_swimlanes(f))
+            act.setCheckable(True)
+            act.setData(field)
+            lanes_group.addAction(act)
+        self.lanes_menu = lanes_menu
 
     def _build_toolbar(self) -> None:
         tb = self.addToolBar("Board")
@@ -260,6 +282,8 @@ class MainWindow(QMainWindow):
         if ok:
             self.prefs.set_wip_limit(stage, value)
             column.set_wip_limit(value)
+            if self.lanes is not None:
+                self.lanes.set_wip_limit(stage, value)
 
     def add_engagement(self) -> None:
         from ui.add_dialog import AddEngagementDialog
@@ -270,7 +294,7 @@ class MainWindow(QMainWindow):
             eid = self.controller.add(client, etype, owner)
             if eid is not None:
                 self.filters.set_owners(self.store.owners())
-                self.board.select(eid)
+                self.select(eid)
 
     def load_demo(self) -> None:
         from mwms_desktop.demo import load_demo
@@ -305,6 +329,30 @@ class MainWindow(QMainWindow):
         from ui.archive_dialog import ArchiveDialog
 
         ArchiveDialog(self.services, self.controller, self).exec()
+
+    def set_swimlanes(self, field: str) -> None:
+        """Show the board in swimlanes by ``field`` (engagement_type or owner), or plain ("")."""
+        field = field if field in LANE_FIELDS else ""
+        self.prefs.set(pk.SWIMLANES, field)
+        for act in self.lanes_menu.actions():
+            act.setChecked(act.data() == field)
+        if self.lanes is not None and self.lanes.field != field:
+            self.boards.removeWidget(self.lanes)
+            self.lanes.deleteLater()
+            self.lanes = None
+        if field and self.lanes is None:
+            self.lanes = SwimlaneBoard(self.store, self.controller, field)
+            self.lanes.open_requested.connect(self.open_engagement)
+            self.lanes.menu_requested.connect(self._card_menu)
+            self.lanes.wip_menu_requested.connect(self._ask_wip)
+            for stage in framework.STAGE_SLUGS:
+                self.lanes.set_wip_limit(stage, self.board.columns[stage].wip_limit)
+            self.boards.addWidget(self.lanes)
+        self.boards.setCurrentWidget(self.lanes or self.boards.widget(0))
+
+    def select(self, eid: int) -> None:
+        """Select a card on the board as shown (plain or in swimlanes)."""
+        (self.lanes or self.board).select(eid)
 
     def _system_scheme_changed(self, *_args: object) -> None:
         if self.prefs.text(pk.SCHEME, "system") == "system":

@@ -1,18 +1,21 @@
 """One stage of the board: header (name, count, WIP limit), card list, and the gate's verdict
-laid over the list while a card is dragged over it."""
+laid over the list while a card is dragged over it. In a swimlane, a cell: one stage's cards
+of one lane, without a header of its own (the lanes share one row of headers)."""
 
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from mwms_desktop import framework
 from ui.board_store import BoardStore
 from ui.board_view import BoardListView, Probe
 from ui.card_delegate import CardDelegate
+from ui.lane import Lane
+from ui.stage_header import StageHeader
 from ui.stage_model import DropHandler, StageListModel
 
 
@@ -20,36 +23,23 @@ class StageColumn(QFrame):
     wip_menu_requested = Signal(str)
 
     def __init__(
-        self, store: BoardStore, stage: str, handler: DropHandler, probe: Probe, parent=None
+        self,
+        store: BoardStore,
+        stage: str,
+        handler: DropHandler,
+        probe: Probe,
+        parent=None,
+        *,
+        lane: Lane | None = None,
+        header: bool = True,
     ) -> None:
         super().__init__(parent)
         self.stage = stage
         self.store = store
-        self.wip_limit = 0
+        self.lane = lane
         info = framework.stage(stage)
         self.setObjectName("stageColumn")
         self.setFrameShape(QFrame.Shape.NoFrame)
-
-        self.title = QLabel(f"{info.number}  {info.label}")
-        self.title.setObjectName("columnTitle")
-        self.title.setToolTip(info.purpose)
-        self.title.setWordWrap(True)
-        self.title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        # Two lines for every title, so the cards of all six columns start level.
-        bold = QFont(self.title.font())
-        bold.setBold(True)  # the style sheet makes titles bold after this point
-        self.title.setFixedHeight(QFontMetrics(bold).lineSpacing() * 2 + 12)
-        self.count = QLabel()
-        self.count.setObjectName("columnCount")
-        # Top-aligned like the title (same top padding in the style sheet), so the count sits
-        # on the title's first line rather than halfway down its two.
-        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.count.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.count.customContextMenuRequested.connect(lambda _pos: self.wip_menu_requested.emit(stage))
-        header = QHBoxLayout()
-        header.setContentsMargins(8, 6, 8, 2)
-        header.addWidget(self.title, 1)
-        header.addWidget(self.count, 0, Qt.AlignmentFlag.AlignTop)
 
         # The gate's verdict while a card is dragged over: an overlay on the foot of the list,
         # not in the layout, so showing it never moves a card under the cursor. Mouse and drag
@@ -61,40 +51,43 @@ class StageColumn(QFrame):
         self.banner.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.banner.hide()
 
-        self.model = StageListModel(store, stage, handler)
-        self.view = BoardListView(lambda eid: probe(eid, stage))
+        self.model = StageListModel(store, stage, handler, lane)
+        self.model.setParent(self)  # goes with the column (swimlanes are rebuilt)
+
+        def verdict(eid: int) -> list[str]:
+            refusal = self.model.lane_refusal(eid)
+            return [refusal] if refusal else probe(eid, stage)
+
+        self.view = BoardListView(verdict)
         self.view.setModel(self.model)
         self.view.setItemDelegate(CardDelegate(self.view, today=store.services.clock.today))
-        self.view.setAccessibleName(f"{info.label} column")
+        where = f"{info.label} column" if lane is None else f"{info.label}, {lane.label} lane"
+        self.view.setAccessibleName(where)
         self.view.drag_verdict.connect(self._show_verdict)
+        self.model.modelReset.connect(self._describe)
+        self._describe()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(header)
+        self.header: StageHeader | None = None
+        if header:
+            self.header = StageHeader(store, stage, self)
+            self.title, self.count = self.header.title, self.header.count
+            self.header.wip_menu_requested.connect(self.wip_menu_requested)
+            layout.addWidget(self.header)
         layout.addWidget(self.view, 1)
-        store.counts_changed.connect(self.update_count)
-        self.update_count()
+
+    @property
+    def wip_limit(self) -> int:
+        return self.header.wip_limit if self.header else 0
 
     def set_wip_limit(self, limit: int) -> None:
-        self.wip_limit = limit
-        self.update_count()
+        if self.header:
+            self.header.set_wip_limit(limit)
 
-    def update_count(self) -> None:
-        shown, total = len(self.store.ids(self.stage)), self.store.total(self.stage)
-        text = f"{shown}" if shown == total else f"{shown} of {total}"
-        over = bool(self.wip_limit) and total > self.wip_limit
-        if self.wip_limit:
-            text += f" / WIP {self.wip_limit}"
-        self.count.setText(("⚠ " if over else "") + text)
-        self.count.setToolTip(
-            f"Over the WIP limit of {self.wip_limit}." if over else "Right-click to set a WIP limit."
-        )
-        if self.count.property("over") != over:  # re-polishing costs a repaint: only on change
-            self.count.setProperty("over", over)
-            self.count.style().unpolish(self.count)
-            self.count.style().polish(self.count)
-        self.view.setAccessibleDescription(f"{shown} engagements shown")
+    def _describe(self) -> None:
+        self.view.setAccessibleDescription(f"{self.model.rowCount()} engagements shown")
 
     def _show_verdict(self, unmet: list[str] | None) -> None:
         if unmet is None:

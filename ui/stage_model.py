@@ -23,6 +23,7 @@ from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QStrin
 from mwms_desktop import framework
 from mwms_desktop.views import EngagementCard
 from ui.board_store import BoardStore
+from ui.lane import Lane
 
 MIME_TYPE = "application/x-mwms-engagement"
 CardRole = Qt.ItemDataRole.UserRole + 1
@@ -87,19 +88,31 @@ def tooltip(card: EngagementCard) -> str:
 
 
 class StageListModel(QStringListModel):
-    def __init__(self, store: BoardStore, stage: str, handler: DropHandler | None = None) -> None:
+    def __init__(
+        self, store: BoardStore, stage: str, handler: DropHandler | None = None, lane: Lane | None = None
+    ) -> None:
         super().__init__(store)
         self.store = store
         self.stage = stage
         self.handler = handler
+        self.lane = lane  # a swimlane's cell: only this lane's cards of the stage
         self._rows: list[int] = []
         self._on_stage_reset(stage)
         store.stage_reset.connect(self._on_stage_reset)
 
     def _on_stage_reset(self, stage: str) -> None:
-        if stage == self.stage:
-            self._rows = list(self.store.ids(stage))
-            self.setStringList([""] * len(self._rows))  # a model reset; see the module docstring
+        if stage != self.stage:
+            return
+        lane = self.lane
+        rows = list(self.store.ids(stage) if lane is None else self.store.lane_ids(stage, lane))
+        if rows == self._rows:  # the same cards (an edit, another lane's move): repaint what changed
+            touched = self.store.touched
+            changed = range(len(rows)) if touched is None else [n for n, e in enumerate(rows) if e in touched]
+            if changed:
+                self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), 0))
+            return
+        self._rows = rows
+        self.setStringList([""] * len(rows))  # a model reset; see the module docstring
 
     # --- read ----------------------------------------------------------------------------
 
@@ -151,7 +164,21 @@ class StageListModel(QStringListModel):
     def canDropMimeData(
         self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
     ) -> bool:
-        return action == Qt.DropAction.MoveAction and len(decode_ids(data)) == 1
+        ids = decode_ids(data)
+        return action == Qt.DropAction.MoveAction and len(ids) == 1 and self.lane_refusal(ids[0]) is None
+
+    def lane_refusal(self, eid: int) -> str | None:
+        """Why ``eid`` cannot be dropped in this swimlane cell (it belongs to another lane)."""
+        if self.lane is None:
+            return None
+        theirs = self.store.lane_of(eid, self.lane.field)
+        if theirs is None or theirs == self.lane:
+            return None
+        what = "engagement type" if self.lane.field == "engagement_type" else "owner"
+        return (
+            f"This lane holds {self.lane.label}; the card is {theirs.label}. "
+            f"A card keeps its lane: change its {what} in the engagement to move it to another."
+        )
 
     def dropMimeData(
         self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QToolBar
 from mwms_desktop import framework
 from mwms_desktop.services import Services
 from tests.factories import dump, engagement_at, satisfy
+from ui import undo_commands as uc
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.stage_model import MIME_TYPE, StageListModel, encode_ids
@@ -431,3 +432,20 @@ def test_the_board_keeps_the_database_order_when_a_column_is_renumbered(window, 
         assert window.controller.drop_card(eid, "qualification", target)
     in_db = [c.id for c in services.portfolio.cards() if c.stage == "qualification"]
     assert window.store.ids("qualification") == in_db
+
+
+def test_an_edit_repaints_its_own_card_without_resetting_the_column(window, services):
+    """Editing one card tells its column that row changed, not that every row did: the list
+    keeps its selection and scroll position, and the new text shows."""
+    services.portfolio.add("First", "consulting")
+    second = services.portfolio.add("Second", "consulting").id
+    window.store.reload()
+    model = window.board.columns["qualification"].model
+    resets, changed = [], []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.dataChanged.connect(lambda top, bottom, roles=(): changed.append((top.row(), bottom.row())))
+    hooks = window.controller.hooks()
+    assert window.controller.push(uc.update_command(services, second, {"client": "Renamed"}, **hooks))
+    assert resets == []
+    assert changed == [(1, 1)]
+    assert model.index(1, 0).data() == "Renamed"
