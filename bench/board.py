@@ -3,8 +3,9 @@
 Each figure is printed next to a floor measured in the same run:
   * first painted board  vs a bare QMainWindow shown and painted in the same process;
   * filter keystroke     vs a raw SQLite read of the matching ids (LIKE on the client name);
-  * drop (a drop event on a column: through the gates, committed, repainted) vs a raw SQLite UPDATE + commit
-    of the stage column with the same pragmas (WAL, synchronous=FULL);
+  * drop (a drop event on a column: through the gates, committed, repainted) vs a raw
+    SQLite UPDATE + commit of the stage column with the same pragmas (WAL, synchronous=FULL);
+  * the keystroke and the drop again with the board in swimlanes by type, same floors;
   * peak memory (max RSS of a process that opens the board) vs a process showing a bare window.
 
     python bench/board.py [--count 10000] [--runs 15]
@@ -44,18 +45,15 @@ def settle(app) -> None:
 
 
 def measure(db: Path, runs: int) -> None:
-    from PySide6.QtCore import QPointF, QSettings, Qt
-    from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPixmapCache
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMainWindow
 
     from bench.portfolio import NOW
     from mwms_desktop.clock import FixedClock
     from mwms_desktop.services import open_services
-    from tests.factories import satisfy
     from ui.app import create_application
     from ui.main_window import MainWindow
     from ui.preferences import Preferences
-    from ui.stage_model import encode_ids
 
     app = create_application()
     bare_times, board_times = [], []
@@ -88,46 +86,17 @@ def measure(db: Path, runs: int) -> None:
     app.processEvents()  # the deferred status counts
 
     raw = sqlite3.connect(db)
-    filt, floor = [], []
+    filt, floor = keystrokes(app, window, runs), []
     for n in range(runs):
-        text = ["kes", "harb", "atlas 1", "zoë", "иван"][n % 5]
-        QPixmapCache.clear()  # every card shown is painted afresh, as for a new search
         t = time.perf_counter()
-        window.filters.search.setText(text)
-        window.filters._emit()  # the keystroke, past the 120 ms typing debounce
-        settle(app)
-        filt.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        raw.execute("SELECT id FROM engagement WHERE client LIKE ?", (f"%{text}%",)).fetchall()
+        raw.execute("SELECT id FROM engagement WHERE client LIKE ?", (f"%{SEARCHES[n % 5]}%",)).fetchall()
         floor.append(time.perf_counter() - t)
-    window.filters.search.setText("")
-    window.filters._emit()
-    paint(app, window)
     print(f"filter keystroke      {ms(filt):8.1f} ms   floor raw SQLite read  {ms(floor):7.1f} ms"
           f"   ratio {ms(filt) / ms(floor):5.1f}x   (goal <= 30 ms)")  # fmt: skip
 
     # Drops: engagements in Qualification that meet the gate, dropped on Onboarding.
-    candidates = [eid for eid in window.store.ids("qualification")[:runs]]
-    for eid in candidates:
-        satisfy(services, eid, "qualification")
-    window.store.reload()
-    paint(app, window)
-    window.store.tally()  # the status counts, as after any first paint
-    # Each drop as Qt delivers it: a drag enters the Onboarding column (the gate is probed
-    # then, while hovering: not timed), and the drop event lands on its top card.
-    target = window.board.columns["onboarding"].view
-    viewport, move = target.viewport(), Qt.DropAction.MoveAction
-    button, plain = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    drops = []
-    for eid in candidates:
-        mime = encode_ids([eid], "qualification")
-        top = target.visualRect(target.model().index(0, 0)).center()
-        QApplication.sendEvent(viewport, QDragEnterEvent(top, move, mime, button, plain))
-        t = time.perf_counter()
-        QApplication.sendEvent(viewport, QDropEvent(QPointF(top), move, mime, button, plain))
-        settle(app)
-        drops.append(time.perf_counter() - t)
-        assert window.store.card(eid).stage == "onboarding", eid
+    candidates = ready(app, window, services, window.store.ids("qualification")[:runs])
+    drops = drop_all(app, window, window.board.columns["onboarding"].view, candidates)
     raw.execute("PRAGMA journal_mode=wal")
     raw.execute("PRAGMA synchronous=FULL")
     updates = []
@@ -141,6 +110,75 @@ def measure(db: Path, runs: int) -> None:
     print(f"drop to repainted     {ms(drops):8.1f} ms   floor raw SQLite write {ms(updates):7.1f} ms"
           f"   ratio {ms(drops) / ms(updates):5.1f}x   (goal <= 10 ms)")  # fmt: skip
     raw.close()
+
+    # The same board in swimlanes by engagement type (36 cells): a keystroke, and drops on the
+    # Onboarding cell of the first lane (on screen, as under a consultant's mouse).
+    window.set_swimlanes("engagement_type")
+    paint(app, window)
+    lane_filt = keystrokes(app, window, runs)
+    first = window.lanes.lanes[0]
+    candidates = ready(app, window, services, window.store.lane_ids("qualification", first.lane)[:runs])
+    lane_drops = drop_all(app, window, first.cells["onboarding"].view, candidates)
+    print(f"swimlanes: keystroke  {ms(lane_filt):8.1f} ms   ratio {ms(lane_filt) / ms(floor):5.1f}x;"
+          f"   drop {ms(lane_drops):5.1f} ms   ratio {ms(lane_drops) / ms(updates):5.1f}x")  # fmt: skip
+
+
+SEARCHES = ["kes", "harb", "atlas 1", "zoë", "иван"]
+
+
+def keystrokes(app, window, runs: int) -> list[float]:
+    """Times of one search keystroke each (past the typing debounce), every card painted
+    afresh as for a new search; the search is cleared after."""
+    from PySide6.QtGui import QPixmapCache
+
+    times = []
+    for n in range(runs):
+        QPixmapCache.clear()
+        t = time.perf_counter()
+        window.filters.search.setText(SEARCHES[n % 5])
+        window.filters._emit()  # the keystroke, past the 120 ms typing debounce
+        settle(app)
+        times.append(time.perf_counter() - t)
+    window.filters.search.setText("")
+    window.filters._emit()
+    paint(app, window)
+    return times
+
+
+def ready(app, window, services, ids: list[int]) -> list[int]:
+    """``ids`` made ready to leave Qualification, the board re-read and painted."""
+    from tests.factories import satisfy
+
+    for eid in ids:
+        satisfy(services, eid, "qualification")
+    window.store.reload()
+    paint(app, window)
+    window.store.tally()  # the status counts, as after any first paint
+    return ids
+
+
+def drop_all(app, window, target, ids: list[int]) -> list[float]:
+    """Each drop as Qt delivers it: a drag enters ``target`` (the gate is probed then, while
+    hovering: not timed), and the drop event lands on its top card."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from ui.stage_model import encode_ids
+
+    viewport, move = target.viewport(), Qt.DropAction.MoveAction
+    button, plain = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    times = []
+    for eid in ids:
+        mime = encode_ids([eid], "qualification")
+        top = target.visualRect(target.model().index(0, 0)).center()
+        QApplication.sendEvent(viewport, QDragEnterEvent(top, move, mime, button, plain))
+        t = time.perf_counter()
+        QApplication.sendEvent(viewport, QDropEvent(QPointF(top), move, mime, button, plain))
+        settle(app)
+        times.append(time.perf_counter() - t)
+        assert window.store.card(eid).stage == "onboarding", eid
+    return times
 
 
 CHILD = r"""
