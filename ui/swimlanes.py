@@ -120,8 +120,8 @@ class SwimlaneBoard(QWidget):
         self.store = store
         self.controller = controller
         self.field = field
-        self.lanes: list[LaneRow] = []
-        self._folded: set[str] = set()  # lane values folded by the user, kept across rebuilds
+        self.lanes: list[LaneRow] = []  # shown, in order
+        self._rows: dict[Lane, LaneRow] = {}  # every lane built, shown or hidden by the filter
 
         self.headers = {stage: StageHeader(store, stage) for stage in framework.STAGE_SLUGS}
         for header in self.headers.values():
@@ -159,41 +159,40 @@ class SwimlaneBoard(QWidget):
     # --- lanes ---------------------------------------------------------------------------
 
     def _sync_lanes(self) -> None:
-        """Rebuild the lanes when the set of lanes changed (an owner added, a lane emptied by
-        the filter); cells follow their own stages otherwise."""
+        """Show the lanes that hold a visible card, in order. A lane the filter empties is only
+        hidden (typing a search must not rebuild dozens of cells per keystroke); a lane with no
+        card left at all (its last card archived, its owner renamed) goes."""
         wanted = self.store.lanes(self.field)
         if [row.lane for row in self.lanes] == wanted:
             return
         focused = self.current_id()
-        for row in self.lanes:
-            if not row.expanded:
-                self._folded.add(row.lane.value)
+        keep = set(wanted) if not self.store.filter.active else set(self._rows)
+        for lane in [lane for lane in self._rows if lane not in keep]:
+            row = self._rows.pop(lane)
             self._lanes_layout.removeWidget(row)
             row.deleteLater()
-        self.lanes = []
-        for n, lane in enumerate(wanted):
-            row = LaneRow(self.store, self.controller, lane, self._content)
-            row.set_expanded(lane.value not in self._folded)
-            row.bar.toggled.connect(lambda on, v=lane.value: self._remember_fold(v, on))
-            for s, cell in enumerate(row.cells.values()):
-                view = cell.view
-                view.move_requested.connect(self.controller.move_by)
-                view.open_requested.connect(self.open_requested)
-                view.menu_requested.connect(self.menu_requested)
-                view.neighbour_requested.connect(lambda d, r=row, s=s: self._focus_cell(r, s + d))
-                view.edge_requested.connect(lambda d, r=row, s=s: self._focus_lane(r, d, s))
+        for row in self._rows.values():
+            self._lanes_layout.removeWidget(row)
+            row.hide()
+        self.lanes = [self._rows.get(lane) or self._add_row(lane) for lane in wanted]
+        for n, row in enumerate(self.lanes):
             self._lanes_layout.insertWidget(n, row)
-            self.lanes.append(row)
+            row.show()
         self._nothing.setVisible(not wanted)
         self._place_header()
         if focused is not None:
             self.select(focused)
 
-    def _remember_fold(self, value: str, expanded: bool) -> None:
-        if expanded:
-            self._folded.discard(value)
-        else:
-            self._folded.add(value)
+    def _add_row(self, lane: Lane) -> LaneRow:
+        row = self._rows[lane] = LaneRow(self.store, self.controller, lane, self._content)
+        for s, cell in enumerate(row.cells.values()):
+            view = cell.view
+            view.move_requested.connect(self.controller.move_by)
+            view.open_requested.connect(self.open_requested)
+            view.menu_requested.connect(self.menu_requested)
+            view.neighbour_requested.connect(lambda d, r=row, s=s: self._focus_cell(r, s + d))
+            view.edge_requested.connect(lambda d, r=row, s=s: self._focus_lane(r, d, s))
+        return row
 
     def _focus_cell(self, row: LaneRow, index: int, last: bool = False) -> None:
         """Focus a cell of ``row`` (the stage at ``index``) on its first card, or its last."""
