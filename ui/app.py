@@ -61,13 +61,15 @@ def render_screenshot(
     size: tuple[int, int],
     theme_name: str = "light",
     open_id: int | None = None,
+    lanes: str = "",
 ) -> None:
-    """Render the main window (optionally with an engagement open) to a PNG, headless."""
+    """Render the main window (optionally with an engagement open, or in swimlanes by the
+    card field ``lanes``) to a PNG, headless."""
     from PySide6.QtCore import qInstallMessageHandler
 
     previous = qInstallMessageHandler(_quiet_offscreen)
     try:
-        _render(services, target, size, theme_name, open_id)
+        _render(services, target, size, theme_name, open_id, lanes)
     finally:
         qInstallMessageHandler(previous)
 
@@ -82,7 +84,7 @@ def _quiet_offscreen(_mode: object, _context: object, message: str) -> None:
 
 
 def _render(
-    services: Services, target: Path, size: tuple[int, int], theme_name: str, open_id: int | None
+    services: Services, target: Path, size: tuple[int, int], theme_name: str, open_id: int | None, lanes: str
 ) -> None:
     app = create_application()
     theme.apply(theme_name)
@@ -94,6 +96,7 @@ def _render(
     scratch_dir = Path(tempfile.mkdtemp(prefix="mwms-shot-"))
     scratch = QSettings(str(scratch_dir / "prefs.ini"), QSettings.Format.IniFormat)
     window = MainWindow(services, Preferences(scratch), restore_state=False)
+    window.set_swimlanes(lanes)
     window.resize(*size)
     window.show()
     for _ in range(3):  # first paint, then the status counts that follow it

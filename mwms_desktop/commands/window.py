@@ -15,6 +15,7 @@ from typing import Any
 from mwms_desktop.errors import DatabaseDamaged, MwmsError
 
 DEFAULT_SIZE = (1440, 900)
+LANES = {"type": "engagement_type", "owner": "owner"}  # --lanes -> the card field lanes follow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--size", default="x".join(map(str, DEFAULT_SIZE)), metavar="WxH", help="window size")
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="colour scheme")
     p.add_argument("--open", type=int, metavar="ID", help="show this engagement's workspace")
+    p.add_argument("--lanes", choices=tuple(LANES), help="show the board in swimlanes by type or owner")
     p.set_defaults(run=run_screenshot)
 
 
@@ -90,6 +92,7 @@ def run_screenshot(ctx: Any) -> int:
     open_id = ctx.args.open
     if open_id is not None:
         services.portfolio.card(open_id)  # NotFound -> one clear line
-    render_screenshot(services, target, size, theme_name=ctx.args.theme, open_id=open_id)
+    lanes = LANES.get(ctx.args.lanes or "", "")
+    render_screenshot(services, target, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes)
     print(f"Saved {target}.")
     return 0

@@ -29,3 +29,25 @@ def test_screenshot_refuses_bad_size_and_missing_folder(services, db_path, tmp_p
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "does not exist" in err
+
+
+def test_screenshot_in_swimlanes_shows_the_lanes_and_leaves_the_preference(
+    demo_services, db_path, tmp_path, monkeypatch
+):
+    """`--lanes type` renders the board in swimlanes by engagement type; a plain run does not."""
+    from ui.main_window import MainWindow
+
+    shown: list[str] = []
+    real = MainWindow.set_swimlanes
+
+    def spy(self, field):
+        real(self, field)
+        shown.append(type(self.boards.currentWidget()).__name__ + ":" + field)
+
+    monkeypatch.setattr(MainWindow, "set_swimlanes", spy)
+    demo_services.close()
+    assert main(["--db", str(db_path), "screenshot", str(tmp_path / "lanes.png"), "--lanes", "type"]) == 0
+    assert main(["--db", str(db_path), "screenshot", str(tmp_path / "plain.png")]) == 0
+    # Each window opens plain (the scratch settings hold no choice), then is set as asked.
+    assert shown == ["QScrollArea:", "SwimlaneBoard:engagement_type", "QScrollArea:", "QScrollArea:"]
+    assert QImage(str(tmp_path / "lanes.png")) != QImage(str(tmp_path / "plain.png"))
