@@ -8,9 +8,11 @@ declared here once, as a peewee query over placeholder keys, and reused.
     by_engagement = Prepared(lambda eid: Stakeholder.select().where(Stakeholder.engagement == eid))
     by_engagement.models(42)
 
-The first run builds the query with *markers* for its keys (values no real key takes) and
-notes where each marker lands among the parameters; later runs put the real keys there.
-Only the keys change between runs: every other value in the query is fixed when it is built.
+The first run builds the query with *markers* for its keys (values unlike any real key) and
+notes where each marker lands among the parameters; later runs put the real keys there, by
+position. Only the keys change between runs: every other value in the query, including any
+value a builder computes from a key, is fixed when it is built. Keys reach SQLite as given,
+without peewee's field conversion, so each must be of its declared type.
 """
 
 from __future__ import annotations
@@ -20,13 +22,18 @@ from typing import Any
 
 from peewee import Model, Query
 
-# One marker per key position and type; none is a value a real key can take (ids are
-# positive, stage slugs and positions are plain).
+# One marker per key position and type, told apart from every other parameter at build time.
 _MARKERS: dict[type, Callable[[int], Any]] = {
     int: lambda n: -(2**62) - n,
     float: lambda n: -1.5e300 - n * 1e290,
     str: lambda n: f"\x00prepared-key-{n}",
 }
+
+
+def _is_kind(key: Any, kind: type) -> bool:
+    if isinstance(key, bool):  # a bool is an int to Python, never a key
+        return False
+    return isinstance(key, (int, float)) if kind is float else isinstance(key, kind)
 
 
 class Prepared:
@@ -51,8 +58,9 @@ class Prepared:
 
     def params(self, *keys: Any) -> tuple[str, list[Any]]:
         """The SQL and its parameters for these keys."""
-        if len(keys) != len(self._kinds):
-            raise TypeError(f"expected {len(self._kinds)} key(s), got {len(keys)}")
+        if len(keys) != len(self._kinds) or not all(map(_is_kind, keys, self._kinds)):
+            kinds = ", ".join(kind.__name__ for kind in self._kinds)
+            raise TypeError(f"expected keys of type ({kinds}), got {keys!r}")
         _query, sql, fixed, slots = self._compile()
         return sql, [fixed[n] if slot is None else keys[slot] for n, slot in enumerate(slots)]
 

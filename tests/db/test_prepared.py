@@ -91,6 +91,10 @@ def test_a_query_that_drops_a_key_or_a_call_with_the_wrong_keys_is_refused(servi
     prepared = Prepared(lambda key: E.select().where(E.id == key))
     with pytest.raises(TypeError):
         prepared.rows(1, 2)
+    eid = engagement_at(services, "qualification")
+    for wrong in (E.get_by_id(eid), float(eid), True, str(eid)):  # no conversion happens: refused
+        with pytest.raises(TypeError, match="expected keys of type"):
+            prepared.rows(wrong)
 
 
 def test_the_built_sql_runs_on_whichever_file_is_open(tmp_path: Path, services: Services) -> None:
