@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDragEnterEvent,
@@ -85,8 +85,11 @@ class BoardListView(QListView):
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         super().dragMoveEvent(event)
-        if decode_ids(event.mimeData()):
-            event.acceptProposedAction()
+        move, nowhere = Qt.DropAction.MoveAction, QModelIndex()
+        if self.model().canDropMimeData(event.mimeData(), move, -1, -1, nowhere):
+            event.acceptProposedAction()  # anywhere in the column, on a card or between
+        else:  # not ours, or another swimlane's card: the cursor says no (the banner says why)
+            event.ignore()
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self._clear_drag()
@@ -114,10 +117,11 @@ class BoardListView(QListView):
                 self.neighbour_requested.emit(delta)
             event.accept()
             return
-        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not mods:
-            row, last = self.currentIndex().row(), self.model().rowCount() - 1
+        plain = not (mods & ~Qt.KeyboardModifier.KeypadModifier)  # keypad arrows are arrows
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and plain:
+            row, rows = self.currentIndex().row(), self.model().rowCount()  # row -1: none current
             delta = -1 if key == Qt.Key.Key_Up else 1
-            if (delta < 0 and row <= 0) or (delta > 0 and row >= last):
+            if rows == 0 or (delta < 0 and row == 0) or (delta > 0 and row == rows - 1):
                 self.edge_requested.emit(delta)
                 event.accept()
                 return

@@ -59,10 +59,15 @@ class CardDelegate(QStyledItemDelegate):
         # A card's picture depends only on these: paint it once, then blit it (scrolling,
         # repaints after a drop in another column).
         size = option.rect.size()
-        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device else 1.0
+        # On screen a card lies on its column; in a drag's picture (Qt paints it on a pixmap)
+        # it floats, with transparent corners.
+        on_screen = not isinstance(device, QPixmap)
         key = (
             f"mwms-card:{card.id}:{hash(card):x}:{size.width()}x{size.height()}@{ratio}"
-            f":{int(selected)}{int(focused)}{int(dark)}:{pal.cacheKey()}:{option.font.key()}:{self.today}"
+            f":{int(selected)}{int(focused)}{int(dark)}{int(on_screen)}:{pal.cacheKey()}"
+            f":{option.font.key()}:{self.today}"
         )
         pixmap = QPixmapCache.find(key)
         if pixmap is None:
@@ -70,7 +75,9 @@ class CardDelegate(QStyledItemDelegate):
             pixmap.setDevicePixelRatio(ratio)
             # Opaque, on the column's own colour (the list is transparent over it): an opaque
             # pixmap is copied to the screen, a transparent one blended pixel by pixel.
-            pixmap.fill(pal.color(QPalette.ColorRole.AlternateBase))
+            pixmap.fill(
+                pal.color(QPalette.ColorRole.AlternateBase) if on_screen else Qt.GlobalColor.transparent
+            )
             card_painter = QPainter(pixmap)
             local = QStyleOptionViewItem(option)
             local.rect = QRect(0, 0, size.width(), size.height())

@@ -22,6 +22,20 @@ class Lane:
             return framework.label(framework.ENGAGEMENT_TYPES, self.value)
         return self.value or "No owner"
 
+    @property
+    def holds(self) -> str:
+        """What the lane is for: "Ecommerce growth", "Maya Chen's engagements"."""
+        if self.field == "engagement_type":
+            return self.label
+        return f"{self.value}'s engagements" if self.value else "engagements with no owner"
+
+    @property
+    def of_card(self) -> str:
+        """What a card of this lane is: "is Ecommerce growth", "is Maya Chen's"."""
+        if self.field == "engagement_type":
+            return f"is {self.label}"
+        return f"is {self.value}'s" if self.value else "has no owner"
+
     def order(self) -> tuple:
         """Types in the framework's order; owners by name, "No owner" last."""
         if self.field == "engagement_type":

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from mwms_desktop import framework
 from ui.board_store import BoardStore
@@ -32,6 +32,7 @@ class StageColumn(QFrame):
         *,
         lane: Lane | None = None,
         header: bool = True,
+        banner_host: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.stage = stage
@@ -43,8 +44,11 @@ class StageColumn(QFrame):
 
         # The gate's verdict while a card is dragged over: an overlay on the foot of the list,
         # not in the layout, so showing it never moves a card under the cursor. Mouse and drag
-        # events pass through it to the list below.
-        self.banner = QLabel(self)
+        # events pass through it to the list below. A swimlane cell, often one card tall, lays
+        # it on ``banner_host`` (the lanes), where it may rise above the cell to be read whole.
+        self.banner = QLabel(banner_host or self)
+        if banner_host is not None:
+            self.destroyed.connect(self.banner.deleteLater)
         self.banner.setObjectName("gateBanner")
         self.banner.setWordWrap(True)
         self.banner.setTextFormat(Qt.TextFormat.RichText)
@@ -54,8 +58,11 @@ class StageColumn(QFrame):
         self.model = StageListModel(store, stage, handler, lane)
         self.model.setParent(self)  # goes with the column (swimlanes are rebuilt)
 
+        self._other_lane = False  # the verdict shown is "not this lane", not a gate's
+
         def verdict(eid: int) -> list[str]:
             refusal = self.model.lane_refusal(eid)
+            self._other_lane = refusal is not None
             return [refusal] if refusal else probe(eid, stage)
 
         self.view = BoardListView(verdict)
@@ -68,7 +75,8 @@ class StageColumn(QFrame):
         self._describe()
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # Inside the frame's rounded corners (radius 8): the cards are opaque pictures.
+        layout.setContentsMargins(FRAME_INSET, 0 if header else FRAME_INSET, FRAME_INSET, FRAME_INSET)
         layout.setSpacing(2)
         self.header: StageHeader | None = None
         if header:
@@ -94,7 +102,7 @@ class StageColumn(QFrame):
             self.banner.hide()
             return
         self.banner.setProperty("refused", bool(unmet))
-        self.banner.setText(verdict_html(unmet))
+        self.banner.setText(verdict_html(unmet, "Not in this lane:" if self._other_lane else None))
         self.banner.setToolTip("\n".join(unmet))
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
@@ -102,14 +110,19 @@ class StageColumn(QFrame):
         self._place_banner()
 
     def _place_banner(self) -> None:
-        """Lay the banner over the foot of the list, as tall as its text needs (at most the
-        list's height), above the cards."""
-        area = self.view.geometry()
+        """Lay the banner over the foot of the list, as tall as its text needs, above the
+        cards: within the list; on a banner host, rising above the cell (or, at the host's
+        top, reaching below it) as far as the text needs."""
+        host = self.banner.parentWidget()
+        area = QRect(self.view.mapTo(host, QPoint(0, 0)), self.view.size())
+        room = area.height() if host is self else host.height()
         width = max(0, area.width() - 2 * BANNER_INSET)
-        height = min(self.banner.heightForWidth(width), area.height() - 2 * BANNER_INSET)
-        self.banner.setGeometry(
-            area.left() + BANNER_INSET, area.bottom() + 1 - BANNER_INSET - height, width, height
+        height = min(self.banner.heightForWidth(width), room - 2 * BANNER_INSET)
+        top = max(
+            area.bottom() + 1 - BANNER_INSET - height,
+            area.top() + BANNER_INSET if host is self else BANNER_INSET,
         )
+        self.banner.setGeometry(area.left() + BANNER_INSET, top, width, height)
         self.banner.raise_()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -119,12 +132,14 @@ class StageColumn(QFrame):
 
 
 BANNER_INSET = 6
+FRAME_INSET = 3
 MAX_SHOWN = 4
 
 
-def verdict_html(unmet: list[str]) -> str:
-    """The banner's text: "Drop to move here", or what is missing as a list whose wrapped
-    lines hang under their first word. Reasons are escaped: they are shown as written."""
+def verdict_html(unmet: list[str], heading: str | None = None) -> str:
+    """The banner's text: "Drop to move here", or what is missing (under ``heading``) as a
+    list whose wrapped lines hang under their first word. Reasons are escaped: they are shown
+    as written."""
     if not unmet:
         return "Drop to move here"
     rows = "".join(
@@ -137,4 +152,4 @@ def verdict_html(unmet: list[str]) -> str:
         else ""
     )
     table = f'<table cellspacing="0" cellpadding="0">{rows}</table>'
-    return f'<p style="margin-bottom: 2px">Cannot enter yet:</p>{table}{more}'
+    return f'<p style="margin-bottom: 2px">{heading or "Cannot enter yet:"}</p>{table}{more}'

@@ -176,8 +176,8 @@ class StageListModel(QStringListModel):
             return None
         what = "engagement type" if self.lane.field == "engagement_type" else "owner"
         return (
-            f"This lane holds {self.lane.label}; the card is {theirs.label}. "
-            f"A card keeps its lane: change its {what} in the engagement to move it to another."
+            f"This lane is for {self.lane.holds}; this card {theirs.of_card}. A card keeps its "
+            f"lane: change its {what} in the engagement to move it to another."
         )
 
     def dropMimeData(

@@ -26,7 +26,7 @@ from ui.board_controller import BoardController
 from ui.board_store import BoardStore
 from ui.card_delegate import CARD_HEIGHT
 from ui.lane import Lane
-from ui.stage_column import StageColumn
+from ui.stage_column import FRAME_INSET, StageColumn
 from ui.stage_header import StageHeader
 
 LANE_ROWS = 3  # a lane is as tall as its fullest cell, up to this many cards; cells scroll beyond
@@ -62,7 +62,9 @@ class LaneRow(QWidget):
         self.bar.setAutoRaise(True)
         self.bar.toggled.connect(self.set_expanded)
         self.cells: dict[str, StageColumn] = {
-            stage: StageColumn(store, stage, controller, controller.probe, self, lane=lane, header=False)
+            stage: StageColumn(
+                store, stage, controller, controller.probe, self, lane=lane, header=False, banner_host=parent
+            )
             for stage in framework.STAGE_SLUGS
         }
         self._cell_row = QWidget()
@@ -87,7 +89,7 @@ class LaneRow(QWidget):
     def _fit(self) -> None:
         """As tall as the fullest cell (one card at least, so an empty cell takes a drop)."""
         fullest = max(cell.model.rowCount() for cell in self.cells.values())
-        height = min(max(fullest, 1), LANE_ROWS) * CARD_HEIGHT + 4
+        height = min(max(fullest, 1), LANE_ROWS) * CARD_HEIGHT + 2 * FRAME_INSET + 2
         for cell in self.cells.values():
             cell.setFixedHeight(height)
         n = self.count()
@@ -163,14 +165,14 @@ class SwimlaneBoard(QWidget):
         hidden (typing a search must not rebuild dozens of cells per keystroke); a lane with no
         card left at all (its last card archived, its owner renamed) goes."""
         wanted = self.store.lanes(self.field)
+        if not self.store.filter.active:  # unfiltered, every lane with a card is wanted
+            for lane in [lane for lane in self._rows if lane not in wanted]:
+                row = self._rows.pop(lane)
+                self._lanes_layout.removeWidget(row)
+                row.deleteLater()
         if [row.lane for row in self.lanes] == wanted:
             return
         focused = self.current_id()
-        keep = set(wanted) if not self.store.filter.active else set(self._rows)
-        for lane in [lane for lane in self._rows if lane not in keep]:
-            row = self._rows.pop(lane)
-            self._lanes_layout.removeWidget(row)
-            row.deleteLater()
         for row in self._rows.values():
             self._lanes_layout.removeWidget(row)
             row.hide()
@@ -194,15 +196,16 @@ class SwimlaneBoard(QWidget):
             view.edge_requested.connect(lambda d, r=row, s=s: self._focus_lane(r, d, s))
         return row
 
-    def _focus_cell(self, row: LaneRow, index: int, last: bool = False) -> None:
-        """Focus a cell of ``row`` (the stage at ``index``) on its first card, or its last."""
+    def _focus_cell(self, row: LaneRow, index: int, at: int | None = None) -> None:
+        """Focus a cell of ``row`` (the stage at ``index``): on its card ``at`` (0 the first,
+        -1 the last), or else on its current card, or its first."""
         if 0 <= index < len(framework.STAGE_SLUGS):
             cell = row.cells[framework.STAGE_SLUGS[index]]
             view = cell.view
             view.setFocus()
             rows = view.model().rowCount()
-            if rows and (last or not view.currentIndex().isValid()):
-                view.setCurrentIndex(view.model().index(rows - 1 if last else 0, 0))
+            if rows and (at is not None or not view.currentIndex().isValid()):
+                view.setCurrentIndex(view.model().index(rows - 1 if at == -1 else 0, 0))
             self.scroll.ensureWidgetVisible(cell, 0, 0)
 
     def _focus_lane(self, row: LaneRow, delta: int, index: int) -> None:
@@ -212,7 +215,7 @@ class SwimlaneBoard(QWidget):
         while 0 <= n < len(self.lanes) and not self.lanes[n].expanded:
             n += delta
         if 0 <= n < len(self.lanes):
-            self._focus_cell(self.lanes[n], index, last=delta < 0)
+            self._focus_cell(self.lanes[n], index, at=-1 if delta < 0 else 0)
 
     def set_wip_limit(self, stage: str, limit: int) -> None:
         self.headers[stage].set_wip_limit(limit)

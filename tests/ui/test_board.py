@@ -449,3 +449,16 @@ def test_an_edit_repaints_its_own_card_without_resetting_the_column(window, serv
     assert resets == []
     assert changed == [(1, 1)]
     assert model.index(1, 0).data() == "Renamed"
+
+
+def test_up_in_a_column_with_no_current_card_selects_one(qtbot, services, window):
+    """After a reset leaves no current card, an arrow key picks a card (as Qt does), rather
+    than being taken as a step out of the column."""
+    services.portfolio.add("A", "consulting")
+    services.portfolio.add("B", "consulting")
+    window.store.reload()
+    view = window.board.columns["qualification"].view
+    view.setFocus()
+    view.setCurrentIndex(QModelIndex())
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert view.currentIndex().isValid()

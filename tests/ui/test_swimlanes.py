@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import SIGNAL, QEvent, QModelIndex, QPoint, QSettings, Qt
-from PySide6.QtGui import QDragEnterEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
 from PySide6.QtWidgets import QApplication
 
 from mwms_desktop import framework
@@ -139,7 +139,7 @@ def test_a_card_keeps_its_lane_a_drop_in_another_lane_is_refused_with_the_reason
     )
     QApplication.sendEvent(cell.view.viewport(), enter)
     assert cell.banner.isVisibleTo(cell)
-    assert "This lane holds Consulting engagement; the card is Ecommerce growth." in cell.banner.toolTip()
+    assert "This lane is for Consulting engagement; this card is Ecommerce growth." in cell.banner.toolTip()
     before = dump(db_path)
     assert not cell.model.dropMimeData(mime, MOVE, 0, 0, QModelIndex())
     assert dump(db_path) == before
@@ -279,3 +279,80 @@ def test_a_move_leaves_the_other_lanes_alone(services, window):
     assert window.controller.move(mover, "onboarding")
     assert _cell_ids(_row(window, "Consulting engagement"), "onboarding") == [mover]
     assert signals == []
+
+
+def _drag_over(cell, eid: int, source: str) -> QDragMoveEvent:
+    mime = encode_ids([eid], source)
+    args = (MOVE, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(cell.view.viewport(), QDragEnterEvent(QPoint(30, 30), *args))
+    move = QDragMoveEvent(QPoint(30, 30), *args)
+    QApplication.sendEvent(cell.view.viewport(), move)
+    cell._mime = mime  # the events do not own it
+    return move
+
+
+def test_over_another_lane_the_cursor_says_no_and_the_banner_says_why_in_full(services, window):
+    """Over a cell of another lane (one card tall) the drag is refused, so no drop can land,
+    and the reason, headed as a lane's, is shown whole: it may rise above the short cell."""
+    eid = engagement_at(services, "qualification", client="Typed", engagement_type="ecommerce_growth")
+    services.portfolio.add("Other", "consulting", owner="Ann")
+    window.store.reload()
+    window.set_swimlanes("engagement_type")
+    QApplication.processEvents()
+    cell = _row(window, "Consulting engagement").cells["qualification"]
+    move = _drag_over(cell, eid, "qualification")
+    assert not move.isAccepted()
+    banner = cell.banner
+    assert banner.isVisible()
+    assert banner.heightForWidth(banner.width()) <= banner.height() > cell.height()
+    assert "Not in this lane:" in banner.text()
+    same_lane = _row(window, "Ecommerce growth").cells["onboarding"]
+    assert _drag_over(same_lane, eid, "qualification").isAccepted()  # a gate's refusal comes at the drop
+
+
+def test_owner_lanes_word_their_refusal(services, window):
+    ann = services.portfolio.add("Alpha", "consulting", owner="Ann").id
+    services.portfolio.add("Beta", "consulting")
+    window.store.reload()
+    window.set_swimlanes("owner")
+    model = _row(window, "No owner").cells["qualification"].model
+    assert model.lane_refusal(ann) == (
+        "This lane is for engagements with no owner; this card is Ann's. A card keeps its lane: "
+        "change its owner in the engagement to move it to another."
+    )
+
+
+def test_a_lane_emptied_while_filtered_goes_when_the_filter_clears(services, window):
+    """A lane hidden by the filter whose last card is archived meanwhile does not linger,
+    hidden and listening to the store, once the filter is cleared."""
+    services.portfolio.add("Alpha", "consulting", owner="Ann")
+    bo = services.portfolio.add("Beta", "consulting", owner="Bo").id
+    window.store.reload()
+    window.set_swimlanes("owner")
+    listeners = window.store.receivers(SIGNAL("stage_reset(QString)"))
+    window.store.set_filter(BoardFilter(text="alpha"))  # Bo's lane is hidden
+    assert window.controller.archive(bo)
+    window.store.set_filter(BoardFilter())
+    _flush_deletes()
+    assert [r.lane.label for r in _lanes(window).lanes] == ["Ann"]
+    assert window.store.receivers(SIGNAL("stage_reset(QString)")) == listeners - 6
+
+
+def test_down_into_the_next_lane_lands_on_its_first_card(qtbot, services, window):
+    """Down from a cell's last card lands on the next lane's first card, whichever card was
+    current there before; Up lands on the last."""
+    top = services.portfolio.add("Top", "consulting").id
+    a = services.portfolio.add("A", "ecommerce_growth").id
+    services.portfolio.add("B", "ecommerce_growth")
+    c = services.portfolio.add("C", "ecommerce_growth").id
+    window.store.reload()
+    window.set_swimlanes("engagement_type")
+    upper, lower = (r.cells["qualification"].view for r in _lanes(window).lanes)
+    assert lower.select_id(c)  # looked at earlier
+    upper.setFocus()
+    assert upper.select_id(top)
+    qtbot.keyClick(upper, Qt.Key.Key_Down)
+    assert lower.hasFocus()
+    assert lower.current_id() == a
+    qtbot.keyClick(lower, Qt.Key.Key_Up)
+    assert upper.current_id() == top
