@@ -110,18 +110,20 @@ class StageColumn(QFrame):
         self._place_banner()
 
     def _place_banner(self) -> None:
-        """Lay the banner over the foot of the list, as tall as its text needs, above the
-        cards: within the list; on a banner host, rising above the cell (or, at the host's
-        top, reaching below it) as far as the text needs."""
+        """Lay the banner over the foot of the list, as tall as its text needs (at most the
+        list's height), above the cards. A swimlane cell, short and under the cursor, gets it
+        on the banner host just above the cell (or, in the top lane, just below it)."""
         host = self.banner.parentWidget()
         area = QRect(self.view.mapTo(host, QPoint(0, 0)), self.view.size())
-        room = area.height() if host is self else host.height()
         width = max(0, area.width() - 2 * BANNER_INSET)
-        height = min(self.banner.heightForWidth(width), room - 2 * BANNER_INSET)
-        top = max(
-            area.bottom() + 1 - BANNER_INSET - height,
-            area.top() + BANNER_INSET if host is self else BANNER_INSET,
-        )
+        needed = self.banner.heightForWidth(width)
+        if host is self:
+            height = min(needed, area.height() - 2 * BANNER_INSET)
+            top = area.bottom() + 1 - BANNER_INSET - height
+        else:
+            height = min(needed, host.height() - 2 * BANNER_INSET)
+            above = area.top() - BANNER_INSET - height
+            top = above if above >= 0 else min(area.bottom() + 1 + BANNER_INSET, host.height() - height)
         self.banner.setGeometry(area.left() + BANNER_INSET, top, width, height)
         self.banner.raise_()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import SIGNAL, QEvent, QModelIndex, QPoint, QSettings, Qt
+from PySide6.QtCore import SIGNAL, QEvent, QModelIndex, QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
 from PySide6.QtWidgets import QApplication
 
@@ -305,6 +305,8 @@ def test_over_another_lane_the_cursor_says_no_and_the_banner_says_why_in_full(se
     banner = cell.banner
     assert banner.isVisible()
     assert banner.heightForWidth(banner.width()) <= banner.height() > cell.height()
+    under_cursor = QRect(cell.view.mapTo(banner.parentWidget(), QPoint(0, 0)), cell.view.size())
+    assert not banner.geometry().intersects(under_cursor)  # beside the short cell, not on it
     assert "Not in this lane:" in banner.text()
     same_lane = _row(window, "Ecommerce growth").cells["onboarding"]
     assert _drag_over(same_lane, eid, "qualification").isAccepted()  # a gate's refusal comes at the drop
