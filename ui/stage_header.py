@@ -15,7 +15,6 @@ from ui.board_store import BoardStore
 
 class StageHeader(QWidget):
     wip_menu_requested = Signal(str)
-    count_changed = Signal(int)  # cards shown
 
     def __init__(self, store: BoardStore, stage: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,4 +63,3 @@ class StageHeader(QWidget):
             self.count.setProperty("over", over)
             self.count.style().unpolish(self.count)
             self.count.style().polish(self.count)
-        self.count_changed.emit(shown)
