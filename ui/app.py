@@ -103,6 +103,9 @@ def _render(
         app.processEvents()
     if open_id is not None:
         window.open_engagement(open_id)
+        workspace = window.active_workspace()
+        if workspace is not None:  # at the asked size, not the one that fits the (virtual) screen
+            workspace.resize(*size)
         app.processEvents()
     grab_target = window.active_workspace() or window
     app.processEvents()

@@ -38,6 +38,7 @@ from ui.filter_bar import FilterBar
 from ui.lane import LANE_FIELDS
 from ui.preferences import Preferences
 from ui.refusal_panel import RefusalPanel
+from ui.screen import fitted
 from ui.swimlanes import SwimlaneBoard
 
 
@@ -371,7 +372,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1440, 900)
+            self.resize(fitted(self, 1440, 900))
         state = self.prefs.blob(pk.STATE)
         if state is not None:
             self.restoreState(state)

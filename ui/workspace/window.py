@@ -29,6 +29,7 @@ from mwms_desktop.services import Services
 from mwms_desktop.views import EngagementDetail
 from ui import theme
 from ui.board_controller import BoardController
+from ui.screen import fitted
 from ui.workspace.base import ElidedLabel, Pane, WorkspaceContext, plain_label, plural
 from ui.workspace.gate_panel import GatePanel
 from ui.workspace.panes.cycles import CyclesPane
@@ -162,7 +163,7 @@ class WorkspaceWindow(QMainWindow):
 
         undo_stack.indexChanged.connect(self._stack_moved)
         controller.move_refused.connect(self._move_refused)
-        self.resize(1280, 820)
+        self.resize(fitted(self, 1280, 820))
         self.refresh()
 
     def _build_actions(self) -> None:
