@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from mwms_desktop import framework
 from ui.board_controller import BoardController
 from ui.board_store import BoardStore
-from ui.stage_column import StageColumn
+from ui.stage_column import COLUMN_MIN_WIDTH, StageColumn
 
 
 class BoardWidget(QWidget):
@@ -27,7 +27,7 @@ class BoardWidget(QWidget):
         self.columns: dict[str, StageColumn] = {}
         for n, stage in enumerate(framework.STAGE_SLUGS):
             column = StageColumn(store, stage, controller, controller.probe, self)
-            column.setMinimumWidth(210)
+            column.setMinimumWidth(COLUMN_MIN_WIDTH)
             view = column.view
             view.move_requested.connect(controller.move_by)
             view.open_requested.connect(self.open_requested)

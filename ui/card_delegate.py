@@ -28,6 +28,7 @@ from ui import theme
 from ui.stage_model import CardRole
 
 CARD_HEIGHT = 96
+MIN_CARD_WIDTH = 160  # a column of 190 px less its frame and scroll bar
 MARGIN = 5
 PAD = 9
 
@@ -41,7 +42,7 @@ class CardDelegate(QStyledItemDelegate):
         self._font_cache: tuple[QFont, QFont, QFont] = (QFont(), QFont(), QFont())
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        return QSize(max(200, option.rect.width()), CARD_HEIGHT)
+        return QSize(max(MIN_CARD_WIDTH, option.rect.width()), CARD_HEIGHT)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex

@@ -135,6 +135,7 @@ class StageColumn(QFrame):
 
 BANNER_INSET = 6
 FRAME_INSET = 3
+COLUMN_MIN_WIDTH = 190  # six columns fit the window on a 1366-pixel laptop screen
 MAX_SHOWN = 4
 
 

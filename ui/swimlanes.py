@@ -26,11 +26,10 @@ from ui.board_controller import BoardController
 from ui.board_store import BoardStore
 from ui.card_delegate import CARD_HEIGHT
 from ui.lane import Lane
-from ui.stage_column import FRAME_INSET, StageColumn
+from ui.stage_column import COLUMN_MIN_WIDTH, FRAME_INSET, StageColumn
 from ui.stage_header import StageHeader
 
 LANE_ROWS = 3  # a lane is as tall as its fullest cell, up to this many cards; cells scroll beyond
-COLUMN_MIN_WIDTH = 210
 SPACING = 8
 
 
