@@ -8,43 +8,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QUndoStack
 
 from mwms_desktop import framework
 from mwms_desktop.errors import ValidationError
-from mwms_desktop.services import Services
 from tests.factories import ALL_HEALTHY, engagement_at
-from ui.board_controller import BoardController
-from ui.board_store import BoardStore
 from ui.workspace.window import WorkspaceWindow
-
-
-class Harness:
-    """A workspace built the way the main window builds it, without the main window."""
-
-    def __init__(self, qtbot, services: Services, eid: int) -> None:
-        self.services = services
-        self.stack = QUndoStack()
-        self.store = BoardStore(services)
-        self.store.reload()
-        self.controller = BoardController(services, self.store, self.stack, lambda *a: "Scope changed")
-        self.window = WorkspaceWindow(services, eid, self.stack, self.controller, None)
-        qtbot.addWidget(self.window)
-        self.eid = eid
-
-    def detail(self):
-        return self.services.portfolio.detail(self.eid)
-
-    def pane(self, title: str):
-        return self.window.pane(title)
-
-
-@pytest.fixture
-def make(qtbot):
-    def build(services: Services, eid: int) -> Harness:
-        return Harness(qtbot, services, eid)
-
-    return build
 
 
 def test_window_title_is_client_and_stage(make, services):

@@ -9,51 +9,19 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QLineEdit
 
 from mwms_desktop import framework
 from mwms_desktop.services import Services
 from mwms_desktop.views import OutcomeView
 from tests.factories import engagement_at
-from ui.board_controller import BoardController
-from ui.board_store import BoardStore
 from ui.workspace import fields as f
 from ui.workspace.base import plural
 from ui.workspace.forms import FieldSpec, FormWidget
-from ui.workspace.window import GATE_MAX, GATE_MIN, WorkspaceWindow
+from ui.workspace.window import GATE_MAX, GATE_MIN
 
 TODAY = date(2026, 11, 2)  # the clock fixture's day
 LONG = "A statement long enough that no column of a normal table shows it whole, " * 3
-
-
-class Harness:
-    """A workspace built as the main window builds it (board store, controller, stack)."""
-
-    def __init__(self, qtbot, services: Services, eid: int) -> None:
-        self.services, self.eid = services, eid
-        self.stack = QUndoStack()
-        self.store = BoardStore(services)
-        self.store.reload()
-        self.controller = BoardController(services, self.store, self.stack, lambda *a: "Scope changed")
-        self.window = WorkspaceWindow(services, eid, self.stack, self.controller, None)
-        qtbot.addWidget(self.window)
-
-    def pane(self, title: str):
-        return self.window.pane(title)
-
-    def show(self, qtbot, width: int = 1280, height: int = 820) -> None:
-        self.window.resize(width, height)
-        self.window.show()
-        qtbot.waitExposed(self.window)
-
-
-@pytest.fixture
-def make(qtbot):
-    def build(services: Services, eid: int) -> Harness:
-        return Harness(qtbot, services, eid)
-
-    return build
 
 
 def _labels(widget) -> list[str]:
