@@ -102,7 +102,7 @@ class BoardStore(QObject):
         if by_value is None:
             by_value = self._lanes[(stage, field)] = {}
             changed = self._changed
-            raw = self._source.field(field) if self._source is not None else None
+            raw = getattr(self._source, field, None)  # as _field, inlined: a pass over every card
             for eid in self._visible[stage]:
                 card = changed.get(eid)
                 value = getattr(card, field) if card is not None else raw(eid)  # type: ignore[misc]

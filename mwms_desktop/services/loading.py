@@ -7,10 +7,9 @@ Cards for the whole portfolio come from one engagement query and a few aggregate
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from db.models import (
     CheckIn,
@@ -86,9 +85,6 @@ _ONE_CARD = Prepared(lambda eid: _card_query().where(E.id == eid))
 _ONE_CARD_COUNTS = tuple(_prepared_count(n) for n in range(4))
 
 
-_RAW_FIELDS = {"owner": 4, "stage": 5, "position": 7, "engagement_type": 3}  # in _CARD_COLUMNS
-
-
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     stall_days: int
@@ -137,12 +133,6 @@ class CardSource:
 
     def position(self, eid: int) -> float:
         return self.rows[eid][7]
-
-    def field(self, name: str) -> Callable[[int], Any]:
-        """A fast reader of one raw field (stage, position, engagement_type or owner) by id,
-        for passes over thousands of cards."""
-        rows, column = self.rows, _RAW_FIELDS[name]
-        return lambda eid: rows[eid][column]
 
     def engagement_type(self, eid: int) -> str:
         return self.rows[eid][3]
