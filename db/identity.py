@@ -214,3 +214,21 @@ def foreign(path: Path) -> ForeignFile | None:
     except (DatabaseOpenError, sqlite3.Error):
         return None
     return None
+
+
+def check_restore(db_path: Path, backup_path: Path) -> None:
+    """Refuse a restore that would put something other than an MWMS Desktop database this
+    version reads in place, or move another program's file aside; raises
+    :class:`DatabaseOpenError` saying which. A damaged target may be restored over (that is
+    recovery); a damaged backup is left to the restore's own integrity check."""
+    try:
+        found = file_version(backup_path)
+    except DatabaseOpenError as exc:
+        raise DatabaseOpenError(f"Not restored: {exc}") from exc
+    except sqlite3.Error:
+        found = None
+    if found == 0:
+        raise DatabaseOpenError(f"Not restored: {backup_path.name} holds no MWMS Desktop database.")
+    refusal = foreign(db_path)
+    if refusal is not None:
+        raise DatabaseOpenError(f"Not restored: {refusal}") from refusal
