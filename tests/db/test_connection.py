@@ -1,5 +1,5 @@
 """The connection: every file the app opens is in WAL with synchronous=FULL and
-foreign keys on, on the UI thread and on a worker thread alike.; read-only files and
+foreign keys on, on the UI thread and on a worker thread alike; read-only files and
 folders (run as an ordinary user, since permission bits do not stop root) leave nothing that
 breaks later writes, and are checked without a problem."""
 
