@@ -128,7 +128,7 @@ def identity_problems(path: Path) -> list[str]:
         return [str(exc)]
     if found == 0:
         empty = identity.read_header(path).size == 0
-        return ["it is empty (0 bytes)" if empty else "it has no MWMS Desktop tables"]
+        return ["it is empty: 0 bytes" if empty else "it has no MWMS Desktop tables"]
     return []
 
 

@@ -52,7 +52,7 @@ def _check_file(path: Path, create: bool) -> bool:
         return True
     header = identity.read_header(path)
     if header.size == 0:
-        _refuse_if_it_held_data(path, "it is empty (0 bytes)")
+        _refuse_if_it_held_data(path, "it is empty: 0 bytes")
         return True
     if not header.is_sqlite:
         raise damaged(path, "it is not an SQLite file")

@@ -104,7 +104,7 @@ def backup_now(db_path: str | os.PathLike[str], reason: str = "manual") -> Backu
     with _translated():
         _require_database_file(path)
         if identity.read_header(path).size == 0:  # a backup of it would rotate good ones away
-            raise damaged(path, "it is empty (0 bytes)")
+            raise damaged(path, "it is empty: 0 bytes")
         refusal = identity.foreign(path)
         if refusal is not None:
             raise refusal

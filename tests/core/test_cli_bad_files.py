@@ -115,7 +115,7 @@ def expected_error(kind: str, path: Path, backup_name: str) -> str:
     if kind == "foreign":
         return f"mwms-desktop: {path.name} is an SQLite file of another program."
     return (
-        f"mwms-desktop: {path} is damaged or not an MWMS Desktop database (it is empty (0 bytes)). "
+        f"mwms-desktop: {path} is damaged or not an MWMS Desktop database (it is empty: 0 bytes). "
         f"The newest good backup is {backup_name}"
     )
 
@@ -162,7 +162,7 @@ def test_every_command_refuses_a_bad_database_file_at_once(
     assert status == 1
     if kind == "truncated" and command == "check":  # a report, on stdout
         assert captured.err == ""
-        assert "it is empty (0 bytes)" in captured.out
+        assert "it is empty: 0 bytes" in captured.out
         assert f"restore {backups_before[0]}" in captured.out
     else:
         assert captured.err.count("\n") == 1, captured.err

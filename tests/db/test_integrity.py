@@ -3,6 +3,7 @@ deleted) and recovered from that backup; the full check reports problems."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 from pathlib import Path
@@ -209,7 +210,7 @@ def test_an_empty_file_without_backups_opens_new_but_check_says_it_is_empty(tmp_
     path.touch()
     assert main(["--db", str(path), "check"]) == 1
     out = capsys.readouterr().out
-    assert "it is empty (0 bytes)" in out
+    assert "it is empty: 0 bytes" in out
     assert "No good backup was found." in out
     assert path.stat().st_size == 0
     s = open_services(path)
@@ -283,3 +284,26 @@ def test_a_backups_folder_of_our_own_is_made_owner_only(services):
     services.portfolio.add("Acme")
     made = maintenance.backup_now(services.path)
     assert stat.S_IMODE(made.path.parent.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.mkdir(), "{p} is a folder, not a database file."),
+        (lambda p: os.mkfifo(p), "{p} is not a regular file (a pipe or a device), not a database file."),
+        (lambda p: None, "{p} does not exist."),
+    ],
+    ids=["folder", "fifo", "missing"],
+)
+@pytest.mark.parametrize("action", [maintenance.backup_now, maintenance.check], ids=["backup", "check"])
+def test_backup_and_check_say_what_the_path_is(tmp_path, make, message, action):
+    """The window's Back up now and the checks say a folder or a pipe is one (not that it
+    does not exist), without opening it; nothing is created beside it."""
+    path = tmp_path / "p.sqlite"
+    make(path)
+    with pytest.raises(DatabaseError) as info:
+        action(path)
+    assert str(info.value) == message.format(p=path)
+    assert [p.name for p in tmp_path.iterdir() if p.name != "userdata"] == (
+        [] if "exist" in message else ["p.sqlite"]
+    )
