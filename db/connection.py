@@ -80,7 +80,8 @@ def _match_sidecar_modes(path: Path) -> None:
         side = Path(f"{path}{suffix}")
         try:
             st = side.lstat()
-            if stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) != mode and st.st_uid == os.getuid():
+            mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
+            if stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) != mode and mine:
                 side.chmod(mode)
         except OSError:
             continue  # absent, or not ours to change: SQLite reports what it cannot use
