@@ -12,6 +12,7 @@ start-up backup (see ``db/backup.py``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -56,8 +57,11 @@ def _check_file(path: Path, create: bool) -> bool:
         return True
     if not header.is_sqlite:
         raise damaged(path, "it is not an SQLite file")
-    if header.application_id not in (0, identity.APPLICATION_ID):
-        identity.classify(path.name, header.application_id, 0, ())  # raises: never opened
+    if header.application_id != identity.APPLICATION_ID:
+        # Another program's file (or a version we never wrote) is refused before a writing
+        # connection could roll back its journal or make a WAL beside it.
+        with contextlib.suppress(sqlite3.Error):  # damage: the quick check names the backup
+            identity.file_version(path)
     return False
 
 

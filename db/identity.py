@@ -165,17 +165,19 @@ def version_of(query: Callable[[str], list[tuple]], name: str) -> int:
     return classify(name, app_id, version, tables)
 
 
-def connect_readonly(path: Path) -> sqlite3.Connection:
-    """A read-only connection that leaves nothing behind when it can: with no ``-wal``
-    beside the file, the file alone is the whole database, and when this process cannot
-    write the file or its folder no writer of it can be running either, so it is read as
+def connect_readonly(path: Path, *, glance: bool = False) -> sqlite3.Connection:
+    """A read-only connection that leaves nothing behind when it can. With no ``-wal``
+    beside the file, the file alone is the whole database; when this process cannot write
+    the file or its folder, no writer of it can be running either, so it is read as
     immutable (no ``-shm``/``-wal`` created, which a read-only connection could not remove,
-    and none needed in a read-only folder). Otherwise a plain ``mode=ro`` connection, which
-    reads the WAL."""
+    and none needed in a read-only folder). ``glance``: a look at the header and schema
+    only (what :func:`file_version` reads), immutable whenever there is no ``-wal``, so
+    another program's file gets nothing made beside it. Otherwise a plain ``mode=ro``
+    connection, which reads the WAL."""
     path = path.resolve()
     uri = path.as_uri() + "?mode=ro"
-    wal = Path(f"{path}-wal")
-    if not wal.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)):
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+    if not Path(f"{path}-wal").exists() and (glance or not writable):
         uri += "&immutable=1"
     return sqlite3.connect(uri, uri=True)
 
@@ -193,7 +195,7 @@ def file_version(path: Path) -> int:
         raise sqlite3.DatabaseError("file is not a database")
     if header.application_id not in (0, APPLICATION_ID):
         raise _foreign(path.name)  # known from the header alone: SQLite never opens it
-    con = connect_readonly(path)
+    con = connect_readonly(path, glance=True)
     try:
         return version_of(lambda sql: con.execute(sql).fetchall(), path.name)
     finally:

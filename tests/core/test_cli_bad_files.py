@@ -27,7 +27,7 @@ from mwms_desktop.cli import main
 from mwms_desktop.services import open_services
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = (*(("fifo",) if hasattr(os, "mkfifo") else ()), "folder", "truncated", "foreign")
+KINDS = (*(("fifo",) if hasattr(os, "mkfifo") else ()), "folder", "truncated", "foreign", "foreign in WAL")
 
 # Each command with arguments that would succeed on a sound database ({out}: a folder of
 # its own for files the command writes; {backup}/{bundle}: made from a sound database).
@@ -95,6 +95,8 @@ def make(kind: str, path: Path) -> None:
         path.write_bytes(b"")
     else:  # `sqlite3 o.sqlite "create table t(x); pragma user_version=2"`
         con = sqlite3.connect(path)
+        if kind == "foreign in WAL":
+            con.execute("PRAGMA journal_mode = wal")
         con.execute("CREATE TABLE t (x)")
         con.execute("PRAGMA user_version = 2")
         con.commit()
@@ -115,7 +117,7 @@ def expected_error(kind: str, path: Path, backup_name: str) -> str:
         return f"mwms-desktop: {path} is not a regular file (a pipe or a device), not a database file."
     if kind == "folder":
         return f"mwms-desktop: {path} is a folder, not a database file."
-    if kind == "foreign":
+    if kind.startswith("foreign"):
         return f"mwms-desktop: {path.name} is an SQLite file of another program."
     return (
         f"mwms-desktop: {path} is damaged or not an MWMS Desktop database (it is empty: 0 bytes). "
