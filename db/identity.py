@@ -210,6 +210,8 @@ def foreign(path: Path) -> ForeignFile | None:
         header = read_header(path) if regular_file(path) is not None else None
         if header is None or header.size == 0 or not header.is_sqlite:
             return None
+        if header.application_id == APPLICATION_ID:  # ours, whatever its version
+            return None
         file_version(path)
     except ForeignFile as exc:
         return exc

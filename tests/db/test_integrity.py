@@ -311,3 +311,58 @@ def test_backup_and_check_say_what_the_path_is(tmp_path, make, message, action):
     assert [p.name for p in tmp_path.iterdir() if p.name != "userdata"] == (
         [] if "exist" in message else ["p.sqlite"]
     )
+
+
+# --- restore recognises both files (item 7) -------------------------------------------------
+
+
+def test_restore_refuses_to_move_another_programs_file_aside(tmp_path):
+    """A backup restored over another program's file (named as the database) is refused by
+    the restore itself, not only by the CLI: the file stays where it is, byte for byte."""
+    source = tmp_path / "src" / "p.sqlite"
+    source.parent.mkdir()
+    _filled(source, clients=3)
+    good = maintenance.backup_now(source)
+    other = tmp_path / "o.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE t (x)")
+    con.close()
+    before = other.read_bytes()
+    with pytest.raises(
+        DatabaseError, match=r"^Not restored: o\.sqlite is an SQLite file of another program\.$"
+    ):
+        maintenance.restore(other, good.path)
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "userdata") == ["o.sqlite", "src"]
+
+
+def test_an_old_backup_without_the_application_id_is_still_restored(tmp_path):
+    """A schema-1 backup (made before files carried the application id) is recognised by its
+    tables, restored, and upgraded when the database next opens."""
+    path = tmp_path / "p.sqlite"
+    _filled(path, clients=2)
+    old = tmp_path / "old-v1.sqlite"
+    con = sqlite3.connect(old)
+    con.executescript((Path(__file__).parent / "data" / "schema_v1.sql").read_text())
+    con.close()
+    maintenance.restore(path, old)
+    s = open_services(path)
+    try:
+        assert s.portfolio.cards() == []
+    finally:
+        s.close()
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA application_id").fetchone()[0] == 0x4D574D53
+    con.close()
+
+
+def test_restore_of_an_empty_file_is_refused(tmp_path):
+    path = tmp_path / "p.sqlite"
+    _filled(path, clients=2)
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    with pytest.raises(
+        DatabaseError, match=r"^Not restored: empty\.sqlite holds no MWMS Desktop database\.$"
+    ):
+        maintenance.restore(path, empty)
+    assert maintenance.check(path).ok
