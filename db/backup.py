@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from db.errors import BackupError
+from db import identity
+from db.errors import BackupError, DatabaseOpenError
 
 BACKUP_DIR = "backups"
 _REASON = re.compile(r"[a-z0-9-]{1,40}")
@@ -77,7 +78,12 @@ def _name_pattern(db_path: Path) -> re.Pattern[str]:
 
 
 def _private_dir(folder: Path) -> None:
+    """Make ``folder`` (owner-only), or tighten an existing one to 0700. A symlink is the
+    user's choice of where backups go (another disk) and is followed, but the folder it
+    points to keeps its mode: it is not ours to change (the backups in it are 0600)."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.is_symlink():
+        return
     with contextlib.suppress(OSError):  # a folder we do not own keeps its mode
         folder.chmod(0o700)
 
@@ -94,7 +100,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    """Read-only, creating nothing beside the file when it can (``identity.connect_readonly``):
+    a read-only folder or file is checked without a ``-wal``/``-shm``."""
+    return identity.connect_readonly(path)
 
 
 def check(path: Path, pragma: str = "integrity_check") -> list[str]:
@@ -110,9 +118,24 @@ def check(path: Path, pragma: str = "integrity_check") -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
+def identity_problems(path: Path) -> list[str]:
+    """Why ``path`` is not an MWMS Desktop database this version can read (empty when it is)."""
+    try:
+        found = identity.file_version(path)
+    except DatabaseOpenError as exc:
+        return [str(exc)]
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    if found == 0:
+        empty = identity.read_header(path).size == 0
+        return ["it is empty: 0 bytes" if empty else "it has no MWMS Desktop tables"]
+    return []
+
+
 def full_check(path: Path) -> list[str]:
-    """``integrity_check`` and ``foreign_key_check`` on a read-only connection, in words."""
-    problems = check(path)
+    """What :func:`identity_problems`, ``integrity_check`` and ``foreign_key_check`` find, on
+    read-only connections, in words: empty when ``path`` is a sound MWMS Desktop database."""
+    problems = identity_problems(path) or check(path)
     if problems:
         return problems
     try:
@@ -235,9 +258,11 @@ def prune(db_path: Path, now: datetime, protect: Path | None = None) -> list[Pat
 
 
 def newest_good_backup(db_path: Path) -> Backup | None:
-    """The newest backup that passes ``PRAGMA quick_check`` now."""
+    """The newest backup that passes the full check now (:func:`full_check`: an MWMS Desktop
+    database, ``integrity_check`` and ``foreign_key_check``), so the one offered never has
+    the fault of the file it would replace."""
     for b in list_backups(db_path):
-        if not check(b.path, "quick_check"):
+        if not full_check(b.path):
             return b
     return None
 

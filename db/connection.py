@@ -1,27 +1,32 @@
 """Opening the database file: checks, pragmas, schema creation and upgrades.
 
 ``open_database(path)`` is the only way in. It refuses, with a sentence a consultant can act
-on, a file that is missing (when asked not to create), unreadable, not SQLite, or written by a
-newer MWMS Desktop; it upgrades an older file after backing it up. A damaged file raises
-:class:`DatabaseDamaged`, which names the newest backup that is still sound. The first open
-of a changed file in a process makes a start-up backup (see ``db/backup.py``).
+on, a file that is missing (when asked not to create), a folder, a pipe or device, unreadable,
+not SQLite, another program's, or written by a newer MWMS Desktop; it upgrades an older file
+after backing it up. A damaged file raises :class:`DatabaseDamaged`, which names the newest
+backup that is still sound. An existing file that is empty, or SQLite with no tables, is a
+new database only while nothing shows it held data: with backups (or a ``-wal``) beside it,
+it was truncated, and is damage. The first open of a changed file in a process makes a
+start-up backup (see ``db/backup.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
+import stat
 from pathlib import Path
 
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError
 
-from db import backup, migrations
+from db import backup, identity, migrations
 from db.errors import BackupError, DatabaseDamaged, DatabaseOpenError
 from db.models import database
 
-SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_HEADER = identity.SQLITE_HEADER
 PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": "full",
@@ -35,9 +40,7 @@ CONNECTION_PRAGMAS = {k: v for k, v in PRAGMAS.items() if k != "journal_mode"}
 
 def _check_file(path: Path, create: bool) -> bool:
     """Validate ``path`` before SQLite touches it; True when a new file must be created."""
-    if path.is_dir():
-        raise DatabaseOpenError(f"{path} is a folder, not a database file.")
-    if not path.exists():
+    if identity.regular_file(path) is None:  # a folder, pipe or device raises here
         if not create:
             raise DatabaseOpenError(f"{path} does not exist.")
         if not path.parent.is_dir():
@@ -48,16 +51,44 @@ def _check_file(path: Path, create: bool) -> bool:
         except OSError as exc:
             raise DatabaseOpenError(f"Cannot create {path}: {exc.strerror}.") from exc
         return True
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise DatabaseOpenError(f"Cannot read {path}: {exc.strerror}.") from exc
-    if header == b"":
+    header = identity.read_header(path)
+    if header.size == 0:
+        _refuse_if_it_held_data(path, "it is empty: 0 bytes")
         return True
-    if header != SQLITE_HEADER:
+    if not header.is_sqlite:
         raise damaged(path, "it is not an SQLite file")
+    if header.application_id != identity.APPLICATION_ID:
+        # Another program's file (or a version we never wrote) is refused before a writing
+        # connection could roll back its journal or make a WAL beside it.
+        with contextlib.suppress(sqlite3.Error):  # damage: the quick check names the backup
+            identity.file_version(path)
     return False
+
+
+def _refuse_if_it_held_data(path: Path, detail: str) -> None:
+    """An empty file is a new database, unless backups (or a WAL) beside it show it held
+    data: then it was truncated, and is damage naming the backup to restore."""
+    wal = Path(f"{path}-wal")
+    if backup.list_backups(path) or (wal.is_file() and wal.stat().st_size > 0):
+        raise damaged(path, detail)
+
+
+def _match_sidecar_modes(path: Path) -> None:
+    """Give ``-wal``/``-shm`` the main file's mode when this process may write it: SQLite
+    creates them with the mode the file had then, so a read-only (0400) open would leave
+    them unwritable after the file is made writable again."""
+    if not os.access(path, os.W_OK):
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{path}{suffix}")
+        try:
+            st = side.lstat()
+            mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
+            if stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) != mode and mine:
+                side.chmod(mode)
+        except OSError:
+            continue  # absent, or not ours to change: SQLite reports what it cannot use
 
 
 def damaged(path: Path, detail: str) -> DatabaseDamaged:
@@ -81,11 +112,15 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True, backup_o
     path = Path(path).expanduser().resolve()
     is_new = _check_file(path, create)
     close_database()
+    if not is_new:
+        _match_sidecar_modes(path)
     database.init(str(path), pragmas=CONNECTION_PRAGMAS)
     try:
         database.connect()
         if not is_new:
             _check_integrity_quick(path)
+            if migrations.found_version(database, path) == 0:  # SQLite, but no tables
+                _refuse_if_it_held_data(path, "it has no tables")
         found = migrations.upgrade(database, path)
         database.execute_sql(f"PRAGMA journal_mode = {PRAGMAS['journal_mode']}")
     except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:

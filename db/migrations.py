@@ -5,7 +5,8 @@ up (``db/backup.py``: SQLite's backup API, verified, into ``backups/``), then up
 one transaction: every step, a ``PRAGMA foreign_key_check``, and the new version number
 commit together or not at all.
 ``foreign_keys`` is switched off around that transaction (SQLite ignores the pragma inside
-one), so a step may rebuild a table. A file newer than this program is refused, untouched.
+one), so a step may rebuild a table. A file newer than this program, another program's file
+and a version no MWMS Desktop wrote are refused, untouched (``db/identity.py`` tells them).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from db import backup
+from db import backup, identity
 from db.errors import BackupError, DatabaseOpenError
 from db.models import MODELS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v2_dossier_exports(database: SqliteDatabase) -> None:
@@ -38,6 +39,12 @@ def _v2_dossier_exports(database: SqliteDatabase) -> None:
     database.execute_sql(BOARD_ORDER_INDEX)
 
 
+def _v3_application_id(database: SqliteDatabase) -> None:
+    """Schema 3: mark the file as MWMS Desktop's (``PRAGMA application_id``), so it is
+    recognised from its header before anything is written to it."""
+    database.execute_sql("PRAGMA application_id = 1297567059")  # 0x4D574D53, b"MWMS"
+
+
 # Indexes peewee's model declarations cannot express (descending, covering). New files get
 # them with the tables; the step of the version that introduced each one adds it to old files.
 CHECKIN_RECENT_INDEX = (
@@ -50,35 +57,33 @@ EXTRA_INDEXES = (CHECKIN_RECENT_INDEX, BOARD_ORDER_INDEX)
 
 # MIGRATIONS[n] upgrades a file of schema n - 1 to schema n. Steps are frozen SQL, never the
 # current models, so an old step keeps meaning what it meant when it shipped.
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {2: _v2_dossier_exports}
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
+    2: _v2_dossier_exports,
+    3: _v3_application_id,
+}
 
 
 def user_version(database: SqliteDatabase) -> int:
     return int(database.execute_sql("PRAGMA user_version").fetchone()[0])
 
 
-def _has_tables(database: SqliteDatabase) -> bool:
-    sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    return database.execute_sql(sql).fetchone()[0] > 0
+def found_version(database: SqliteDatabase, path: Path) -> int:
+    """The schema version of the open file (0: no tables yet); raises
+    :class:`DatabaseOpenError` for a file this program must not touch. Reads only."""
+    return identity.version_of(lambda sql: database.execute_sql(sql).fetchall(), path.name)
 
 
 def upgrade(database: SqliteDatabase, path: Path) -> int:
     """Bring the open ``database`` to :data:`SCHEMA_VERSION`; returns the version found."""
-    found = user_version(database)
+    found = found_version(database, path)
     if found == SCHEMA_VERSION:
         return found
-    if found > SCHEMA_VERSION:
-        raise DatabaseOpenError(
-            f"{path.name} was written by a newer MWMS Desktop (schema {found}; this version "
-            f"reads up to {SCHEMA_VERSION}). Update MWMS Desktop to open it."
-        )
     if found == 0:
-        if _has_tables(database):
-            raise DatabaseOpenError(f"{path.name} is an SQLite file of another program.")
         with database.atomic():
             database.create_tables(MODELS)
             for ddl in EXTRA_INDEXES:
                 database.execute_sql(ddl)
+            database.execute_sql(f"PRAGMA application_id = {identity.APPLICATION_ID}")
             database.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return found
 

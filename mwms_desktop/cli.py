@@ -45,6 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ctx = Context(args)
     try:
+        if args.command is not None:
+            ctx.db_path()  # refuses a folder, pipe or another program's file before anything
         if args.command is None:
             from mwms_desktop.commands import window
 

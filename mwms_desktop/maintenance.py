@@ -18,12 +18,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from db import backup as db_backup
+from db import identity
 from db.backup import Backup
-from db.connection import close_database, database_path, open_database
+from db.connection import close_database, damaged, database_path, open_database
 from db.errors import BackupError, DatabaseLocked, DatabaseOpenError
 from db.errors import DatabaseDamaged as DbDamaged
 from db.lock import DatabaseLock, exclusive
-from db.migrations import SCHEMA_VERSION
 from mwms_desktop import paths
 from mwms_desktop.errors import DatabaseDamaged, DatabaseError, DatabaseInUse
 
@@ -101,10 +101,20 @@ def _resolve(db_path: str | os.PathLike[str]) -> Path:
 def backup_now(db_path: str | os.PathLike[str], reason: str = "manual") -> Backup:
     """A verified backup made now (``mwms-desktop backup``, the window's Back up now)."""
     path = _resolve(db_path)
-    if not path.is_file():
-        raise DatabaseError(f"{path} does not exist.")
     with _translated():
+        _require_database_file(path)
+        if identity.read_header(path).size == 0:  # a backup of it would rotate good ones away
+            raise damaged(path, "it is empty: 0 bytes")
+        refusal = identity.foreign(path)
+        if refusal is not None:
+            raise refusal
         return db_backup.make_backup(path, reason)
+
+
+def _require_database_file(path: Path) -> None:
+    """Raise :class:`DatabaseOpenError` for a missing path, a folder, a pipe or a device."""
+    if identity.regular_file(path) is None:
+        raise DatabaseOpenError(f"{path} does not exist.")
 
 
 def list_backups(db_path: str | os.PathLike[str]) -> list[Backup]:
@@ -171,11 +181,7 @@ def recover_from_backup(db_path: str | os.PathLike[str]) -> RestoreResult:
 def _swap(path: Path, backup: Path, label: str) -> RestoreResult:
     backup = backup.expanduser().resolve()
     with _translated():
-        version = db_backup.backup_version(backup)
-        if not 1 <= version <= SCHEMA_VERSION:
-            raise DatabaseError(
-                f"{backup.name} is not an MWMS Desktop backup this version can read (schema {version})."
-            )
+        identity.check_restore(path, backup)  # ours, a version this one reads; never over another program's
         with exclusive(path):
             bound = database_path() == path
             if bound:
@@ -189,11 +195,12 @@ def _swap(path: Path, backup: Path, label: str) -> RestoreResult:
 
 
 def check(db_path: str | os.PathLike[str]) -> CheckReport:
-    """The full check (``PRAGMA integrity_check`` and ``foreign_key_check``), read-only, so
-    it also works on a file too damaged to open."""
+    """The full check (an MWMS Desktop file, ``PRAGMA integrity_check`` and
+    ``foreign_key_check``), read-only, so it also works on a file too damaged to open. An
+    empty file is a problem: there is no database in it."""
     path = _resolve(db_path)
-    if not path.is_file():
-        raise DatabaseError(f"{path} does not exist.")
+    with _translated():
+        _require_database_file(path)
     problems = db_backup.full_check(path)
     return CheckReport(path, tuple(problems), db_backup.newest_good_backup(path) if problems else None)
 

@@ -45,11 +45,19 @@ def parse_stage(slug: str) -> str:
     return slug
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger one cannot even be looked up
+
+
 def parse_id(text: str) -> int:
+    """The one parser of every id the CLI takes: a whole number SQLite can hold, or
+    :class:`NotFound` saying what an id is (never an ``OverflowError`` later)."""
+    shown = text if len(text) <= 40 else text[:37] + "..."
     try:
         value = int(text)
-    except ValueError:
-        raise NotFound(f"{text!r} is not an engagement id (a number; see `mwms-desktop list`).") from None
+    except ValueError:  # also a number too long to convert
+        raise NotFound(f"{shown!r} is not an engagement id (a number; see `mwms-desktop list`).") from None
+    if not 1 <= value <= MAX_ID:
+        raise NotFound(f"No engagement with id {shown.strip()}.")
     return value
 
 

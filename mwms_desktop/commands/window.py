@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mwms_desktop.commands.board import id_argument
 from mwms_desktop.errors import DatabaseDamaged, MwmsError
 
 DEFAULT_SIZE = (1440, 900)
@@ -23,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path, metavar="FILE.png")
     p.add_argument("--size", default="x".join(map(str, DEFAULT_SIZE)), metavar="WxH", help="window size")
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="colour scheme")
-    p.add_argument("--open", type=int, metavar="ID", help="show this engagement's workspace")
+    p.add_argument("--open", type=id_argument, metavar="ID", help="show this engagement's workspace")
     p.add_argument("--lanes", choices=tuple(LANES), help="show the board in swimlanes by type or owner")
     p.set_defaults(run=run_screenshot)
 

@@ -468,14 +468,14 @@ def test_unreadable_file_is_one_line(
     db_path.chmod(0)
     try:
         if os.name == "posix" and os.geteuid() == 0:
-            real_open = Path.open
+            real_open = os.open
 
-            def denied(self: Path, *args, **kwargs):
-                if self == db_path.resolve():
-                    raise PermissionError(13, "Permission denied", str(self))
-                return real_open(self, *args, **kwargs)
+            def denied(file, *args, **kwargs):
+                if Path(file) == db_path.resolve():
+                    raise PermissionError(13, "Permission denied", str(file))
+                return real_open(file, *args, **kwargs)
 
-            monkeypatch.setattr(Path, "open", denied)
+            monkeypatch.setattr(os, "open", denied)
         assert cli(db_path, "list") == EXIT_ERROR
     finally:
         db_path.chmod(0o600)
@@ -494,7 +494,7 @@ def test_file_of_a_newer_version_is_one_line(services: Services, db_path: Path, 
     err = one_error_line(capsys.readouterr().err)
     assert err == (
         f"mwms-desktop: {db_path.name} was written by a newer MWMS Desktop (schema 99; this "
-        "version reads up to 2). Update MWMS Desktop to open it."
+        "version reads up to 3). Update MWMS Desktop to open it."
     )
 
 

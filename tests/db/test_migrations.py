@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from peewee import IntegrityError, SqliteDatabase
 
-from db import backup, migrations
+from db import backup, identity, migrations
 from db.connection import close_database, open_database
 from db.errors import DatabaseDamaged, DatabaseOpenError
 from db.models import database
@@ -116,6 +116,14 @@ def version(path: Path) -> int:
         con.close()
 
 
+def application_id(path: Path) -> int:
+    con = connect(path)
+    try:
+        return con.execute("PRAGMA application_id").fetchone()[0]
+    finally:
+        con.close()
+
+
 def schema(path: Path) -> list[tuple[str, str, str, str | None]]:
     con = connect(path)
     try:
@@ -176,7 +184,8 @@ def test_v1_file_with_data_is_backed_up_and_upgraded_on_open(tmp_path: Path, kin
     finally:
         close_database()
 
-    assert version(old) == migrations.SCHEMA_VERSION == 2
+    assert version(old) == migrations.SCHEMA_VERSION == 3
+    assert application_id(old) == identity.APPLICATION_ID
     upgraded = contents(old)
     assert {t: upgraded[t] for t in original} == original
     assert set(upgraded) - set(original) == V2_TABLES
@@ -188,6 +197,7 @@ def test_v1_file_with_data_is_backed_up_and_upgraded_on_open(tmp_path: Path, kin
     assert b.path.parent == tmp_path / "backups"
     assert b.reason == "schema1"
     assert version(b.path) == 1
+    assert application_id(b.path) == 0
     assert contents(b.path) == original
     assert backup.full_check(b.path) == []
 
@@ -230,7 +240,7 @@ def test_upgraded_file_with_data_has_the_new_schema_and_is_upgraded_once(tmp_pat
     after_first = contents(old)
     open_database(old)
     close_database()
-    assert version(old) == 2
+    assert version(old) == 3
     assert contents(old) == after_first
     assert [b.reason for b in backup.list_backups(old)].count("schema1") == 1
 
@@ -252,12 +262,13 @@ def test_no_backup_no_upgrade(tmp_path: Path) -> None:
 
 
 def newer_file(path: Path, journal: str) -> None:
-    """A database written by a future MWMS Desktop (schema 3), in the given journal mode."""
+    """A database written by a future MWMS Desktop (schema 4), in the given journal mode."""
     con = sqlite3.connect(path)
     con.execute(f"PRAGMA journal_mode = {journal}")
     con.executescript(V1.read_text())
     con.executescript(V1_ROWS)
-    con.execute("PRAGMA user_version = 3")
+    con.execute(f"PRAGMA application_id = {identity.APPLICATION_ID}")
+    con.execute("PRAGMA user_version = 4")
     con.commit()
     con.close()
 
@@ -277,8 +288,8 @@ def foreign_file(path: Path, journal: str) -> None:
     [
         (
             newer_file,
-            r"^refused\.sqlite was written by a newer MWMS Desktop \(schema 3; this version reads "
-            r"up to 2\)\. Update MWMS Desktop to open it\.$",
+            r"^refused\.sqlite was written by a newer MWMS Desktop \(schema 4; this version reads "
+            r"up to 3\)\. Update MWMS Desktop to open it\.$",
         ),
         (foreign_file, r"^refused\.sqlite is an SQLite file of another program\.$"),
     ],
@@ -297,7 +308,7 @@ def test_refused_sqlite_file_is_left_byte_for_byte(
     before = path.read_bytes()
     with pytest.raises(DatabaseOpenError, match=message) as exc:
         open_database(path)
-    assert type(exc.value) is DatabaseOpenError
+    assert not isinstance(exc.value, DatabaseDamaged)
     assert database.is_closed()
     assert [p.name for p in folder.iterdir()] == ["refused.sqlite"]
     assert path.read_bytes() == before
@@ -443,27 +454,29 @@ def test_failing_step_rolls_back_completely(
     monkeypatch.undo()
     open_database(old)
     close_database()
-    assert version(old) == 2
+    assert version(old) == 3
     assert contents(old)["engagement"] == before_rows["engagement"]
 
 
 def test_failure_in_a_later_step_undoes_the_earlier_ones(tmp_path: Path, monkeypatch) -> None:
-    """Steps 1→2→3 run in one transaction: when step 3 fails, step 2's table and indexes
-    are gone too and the file is still version 1."""
+    """Steps 1→2→3→4 run in one transaction: when step 4 fails, step 2's table and indexes
+    and step 3's application id are gone too and the file is still version 1."""
     old = tmp_path / "old.sqlite"
     write_v1(old)
     before_schema, before_rows = schema(old), contents(old)
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 4)
 
-    def v3(db: SqliteDatabase) -> None:
+    def v4(db: SqliteDatabase) -> None:
         db.execute_sql("DELETE FROM dossier_export")  # step 2 really ran before this one
+        assert db.execute_sql("PRAGMA application_id").fetchone()[0] == identity.APPLICATION_ID  # step 3 too
         db.execute_sql("UPDATE engagement SET client = 'overwritten'")
         _bad_sql(db)
 
-    monkeypatch.setitem(migrations.MIGRATIONS, 3, v3)
+    monkeypatch.setitem(migrations.MIGRATIONS, 4, v4)
     with pytest.raises(DatabaseOpenError, match="already exists"):
         open_database(old)
     assert (version(old), schema(old), contents(old)) == (1, before_schema, before_rows)
+    assert application_id(old) == 0
 
 
 def _own_connection(path: Path) -> SqliteDatabase:
@@ -496,9 +509,123 @@ def test_foreign_keys_are_on_again_after_an_upgrade_and_after_a_failed_one(
         assert migrations.upgrade(db, old) == 1
         assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
         assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
-        assert migrations.user_version(db) == 2
+        assert migrations.user_version(db) == 3
         # Foreign keys really are enforced again: a dangling dossier export is refused.
         with pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
             _dangling_reference(db)
     finally:
         db.close()
+
+
+# --- recognising the app's own files (issue 10, item 7) ----------------------------------
+
+
+def _sqlite(path: Path, *statements: str, journal: str = "delete") -> None:
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA journal_mode = {journal}")
+    for sql in statements:
+        con.execute(sql)
+    con.commit()
+    con.close()
+
+
+def _ours_with_version(path: Path, journal: str, version: int) -> None:
+    """The app's schema (v1 tables) claiming a version no MWMS Desktop wrote."""
+    write_v1(path)
+    _sqlite(path, f"PRAGMA user_version = {version}", journal=journal)
+
+
+NOT_OURS: dict[str, tuple[Callable[[Path, str], None], str]] = {
+    "other tables, user_version 2": (
+        lambda p, j: _sqlite(p, "CREATE TABLE t (x)", "PRAGMA user_version = 2", journal=j),
+        r"^refused\.sqlite is an SQLite file of another program\.$",
+    ),
+    "other tables, user_version 3": (
+        lambda p, j: _sqlite(p, "CREATE TABLE t (x)", "PRAGMA user_version = 3", journal=j),
+        r"^refused\.sqlite is an SQLite file of another program\.$",
+    ),
+    "our v1 tables under another application id": (
+        lambda p, j: (
+            write_v1(p),
+            _sqlite(p, "PRAGMA application_id = 42", "PRAGMA user_version = 1", journal=j),
+        ),
+        r"^refused\.sqlite is an SQLite file of another program\.$",
+    ),
+    "no tables, user_version 2": (
+        lambda p, j: _sqlite(p, "PRAGMA user_version = 2", journal=j),
+        r"^refused\.sqlite is an SQLite file of another program\.$",
+    ),
+    "our tables, user_version -1": (
+        lambda p, j: _ours_with_version(p, j, -1),
+        r"^refused\.sqlite records a schema version no MWMS Desktop wrote \(-1\); it was left as it was\.$",
+    ),
+    "our tables, user_version 2 without the dossier table": (
+        lambda p, j: _ours_with_version(p, j, 2),
+        r"^refused\.sqlite records a schema version no MWMS Desktop wrote \(2\); it was left as it was\.$",
+    ),
+    "our application id, user_version 0": (
+        lambda p, j: (
+            write_v1(p),
+            _sqlite(
+                p, f"PRAGMA application_id = {identity.APPLICATION_ID}", "PRAGMA user_version = 0", journal=j
+            ),
+        ),
+        r"^refused\.sqlite records a schema version no MWMS Desktop wrote \(0\); it was left as it was\.$",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_OURS))
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_a_file_that_is_not_ours_is_refused_untouched(tmp_path: Path, case: str, journal: str) -> None:
+    """SQLite files that are not MWMS Desktop databases (another program's schema under any
+    user_version, another application id, or our tables under a version we never wrote):
+    one sentence, no KeyError or 'no such table', and nothing written: same bytes, not
+    switched to WAL, no backup, no -wal/-shm or backups/ beside it."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    path = folder / "refused.sqlite"
+    make, message = NOT_OURS[case]
+    make(path, journal)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseOpenError, match=message) as exc:
+        open_database(path)
+    assert not isinstance(exc.value, DatabaseDamaged)
+    assert database.is_closed()
+    assert [p.name for p in folder.iterdir()] == ["refused.sqlite"]
+    assert path.read_bytes() == before
+    with pytest.raises(core_errors.DatabaseError, match=message):
+        open_services(path)
+
+
+def test_new_files_carry_the_application_id(tmp_path: Path) -> None:
+    """A new database is marked as MWMS Desktop's in its header (bytes 68-71), so it is
+    recognised before SQLite opens it."""
+    path = tmp_path / "new.sqlite"
+    open_database(path)
+    close_database()
+    assert application_id(path) == identity.APPLICATION_ID
+    assert path.read_bytes()[68:72] == b"MWMS"
+    assert identity.file_version(path) == migrations.SCHEMA_VERSION
+
+
+def test_v2_file_is_upgraded_to_carry_the_application_id(tmp_path: Path) -> None:
+    """A schema-2 file (no application id) is recognised by its tables, backed up as it was,
+    and marked; its rows are unchanged."""
+    path = tmp_path / "v2.sqlite"
+    write_v1(path)
+    db = _own_connection(path)
+    try:
+        db.execute_sql("PRAGMA foreign_keys = OFF")
+        with db.atomic():
+            migrations._v2_dossier_exports(db)
+            db.execute_sql("PRAGMA user_version = 2")
+    finally:
+        db.close()
+    before = contents(path)
+    open_database(path)
+    close_database()
+    assert (version(path), application_id(path)) == (3, identity.APPLICATION_ID)
+    assert contents(path) == before
+    (b,) = backup.list_backups(path)
+    assert (b.reason, version(b.path), application_id(b.path)) == ("schema2", 2, 0)
