@@ -118,7 +118,10 @@ class Ratings:
     def __call__(self, value: Any, label: str) -> dict[str, int]:
         if not isinstance(value, Mapping):
             raise ValidationError(f"{label} must map each indicator to 0–3.", label)
-        return health.validate_ratings(value)
+        try:
+            return health.validate_ratings(value)
+        except ValidationError as exc:
+            raise ValidationError(f"{label}: {exc}", label) from None
 
 
 @dataclass(frozen=True, slots=True)
