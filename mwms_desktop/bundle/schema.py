@@ -2,10 +2,12 @@
 
 A bundle is JSON: ``{"format": "mwms-desktop-bundle", "version": 1, "exported_at": ...,
 "engagements": [...]}``; docs/bundle-format.md describes every field. :func:`parse` reads
-the bytes and checks everything that needs no database: JSON syntax (NaN and Infinity
-refused), format and version, every field present with the right type and a value the
-services would accept, unique uuids, and a stage history that never skips a stage. Each
-refusal names its place, such as ``engagements[2].cycles[0].hypothesis``.
+the bytes and checks everything that needs no database: JSON syntax (NaN, Infinity and
+integers no field can hold refused), format and version, every field present and read by
+the same validator the services use (``mwms_desktop/fields.py``: this module only maps the
+bundle's keys onto that table), each record's rules, unique uuids, and a stage history the
+window could have written. Each refusal names its place, such as
+``engagements[2].cycles[0].hypothesis``.
 """
 
 from __future__ import annotations
@@ -47,9 +49,6 @@ class Unusable:
 
     def __repr__(self) -> str:
         return self.text
-
-
-NonFinite = Unusable
 
 
 @dataclass(frozen=True, slots=True)
