@@ -388,7 +388,8 @@ def stored_ratings(ratings: Mapping[str, int]) -> str:
 
 class HistoryProblem(ValidationError):
     """A stage history the window could not have written; ``index`` is the move at fault
-    (None: the history as a whole), ``field`` its field."""
+    and ``field`` its field (``index`` None: a field of the engagement, or with no field
+    the history as a whole)."""
 
     def __init__(self, message: str, index: int | None, field: str | None = None) -> None:
         super().__init__(message, field)
@@ -423,7 +424,7 @@ def check_history(moves: Sequence[Mapping[str, Any]], stage: str) -> None:
         reached = within
     if stage not in reached:
         raise HistoryProblem(
-            f"The engagement is in {stage}, but its history never reaches it.", len(moves) - 1, "to_stage"
+            f"The engagement is in {stage}, but its stage history never reaches it.", None, "stage"
         )
 
 

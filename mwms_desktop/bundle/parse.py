@@ -165,7 +165,7 @@ def _check_history(e: EngagementRecord) -> None:
     try:
         fields.check_history([m.values for m in moves], e.values["stage"])
     except fields.HistoryProblem as exc:
-        where = f"{e.place}.stage_history"
+        where = f"{e.place}.{exc.field or 'stage_history'}"
         if exc.index is not None:
             where = f"{moves[exc.index].place}.{exc.field}" if exc.field else moves[exc.index].place
         raise BundleError(f"{where}: {exc}", where) from None

@@ -364,7 +364,7 @@ RULES = [  # (what, mutation, the place the refusal names)
                                                _set("cycles.0.ended_on", "2026-10-01")(b)),
      r"cycles\[0\]\.ended_on: .*end before it starts"),
     ("outcome with only its creation", _only_creation,
-     r"stage_history\[0\]\.to_stage: .*never reaches it"),
+     r"engagements\[0\]\.stage: .*never reaches it"),
     ("empty required date", _set("insights.0.recorded_on", ""),
      r"insights\[0\]\.recorded_on: Recorded on is required"),
     ("outcome without its day", _set("outcome_on", None), r"engagements\[0\]\.outcome_on: "),
