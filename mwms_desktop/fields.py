@@ -121,7 +121,7 @@ class Ratings:
         try:
             return health.validate_ratings(value)
         except ValidationError as exc:
-            raise ValidationError(f"{label}: {exc}", label) from None
+            raise ValidationError(str(exc), label) from None  # names the indicator
 
 
 @dataclass(frozen=True, slots=True)
