@@ -232,6 +232,24 @@ def _outcome_dated(v: Mapping[str, Any]) -> None:
         )
 
 
+def _done_dated(v: Mapping[str, Any]) -> None:
+    """An onboarding element is confirmed on a day; an open one has no day."""
+    if "done" in v and bool(v.get("done")) != (v.get("done_on") is not None):
+        raise ValidationError(
+            "A confirmed onboarding element has the day it was done, an open one none.", "Done on"
+        )
+
+
+def _entered_after_creation(v: Mapping[str, Any]) -> None:
+    """An engagement enters its stage at or after its creation (an undo gives back an
+    earlier entry into a stage, never one before the engagement existed)."""
+    created, entered = v.get("created_at"), v.get("stage_entered_at")
+    if created is not None and entered is not None and entered < created:
+        raise ValidationError(
+            "The engagement cannot enter its stage before it was created.", "Entered the stage at"
+        )
+
+
 def _stage_facts(v: Mapping[str, Any]) -> None:
     """What the gates leave behind for good: past Qualification the verdict is "qualified"
     (it is decided only in Qualification, and only a qualified client leaves it); in
@@ -281,7 +299,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         Field("outcome", "Outcome", Choice(fw.OUTCOMES), nullable=True),
         Field("outcome_on", "Decided on", Day(), nullable=True),
         Field("outcome_summary", "Outcome summary", Text(8000)),
-    ), (_outcome_dated, _stage_facts)),
+    ), (_outcome_dated, _stage_facts, _entered_after_creation)),
     Kind("qualification_score", "Qualification score", (
         Field("criterion", "Criterion", Choice(fw.QUALIFICATION_CRITERIA)),
         Field("score", "Score", Whole(fw.SCORE_MIN, fw.SCORE_MAX)),
@@ -292,7 +310,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         Field("done", "Done", Flag()),
         Field("done_on", "Done on", Day(), nullable=True),
         Field("note", "Note", Text(2000)),
-    )),
+    ), (_done_dated,)),
     Kind("stakeholder", "Stakeholder", (
         Field("name", "Name", Text(200, required=True, single_line=True)),
         Field("role", "Role", Text(200, single_line=True)),
