@@ -40,6 +40,7 @@ class Context:
 
     today: date
     now: datetime
+    today_words: str = "today"  # how a refusal names ``today``
 
     @classmethod
     def local(cls, clock: Clock) -> Context:
@@ -52,7 +53,7 @@ class Context:
         tomorrow here (UTC+14 is ahead of every other zone) and its clock may run a little
         ahead of this one, so allow a day beyond this laptop's."""
         now = clock.now()
-        return cls((now + timedelta(hours=14)).date(), now + timedelta(days=1))
+        return cls((now + timedelta(hours=14)).date(), now + timedelta(days=1), "today anywhere on Earth")
 
 
 # --- one check per kind of value ----------------------------------------------------------
@@ -184,7 +185,9 @@ class Field:
             if isinstance(clean, datetime) and clean > ctx.now:
                 raise ValidationError(f"{label} cannot be in the future ({clean.isoformat()}).", label)
             if isinstance(clean, date) and not isinstance(clean, datetime) and clean > ctx.today:
-                raise ValidationError(f"{label} cannot be after today ({ctx.today.isoformat()}).", label)
+                raise ValidationError(
+                    f"{label} cannot be after {ctx.today_words} ({ctx.today.isoformat()}).", label
+                )
         return clean
 
 
