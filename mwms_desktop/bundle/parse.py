@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mwms_desktop import fields
+from mwms_desktop import fields, stage_history
 from mwms_desktop.bundle.schema import (
     ENGAGEMENT_FIELDS,
     FORMAT,
@@ -160,11 +160,11 @@ def _unique_natural(records: list[Record], kind: Kind) -> None:
 
 def _check_history(e: EngagementRecord) -> None:
     """The stage history must be one the window writes and explain the stage
-    (:func:`fields.check_history`)."""
+    (:func:`stage_history.check_history`)."""
     moves = e.children["stage_history"]
     try:
-        fields.check_history([m.values for m in moves], e.values["stage"])
-    except fields.HistoryProblem as exc:
+        stage_history.check_history([m.values for m in moves], e.values["stage"])
+    except stage_history.HistoryProblem as exc:
         where = f"{e.place}.{exc.field or 'stage_history'}"
         if exc.index is not None:
             where = f"{moves[exc.index].place}.{exc.field}" if exc.field else moves[exc.index].place
