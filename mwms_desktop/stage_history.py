@@ -71,3 +71,16 @@ def _check_move(
         raise HistoryProblem(f"An undo cannot take it to {dst}, which it had never reached.", n, "to_stage")
     if step < 0 and not str(m.get("reason") or "").strip():
         raise HistoryProblem(f"{src} back to {dst} has no reason; a move back needs one.", n, "reason")
+
+
+def check_completion(stage: str, outcome: str | None, dossier_exports: int) -> None:
+    """Structured project completion in Expansion or Completion was let in (or chosen
+    there) only with a learning-preservation dossier exported, and exports are never
+    removed: such an engagement has at least one (gates.completion_documented)."""
+    if stage == "outcome" and outcome == "project_completion" and dossier_exports == 0:
+        raise HistoryProblem(
+            "Structured project completion needs the learning-preservation dossier exported; "
+            "this engagement has no dossier export.",
+            None,
+            "dossier_exports",
+        )

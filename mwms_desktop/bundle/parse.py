@@ -164,6 +164,8 @@ def _check_history(e: EngagementRecord) -> None:
     moves = e.children["stage_history"]
     try:
         stage_history.check_history([m.values for m in moves], e.values["stage"])
+        exports = len(e.children["dossier_exports"])
+        stage_history.check_completion(e.values["stage"], e.values["outcome"], exports)
     except stage_history.HistoryProblem as exc:
         where = f"{e.place}.{exc.field or 'stage_history'}"
         if exc.index is not None:
