@@ -91,8 +91,8 @@ def generate(path: Path, count: int, seed: int = 7) -> Path:
                     "exp_cadence": "",
                     "exp_success_measures": "",
                     "exp_agreed_on": None,
-                    "outcome": None,
-                    "outcome_on": None,
+                    "outcome": "extended_retainer" if stage == "outcome" else None,
+                    "outcome_on": date(2026, 11, 1) if stage == "outcome" else None,
                     "outcome_summary": "",
                 }
             )
@@ -100,19 +100,24 @@ def generate(path: Path, count: int, seed: int = 7) -> Path:
             Engagement.insert_many(rows[chunk : chunk + 500]).execute()
         ids = [i for (i,) in Engagement.select(Engagement.id).order_by(Engagement.id).tuples()]
         children: dict[type, list[dict]] = {m: [] for m in (Stakeholder, Insight, CheckIn, StageMove)}
-        for eid in ids:
-            children[StageMove].append(
-                {
-                    "uuid": new_uuid(),
-                    "updated_at": NOW,
-                    "engagement": eid,
-                    "from_stage": None,
-                    "to_stage": "qualification",
-                    "moved_at": NOW,
-                    "reason": "",
-                    "kind": "created",
-                }
-            )
+        for eid, row in zip(ids, rows, strict=True):
+            # The history the window writes: the creation, then one stage at a time.
+            reached = framework.stage_index(row["stage"])
+            for j in range(reached + 1):
+                children[StageMove].append(
+                    {
+                        "uuid": new_uuid(),
+                        "updated_at": NOW,
+                        "engagement": eid,
+                        "from_stage": framework.STAGES[j - 1].slug if j else None,
+                        "to_stage": framework.STAGES[j].slug,
+                        "moved_at": row["created_at"]
+                        if j == 0
+                        else row["stage_entered_at"] - timedelta(days=reached - j),
+                        "reason": "",
+                        "kind": "forward" if j else "created",
+                    }
+                )
             for k in range(2):
                 children[Stakeholder].append(
                     {

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from typing import Any
 
-from mwms_desktop import framework
+from mwms_desktop import fields, stage_history
 from mwms_desktop.bundle.schema import (
     ENGAGEMENT_FIELDS,
     FORMAT,
@@ -15,13 +14,16 @@ from mwms_desktop.bundle.schema import (
     Bundle,
     EngagementRecord,
     Kind,
-    NonFinite,
     Record,
     Spec,
+    Unusable,
     _instant,
     _uuid,
 )
+from mwms_desktop.clock import Clock
 from mwms_desktop.errors import BundleError, ValidationError
+
+_INT_DIGITS = 30  # longer integers fit no field (SQLite's hold 19 digits) and slow Python down
 
 _TOP = ("format", "version", "exported_at", "engagements")
 _OPTIONAL_TOP = ("app",)
@@ -36,9 +38,16 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _float(text: str) -> float | NonFinite:
-    value = float(text)
-    return value if value not in (float("inf"), float("-inf")) else NonFinite(text)
+def _float(text: str) -> float | Unusable:
+    value = float(text)  # 1e309 is inf
+    return value if value not in (float("inf"), float("-inf")) else Unusable(text)
+
+
+def _int(text: str) -> int | Unusable:
+    digits = len(text.lstrip("-"))
+    if digits > _INT_DIGITS:
+        return Unusable(f"an integer of {digits} digits", "numbers must fit in 19 digits")
+    return int(text)
 
 
 def load_json(data: bytes) -> Any:
@@ -50,7 +59,11 @@ def load_json(data: bytes) -> Any:
         raise BundleError(f"The bundle is not UTF-8 text (byte {exc.start}).") from None
     try:
         return json.loads(
-            text, parse_constant=NonFinite, parse_float=_float, object_pairs_hook=_no_duplicate_keys
+            text,
+            parse_constant=Unusable,
+            parse_float=_float,
+            parse_int=_int,
+            object_pairs_hook=_no_duplicate_keys,
         )
     except json.JSONDecodeError as exc:
         raise BundleError(
@@ -58,6 +71,8 @@ def load_json(data: bytes) -> Any:
         ) from None
     except RecursionError:
         raise BundleError("The bundle is nested too deeply to be a bundle.") from None
+    except (ValueError, MemoryError) as exc:  # what the parser itself could not hold
+        raise BundleError(f"The bundle cannot be read ({type(exc).__name__}).") from None
 
 
 def _object(value: Any, place: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
@@ -72,29 +87,41 @@ def _object(value: Any, place: str, required: tuple[str, ...], optional: tuple[s
     return value
 
 
-def _field(value: Any, spec: Spec, place: str, key: str) -> Any:
+def _field(value: Any, spec: Spec, place: str, key: str, ctx: fields.Context) -> Any:
     where = f"{place}.{key}"
-    if isinstance(value, NonFinite):
-        raise BundleError(f"{where}: {value!r} is not allowed (numbers must be finite).", where)
+    if isinstance(value, Unusable):
+        raise BundleError(f"{where}: {value!r} is not allowed ({value.why}).", where)
     if value is None:
         if spec.nullable:
             return None
         raise BundleError(f"{where}: must not be null.", where)
     try:
-        return spec.check(value, key)
+        return spec.check(value, key, ctx)
     except ValidationError as exc:
         raise BundleError(f"{where}: {exc}", where) from None
     except (TypeError, ValueError, OverflowError, RecursionError) as exc:  # no check expects it
         raise BundleError(f"{where}: unusable value ({type(exc).__name__}).", where) from None
 
 
-def _record(value: Any, place: str, fields: dict[str, Spec], extra: tuple[str, ...] = ()) -> Record:
-    obj = _object(value, place, ("uuid", "updated_at", *fields, *extra))
+def _rules(kind_name: str, record: Record) -> None:
+    """The kind's record rules (mwms_desktop/fields.py), naming the field they fault."""
+    try:
+        fields.check_record(kind_name, record.values)
+    except ValidationError as exc:
+        names = {f.label: f.name for f in fields.KINDS[kind_name].fields}
+        where = f"{record.place}.{names.get(exc.field or '', exc.field)}"
+        raise BundleError(f"{where}: {exc}", where) from None
+
+
+def _record(
+    value: Any, place: str, specs: dict[str, Spec], ctx: fields.Context, extra: tuple[str, ...] = ()
+) -> Record:
+    obj = _object(value, place, ("uuid", "updated_at", *specs, *extra))
     return Record(
         place=place,
-        uuid=_field(obj["uuid"], Spec(_uuid), place, "uuid"),
-        updated_at=_field(obj["updated_at"], Spec(_instant), place, "updated_at"),
-        values={k: _field(obj[k], spec, place, k) for k, spec in fields.items()},
+        uuid=_field(obj["uuid"], Spec(_uuid), place, "uuid", ctx),
+        updated_at=_field(obj["updated_at"], Spec(_instant), place, "updated_at", ctx),
+        values={k: _field(obj[k], spec, place, k, ctx) for k, spec in specs.items()},
     )
 
 
@@ -104,16 +131,20 @@ def _list(value: Any, where: str) -> list:
     return value
 
 
-def _engagement(value: Any, place: str) -> EngagementRecord:
+def _engagement(value: Any, place: str, ctx: fields.Context) -> EngagementRecord:
     kinds = tuple(k.key for k in KINDS)
-    base = _record(value, place, ENGAGEMENT_FIELDS, kinds)
+    base = _record(value, place, ENGAGEMENT_FIELDS, ctx, kinds)
+    _rules("engagement", base)
     e = EngagementRecord(base.place, base.uuid, base.updated_at, base.values)
     for kind in KINDS:
         where = f"{place}.{kind.key}"
         items = _list(value[kind.key], where)
-        e.children[kind.key] = [_record(item, f"{where}[{n}]", kind.fields) for n, item in enumerate(items)]
+        records = [_record(item, f"{where}[{n}]", kind.fields, ctx) for n, item in enumerate(items)]
+        for r in records:
+            _rules(kind.name, r)
+        e.children[kind.key] = records
         if kind.natural:
-            _unique_natural(e.children[kind.key], kind)
+            _unique_natural(records, kind)
     _check_history(e)
     return e
 
@@ -128,36 +159,25 @@ def _unique_natural(records: list[Record], kind: Kind) -> None:
 
 
 def _check_history(e: EngagementRecord) -> None:
-    """Each move must be one the gates allow: the history starts with the creation in
-    Qualification, a forward move goes exactly one stage on, a backward one goes back (an
-    undo may cross several), in time order.
-
-    Consecutive moves need not chain (one's end, the next one's start), nor end in the
-    engagement's stage: a history merged from two laptops interleaves both laptops' moves
-    while the stage comes from the newer engagement record, and an export of any database
-    this program wrote must import again."""
+    """The stage history must be one the window writes and explain the stage
+    (:func:`stage_history.check_history`)."""
     moves = e.children["stage_history"]
-    if not moves:
-        raise BundleError(f"{e.place}.stage_history: is empty; it starts with the creation.", e.place)
-    first = moves[0].values
-    if first["kind"] != "created" or first["from_stage"] is not None or first["to_stage"] != "qualification":
-        where = moves[0].place
-        raise BundleError(f"{where}: the history must start with the creation in qualification.", where)
-    for prev, m in itertools.pairwise(moves):
-        v, where = m.values, m.place
-        if v["kind"] == "created" or v["from_stage"] is None:
-            raise BundleError(f"{where}: only the first move is the creation.", where)
-        if v["moved_at"] < prev.values["moved_at"]:
-            raise BundleError(f"{where}.moved_at: earlier than the move before it.", where)
-        step = framework.stage_index(v["to_stage"]) - framework.stage_index(v["from_stage"])
-        if step == 0 or (v["kind"] == "forward" and step != 1) or (v["kind"] == "backward" and step > 0):
-            skip = v["kind"] == "forward" and step > 1
-            problem = "skips a stage" if skip else f"is not a {v['kind']} move"
-            raise BundleError(f"{where}: {v['from_stage']} to {v['to_stage']} {problem}.", where)
+    try:
+        stage_history.check_history([m.values for m in moves], e.values["stage"])
+        exports = len(e.children["dossier_exports"])
+        stage_history.check_completion(e.values["stage"], e.values["outcome"], exports)
+    except stage_history.HistoryProblem as exc:
+        where = f"{e.place}.{exc.field or 'stage_history'}"
+        if exc.index is not None:
+            where = f"{moves[exc.index].place}.{exc.field}" if exc.field else moves[exc.index].place
+        raise BundleError(f"{where}: {exc}", where) from None
 
 
-def parse(data: bytes) -> Bundle:
-    """Validate a bundle completely, apart from what only the database can tell."""
+def parse(data: bytes, ctx: fields.Context | None = None) -> Bundle:
+    """Validate a bundle completely, apart from what only the database can tell, through
+    the same field validators and record rules as the services. ``ctx`` says how late a
+    record may be dated (default: from this laptop's clock, allowing for another's)."""
+    ctx = ctx or fields.Context.arriving(Clock())
     top = load_json(data)
     if not isinstance(top, dict) or top.get("format") != FORMAT:
         raise BundleError(
@@ -173,9 +193,9 @@ def parse(data: bytes) -> Bundle:
     if type(version) is not int or version != VERSION:
         raise BundleError(f"version: must be {VERSION}, got {version!r}.", "version")
     _object(top, "bundle", _TOP, _OPTIONAL_TOP)
-    exported_at = _field(top["exported_at"], Spec(_instant), "bundle", "exported_at")
+    exported_at = _field(top["exported_at"], Spec(_instant), "bundle", "exported_at", ctx)
     engagements = [
-        _engagement(value, f"engagements[{n}]")
+        _engagement(value, f"engagements[{n}]", ctx)
         for n, value in enumerate(_list(top["engagements"], "engagements"))
     ]
     seen: dict[str, str] = {}

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from db.models import DossierExport, OnboardingItem, QualificationScore, StageMove
-from mwms_desktop import framework, gates, validate
+from mwms_desktop import fields, framework, gates, validate
 from mwms_desktop.errors import MoveRefused, ValidationError
 from mwms_desktop.services.base import ServiceBase, atomic
 from mwms_desktop.services.loading import Thresholds, load_detail, move_view
@@ -53,12 +53,12 @@ class LifecycleService(ServiceBase):
         takes back an earlier one (see ``gates.check_move(restoring=...)``); it may give back
         the time the engagement had entered that stage (``entered_at``), so an undone move
         does not reset its days in stage."""
-        reason = validate.text(reason, "Reason", max_len=2000)
+        reason = fields.check("stage_move", "reason", reason)
         if kind not in (None, "undo"):
             raise ValidationError(f"Unknown kind of move {kind!r}.", "kind")
         now = self.clock.now()
         if entered_at is not None:
-            entered_at = validate.instant(entered_at, "Entered at")
+            entered_at = fields.check("engagement", "stage_entered_at", entered_at, label="Entered at")
             if kind != "undo" or entered_at > now:  # type: ignore[operator]
                 raise ValidationError("Only an undo gives back an earlier time in a stage.", "entered_at")
         validate.choice(to_stage, framework.STAGE_TERMS, "Stage")
@@ -101,15 +101,15 @@ class LifecycleService(ServiceBase):
         """Score one of the five qualification criteria 0–3 (None clears the score)."""
         e = self._engagement(eid)
         label = framework.label(framework.QUALIFICATION_CRITERIA, criterion)
-        validate.choice(criterion, framework.QUALIFICATION_CRITERIA, "Criterion")
-        note = validate.text(note, f"{label} note", max_len=2000)
+        fields.check("qualification_score", "criterion", criterion)
+        note = fields.check("qualification_score", "note", note, label=f"{label} note")
         now = self.clock.now()
         if score is None:
             QualificationScore.delete().where(
                 (QualificationScore.engagement == e) & (QualificationScore.criterion == criterion)
             ).execute()
         else:
-            score = validate.whole(score, label, framework.SCORE_MIN, framework.SCORE_MAX)
+            score = fields.check("qualification_score", "score", score, label=label)
             row = QualificationScore.get_or_none(engagement=e, criterion=criterion)
             if row is None:
                 QualificationScore.create(
@@ -128,8 +128,8 @@ class LifecycleService(ServiceBase):
         Another verdict on a disqualified engagement brings it back to the board, above
         ``before_id`` (or at the bottom of Qualification), in the same transaction."""
         e = self._engagement(eid)
-        verdict = validate.choice(verdict, framework.VERDICTS, "Verdict")
-        note = validate.text(note, "Verdict note", max_len=4000)
+        verdict = fields.check("engagement", "verdict", verdict)
+        note = fields.check("engagement", "verdict_note", note)
         if e.stage != "qualification":
             raise ValidationError(
                 "The verdict is decided in Qualification; archive the engagement instead.", "verdict"
@@ -154,11 +154,10 @@ class LifecycleService(ServiceBase):
     ) -> None:
         """Tick (or untick) one of the seven onboarding elements."""
         e = self._engagement(eid)
-        validate.choice(element, framework.ONBOARDING_ELEMENTS, "Onboarding element")
-        if not isinstance(done, bool):
-            raise ValidationError("Done must be yes or no.", "done")
-        note = validate.text(note, "Note", max_len=2000)
-        when = validate.day(done_on, "Done on") or (self.clock.today() if done else None)
+        fields.check("onboarding_item", "element", element)
+        done = fields.check("onboarding_item", "done", done)
+        note = fields.check("onboarding_item", "note", note)
+        when = fields.check("onboarding_item", "done_on", done_on) or (self.clock.today() if done else None)
         now = self.clock.now()
         row = OnboardingItem.get_or_none(engagement=e, element=element)
         if row is None:
@@ -188,10 +187,10 @@ class LifecycleService(ServiceBase):
     ) -> None:
         """The expectations record: what was agreed with the client, and when."""
         e = self._engagement(eid)
-        e.exp_scope = validate.text(scope, "Scope", max_len=4000)
-        e.exp_cadence = validate.text(cadence, "Cadence", max_len=1000)
-        e.exp_success_measures = validate.text(success_measures, "Success measures", max_len=4000)
-        e.exp_agreed_on = validate.day(agreed_on, "Agreed on")
+        e.exp_scope = fields.check("engagement", "exp_scope", scope)
+        e.exp_cadence = fields.check("engagement", "exp_cadence", cadence)
+        e.exp_success_measures = fields.check("engagement", "exp_success_measures", success_measures)
+        e.exp_agreed_on = fields.check("engagement", "exp_agreed_on", agreed_on)
         self._touch(e)
         e.save()
 
@@ -205,14 +204,15 @@ class LifecycleService(ServiceBase):
     def record_dossier_export(self, eid: int, file_name: str, sha256: str) -> None:
         """Note that a dossier of this engagement was written (when, file name, content hash)."""
         e = self._engagement(eid)
-        if not (isinstance(sha256, str) and len(sha256) == 64):
-            raise ValidationError("A dossier export needs its SHA-256 hash.", "sha256")
+        sha256 = fields.check(
+            "dossier_export", "sha256", sha256.lower() if isinstance(sha256, str) else sha256
+        )
         now = self.clock.now()
         DossierExport.create(
             engagement=e,
             exported_at=now,
-            file_name=validate.text(file_name, "File name", required=True, max_len=1000),
-            sha256=sha256.lower(),
+            file_name=fields.check("dossier_export", "file_name", file_name),
+            sha256=sha256,
             updated_at=now,
         )
 
@@ -227,7 +227,7 @@ class LifecycleService(ServiceBase):
         completion still needs the dossier exported after the last learning (the gate that
         let the engagement in must not be sidestepped by changing the choice afterwards)."""
         e = self._engagement(eid)
-        chosen = validate.optional_choice(outcome, framework.OUTCOMES, "Outcome")
+        chosen = fields.check("engagement", "outcome", None if outcome == "" else outcome)
         if e.stage == "outcome":
             if chosen is None:
                 raise ValidationError(
@@ -247,8 +247,10 @@ class LifecycleService(ServiceBase):
                         "outcome",
                     )
         e.outcome = chosen
-        e.outcome_on = validate.day(decided_on, "Decided on") or (self.clock.today() if e.outcome else None)
-        e.outcome_summary = validate.text(summary, "Outcome summary", max_len=8000)
+        e.outcome_on = fields.check("engagement", "outcome_on", decided_on) or (
+            self.clock.today() if e.outcome else None
+        )
+        e.outcome_summary = fields.check("engagement", "outcome_summary", summary)
         if e.outcome is None:
             e.outcome_on = None
         self._touch(e)

@@ -10,7 +10,7 @@ from peewee import Tuple
 
 from db.models import Engagement, StageMove
 from db.prepared import Prepared
-from mwms_desktop import framework, validate
+from mwms_desktop import fields
 from mwms_desktop.errors import ValidationError
 from mwms_desktop.services.base import ServiceBase, atomic
 from mwms_desktop.services.loading import CardSource, load_cards, load_detail
@@ -73,11 +73,11 @@ class PortfolioService(ServiceBase):
         """A new engagement enters at Qualification, at the bottom of that column."""
         now = self.clock.now()
         e = Engagement.create(
-            client=validate.name(client, "Client"),
-            engagement_type=validate.choice(engagement_type, framework.ENGAGEMENT_TYPES, "Engagement type"),
-            owner=validate.text(owner, "Owner", max_len=120, single_line=True),
-            tags=validate.tags(tags),
-            notes=validate.text(notes, "Notes"),
+            client=fields.check("engagement", "client", client),
+            engagement_type=fields.check("engagement", "engagement_type", engagement_type),
+            owner=fields.check("engagement", "owner", owner),
+            tags=fields.check("engagement", "tags", tags),
+            notes=fields.check("engagement", "notes", notes),
             stage="qualification",
             stage_entered_at=now,
             position=Engagement.max_position("qualification") + 1,
@@ -110,21 +110,19 @@ class PortfolioService(ServiceBase):
         """Change any of the card's own fields; the others stay as they are."""
         e = self._engagement(eid)
         if client is not _UNSET:
-            e.client = validate.name(client, "Client")
+            e.client = fields.check("engagement", "client", client)
         if engagement_type is not _UNSET:
-            e.engagement_type = validate.choice(
-                engagement_type, framework.ENGAGEMENT_TYPES, "Engagement type"
-            )
+            e.engagement_type = fields.check("engagement", "engagement_type", engagement_type)
         if owner is not _UNSET:
-            e.owner = validate.text(owner, "Owner", max_len=120, single_line=True)
+            e.owner = fields.check("engagement", "owner", owner)
         if tags is not _UNSET:
-            e.tags = validate.tags(tags)
+            e.tags = fields.check("engagement", "tags", tags)
         if notes is not _UNSET:
-            e.notes = validate.text(notes, "Notes")
+            e.notes = fields.check("engagement", "notes", notes)
         if next_action is not _UNSET:
-            e.next_action = validate.text(next_action, "Next action", max_len=500, single_line=True)
+            e.next_action = fields.check("engagement", "next_action", next_action)
         if next_action_due is not _UNSET:
-            e.next_action_due = validate.day(next_action_due, "Next action due")
+            e.next_action_due = fields.check("engagement", "next_action_due", next_action_due)
         self._touch(e)
         e.save()
         return self.card(eid)

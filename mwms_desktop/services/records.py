@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from db.models import (
@@ -26,7 +25,7 @@ from db.models import (
     LearningEvidence,
     Stakeholder,
 )
-from mwms_desktop import framework, health, validate
+from mwms_desktop import fields, health
 from mwms_desktop.errors import NotFound, ValidationError
 from mwms_desktop.services import loading
 from mwms_desktop.services.base import _ID_MAX, _ID_MIN, ServiceBase, atomic
@@ -78,91 +77,49 @@ def _owned(model: type[BaseModel], ids: tuple[int, ...], eid: int, label: str) -
     return ids
 
 
+def _or(value: Any, default: Any) -> Any:
+    """A value not given (None or empty text) takes the service's default."""
+    return default if value is None or value == "" else value
+
+
+def _table(name: str, v: dict[str, Any], svc: RecordService) -> dict[str, Any]:
+    """The kind's own fields through the one table (mwms_desktop/fields.py)."""
+    return fields.clean(name, v, fields.Context.local(svc.clock))
+
+
 def _clean_stakeholder(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
-    return {
-        "name": validate.name(v["name"], "Name"),
-        "role": validate.text(v["role"], "Role", max_len=200, single_line=True),
-        "influence": validate.choice(v["influence"], framework.STAKEHOLDER_INFLUENCE, "Influence"),
-        "alignment": validate.choice(v["alignment"], framework.ALIGNMENTS, "Alignment"),
-        "mitigation": validate.text(v["mitigation"], "Mitigation", max_len=4000),
-        "last_contact": validate.day(v["last_contact"], "Last contact"),
-        "note": validate.text(v["note"], "Note", max_len=4000),
-    }
+    return _table("stakeholder", v, svc)
 
 
 def _clean_insight(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
-    return {
-        "activity": validate.choice(v["activity"], framework.INSIGHT_ACTIVITIES, "Activity"),
-        "statement": validate.text(v["statement"], "Statement", required=True, max_len=4000),
-        "detail": validate.text(v["detail"], "Detail"),
-        "recorded_on": validate.day(v["recorded_on"], "Recorded on") or svc.clock.today(),
-    }
+    return _table("insight", {**v, "recorded_on": _or(v["recorded_on"], svc.clock.today())}, svc)
 
 
 def _clean_hypothesis(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
-    lo, hi = framework.ICE_MIN, framework.ICE_MAX
-    return {
-        "statement": validate.text(v["statement"], "Statement", required=True, max_len=4000),
-        "rationale": validate.text(v["rationale"], "Rationale"),
-        "impact": validate.optional_whole(v["impact"], "Impact", lo, hi),
-        "confidence": validate.optional_whole(v["confidence"], "Confidence", lo, hi),
-        "ease": validate.optional_whole(v["ease"], "Ease", lo, hi),
-        "insight_ids": _owned(Insight, _ids(v["insight_ids"], "Linked insights"), eid, "Linked insights"),
-    }
+    clean = _table("hypothesis", v, svc)
+    clean["insight_ids"] = _owned(Insight, _ids(v["insight_ids"], "Linked insights"), eid, "Linked insights")
+    return clean
 
 
 def _clean_cycle(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
     hyp = v["hypothesis_id"]
     if hyp is not None:
         (hyp,) = _owned(Hypothesis, _ids([hyp], "Hypothesis"), eid, "Hypothesis")
-    status = validate.choice(v["status"], framework.CYCLE_STATUSES, "Status")
-    result = validate.optional_choice(v["result"], framework.CYCLE_RESULTS, "Result")
-    if status == "evaluated" and result is None:
-        raise ValidationError("An evaluated cycle needs a result (win, loss or inconclusive).", "Result")
-    if status != "evaluated" and result is not None:
-        raise ValidationError("Only an evaluated cycle has a result.", "Result")
-    started = validate.day(v["started_on"], "Started on")
-    ended = validate.day(v["ended_on"], "Ended on")
-    if started and ended and ended < started:
-        raise ValidationError("A cycle cannot end before it starts.", "Ended on")
-    return {
-        "title": validate.text(v["title"], "Title", required=True, max_len=500, single_line=True),
-        "hypothesis": hyp,
-        "status": status,
-        "result": result,
-        "started_on": started,
-        "ended_on": ended,
-        "evaluation": validate.text(v["evaluation"], "Evaluation"),
-    }
+    return {**_table("cycle", v, svc), "hypothesis": hyp}
 
 
 def _clean_learning(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
-    return {
-        "statement": validate.text(v["statement"], "Statement", required=True, max_len=4000),
-        "confidence": validate.choice(v["confidence"], framework.CONFIDENCE_LEVELS, "Confidence"),
-        "tags": validate.tags(v["tags"]),
-        "recorded_at": validate.instant(v["recorded_at"], "Recorded at") or svc.clock.now(),
-        "cycle_ids": _owned(Cycle, _ids(v["cycle_ids"], "Evidence"), eid, "Evidence"),
-    }
-
-
-def _not_future(day: date, svc: RecordService, label: str) -> date:
-    """A check-in rates what happened: a date after today (a typo for another year) would
-    count as recent for years and silence the overdue signal."""
-    if day > svc.clock.today():
-        raise ValidationError(f"{label} cannot be after today ({svc.clock.today().isoformat()}).", label)
-    return day
+    clean = _table("learning", {**v, "recorded_at": _or(v["recorded_at"], svc.clock.now())}, svc)
+    clean["cycle_ids"] = _owned(Cycle, _ids(v["cycle_ids"], "Evidence"), eid, "Evidence")
+    return clean
 
 
 def _clean_checkin(v: dict[str, Any], svc: RecordService, eid: int) -> dict[str, Any]:
-    if not isinstance(v["ratings"], Mapping):
-        raise ValidationError("Ratings must map each indicator to 0–3.", "ratings")
-    ratings = health.validate_ratings(v["ratings"])
+    clean = _table("checkin", {**v, "held_on": _or(v["held_on"], svc.clock.today())}, svc)
     return {
-        "held_on": _not_future(validate.day(v["held_on"], "Held on") or svc.clock.today(), svc, "Held on"),
-        "ratings": json.dumps(ratings, sort_keys=True),
-        "score": health.score(ratings),
-        "note": validate.text(v["note"], "Note"),
+        **clean,
+        "ratings": fields.stored_ratings(clean["ratings"]),
+        "score": health.score(clean["ratings"]),
     }
 
 

@@ -198,6 +198,8 @@ def _diverged(base: dict[str, Any]) -> dict[str, Any]:
     bare = _clone(beta, "Gamma Ltd")
     for kind in KINDS:
         bare[kind.key] = bare[kind.key][:1] if kind.key == "stage_history" else []
+    # Only its creation in its history: an engagement the window leaves in Qualification.
+    bare.update(stage="qualification", verdict="pending", outcome=None, outcome_on=None)
     b["engagements"] = [bare, a, beta, delta]  # a bare engagement first: key order
     return b
 

@@ -7,7 +7,7 @@ import json
 import math
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +28,43 @@ from tests.factories import dump, engagement_at
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
+
+class _Digits:
+    """A JSON integer of 5000 digits (more than Python's int() reads by default), written
+    into the file as digits; a placeholder because repr() of such an int fails."""
+
+    def __init__(self, sign: str) -> None:
+        self.sign = sign
+
+    def __repr__(self) -> str:
+        return f"{self.sign}10**4999"
+
+
+BIG, MINUS_BIG = _Digits(""), _Digits("-")
+
+
+def _nested(depth: int) -> Any:
+    node: Any = []
+    for _ in range(depth):
+        node = [node]
+    return node
+
+
+# Values at and past the edges of what a field can hold (issue 10: extreme dates and
+# instants, numbers no column holds, dates in the future, shapes nested deep).
+EDGES = st.sampled_from([
+    BIG, MINUS_BIG, 10**19, 2**63, -(2**63) - 1, 1e308, -1e308, 5e-324, math.inf, -math.inf, math.nan,
+    "0001-01-01", "9999-12-31", "1969-12-31", "1970-01-02", "2999-12-31", "3000-01-01", "2099-01-01",
+    "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+00:00", "9999-12-31T23:00:00-05:00",
+    "1970-01-01T23:00:00+00:00", "1970-01-02T00:00:00+00:00", "2999-12-31T00:00:00+00:00",
+    "2099-01-01T00:00:00+00:00", "2026-11-02T09:00:00+14:00", "\ud800", "a\x00b",
+    _nested(300), {"a": _nested(300)},
+])  # fmt: skip
 JSON_LEAF = st.one_of(
     st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(), st.text(max_size=20),
     st.sampled_from(["", "qualification", "2026-11-02", "2026-11-02T09:00:00+00:00", "NaN",
                      "00000000-0000-4000-8000-000000000000"]),
+    EDGES,
 )  # fmt: skip
 JSON_VALUE = st.recursive(
     JSON_LEAF,
@@ -77,11 +110,11 @@ def _like(value: Any, uuids: list[str]) -> st.SearchStrategy[Any]:
     if isinstance(value, bool):
         return st.booleans()
     if isinstance(value, int):
-        return st.integers(-2, 12)
+        return st.integers(-2, 12) | EDGES
     if isinstance(value, float):
-        return st.floats(-1e3, 1e3) | st.floats()
+        return st.floats(-1e3, 1e3) | st.floats() | EDGES
     if isinstance(value, str):
-        return st.text(max_size=30) | st.sampled_from(
+        return st.text(max_size=30) | EDGES | st.sampled_from(
             [*uuids, "2026-11-03", "2026-11-03T10:00:00+00:00", "2027-01-01T00:00:00+01:00", "insight",
              "execution", "forward", "undo", "win", "high", " padded ", "line\nbreak"]
         )  # fmt: skip
@@ -136,8 +169,21 @@ def _write(folder: Path, content: Any) -> Path:
     if isinstance(content, bytes):
         path.write_bytes(content)
     else:
-        path.write_text(json.dumps(content, allow_nan=True), encoding="utf-8", errors="surrogatepass")
+        text = json.dumps(_marked(content), allow_nan=True)
+        text = text.replace('"@@BIG@@"', "1" + "0" * 4999).replace('"@@-BIG@@"', "-1" + "0" * 4999)
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
     return path
+
+
+def _marked(node: Any) -> Any:
+    """``node`` with BIG as a placeholder: json.dumps cannot write 5000 digits."""
+    if isinstance(node, dict):
+        return {k: _marked(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_marked(v) for v in node]
+    if isinstance(node, _Digits):
+        return f"@@{node.sign}BIG@@"
+    return node
 
 
 def _attempt(services: Services, content: Any) -> Bundle | None:
@@ -156,9 +202,23 @@ def _attempt(services: Services, content: Any) -> Bundle | None:
         again = import_bundle(services.path, path).report  # nothing left to add or update
         assert again.total(0) == again.total(1) == 0
         accepted = parse(path.read_bytes())
+        _showable_everywhere(accepted)
         outcomes = sum(result.report.total(n) for n in (0, 1, 2))
         assert outcomes == len(_records(accepted))  # every record added, updated or skipped
         return accepted
+
+
+def _showable_everywhere(bundle: Bundle) -> None:
+    """Every accepted day and instant can be shown in every time zone, with a day of date
+    arithmetic either side (issue 10: year 1 and 9999 crashed list, dossier, screenshot)."""
+    for values in (v for _, v in _records(bundle).values()):
+        for value in values.values():
+            if isinstance(value, datetime):
+                for hours in (-12, 14):
+                    shown = value.astimezone(timezone(timedelta(hours=hours)))
+                    assert shown - timedelta(days=1) < shown + timedelta(days=1)
+            elif isinstance(value, date):
+                assert value - timedelta(days=1) < value + timedelta(days=31)
 
 
 @PROPS
