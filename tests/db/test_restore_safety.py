@@ -9,31 +9,55 @@ from pathlib import Path
 import pytest
 
 from db import backup as db_backup
+from db import restore as db_restore
+from db.errors import BackupError
 from mwms_desktop import maintenance
 from mwms_desktop.errors import DatabaseError
 
 
-def test_a_failed_final_rename_puts_the_current_file_back(services, monkeypatch):
-    """The backup cannot be renamed into place: the moved-aside file returns, nothing named
-    .restoring is left, and the open services still read the current data."""
+def test_a_restore_whose_copy_aside_fails_changes_nothing(services, monkeypatch):
+    """The current content cannot be kept aside (say the disk filled up): the restore is
+    refused, the half-copied backup pages are rolled back, nothing named .replaced- is left,
+    and the open services still read the current data."""
     services.portfolio.add("Before backup")
     good = maintenance.backup_now(services.path)
     services.portfolio.add("After backup")
-    real_replace = os.replace
 
-    def failing_replace(src, dst):
-        if str(src).endswith(".restoring"):
-            raise PermissionError(13, "Permission denied")
-        return real_replace(src, dst)
+    def full_disk(*args, **kwargs):
+        raise BackupError("Cannot copy portfolio.sqlite: the disk is full.")
 
-    monkeypatch.setattr(db_backup.os, "replace", failing_replace)
-    with pytest.raises(DatabaseError, match="was left as it was"):
+    monkeypatch.setattr(db_restore, "copy_from", full_disk)
+    with pytest.raises(DatabaseError, match="the disk is full"):
         maintenance.restore(services.path, good)
     monkeypatch.undo()
     folder = services.path.parent
-    assert not [p for p in folder.iterdir() if p.name.endswith(".restoring")]
     assert not [p for p in folder.iterdir() if ".replaced-" in p.name]
     assert {c.client for c in services.portfolio.cards()} == {"Before backup", "After backup"}
+    assert maintenance.check(services.path).ok
+
+
+def test_a_failed_final_rename_puts_the_damaged_file_back(services, monkeypatch):
+    """Recovering a damaged file: the backup cannot be renamed into place, so the damaged
+    file (and its WAL) returns to its name byte for byte, and no copy is left behind."""
+    services.portfolio.add("Before backup")
+    good = maintenance.backup_now(services.path)
+    path = services.path
+    services.close()
+    path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    damaged = path.read_bytes()
+    real_replace = os.replace
+
+    def failing_replace(src, dst):
+        if ".restoring." in str(src):
+            raise PermissionError(13, "Permission denied")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(db_restore.os, "replace", failing_replace)
+    with pytest.raises(DatabaseError, match="was left as it was"):
+        maintenance.restore(path, good)
+    monkeypatch.undo()
+    assert path.read_bytes() == damaged
+    assert not [p for p in path.parent.iterdir() if ".damaged-" in p.name or ".restoring" in p.name]
 
 
 def test_restore_refuses_a_folder_in_place_of_the_database(tmp_path: Path, services):
