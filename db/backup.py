@@ -22,7 +22,8 @@ import os
 import re
 import secrets
 import sqlite3
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -144,6 +145,21 @@ def _why(exc: BaseException) -> str:
     return text
 
 
+COPY_WAIT = 30.0  # seconds a copy waits for a source another process has locked
+
+
+def _give_up_after(seconds: float) -> Callable[[int, int, int], None]:
+    """A progress callback for ``Connection.backup``, which retries a locked source for ever:
+    give up (the copy raises) once it has been busy for ``seconds``."""
+    deadline = time.monotonic() + seconds
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise sqlite3.OperationalError("database is locked")
+
+    return progress
+
+
 def copy_from(src: sqlite3.Connection, source_name: str, target: Path, *, claimed: bool = False) -> None:
     """What ``src`` reads into an owner-only ``target`` through the backup API, verified.
     ``target`` is created (never over an existing file) unless this attempt already
@@ -156,7 +172,7 @@ def copy_from(src: sqlite3.Connection, source_name: str, target: Path, *, claime
     try:
         dest = sqlite3.connect(target)
         try:
-            src.backup(dest)
+            src.backup(dest, progress=_give_up_after(COPY_WAIT))
             dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         finally:
             dest.close()

@@ -98,6 +98,40 @@ def restore_into(
     left as it was."""
     now = now or datetime.now(UTC)
     _refuse_unusable(db_path, backup_path)
+    live_size, backup_size = _page_size(db_path), _page_size(backup_path)
+    if live_size == backup_size:
+        return _copy_into(db_path, backup_path, label, now, wait)
+    # A WAL file keeps its page size: bring a copy of the backup to it first.
+    resized = attempt_name(db_path.parent, f"{db_path.name}.restoring")
+    try:
+        _copy(backup_path, resized)
+        try:
+            con = sqlite3.connect(resized, isolation_level=None)
+            try:
+                con.execute(f"PRAGMA page_size = {int(live_size)}")
+                con.execute("VACUUM")
+            finally:
+                con.close()
+        except sqlite3.Error as exc:
+            why = _why(exc)
+            raise BackupError(f"Cannot restore {backup_path.name}: {why}; nothing was restored.") from exc
+        return _copy_into(db_path, resized, label, now, wait)
+    finally:
+        resized.unlink(missing_ok=True)
+
+
+def _page_size(path: Path) -> int:
+    try:
+        con = _connect_ro(path)
+        try:
+            return int(con.execute("PRAGMA page_size").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"{path.name} cannot be read ({exc}); nothing was restored.") from exc
+
+
+def _copy_into(db_path: Path, backup_path: Path, label: str, now: datetime, wait: float) -> list[Path]:
     try:
         src = _connect_ro(backup_path)
         pages = src.execute("PRAGMA page_count").fetchone()[0]
@@ -121,8 +155,10 @@ def restore_into(
                 if time.monotonic() > deadline:
                     raise _Busy
                 return
-            if status != sqlite3.SQLITE_OK:  # done in one step: it cannot be, see above
+            if status == sqlite3.SQLITE_DONE:  # in one step: it cannot be, see above
                 raise BackupError("The restore finished before the current content was kept.")
+            if status != sqlite3.SQLITE_OK:  # the backup raises SQLite's error itself
+                return
             # The live file's write lock is held by the copy, nothing of it committed: this
             # reader sees the content about to be replaced, and no one can change it now.
             reader = sqlite3.connect(db_path)
@@ -134,6 +170,11 @@ def restore_into(
 
         live = sqlite3.connect(db_path, timeout=0.2, isolation_level=None)
         try:
+            # In WAL mode the copy's write lock leaves readers in, so the content can be
+            # kept aside while the lock is held; a rollback-journal copy would shut them out.
+            mode = live.execute("PRAGMA journal_mode = wal").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise BackupError(f"{db_path.name} cannot be switched to WAL mode; nothing was restored.")
             src.backup(live, pages=1, progress=after_step, sleep=0.05)
             committed = True
         finally:
