@@ -324,3 +324,33 @@ def test_parallel_adds_and_imports_back_up_without_a_warning(services, tmp_path)
         s.close()
     assert clients == sorted(["Acme", "Seed", *(f"Client {n}" for n in range(6))])
     assert path.exists()
+
+
+def test_without_hard_links_backups_still_claim_distinct_names(services, monkeypatch):
+    """A file system without hard links: the final name is claimed with O_EXCL instead,
+    so same-second backups still each get their own name and none is overwritten."""
+
+    def no_links(src, dst):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(db_backup.os, "link", no_links)
+    made = [db_backup.make_backup(services.path, "manual", now=NOW, rotate=False) for _ in range(3)]
+    assert len({b.path for b in made}) == 3
+    for b in made:
+        assert db_backup.check(b.path) == []
+    assert not list(db_backup.backup_dir(services.path).glob(".*"))
+
+
+def test_a_crashed_attempts_temporary_copy_is_swept_later(services):
+    """A copy left by a crash (an hour old) is removed by the next backup; one that may
+    belong to an attempt running now is not."""
+    folder = db_backup.backup_dir(services.path)
+    maintenance.backup_now(services.path)
+    stale, fresh = folder / ".old.1-aa.partial", folder / ".new.2-bb.partial"
+    for p in (stale, fresh):
+        p.write_bytes(b"half")
+    hour_ago = time.time() - 2 * 3600
+    os.utime(stale, (hour_ago, hour_ago))
+    maintenance.backup_now(services.path)
+    assert not stale.exists()
+    assert fresh.exists()
