@@ -26,7 +26,7 @@ from reportlab.platypus import Flowable
 from mwms_desktop import files
 from mwms_desktop.dossier import compose
 from mwms_desktop.dossier.document import DossierDoc, Metadata
-from mwms_desktop.errors import DatabaseError, DossierError
+from mwms_desktop.errors import DossierError, MwmsError
 from mwms_desktop.services.base import storage_reason
 
 if TYPE_CHECKING:
@@ -82,11 +82,12 @@ def export_portfolio(
 @contextmanager
 def _recording(result: DossierResult) -> Iterator[None]:
     """The PDF is written before its export is recorded (a record must never name a file
-    that was not written). If the record then fails (a read-only database, a full disk),
-    the file stays, it is the consultant's work, and the error says exactly that."""
+    that was not written). If the record then fails (a read-only database, a full disk, the
+    engagement removed by a restore meanwhile), the file stays, it is the consultant's work,
+    and the error says exactly that."""
     try:
         yield
-    except DatabaseError as exc:
+    except MwmsError as exc:
         why = storage_reason(exc.__cause__) if exc.__cause__ is not None else None
         raise DossierError(
             f"The dossier was written to {result.path}, but the database did not record its "

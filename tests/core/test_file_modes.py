@@ -116,3 +116,18 @@ def test_a_dossier_whose_export_cannot_be_recorded_says_it_was_written(demo_serv
     assert target.read_bytes().startswith(b"%PDF")
     assert _mode(target) == 0o600
     assert DossierExport.select().count() == before
+
+
+def test_a_dossier_whose_engagement_went_meanwhile_says_it_was_written(demo_services, tmp_path, monkeypatch):
+    """Any refusal of the record after the file was written (here: the engagement was
+    removed by a restore in another process meanwhile) says the file exists."""
+    from mwms_desktop.errors import NotFound
+
+    def gone(*args):
+        raise NotFound("No engagement with id 1.")
+
+    monkeypatch.setattr(demo_services.lifecycle, "record_dossier_export", gone)
+    target = tmp_path / "d.pdf"
+    with pytest.raises(DossierError, match=r"was written to .*\(No engagement with id 1\.\)"):
+        export_dossier(demo_services, 1, target)
+    assert target.exists()
