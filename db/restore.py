@@ -31,14 +31,30 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from db.backup import _connect_ro, _copy, _fsync_dir, _stamp, _why, attempt_name, check, copy_from
-from db.errors import BackupError
+from peewee import PeeweeException as PeeweeError
+from peewee import SqliteDatabase
+
+from db import migrations
+from db.backup import (
+    _connect_ro,
+    _copy,
+    _fsync_dir,
+    _stamp,
+    _why,
+    attempt_name,
+    backup_version,
+    check,
+    copy_from,
+)
+from db.errors import BackupError, DatabaseOpenError
 
 WAIT_FOR_WRITERS = 30.0  # seconds a restore waits for other processes' write transactions
 _SUFFIXES = ("", "-wal", "-shm")
@@ -95,29 +111,66 @@ def restore_into(
     """Copy ``backup_path`` into the live database ``db_path``, keeping its current content
     aside first under the same write lock (see the module's docstring); returns the file it
     was kept in. Other connections may stay open. Raises :class:`BackupError`, the database
-    left as it was."""
+    left as it was.
+
+    The content copied in is always at the current schema and the live file's page size: a
+    backup that differs is brought there in a copy first, so no other process ever finds an
+    old schema in the live file (a WAL file cannot change its page size anyway)."""
     now = now or datetime.now(UTC)
     _refuse_unusable(db_path, backup_path)
-    live_size, backup_size = _page_size(db_path), _page_size(backup_path)
-    if live_size == backup_size:
-        return _copy_into(db_path, backup_path, label, now, wait)
-    # A WAL file keeps its page size: bring a copy of the backup to it first.
-    resized = attempt_name(db_path.parent, f"{db_path.name}.restoring")
+    source = backup_path
+    with contextlib.ExitStack() as scratch:
+        if backup_version(source) < migrations.SCHEMA_VERSION:
+            source = scratch.enter_context(_upgraded(db_path, source))
+        live_size = _page_size(db_path)
+        if _page_size(source) != live_size:
+            source = scratch.enter_context(_resized(db_path, source, live_size))
+        return _copy_into(db_path, source, label, now, wait)
+
+
+@contextlib.contextmanager
+def _scratch_copy(db_path: Path, source: Path, why: str) -> Iterator[Path]:
+    """A verified copy of ``source`` in a private folder beside the database, removed after."""
     try:
-        _copy(backup_path, resized)
+        folder = Path(tempfile.mkdtemp(prefix=f".{db_path.name}.{why}-", dir=db_path.parent))
+    except OSError as exc:
+        raise BackupError(f"Cannot restore {source.name}: {_why(exc)}; nothing was restored.") from exc
+    try:
+        copy = folder / db_path.name
+        _copy(source, copy)
+        yield copy
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _upgraded(db_path: Path, source: Path) -> Iterator[Path]:
+    with _scratch_copy(db_path, source, "upgrading") as copy:
+        scratch = SqliteDatabase(str(copy), pragmas={"foreign_keys": 1})
         try:
-            con = sqlite3.connect(resized, isolation_level=None)
+            scratch.connect()
+            migrations.upgrade(scratch, copy)
+        except (DatabaseOpenError, PeeweeError, sqlite3.Error) as exc:
+            raise BackupError(f"{source.name} could not be upgraded ({exc}); nothing was restored.") from exc
+        finally:
+            scratch.close()
+        yield copy
+
+
+@contextlib.contextmanager
+def _resized(db_path: Path, source: Path, page_size: int) -> Iterator[Path]:
+    with _scratch_copy(db_path, source, "resizing") as copy:
+        try:
+            con = sqlite3.connect(copy, isolation_level=None)
             try:
-                con.execute(f"PRAGMA page_size = {int(live_size)}")
+                con.execute(f"PRAGMA page_size = {int(page_size)}")
                 con.execute("VACUUM")
             finally:
                 con.close()
         except sqlite3.Error as exc:
             why = _why(exc)
-            raise BackupError(f"Cannot restore {backup_path.name}: {why}; nothing was restored.") from exc
-        return _copy_into(db_path, resized, label, now, wait)
-    finally:
-        resized.unlink(missing_ok=True)
+            raise BackupError(f"Cannot restore {source.name}: {why}; nothing was restored.") from exc
+        yield copy
 
 
 def _page_size(path: Path) -> int:

@@ -191,12 +191,9 @@ def _swap(path: Path, backup: Path, label: str, *, into: bool) -> RestoreResult:
             bound = database_path() == path and not database.is_closed()  # this thread's
             if into:
                 moved = db_restore.restore_into(path, backup, label=label)
-                if bound:  # the schema cookie changed: start afresh (and upgrade, if older)
+                if bound:  # the schema cookie changed: start afresh
                     close_database()
                     open_database(path, create=False)
-                elif version < SCHEMA_VERSION:  # upgrade it now, before anyone else opens it
-                    open_database(path, create=False, backup_on_open=False)
-                    close_database()
             else:
                 if bound:
                     close_database()

@@ -147,8 +147,9 @@ def test_a_file_in_rollback_journal_mode_is_restored_without_waiting_for_ever(se
 
 
 def test_an_older_backup_is_upgraded_as_it_is_restored(tmp_path: Path):
-    """A schema-1 backup restored by the CLI (nothing open in its process) is upgraded at
-    once, before any other process finds an old schema in the live file."""
+    """A schema-1 backup restored by the CLI (nothing open in its process) is upgraded in a
+    scratch copy first, so the live file never holds an old schema that another process
+    could find; the scratch folder goes afterwards."""
     from db.migrations import SCHEMA_VERSION
 
     old = tmp_path / "old.sqlite"
@@ -165,6 +166,9 @@ def test_an_older_backup_is_upgraded_as_it_is_restored(tmp_path: Path):
         assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         con.close()
+    assert maintenance.check(live).ok
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert [b.reason for b in maintenance.list_backups(live)] == []
 
 
 def _clients(path: Path) -> set[str]:
