@@ -219,11 +219,11 @@ def _claim(partial: Path, target: Path) -> bool:
 STALE_PARTIAL = timedelta(hours=1)
 
 
-def _sweep_partials(folder: Path, now: datetime) -> None:
+def sweep_partials(folder: Path, now: datetime, pattern: str = ".*.partial") -> None:
     """Remove temporary copies left by a crash (older than an hour; a running attempt's is
     younger than that)."""
     cutoff = (now - STALE_PARTIAL).timestamp()
-    for path in folder.glob(".*.partial"):
+    for path in folder.glob(pattern):
         with contextlib.suppress(OSError):
             if path.stat().st_mtime < cutoff:
                 path.unlink()
@@ -243,7 +243,7 @@ def make_backup(db_path: Path, reason: str, *, now: datetime | None = None, rota
     except OSError as exc:
         raise BackupError(f"Cannot create the backup folder {folder}: {exc.strerror}.") from exc
     stamp = _stamp(now)
-    _sweep_partials(folder, datetime.now(UTC))
+    sweep_partials(folder, datetime.now(UTC))
     partial = attempt_name(folder, f"{db_path.name}.{stamp}.{reason}")
     _copy(db_path, partial)
     size = partial.stat().st_size

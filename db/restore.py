@@ -30,6 +30,7 @@ a new empty database there.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import sqlite3
@@ -53,6 +54,7 @@ from db.backup import (
     backup_version,
     check,
     copy_from,
+    sweep_partials,
 )
 from db.errors import BackupError, DatabaseOpenError
 
@@ -257,6 +259,7 @@ def replace_file(db_path: Path, backup_path: Path, *, label: str, now: datetime 
     Returns where they went. Raises :class:`BackupError`, leaving the file as it was."""
     now = now or datetime.now(UTC)
     _refuse_unusable(db_path, backup_path)
+    sweep_partials(db_path.parent, datetime.now(UTC), f".{glob.escape(db_path.name)}.restoring.*.partial")
     partial = attempt_name(db_path.parent, f"{db_path.name}.restoring")
     _copy(backup_path, partial)
     try:
