@@ -16,6 +16,14 @@ content aside first, under that same lock:
 3. the copy commits; other connections see the restored content at their next read (the
    backup API bumps the schema cookie).
 
+Why not ``BEGIN IMMEDIATE`` on the live connection around both steps? SQLite refuses to start
+a backup into a connection that has a transaction open (``sqlite3_backup_init`` fails; Python
+says "target is in transaction"), and a second connection's lock would block the copy
+itself. The backup holds "a write transaction open on the destination database file for the
+duration of the backup operation" (SQLite's documentation), which is the lock needed.
+This needs WAL mode, where a writer leaves readers in, so the live file is switched to WAL
+first (every open does so anyway).
+
 If anything fails before the commit (the copy aside, a full disk), SQLite rolls the
 half-copied pages back and the database is exactly as it was.
 
