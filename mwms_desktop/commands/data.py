@@ -132,7 +132,10 @@ def _remove_if_still_empty(ctx: Any, path: Path, had: set[Path]) -> None:
     """A refused import into a database it created leaves nothing behind: the new file (and
     a backup made of it), unless something was written to it meanwhile."""
     services = ctx.opened()
-    if services is not None and services.portfolio.cards(statuses=None):
+    try:
+        if services is not None and services.portfolio.cards(statuses=None):
+            return
+    except MwmsError:  # cannot tell: leave it, and report the import's own error
         return
     ctx.close()
     for backup in maintenance.list_backups(path):
