@@ -76,12 +76,16 @@ def import_bundle(
     db_path: str | os.PathLike[str],
     bundle_path: str | os.PathLike[str],
     progress: Callable[[int, int], None] | None = None,
+    *,
+    bundle: Bundle | None = None,
 ) -> ImportResult:
     """Merge the bundle at ``bundle_path`` into the open database at ``db_path``: all of it
     in one transaction after a backup, or nothing (:class:`BundleError` names the place).
     ``progress(done, total)``, when given, hears how many of the bundle's records (the
-    engagements and everything in them) are merged, a kind of record at a time."""
-    bundle = read_bundle(bundle_path)
+    engagements and everything in them) are merged, a kind of record at a time. ``bundle``:
+    the file already read with :func:`read_bundle`."""
+    if bundle is None:
+        bundle = read_bundle(bundle_path)
     check_against_db(bundle)
     backup = maintenance.backup_now(db_path, "import") if bundle.engagements else None
     try:
@@ -109,7 +113,17 @@ def describe_import(result: ImportResult) -> list[str]:
         )
         lines.append(f"  {_LABELS.get(key, key)}: {added} added, {updated} updated, {skipped} {kept}")
     if report.added:
-        lines.append("Added: " + ", ".join(report.added))
+        lines.append("Added: " + _some(report.added))
     if report.updated:
-        lines.append("Updated: " + ", ".join(report.updated))
+        lines.append("Updated: " + _some(report.updated))
     return lines
+
+
+NAMES_SHOWN = 5
+
+
+def _some(clients: list[str]) -> str:
+    """A few names, then how many more: 100,000 engagements make one short line."""
+    shown = ", ".join(clients[:NAMES_SHOWN])
+    rest = len(clients) - NAMES_SHOWN
+    return f"{shown} and {rest:,} more" if rest > 0 else shown

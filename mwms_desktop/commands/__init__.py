@@ -55,6 +55,10 @@ class Context:
             self._services = open_services(path)
         return self._services
 
+    def opened(self) -> Services | None:
+        """The services if the database was opened, else None (nothing opened yet)."""
+        return self._services
+
     def close(self) -> None:
         if self._services is not None:
             self._services.close()

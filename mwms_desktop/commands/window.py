@@ -9,9 +9,11 @@ import argparse
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
+from mwms_desktop import files
 from mwms_desktop.commands.board import id_argument
 from mwms_desktop.errors import DatabaseDamaged, MwmsError
 
@@ -83,9 +85,7 @@ def open_window(ctx: Any) -> int:
 
 def run_screenshot(ctx: Any) -> int:
     size = parse_size(ctx.args.size)
-    target: Path = ctx.args.file
-    if not target.parent.resolve().is_dir():
-        raise MwmsError(f"Folder {target.parent} does not exist.")
+    target = files.check_target(ctx.args.file)
     services = ctx.services()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ui.app import render_screenshot
@@ -94,6 +94,10 @@ def run_screenshot(ctx: Any) -> int:
     if open_id is not None:
         services.portfolio.card(open_id)  # NotFound -> one clear line
     lanes = LANES.get(ctx.args.lanes or "", "")
-    render_screenshot(services, target, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes)
-    print(f"Saved {target}.")
+    # Rendered into a private scratch folder, then written owner-only and atomically.
+    with tempfile.TemporaryDirectory(prefix="mwms-shot-") as scratch:
+        png = Path(scratch) / "shot.png"
+        render_screenshot(services, png, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes)
+        files.write_private(target, png.read_bytes())
+    print(f"Saved {ctx.args.file}.")
     return 0
