@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from contextlib import suppress
 from pathlib import Path
@@ -82,3 +83,33 @@ def fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The bytes of the regular file ``path``, at most ``max_bytes`` of them. A folder, a FIFO
+    or a device is refused without blocking (a FIFO with no writer would hang a read for
+    ever), and so is a larger file; raises :class:`MwmsError` saying which."""
+    source = Path(path)
+    try:
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except IsADirectoryError as exc:
+        raise MwmsError(f"{source} is a folder, not a file.") from exc
+    except OSError as exc:
+        raise MwmsError(f"Cannot read {source}: {exc.strerror}.") from exc
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise MwmsError(f"{source} is a folder, not a file.")
+        if not stat.S_ISREG(st.st_mode):
+            raise MwmsError(f"{source} is not a regular file (a pipe or a device).")
+        if st.st_size > max_bytes:
+            raise MwmsError(f"{source.name} is larger than {max_bytes // 2**20} MB.")
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise MwmsError(f"Cannot read {source}: {exc.strerror}.") from exc
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise MwmsError(f"{source.name} is larger than {max_bytes // 2**20} MB.")
+    return data

@@ -15,12 +15,12 @@ from pathlib import Path
 from peewee import IntegrityError, OperationalError
 
 from db.models import database
-from mwms_desktop import maintenance
+from mwms_desktop import files, maintenance
 from mwms_desktop.bundle.export import ExportResult, build_bundle, export_bundle
 from mwms_desktop.bundle.merge import ImportReport, apply, check_against_db
 from mwms_desktop.bundle.parse import parse
 from mwms_desktop.bundle.schema import FORMAT, VERSION, Bundle
-from mwms_desktop.errors import BundleError, MwmsError
+from mwms_desktop.errors import BundleError
 from mwms_desktop.services.base import storage_error
 
 __all__ = [
@@ -62,14 +62,7 @@ class ImportResult:
 
 def read_bundle(path: str | os.PathLike[str]) -> Bundle:
     """Read and validate a bundle file as far as possible without the database."""
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise BundleError(f"{path.name} is larger than any bundle should be.")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise MwmsError(f"Cannot read {path}: {exc.strerror}.") from exc
-    return parse(data)
+    return parse(files.read_regular(path, MAX_BYTES))
 
 
 def import_bundle(
