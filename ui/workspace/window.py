@@ -279,10 +279,11 @@ class WorkspaceWindow(QMainWindow):
     def _build_actions(self) -> None:
         # Undo and redo name the edit, which may hold a client's name: cut to a toolbar's width.
         self.undo_action = QAction("&Undo", self)
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcuts(unique_keys(QKeySequence.StandardKey.Undo))
         self.undo_action.triggered.connect(self.undo_stack.undo)
         self.redo_action = QAction("&Redo", self)
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        # Redo answers Ctrl+Shift+Z and the platform's own key (Ctrl+Y), each once.
+        self.redo_action.setShortcuts(unique_keys("Ctrl+Shift+Z", QKeySequence.StandardKey.Redo))
         self.redo_action.triggered.connect(self.undo_stack.redo)
         for signal in (self.undo_stack.canUndoChanged, self.undo_stack.canRedoChanged,
                        self.undo_stack.undoTextChanged, self.undo_stack.redoTextChanged):  # fmt: skip
