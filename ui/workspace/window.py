@@ -86,6 +86,8 @@ STYLE = """
 #gatePanel { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }
 #gatePanel QScrollArea, #gatePanel QScrollArea > QWidget > QWidget { background: transparent; }
 #gateMissing { color: palette(placeholder-text); }
+#paneList { border: 1px solid palette(mid); border-radius: 4px; }
+#paneList::item { padding: 4px 8px; }
 """
 
 GATE_MIN, GATE_MAX = 220, 320  # the gate panel's width: a quarter of the window within these
@@ -135,7 +137,7 @@ class PaneList(QWidget):
         index = self.stack.addWidget(pane)
         fm = self.list.fontMetrics()
         widest = max(fm.horizontalAdvance(self.list.item(i).text()) for i in range(self.list.count()))
-        self.list.setFixedWidth(widest + 28)
+        self.list.setFixedWidth(widest + 2 * 8 + 18)  # the items' padding (STYLE), the frame
         if self.list.currentRow() < 0:
             self.list.setCurrentRow(0)
         return index
