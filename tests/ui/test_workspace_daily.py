@@ -347,3 +347,34 @@ def test_the_drift_line_appearing_moves_nothing(shown, services, qtbot):
     assert h.window.drift.full_text()
     qtbot.wait(20)
     assert (h.window.size(), h.window.splitter.geometry()) == before
+
+
+def test_esc_in_a_record_dialog_with_typed_text_asks_before_dropping_it(make, services, qtbot, monkeypatch):
+    """Esc in an add dialog with a typed name asks; "Save" adds the record. An untouched
+    dialog closes on Esc without asking."""
+    from PySide6.QtWidgets import QMessageBox
+
+    h = make(services, engagement_at(services, "qualification"))
+    asked = []
+
+    def answer(*args, **_kwargs):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Save
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    table = h.pane("Stakeholders").table
+    untouched = table.add_dialog()
+    untouched.show()
+    qtbot.waitExposed(untouched)
+    qtbot.keyClick(untouched, Qt.Key.Key_Escape)
+    assert not untouched.isVisible()
+    assert asked == []
+    dialog = table.add_dialog()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    name = dialog.form.editors["name"]
+    name.setFocus()
+    qtbot.keyClicks(name, "Ana Ruiz")
+    qtbot.keyClick(name, Qt.Key.Key_Escape)
+    assert asked == ["Keep what you typed?"]
+    assert [s.name for s in h.detail().stakeholders] == ["Ana Ruiz"]

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -257,7 +258,8 @@ Submit = Callable[["FormWidget"], MwmsError | None]
 
 class RecordDialog(QDialog):
     """Add or edit one record. OK hands the form to ``submit`` (which pushes the command);
-    if the core refuses, the dialog stays open with the message and nothing was changed."""
+    if the core refuses, the dialog stays open with the message and nothing was changed.
+    Cancel, Esc or the title bar never drop what was typed silently: they ask first."""
 
     def __init__(
         self,
@@ -280,8 +282,33 @@ class RecordDialog(QDialog):
         layout.addWidget(self.form)
         layout.addWidget(buttons)
         self.setMinimumWidth(600)
+        self.shown_first: dict[str, Any] | None = None  # the values as the dialog opened
+
+    def typed(self) -> bool:
+        """The user changed something since the dialog opened."""
+        first = self.shown_first or {}
+        return any(not _same(v, first.get(k)) for k, v in self.form.values().items())
+
+    def reject(self) -> None:
+        if self.shown_first is not None and self.typed():
+            buttons = QMessageBox.StandardButton
+            answer = QMessageBox.question(
+                self,
+                self.windowTitle(),
+                "Keep what you typed?",
+                buttons.Save | buttons.Discard | buttons.Cancel,
+                buttons.Save,
+            )
+            if answer == buttons.Save:
+                self.accept()
+                return
+            if answer != buttons.Discard:
+                return  # back to editing
+        super().reject()
 
     def showEvent(self, event: QShowEvent) -> None:
+        if self.shown_first is None:
+            self.shown_first = self.form.values()
         # Options and values arrive after construction: grow to fit them when first shown.
         hint = self.sizeHint()
         self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
