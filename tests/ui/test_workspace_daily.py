@@ -378,3 +378,23 @@ def test_esc_in_a_record_dialog_with_typed_text_asks_before_dropping_it(make, se
     qtbot.keyClick(name, Qt.Key.Key_Escape)
     assert asked == ["Keep what you typed?"]
     assert [s.name for s in h.detail().stakeholders] == ["Ana Ruiz"]
+
+
+def test_undo_from_the_toolbar_takes_back_the_typing_first(shown, services, qtbot):
+    """Typed notes not yet saved, then a click on Undo: the typing is saved and undone; the
+    edit before it stays."""
+    eid = engagement_at(services, "onboarding")
+    h = shown(services, eid)
+    form = h.pane("Overview").card_form
+    type_into(qtbot, form.editors["owner"], "Maya")
+    qtbot.keyClick(form.editors["owner"], Qt.Key.Key_Tab)
+    notes = form.editors["notes"]
+    notes.setFocus()
+    qtbot.keyClicks(notes, "Prefers calls")
+    button = next(b for b in h.window.findChildren(QToolButton) if b.defaultAction() is h.window.undo_action)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    card = h.detail().card
+    assert (card.owner, card.notes) == ("Maya", "")
+    assert notes.toPlainText() == ""
+    qtbot.wait(forms.PAUSE_MS + 200)  # nothing left to save later
+    assert h.detail().card.notes == ""

@@ -282,11 +282,12 @@ class WorkspaceWindow(QMainWindow):
         # Undo and redo name the edit, which may hold a client's name: cut to a toolbar's width.
         self.undo_action = QAction("&Undo", self)
         self.undo_action.setShortcuts(unique_keys(QKeySequence.StandardKey.Undo))
-        self.undo_action.triggered.connect(self.undo_stack.undo)
+        # What was typed is saved first, so Undo takes back the typing, not the edit before it.
+        self.undo_action.triggered.connect(lambda: self.save_pending("Not undone") and self.undo_stack.undo())
         self.redo_action = QAction("&Redo", self)
         # Redo answers Ctrl+Shift+Z and the platform's own key (Ctrl+Y), each once.
         self.redo_action.setShortcuts(unique_keys("Ctrl+Shift+Z", QKeySequence.StandardKey.Redo))
-        self.redo_action.triggered.connect(self.undo_stack.redo)
+        self.redo_action.triggered.connect(lambda: self.save_pending("Not redone") and self.undo_stack.redo())
         for signal in (self.undo_stack.canUndoChanged, self.undo_stack.canRedoChanged,
                        self.undo_stack.undoTextChanged, self.undo_stack.redoTextChanged):  # fmt: skip
             signal.connect(self._name_undo_actions)
@@ -427,9 +428,10 @@ class WorkspaceWindow(QMainWindow):
     def pane(self, title: str) -> Pane:
         return self.panes[title]
 
-    def save_pending(self) -> bool:
+    def save_pending(self, not_done: str = "Not closed") -> bool:
         """Save what was typed in every pane. False if the core refused a save: then the
-        pane and its field are shown with the reason, and nothing of that field is written."""
+        pane and its field are shown with the reason (``not_done``: what did not happen),
+        and nothing of that field is written."""
         for pane in self.panes.values():
             refused = pane.flush()
             if refused is not None:
@@ -437,14 +439,14 @@ class WorkspaceWindow(QMainWindow):
                 self.tabs.setCurrentWidget(pane)
                 if field is not None:
                     field.setFocus()
-                self.status.setText(f"Not closed, so that nothing you typed is lost: {error}")
+                self.status.setText(f"{not_done}, so that nothing you typed is lost: {error}")
                 self.status.show()
                 return False
         self.status.hide()
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.save_pending():
+        if not self.save_pending("Not closed"):
             event.ignore()
             return
         self.controller.changed.disconnect(self._engagement_changed)
