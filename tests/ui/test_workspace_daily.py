@@ -297,7 +297,8 @@ def test_the_refusal_panel_follows_the_fixes_and_closes(qtbot, services, tmp_pat
 
 
 def test_a_gate_item_is_a_link_to_the_pane_that_fixes_it(shown, services, qtbot):
-    """Clicking "At least one stakeholder" shows the Stakeholders pane."""
+    """Clicking "At least one stakeholder" shows the Stakeholders pane; Shift+Tab from the
+    move button walks the items one stop each, and Enter on "Verdict" shows Qualification."""
     eid = services.portfolio.add("Fresh AS", "consulting").id
     h = shown(services, eid)
     link = next(
@@ -306,6 +307,15 @@ def test_a_gate_item_is_a_link_to_the_pane_that_fixes_it(shown, services, qtbot)
     )  # fmt: skip
     qtbot.mouseClick(link, Qt.MouseButton.LeftButton, pos=QPoint(8, link.height() // 2))
     assert h.window.tabs.currentWidget() is h.pane("Stakeholders")
+    links = [w for w in h.window.gate.findChildren(QLabel) if w.objectName() == "gateLink"]
+    h.window.gate.move_button.setFocus()
+    stops = []
+    for _ in links:
+        qtbot.keyClick(h.window.focusWidget(), Qt.Key.Key_Backtab)
+        stops.append(h.window.focusWidget().accessibleName())
+    assert stops == ["At least one stakeholder", "All five criteria scored", "Verdict: qualified"]
+    qtbot.keyClick(h.window.focusWidget(), Qt.Key.Key_Return)
+    assert h.window.tabs.currentWidget() is h.pane("Qualification")
 
 
 def test_after_a_move_the_workspace_shows_the_new_stages_pane(shown, services, qtbot):

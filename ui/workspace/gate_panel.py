@@ -9,7 +9,7 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QPalette, QResizeEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -75,6 +75,29 @@ class FittingButton(QPushButton):
             self.setText(wanted)
 
 
+class GateLink(QLabel):
+    """A requirement's title as a link to the pane that fixes it: one Tab stop, opened by a
+    click, Enter or Space, framed in the highlight colour while it has the focus."""
+
+    def __init__(self, title: str, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setObjectName("gateLink")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setText(f'<a href="{html.escape(kind)}">{html.escape(title)}</a>')
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setToolTip("Show the pane where this is recorded")
+        self.setAccessibleName(title)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.linkActivated.emit(self.kind)
+            return
+        super().keyPressEvent(event)
+
+
 MARKS = {MET: "✓", MISSING: "✗", NOT_YET: "—"}
 STATE_WORDS = {MET: "done", MISSING: "missing", NOT_YET: "does not apply yet"}
 
@@ -116,6 +139,7 @@ class GatePanel(QFrame):
         scroller.setWidget(body)
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its links and button take the focus
         scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it wraps
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -143,8 +167,16 @@ class GatePanel(QFrame):
             if child is not None:
                 child.deleteLater()
         dark = theme.is_dark(QGuiApplication.palette())
+        previous: QWidget | None = None
         for item in items:
-            self.items_layout.addWidget(self._item_widget(item, dark))
+            box = self._item_widget(item, dark)
+            self.items_layout.addWidget(box)
+            link = box.findChild(QLabel, "gateLink")
+            if previous is not None:
+                QWidget.setTabOrder(previous, link)  # Tab walks the items top to bottom,
+            previous = link
+        if previous is not None:
+            QWidget.setTabOrder(previous, self.move_button)  # then reaches the move
         if self.next_stage is not None:
             label = framework.stage(self.next_stage).label
             self.move_button.set_texts(f"Move to {label}", "Move to next stage")
@@ -173,15 +205,7 @@ class GatePanel(QFrame):
         mark.setText(f'<span style="color:{colour}; font-weight:bold">{MARKS[item.state]}</span>')
         # The title is the framework's own text and a link to the pane that fixes it; the
         # missing sentences may quote client text (a cycle's title), so they are plain.
-        title = QLabel()
-        title.setObjectName("gateLink")
-        title.setWordWrap(True)
-        title.setTextFormat(Qt.TextFormat.RichText)
-        title.setText(f'<a href="{html.escape(item.fixed_in)}">{html.escape(item.title)}</a>')
-        title.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        title.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        title.setToolTip("Show the pane where this is recorded")
-        title.setAccessibleName(item.title)
+        title = GateLink(item.title, item.fixed_in)
         title.linkActivated.connect(self.fix_requested)
         grid.addWidget(mark, 0, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(title, 0, 1, 1, 2)

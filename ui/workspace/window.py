@@ -86,6 +86,8 @@ STYLE = """
 #gatePanel { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }
 #gatePanel QScrollArea, #gatePanel QScrollArea > QWidget > QWidget { background: transparent; }
 #gateMissing { color: palette(placeholder-text); }
+#gateLink { border: 1px solid transparent; border-radius: 3px; }
+#gateLink:focus { border-color: palette(highlight); }
 #paneList { border: 1px solid palette(mid); border-radius: 4px; }
 #paneList::item { padding: 4px 8px; }
 """
