@@ -79,17 +79,30 @@ def export_engagement(
 
 
 def export_portfolio(
-    parent: QWidget, services: Services, ids: list[int], path: Path | None = None, on_done=None
+    parent: QWidget,
+    services: Services,
+    ids: list[int],
+    path: Path | None = None,
+    on_done=None,
+    on_recorded: Callable[[int], None] | None = None,
 ) -> Task | None:
-    """Export a portfolio dossier of ``ids`` (the engagements the board shows)."""
+    """Export a portfolio dossier of ``ids`` (the engagements the board shows); the export
+    is recorded on each of them, and ``on_recorded(eid)`` told for each."""
     from mwms_desktop.dossier import export_portfolio as build
 
     path = path or _ask_path(parent, "Portfolio – dossier.pdf")
     if path is None:
         return None
+    finish = on_done or (lambda result: _offer_to_open(parent, result))
+
+    def done(result: object) -> None:
+        for eid in ids if on_recorded is not None else ():
+            on_recorded(eid)
+        finish(result)
+
     return run_task(
         parent,
         f"Writing the portfolio dossier ({len(ids)} engagements)…",
         lambda progress: build(services, ids, path, progress=progress),
-        on_done or (lambda result: _offer_to_open(parent, result)),
+        done,
     )

@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
         if not ids:
             QMessageBox.information(self, APP_NAME, "No engagement is shown: nothing to export.")
             return
-        export_portfolio(self, self.services, ids)
+        export_portfolio(self, self.services, ids, on_recorded=self.controller.notify_changed)
 
     def _ask_wip(self, stage: str) -> None:
         column = self.board.columns[stage]

@@ -408,3 +408,22 @@ def test_undo_from_the_toolbar_takes_back_the_typing_first(shown, services, qtbo
     assert notes.toPlainText() == ""
     qtbot.wait(forms.PAUSE_MS + 200)  # nothing left to save later
     assert h.detail().card.notes == ""
+
+
+def test_the_gate_follows_a_portfolio_dossier_export(qtbot, services, tmp_path, monkeypatch):
+    """File → Export dossier of the shown engagements records the export on each: an open
+    workspace's gate turns met without reopening."""
+    from ui import dossier_actions
+
+    eid = engagement_at(services, "optimization")
+    services.lifecycle.set_outcome(eid, "project_completion", summary="Done")
+    main = main_window(qtbot, services, tmp_path)
+    main.open_engagement(eid)
+    window = main.active_workspace()
+    title = "Completion: dossier exported after the last learning"
+    assert next(i for i in window.gate.items if i.title == title).state == "missing"
+    monkeypatch.setattr(dossier_actions, "_ask_path", lambda *_: tmp_path / "p.pdf")
+    monkeypatch.setattr(dossier_actions, "_offer_to_open", lambda *_: None)
+    action = next(a for a in main.file_menu.actions() if a.text().startswith("Export dossier of"))
+    action.trigger()
+    qtbot.waitUntil(lambda: next(i for i in window.gate.items if i.title == title).met, timeout=60_000)
