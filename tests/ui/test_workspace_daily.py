@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QShortcut
 from PySide6.QtWidgets import QAbstractButton, QLabel, QToolButton
 
 from mwms_desktop import framework
-from tests.factories import engagement_at, satisfy
+from tests.factories import ALL_HEALTHY, engagement_at, satisfy
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.workspace import forms
@@ -427,3 +427,21 @@ def test_the_gate_follows_a_portfolio_dossier_export(qtbot, services, tmp_path, 
     action = next(a for a in main.file_menu.actions() if a.text().startswith("Export dossier of"))
     action.trigger()
     qtbot.waitUntil(lambda: next(i for i in window.gate.items if i.title == title).met, timeout=60_000)
+
+
+def test_the_workspace_follows_the_calendar(make, services, clock, monkeypatch, qtbot):
+    """Left open while days pass, the workspace re-reads itself (as the board does hourly):
+    the days in stage move on and the check-in requirement goes stale."""
+    from datetime import timedelta
+
+    from ui.workspace import window as ws
+
+    monkeypatch.setattr(ws, "RECHECK_MS", 30)
+    eid = engagement_at(services, "optimization")
+    services.records.add("checkin", eid, ratings=ALL_HEALTHY)
+    h = make(services, eid)
+    assert "0 days in stage" in h.window.subtitle.text()
+    assert _gate_item(h, "A recent health check-in").met
+    clock.at += timedelta(days=40)
+    qtbot.waitUntil(lambda: "40 days in stage" in h.window.subtitle.text(), timeout=2000)
+    assert not _gate_item(h, "A recent health check-in").met

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -92,6 +92,7 @@ STYLE = """
 #paneList::item { padding: 4px 8px; }
 """
 
+RECHECK_MS = 60 * 60 * 1000  # days in stage and the check-in's age move with the calendar
 GATE_MIN, GATE_MAX = 220, 320  # the gate panel's width: a quarter of the window within these
 UNDO_TEXT_CHARS = 48  # "Undo <what>" in the toolbar is cut to about this many characters
 
@@ -277,6 +278,10 @@ class WorkspaceWindow(QMainWindow):
 
         controller.changed.connect(self._engagement_changed)
         controller.move_refused.connect(self._move_refused)
+        # The calendar moves too (days in stage, a check-in growing stale): re-read hourly,
+        # as the board does.
+        self._recheck = QTimer(self, interval=RECHECK_MS, timeout=self.refresh)
+        self._recheck.start()
         self.resize(fitted(self, 1280, 820))
         self.refresh()
 
