@@ -46,3 +46,24 @@ def test_every_rule_names_the_record_that_fixes_it() -> None:
     rules = {r for stage_rules in gates.EXIT_RULES.values() for r in stage_rules}
     assert set(gates.RULE_FIXED_IN) == rules
     assert set(gates.RULE_NOT_YET) <= rules
+
+
+def test_the_cli_gate_shows_the_three_states(services: Services, capsys, monkeypatch, clock) -> None:
+    """`mwms-desktop gate ID` prints the checklist as the window shows it: a dash for a rule
+    that does not apply yet, the refusal's own sentences under a missing one."""
+    import mwms_desktop.commands as commands
+    from mwms_desktop.cli import main
+
+    real = commands.open_services
+    monkeypatch.setattr(commands, "open_services", lambda path, **kw: real(path, clock=clock, **kw))
+    eid = engagement_at(services, "execution", client="Fjord AS")
+    for c in services.portfolio.detail(eid).cycles:
+        services.records.delete("cycle", c.id)
+    assert main(["--db", str(services.path), "gate", str(eid)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Fjord AS: leaving Structured Execution",
+        "✗ At least one evaluated cycle",
+        "    Structured Execution: no evaluated cycle yet.",
+        "— A learning for every evaluated cycle",
+        "    Not yet: no evaluated cycle.",
+    ]
