@@ -143,6 +143,9 @@ def test_a_refused_save_keeps_the_window_open_and_says_why(shown, services, qtbo
     assert main.isVisible()
     assert window.isVisible()
     qtbot.keyClicks(field, "Fjord Group")
+    qtbot.keyClick(field, Qt.Key.Key_Tab)  # saved: the reason goes away
+    assert window.status.isHidden()
+    field.setFocus()
     qtbot.keyClick(field, Qt.Key.Key_Escape)
     assert not window.isVisible()
     assert services.portfolio.card(eid).client == "Fjord Group"

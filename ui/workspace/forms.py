@@ -174,6 +174,7 @@ class AutoSave(QObject):
         if self._saving or not self._dirty():
             return None
         self._saving = True  # a save refreshes the pane, which must not save again
+        self.error = None  # while it refreshes, the last refusal is no longer current
         try:
             self.error = self._save()
         finally:

@@ -368,6 +368,8 @@ class WorkspaceWindow(QMainWindow):
             pane.set_detail(detail)
         self.gate_items = gates.checklist(detail, self.services.lifecycle.gate_context())
         self._paint()
+        if not any(saver.error for pane in self.panes.values() for saver in pane.savers):
+            self.status.hide()  # the save that stopped a close has gone through since
         if moved:
             self.show_stage_work()
 
@@ -419,7 +421,6 @@ class WorkspaceWindow(QMainWindow):
                                     "this engagement's records (the ⚠ on its board card).")  # fmt: skip
         sentences = " · ".join(s.message for s in signals)
         self.drift.set_full_text(sentences)
-        self.drift.setToolTip("\n".join(s.message for s in signals))
         self.drift.setAccessibleName(f"Drift signals: {len(signals)}")
         self.drift.setAccessibleDescription(" ".join(s.message for s in signals))
 
