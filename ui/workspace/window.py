@@ -88,6 +88,7 @@ STYLE = """
 #gateMissing { color: palette(placeholder-text); }
 #gateLink { border: 1px solid transparent; border-radius: 3px; }
 #gateLink:focus { border-color: palette(highlight); }
+#closeRefused { font-weight: bold; }
 #paneList { border: 1px solid palette(mid); border-radius: 4px; }
 #paneList::item { padding: 4px 8px; }
 """
@@ -270,7 +271,7 @@ class WorkspaceWindow(QMainWindow):
         layout.setContentsMargins(12, 10, 12, 6)
         layout.addLayout(header)
         layout.addWidget(self.splitter, 1)
-        self.status = plain_label(name="formError")  # why the window did not close
+        self.status = plain_label(name="closeRefused")  # why the window did not close
         self.status.hide()
         layout.addWidget(self.status)
         self.setCentralWidget(central)
@@ -447,7 +448,7 @@ class WorkspaceWindow(QMainWindow):
                 self.tabs.setCurrentWidget(pane)
                 if field is not None:
                     field.setFocus()
-                self.status.setText(f"{not_done}, so that nothing you typed is lost: {error}")
+                self.status.setText(f"⚠ {not_done}, so that nothing you typed is lost: {error}")
                 self.status.show()
                 return False
         self.status.hide()
