@@ -448,3 +448,5 @@ def test_the_workspace_follows_the_calendar(make, services, clock, monkeypatch, 
     clock.at += timedelta(days=40)
     qtbot.waitUntil(lambda: "40 days in stage" in h.window.subtitle.text(), timeout=2000)
     assert not _gate_item(h, "A recent health check-in").met
+    h.window.close()  # closing stops the re-reading
+    assert not h.window._recheck.isActive()

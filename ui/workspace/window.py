@@ -220,6 +220,7 @@ class WorkspaceWindow(QMainWindow):
         self.undo_stack, self.controller = undo_stack, controller
         self.ctx = WorkspaceContext(services, eid, controller, self)
         self.detail: EngagementDetail | None = None
+        self._closed = False
 
         self.client = ElidedLabel(name="workspaceTitle")  # a long name is cut, whole in the tooltip
         self.subtitle = plain_label(name="paneIntro")
@@ -455,9 +456,14 @@ class WorkspaceWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:  # closed before (a hidden window may be closed again)
+            super().closeEvent(event)
+            return
         if not self.save_pending("Not closed"):
             event.ignore()
             return
+        self._closed = True
+        self._recheck.stop()
         self.controller.changed.disconnect(self._engagement_changed)
         for signal in (self.undo_stack.canUndoChanged, self.undo_stack.canRedoChanged,
                        self.undo_stack.undoTextChanged, self.undo_stack.redoTextChanged):  # fmt: skip
