@@ -450,3 +450,33 @@ def test_the_workspace_follows_the_calendar(make, services, clock, monkeypatch, 
     assert not _gate_item(h, "A recent health check-in").met
     h.window.close()  # closing stops the re-reading
     assert not h.window._recheck.isActive()
+
+
+def test_ctrl_enter_saves_a_record_dialog_from_a_text_box(make, services, qtbot):
+    """In a text box Enter starts a new line; Ctrl+Enter saves the dialog."""
+    h = make(services, engagement_at(services, "insight"))
+    dialog = h.pane("Insights & hypotheses").insights.add_dialog()
+    dialog.show()
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    statement = dialog.form.editors["statement"]
+    statement.setFocus()
+    qtbot.keyClicks(statement, "Users abandon at shipping")
+    qtbot.keyClick(statement, Qt.Key.Key_Return, CTRL)
+    assert not dialog.isVisible()
+    assert h.detail().insights[-1].statement == "Users abandon at shipping"
+
+
+def test_alt_m_moves_to_the_next_stage_from_anywhere_in_the_workspace(shown, services, qtbot):
+    """Alt+M is the gate's move button from any field: what is typed is saved first, then
+    the move goes through the core and the new stage's pane shows."""
+    eid = engagement_at(services, "qualification")
+    satisfy(services, eid, "qualification")
+    h = shown(services, eid)
+    h.window.refresh()
+    field = h.pane("Overview").card_form.editors["next_action"]
+    type_into(qtbot, field, "Kick-off call")
+    qtbot.keyClick(field, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    detail = h.detail()
+    assert (detail.stage, detail.card.next_action) == ("onboarding", "Kick-off call")
+    assert h.window.tabs.currentWidget() is h.pane("Onboarding")

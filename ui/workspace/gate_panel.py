@@ -182,7 +182,7 @@ class GatePanel(QFrame):
             self.move_button.set_texts(f"Move to {label}", "Move to next stage")
             self.move_button.setAccessibleName(f"Move to {label}")
             self.move_button.setToolTip(
-                f"Move to {label}. The gate is checked when you move; what is missing is listed here."
+                f"Move to {label} (Alt+M). The gate is checked when you move; what is missing is listed here."
             )
         self.move_button.setVisible(self.next_stage is not None)
         self.refusal.hide()

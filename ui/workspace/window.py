@@ -307,6 +307,11 @@ class WorkspaceWindow(QMainWindow):
         self.close_action.setShortcuts(unique_keys("Esc", "Ctrl+W", QKeySequence.StandardKey.Close))
         self.close_action.setToolTip("Close this engagement (Esc, Ctrl+W); what you typed is saved first")
         self.close_action.triggered.connect(self.close)
+        # The gate's move button from anywhere in the window, as Ctrl+→ moves a card on the board.
+        self.move_action = QAction("Move to the next stage", self)
+        self.move_action.setShortcut(QKeySequence("Alt+M"))
+        self.move_action.triggered.connect(self._move_on)
+        self.addAction(self.move_action)
         bar = self.addToolBar("Engagement")
         bar.setObjectName("workspaceToolbar")
         bar.setMovable(False)
@@ -322,6 +327,10 @@ class WorkspaceWindow(QMainWindow):
         for n in range(min(10, self.tabs.count())):
             key = QKeySequence(f"Alt+{(n + 1) % 10}")
             QShortcut(key, self, lambda n=n: self.tabs.setCurrentIndex(n))
+
+    def _move_on(self) -> None:
+        if self.gate.next_stage is not None and self.save_pending("Not moved"):
+            self.gate.move_button.click()
 
     def _name_undo_actions(self, *_args: object) -> None:
         if not Shiboken.isValid(self.undo_stack):
