@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         self._workspaces: dict[int, QWidget] = {}
 
         self.board = BoardWidget(self.store, self.controller)
-        self.refusal = RefusalPanel()
+        self.refusal = RefusalPanel(services, self.controller)  # follows the engagement's data
         self.empty = EmptyState()
         board_page = QWidget()
         page_layout = QVBoxLayout(board_page)
@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.board.open_requested.connect(self.open_engagement)
         self.board.menu_requested.connect(self._card_menu)
         self.board.wip_menu_requested.connect(self._ask_wip)
-        self.refusal.open_checklist.connect(self.open_engagement)
+        self.refusal.open_checklist.connect(self.open_checklist)
         self.empty.add_requested.connect(self.add_engagement)
         self.empty.demo_requested.connect(self.load_demo)
         self.filters.changed.connect(self.store.set_filter)
@@ -245,7 +245,8 @@ class MainWindow(QMainWindow):
     def export_dossier(self, eid: int) -> None:
         from ui.dossier_actions import export_engagement
 
-        export_engagement(self, self.services, eid)
+        # The export is recorded on the engagement: its card, workspace and gate follow.
+        export_engagement(self, self.services, eid, on_recorded=self.controller.notify_changed)
 
     def shown_ids(self) -> list[int]:
         """The engagements the board shows, column by column (the filter applies)."""
@@ -268,7 +269,7 @@ class MainWindow(QMainWindow):
         if not ids:
             QMessageBox.information(self, APP_NAME, "No engagement is shown: nothing to export.")
             return
-        export_portfolio(self, self.services, ids)
+        export_portfolio(self, self.services, ids, on_recorded=self.controller.notify_changed)
 
     def _ask_wip(self, stage: str) -> None:
         column = self.board.columns[stage]
@@ -322,6 +323,11 @@ class MainWindow(QMainWindow):
         window.show()
         window.raise_()
         window.activateWindow()
+
+    def open_checklist(self, eid: int, fixed_in: str) -> None:
+        """Open the engagement on the pane that fixes ``fixed_in`` (gates.RULE_FIXED_IN)."""
+        self.open_engagement(eid)
+        self._workspaces[eid].show_fix(fixed_in)
 
     def active_workspace(self) -> QWidget | None:
         return next((w for w in self._workspaces.values() if w.isVisible()), None)
@@ -385,10 +391,16 @@ class MainWindow(QMainWindow):
                 self._health_counts.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A workspace saves what was typed before it closes; one whose save the core refuses
+        # stays open, saying why, and so does this window.
+        for window in list(self._workspaces.values()):
+            if not window.close():
+                event.ignore()
+                window.raise_()
+                window.activateWindow()
+                return
         self.prefs.set(pk.GEOMETRY, self.saveGeometry())
         self.prefs.set(pk.STATE, self.saveState())
         self.filters.save()
         self.prefs.sync()
-        for window in list(self._workspaces.values()):
-            window.close()
         super().closeEvent(event)
