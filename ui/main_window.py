@@ -39,6 +39,7 @@ from ui.lane import LANE_FIELDS
 from ui.preferences import Preferences
 from ui.refusal_panel import RefusalPanel
 from ui.screen import fitted
+from ui.shortcuts import keys, redo_keys, undo_keys
 from ui.swimlanes import SwimlaneBoard
 
 
@@ -120,16 +121,19 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcuts(undo_keys())
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
-        self.add_action = QAction("&Add engagement…", self, shortcut=QKeySequence.StandardKey.New)
+        self.redo_action.setShortcuts(redo_keys())
+        self.add_action = QAction("&Add engagement…", self)
+        self.add_action.setShortcuts(keys(QKeySequence.StandardKey.New))
         self.add_action.triggered.connect(self.add_engagement)
-        self.find_action = QAction("&Find", self, shortcut=QKeySequence.StandardKey.Find)
+        self.find_action = QAction("&Find", self)
+        self.find_action.setShortcuts(keys(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self.filters.focus_search)
         self.archive_view_action = QAction("Archived and disqualified…", self)
         self.archive_view_action.triggered.connect(self.show_archive)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcuts(keys("Ctrl+Q", QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
 
         bar = self.menuBar()
