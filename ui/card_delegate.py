@@ -31,6 +31,7 @@ CARD_HEIGHT = 96
 MIN_CARD_WIDTH = 160  # a column of 190 px less its frame and scroll bar
 MARGIN = 5
 PAD = 9
+FOCUS_EDGE = 3  # px: the focused card's edge (a selected one has 2, any other 1)
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -101,8 +102,17 @@ class CardDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(option.rect.adjusted(MARGIN, MARGIN // 2 + 1, -MARGIN, -(MARGIN // 2 + 1)))
         base = pal.color(QPalette.ColorRole.Base)
-        border = pal.color(QPalette.ColorRole.Highlight) if selected else theme.card_edge_colour(pal)
-        painter.setPen(QPen(border, 2 if selected or focused else 1))
+        accent = pal.color(QPalette.ColorRole.Highlight)
+        if focused:
+            # The keyboard's place: a halo in the accent colour around a thick accent edge,
+            # unmistakable next to a card that is merely selected (a thinner edge).
+            halo = QColor(accent)
+            halo.setAlpha(90)
+            painter.setPen(QPen(halo, 5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect, 6, 6)
+        border = accent if selected or focused else theme.card_edge_colour(pal)
+        painter.setPen(QPen(border, FOCUS_EDGE if focused else 2 if selected else 1))
         painter.setBrush(base)
         painter.drawRoundedRect(rect, 6, 6)
 

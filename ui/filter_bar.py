@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from mwms_desktop import framework
@@ -13,6 +14,7 @@ from ui.preferences import Preferences
 
 class FilterBar(QWidget):
     changed = Signal(object)  # BoardFilter
+    to_cards = Signal()  # ↓ in the search: on to the first card shown
 
     def __init__(self, prefs: Preferences, parent=None) -> None:
         super().__init__(parent)
@@ -22,6 +24,8 @@ class FilterBar(QWidget):
         )
         self.search.setMinimumWidth(180)
         self.search.setAccessibleName("Search engagements")
+        self.search.setToolTip("Esc clears the search; ↓ goes to the first card shown")
+        self.search.installEventFilter(self)
         self.type_box = QComboBox(accessibleName="Engagement type filter")
         self.type_box.addItem("All types", "")
         for term in framework.ENGAGEMENT_TYPES:
@@ -110,6 +114,21 @@ class FilterBar(QWidget):
             w.blockSignals(False)
         self._debounce.stop()
         self._emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if event.key() == Qt.Key.Key_Escape and plain and self.search.text():
+                self.search.clear()
+                self._debounce.stop()
+                self._emit()  # at once: the next key acts on the whole board
+                return True
+            if event.key() == Qt.Key.Key_Down and plain:
+                self._debounce.stop()
+                self._emit()  # what was typed last applies before the cursor leaves
+                self.to_cards.emit()
+                return True
+        return super().eventFilter(watched, event)
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from mwms_desktop import framework
 from ui.board_controller import BoardController
 from ui.board_store import BoardStore
+from ui.board_view import OneSelection
 from ui.card_delegate import CARD_HEIGHT
 from ui.lane import Lane
 from ui.stage_column import COLUMN_MIN_WIDTH, FRAME_INSET, StageColumn
@@ -123,6 +124,7 @@ class SwimlaneBoard(QWidget):
         self.field = field
         self.lanes: list[LaneRow] = []  # shown, in order
         self._rows: dict[Lane, LaneRow] = {}  # every lane built, shown or hidden by the filter
+        self.selection = OneSelection(self)
 
         self.headers = {stage: StageHeader(store, stage) for stage in framework.STAGE_SLUGS}
         for header in self.headers.values():
@@ -188,6 +190,7 @@ class SwimlaneBoard(QWidget):
         row = self._rows[lane] = LaneRow(self.store, self.controller, lane, self._content)
         for s, cell in enumerate(row.cells.values()):
             view = cell.view
+            self.selection.join(view)
             view.move_requested.connect(self.controller.move_by)
             view.open_requested.connect(self.open_requested)
             view.menu_requested.connect(self.menu_requested)
@@ -206,6 +209,17 @@ class SwimlaneBoard(QWidget):
             if rows and (at is not None or not view.currentIndex().isValid()):
                 view.setCurrentIndex(view.model().index(rows - 1 if at == -1 else 0, 0))
             self.scroll.ensureWidgetVisible(cell, 0, 0)
+
+    def focus_first(self) -> bool:
+        """Focus the first card shown, in the first unfolded lane (the search's ↓)."""
+        for row in self.lanes:
+            if not row.expanded:
+                continue
+            for index, cell in enumerate(row.cells.values()):
+                if cell.model.rowCount():
+                    self._focus_cell(row, index, at=0)
+                    return True
+        return False
 
     def _focus_lane(self, row: LaneRow, delta: int, index: int) -> None:
         """Up from a cell's first card or down from its last: the same stage in the next
