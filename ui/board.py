@@ -11,6 +11,8 @@ from ui.board_store import BoardStore
 from ui.board_view import OneSelection
 from ui.stage_column import COLUMN_MIN_WIDTH, StageColumn
 
+SPACING = 6  # around and between the columns: 6 × 160 + 7 × 6 = 1002 px, inside 1024
+
 
 class BoardWidget(QWidget):
     open_requested = Signal(int)
@@ -23,8 +25,8 @@ class BoardWidget(QWidget):
         self.controller = controller
         self.setObjectName("board")
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.setSpacing(8)
+        layout.setContentsMargins(SPACING, SPACING, SPACING, SPACING)
+        layout.setSpacing(SPACING)
         self.columns: dict[str, StageColumn] = {}
         self.selection = OneSelection(self)
         for n, stage in enumerate(framework.STAGE_SLUGS):

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QToo
 
 from mwms_desktop import framework
 from ui import preferences as pk
-from ui.board_store import BoardFilter
+from ui.board_store import UNASSIGNED, BoardFilter
 from ui.preferences import Preferences
 
 
@@ -32,6 +32,7 @@ class FilterBar(QWidget):
             self.type_box.addItem(term.label, term.slug)
         self.owner_box = QComboBox(accessibleName="Owner filter")
         self.owner_box.addItem("All owners", "")
+        self.owner_box.addItem("Unassigned", UNASSIGNED)
         self.health_box = QComboBox(accessibleName="Health filter")
         self.health_box.addItem("Any health", "")
         for term in framework.HEALTH_BANDS:
@@ -43,6 +44,10 @@ class FilterBar(QWidget):
         self.clear_button = QToolButton(text="Clear filters", autoRaise=True)
         self.clear_button.setToolTip("Show every engagement again")
         self.clear_button.clicked.connect(self.clear)
+        # Hidden, it keeps its place: the drop-downs never move under the pointer.
+        keep = self.clear_button.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.clear_button.setSizePolicy(keep)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
@@ -79,6 +84,7 @@ class FilterBar(QWidget):
         self.owner_box.blockSignals(True)
         self.owner_box.clear()
         self.owner_box.addItem("All owners", "")
+        self.owner_box.addItem("Unassigned", UNASSIGNED)
         for owner in owners:
             self.owner_box.addItem(owner, owner)
         self._select(self.owner_box, current)

@@ -5,8 +5,8 @@ It heads a column of the board, or a column of the swimlanes (where it stays abo
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from mwms_desktop import framework
@@ -27,10 +27,9 @@ class StageHeader(QWidget):
         self.title.setToolTip(info.purpose)
         self.title.setWordWrap(True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        # Two lines for every title, so the cards of all six columns start level.
-        bold = QFont(self.title.font())
-        bold.setBold(True)  # the style sheet makes titles bold after this point
-        self.title.setFixedHeight(QFontMetrics(bold).lineSpacing() * 2 + 12)
+        # Every title as tall as the longest stage name needs at this width (two lines at
+        # least), so the cards of all six columns start level and no name loses a word.
+        self._fit_title(QFontMetrics(self._bold()).averageCharWidth() * 30)
         self.count = QLabel()
         self.count.setObjectName("columnCount")
         # Top-aligned like the title (same top padding in the style sheet), so the count sits
@@ -44,6 +43,26 @@ class StageHeader(QWidget):
         layout.addWidget(self.count, 0, Qt.AlignmentFlag.AlignTop)
         store.counts_changed.connect(self.update_count)
         self.update_count()
+
+    def _bold(self) -> QFont:
+        bold = QFont(self.title.font())
+        bold.setBold(True)  # the style sheet makes titles bold after this point
+        return bold
+
+    def _fit_title(self, width: int) -> None:
+        fm = QFontMetrics(self._bold())
+        flags = int(Qt.TextFlag.TextWordWrap)
+        needed = max(
+            fm.boundingRect(QRect(0, 0, max(1, width), 10_000), flags, f"{s.number}  {s.label}").height()
+            for s in framework.STAGES
+        )
+        height = max(needed, fm.lineSpacing() * 2) + 12  # the label's padding
+        if self.title.height() != height or self.title.minimumHeight() != height:
+            self.title.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_title(self.title.contentsRect().width())
 
     def set_wip_limit(self, limit: int) -> None:
         self.wip_limit = limit

@@ -31,7 +31,7 @@ from ui.stage_column import COLUMN_MIN_WIDTH, FRAME_INSET, StageColumn
 from ui.stage_header import StageHeader
 
 LANE_ROWS = 3  # a lane is as tall as its fullest cell, up to this many cards; cells scroll beyond
-SPACING = 8
+SPACING = 6  # as the plain board: six cells and a scroll bar fit 1024 pixels
 
 
 def _even_row(widgets: list[QWidget]) -> QHBoxLayout:
