@@ -128,6 +128,8 @@ def test_alt_down_opens_a_calendar_and_enter_takes_its_day(qtbot):
     calendar = editor.calendar
     qtbot.waitUntil(calendar.isVisible)
     qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key.Key_Right)
-    qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key.Key_Return)
+    # A pick is an edit, as if typed: a form that saves as the user goes hears of it.
+    with qtbot.waitSignals([editor.edit.textEdited, editor.edit.editingFinished], timeout=1000):
+        qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key.Key_Return)
     assert editor.edit.text() == "2026-11-03"
     assert editor.value() == date(2026, 11, 3)

@@ -210,9 +210,13 @@ class DateEditor(QWidget):
         menu.addAction(action)
 
         def chosen(day: QDate) -> None:
-            self.edit.setText(day.toPython().isoformat())
+            text = day.toPython().isoformat()
+            self.edit.setText(text)
             menu.close()
             self.edit.setFocus(Qt.FocusReason.PopupFocusReason)
+            # A pick is the user's edit, as if typed: whoever saves as the user goes hears it.
+            self.edit.textEdited.emit(text)
+            self.edit.editingFinished.emit()
 
         calendar.activated.connect(chosen)
         calendar.clicked.connect(chosen)
