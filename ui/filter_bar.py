@@ -22,7 +22,9 @@ class FilterBar(QWidget):
         self.search = QLineEdit(
             placeholderText="Search client, tag, note…  (Ctrl+F)", clearButtonEnabled=True
         )
-        self.search.setMinimumWidth(180)
+        # The whole toolbar (Add, search, filters, Clear filters' place, Undo, Redo) fits a
+        # window 1024 pixels wide: the search and the two name drop-downs give way first.
+        self.search.setMinimumWidth(140)
         self.search.setAccessibleName("Search engagements")
         self.search.setToolTip("Esc clears the search; ↓ goes to the first card shown")
         self.search.installEventFilter(self)
@@ -40,7 +42,7 @@ class FilterBar(QWidget):
         self.drift_box = QCheckBox("Drift only")
         for box in (self.type_box, self.owner_box):  # a long name never pushes the toolbar
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(12)
+            box.setMinimumContentsLength(10)
         self.clear_button = QToolButton(text="Clear filters", autoRaise=True)
         self.clear_button.setToolTip("Show every engagement again")
         self.clear_button.clicked.connect(self.clear)

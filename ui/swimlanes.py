@@ -133,6 +133,8 @@ class SwimlaneBoard(QWidget):
         self._header_row = QWidget(self._header_clip)
         self._header_row.setLayout(_even_row(list(self.headers.values())))
         self._header_clip.setFixedHeight(self._header_row.sizeHint().height())
+        # A header grows a line when its column narrows (stage_header): the row follows.
+        self._header_row.installEventFilter(self)
 
         self._content = QWidget()
         self._lanes_layout = QVBoxLayout(self._content)
@@ -236,6 +238,11 @@ class SwimlaneBoard(QWidget):
     # --- the header row follows the lanes sideways ------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._header_row and event.type() == QEvent.Type.LayoutRequest:
+            height = self._header_row.sizeHint().height()
+            if height != self._header_clip.height():
+                self._header_clip.setFixedHeight(height)
+                self._place_header()
         if watched is self._content and event.type() == QEvent.Type.Resize:
             self._place_header()
         return False

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolBar
 
 from mwms_desktop import framework
 from mwms_desktop.services import Services
@@ -18,6 +18,22 @@ from ui.card_delegate import _type_and_owner
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.stage_model import accessible_text, days_shown
+
+
+@pytest.fixture
+def as_shipped(qapp):
+    """The application as the app sets it up (its DejaVu font at 9.5 pt, Fusion, its style
+    sheet): widths are measured as a user sees them. Put back afterwards for the other tests."""
+    from PySide6.QtWidgets import QStyleFactory
+
+    from ui.app import create_application
+
+    font, sheet = QFont(qapp.font()), qapp.styleSheet()
+    create_application()
+    yield qapp
+    qapp.setFont(font)
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(QStyleFactory.create("Fusion"))
 
 
 def _window(qtbot, services: Services, tmp_path: Path, size: tuple[int, int]) -> MainWindow:
@@ -33,7 +49,7 @@ def _window(qtbot, services: Services, tmp_path: Path, size: tuple[int, int]) ->
 
 
 @pytest.fixture
-def window(qtbot, services: Services, tmp_path: Path) -> MainWindow:
+def window(qtbot, as_shipped, services: Services, tmp_path: Path) -> MainWindow:
     engagement_at(services, "qualification", client="Atlas Outfitters")
     services.portfolio.add("Nobody's Client", "consulting")
     services.portfolio.add("Dana's Client", "ecommerce_growth", owner="Dana Whitfield-Okonkwo")
@@ -60,10 +76,43 @@ def test_six_columns_fit_a_window_1024_pixels_wide(qtbot, window):
     assert right < window.width()
     scroller = window.boards.widget(0)
     assert not scroller.horizontalScrollBar().isVisible()
-    for column in columns:  # and no stage name loses a word to the title's height
+    for column in columns:  # and no stage name loses a line to the title's height
         title = column.header.title
-        needed = title.heightForWidth(title.width())
-        assert needed <= title.height(), column.stage
+        room = title.contentsRect()
+        flags = int(Qt.TextFlag.TextWordWrap)
+        needed = title.fontMetrics().boundingRect(QRect(0, 0, room.width(), 10_000), flags, title.text())
+        assert needed.height() <= room.height(), column.stage
+
+
+def test_the_toolbar_fits_a_window_1024_pixels_wide(qtbot, window):
+    """Undo and Redo stay on the toolbar, not behind its overflow arrow, with the place of
+    Clear filters kept."""
+    toolbar = window.findChild(QToolBar, "boardToolbar")
+    for action in toolbar.actions():
+        if action.text() in ("Undo", "Redo"):
+            button = toolbar.widgetForAction(action)
+            assert button.isVisible(), action.text()
+            assert button.geometry().right() <= toolbar.width()
+
+
+def test_no_stage_name_loses_letters_to_a_filtered_count(qtbot, window):
+    """With a search on, the counts read "0 of 1": every word of every stage name still fits
+    its header (it was cut to "Qualificatio"), and the cards of all columns start level."""
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.filters.search, "no such client")
+    qtbot.waitUntil(lambda: window.store.visible_count() == 0)
+    tops = set()
+    assert any(" of " in column.header.count.text() for column in window.board.columns.values())
+    for column in window.board.columns.values():
+        header = column.header
+        title = header.title
+        fm = QFontMetrics(title.font())
+        room = title.contentsRect().width()
+        for word in title.text().split():
+            assert fm.horizontalAdvance(word) <= room, (column.stage, word, room)
+        assert not title.geometry().intersects(header.count.geometry()), column.stage
+        tops.add(column.view.mapTo(window, column.view.rect().topLeft()).y())
+    assert len(tops) == 1
 
 
 def test_swimlanes_fit_a_window_1024_pixels_wide(qtbot, window):
@@ -71,6 +120,9 @@ def test_swimlanes_fit_a_window_1024_pixels_wide(qtbot, window):
     qtbot.waitUntil(lambda: window.lanes is not None and window.lanes.isVisible())
     QApplication.processEvents()
     assert not window.lanes.scroll.horizontalScrollBar().isVisible()
+    for stage, header in window.lanes.headers.items():  # grown a line, and not squeezed back
+        assert header.height() >= header.sizeHint().height(), stage
+        assert not header.title.geometry().intersects(header.count.geometry()), stage
 
 
 def test_the_owner_filter_offers_unassigned(qtbot, window):
