@@ -149,6 +149,7 @@ class SwimlaneBoard(QWidget):
         self.scroll.setWidget(self._content)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame, not a Tab stop
         self.scroll.horizontalScrollBar().valueChanged.connect(self._place_header)
         self._content.installEventFilter(self)
 

@@ -77,10 +77,12 @@ def _accent_pixels(widget: QWidget) -> int:
     return count
 
 
-def test_every_tab_stop_of_the_main_window_shows_a_clear_focus_ring(qtbot, window):
+@pytest.mark.parametrize("lanes", ["", "owner"])
+def test_every_tab_stop_of_the_main_window_shows_a_clear_focus_ring(qtbot, window, lanes):
     """Tab from the search round to it again: every stop shows a ring in the accent colour at
-    least as long as its own width (a board column: around its current card, or around the
-    column when it is empty)."""
+    least as long as its own width (a board column or swimlane cell: around its current card,
+    or around itself when it is empty); no stop is an invisible scroll area."""
+    window.set_swimlanes(lanes)
     window.filters.clear_button.hide()
     qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
     first, seen = _focus(), []
@@ -95,10 +97,11 @@ def test_every_tab_stop_of_the_main_window_shows_a_clear_focus_ring(qtbot, windo
             f"no clear focus on {type(widget).__name__} {widget.accessibleName()!r}"
         )
         qtbot.keyClick(widget, Qt.Key.Key_Tab)
-        if _focus() is first or len(seen) > 20:
+        if _focus() is first or len(seen) > 60:
             break
     kinds = [type(w).__name__ for w in seen]
-    assert kinds.count("BoardListView") == 6, kinds
+    assert _focus() is first, kinds
+    assert kinds.count("BoardListView") == (6 if not lanes else 6 * len(window.lanes.lanes)), kinds
     assert "QScrollArea" not in kinds, kinds
 
 
