@@ -88,3 +88,20 @@ def test_a_result_on_a_running_cycle_offers_to_mark_it_evaluated(make, services,
     _ok(qtbot, dialog)
     saved = services.records.values("cycle", cycle.id)
     assert (saved["status"], saved["result"]) == ("evaluated", "win")
+
+
+def test_a_new_learning_cites_the_only_cycle_without_one(make, services, qtbot):
+    """The same default for learnings: the one evaluated cycle no learning cites yet."""
+    eid = engagement_at(services, "execution")
+    (hypothesis,) = services.portfolio.detail(eid).hypotheses
+    cycle = services.records.add(
+        "cycle", eid, title="Banner", hypothesis_id=hypothesis.id, status="evaluated", result="win"
+    )
+    h = make(services, eid)
+    h.show(qtbot)
+    dialog = h.pane("Learnings").table.add_dialog()
+    _show(qtbot, dialog)
+    qtbot.keyClicks(dialog.form.editors["statement"], "Banners above the fold win")
+    _ok(qtbot, dialog)
+    (learning,) = h.detail().learnings
+    assert learning.cycle_ids == (cycle.id,)
