@@ -86,6 +86,7 @@ def test_a_date_that_is_no_date_is_refused_with_the_text_kept(make, services, qt
     assert dialog.isVisible()
     assert "Started on" in dialog.form.error.text()
     assert editors["started_on"].edit.text() == "2026-13-45"
+    assert QApplication.focusWidget() is editors["started_on"].edit  # the text, to correct it
     assert not [c for c in services.portfolio.detail(eid).cycles if c.title == "Bad day"]
 
 

@@ -161,7 +161,6 @@ class DateEditor(QWidget):
         layout.addWidget(self.pick)
         # Its natural width wherever it is put (a form, a grid): a date never needs more.
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.setFocusProxy(self.check if optional else self.edit)
         self.check.toggled.connect(self._toggled)
         # Only the user's own tick moves the cursor to the date (a load never takes focus).
         self.check.clicked.connect(lambda on: on and self._focus_text())
@@ -179,6 +178,9 @@ class DateEditor(QWidget):
         self._show(on)
 
     def _show(self, on: bool) -> None:
+        # The field's focus (a refusal puts the cursor back "in the field") is the text while a
+        # date is set, so typing goes on where it was; the box while none is.
+        self.setFocusProxy(self.edit if on else self.check)
         self.edit.setEnabled(on)
         self.pick.setEnabled(on)
         self.edit.setText((self._remembered or self.today).isoformat() if on else UNSET)
