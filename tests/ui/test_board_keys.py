@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -116,6 +116,24 @@ def test_one_card_looks_selected_at_a_time(qtbot, window):
     _click_card(qtbot, window, "onboarding")
     selected = [s for s, c in window.board.columns.items() if c.view.selectionModel().hasSelection()]
     assert selected == ["onboarding"]
+
+
+def test_after_adding_a_card_only_the_new_card_looks_selected(qtbot, window, services):
+    """The issue's case: a card is selected in one column, then Ctrl+N adds an engagement; the
+    new card is selected and the old one no longer looks it."""
+    _click_card(qtbot, window, "insight")
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        qtbot.keyClicks(dialog.client, "Nordwind Kaffee")
+        qtbot.keyClick(dialog.client, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, fill)
+    qtbot.keyClick(window.board.columns["insight"].view, Qt.Key.Key_N, CTRL)
+    selected = [s for s, c in window.board.columns.items() if c.view.selectionModel().hasSelection()]
+    assert selected == ["qualification"]
+    view = window.board.columns["qualification"].view
+    assert window.store.card(view.current_id()).client == "Nordwind Kaffee"
 
 
 def test_ctrl_enter_gives_the_move_back_reason(qtbot):
