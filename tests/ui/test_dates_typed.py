@@ -134,3 +134,20 @@ def test_alt_down_opens_a_calendar_and_enter_takes_its_day(qtbot):
         qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key.Key_Return)
     assert editor.edit.text() == "2026-11-03"
     assert editor.value() == date(2026, 11, 3)
+
+
+def test_a_half_typed_date_is_not_complete(qtbot):
+    """What a save-on-pause can ask before saving: "2026-1" is on its way to a date."""
+    from ui.workspace.fields import DateEditor
+
+    editor = DateEditor("Due", date(2026, 11, 2))
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    assert editor.is_complete()  # not set
+    qtbot.mouseClick(editor.check, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(editor.edit, "2026-1")
+    assert not editor.is_complete()
+    qtbot.keyClicks(editor.edit, "2-05")
+    assert editor.is_complete()
+    assert editor.value() == date(2026, 12, 5)

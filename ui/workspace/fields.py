@@ -229,6 +229,12 @@ class DateEditor(QWidget):
     def is_set(self) -> bool:
         return not self.optional or self.check.isChecked()
 
+    def is_complete(self) -> bool:
+        """Whether what is shown names a day, or no day (not set, or empty): False while a
+        date is half typed ("2026-1"), when saving on a pause would only earn a refusal."""
+        text = self.edit.text().strip()
+        return not self.is_set() or not text or parse_day(text) is not None
+
     def value(self) -> date | str | None:
         """The day; None when not set (or left empty); the text itself when it names no day."""
         if not self.is_set():
