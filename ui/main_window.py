@@ -33,12 +33,15 @@ from ui import theme
 from ui.board import BoardWidget
 from ui.board_controller import BoardController
 from ui.board_store import BoardStore
+from ui.board_view import BoardListView
 from ui.empty_state import EmptyState
 from ui.filter_bar import FilterBar
+from ui.focus_ring import FocusRing
 from ui.lane import LANE_FIELDS
 from ui.preferences import Preferences
 from ui.refusal_panel import RefusalPanel
 from ui.screen import fitted
+from ui.shortcuts import keys, redo_keys, undo_keys
 from ui.swimlanes import SwimlaneBoard
 
 
@@ -66,6 +69,7 @@ class MainWindow(QMainWindow):
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
         scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame, not a Tab stop: Tab goes to the columns
         self.boards = QStackedWidget()  # the plain board, or the same board in swimlanes
         self.boards.addWidget(scroller)
         self.lanes: SwimlaneBoard | None = None
@@ -99,6 +103,11 @@ class MainWindow(QMainWindow):
         self.empty.add_requested.connect(self.add_engagement)
         self.empty.demo_requested.connect(self.load_demo)
         self.filters.changed.connect(self.store.set_filter)
+        self.filters.to_cards.connect(self.focus_first_card)
+        # Every Tab stop shows a clear ring; a board column shows it on its current card.
+        self.focus_ring = FocusRing(
+            self, skip=lambda w: isinstance(w, BoardListView) and w.currentIndex().isValid()
+        )
         self.store.counts_changed.connect(self._update_status)
 
         for stage, column in self.board.columns.items():
@@ -120,16 +129,19 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcuts(undo_keys())
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
-        self.add_action = QAction("&Add engagement…", self, shortcut=QKeySequence.StandardKey.New)
+        self.redo_action.setShortcuts(redo_keys())
+        self.add_action = QAction("&Add engagement…", self)
+        self.add_action.setShortcuts(keys(QKeySequence.StandardKey.New))
         self.add_action.triggered.connect(self.add_engagement)
-        self.find_action = QAction("&Find", self, shortcut=QKeySequence.StandardKey.Find)
+        self.find_action = QAction("&Find", self)
+        self.find_action.setShortcuts(keys(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self.filters.focus_search)
         self.archive_view_action = QAction("Archived and disqualified…", self)
         self.archive_view_action.triggered.connect(self.show_archive)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcuts(keys("Ctrl+Q", QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
 
         bar = self.menuBar()
@@ -356,6 +368,10 @@ class MainWindow(QMainWindow):
                 self.lanes.set_wip_limit(stage, self.board.columns[stage].wip_limit)
             self.boards.addWidget(self.lanes)
         self.boards.setCurrentWidget(self.lanes or self.boards.widget(0))
+
+    def focus_first_card(self) -> None:
+        """The search's ↓: the first card shown, on the board as shown (plain or swimlanes)."""
+        (self.lanes or self.board).focus_first()
 
     def select(self, eid: int) -> None:
         """Select a card on the board as shown (plain or in swimlanes)."""
