@@ -7,6 +7,7 @@ standard keys to all their bindings and keeps each sequence once."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 Key = str | QKeySequence | QKeySequence.StandardKey
@@ -34,3 +35,14 @@ def redo_keys() -> list[QKeySequence]:
 
 def undo_keys() -> list[QKeySequence]:
     return keys("Ctrl+Z", QKeySequence.StandardKey.Undo)
+
+
+def delete_keys() -> list[QKeySequence]:
+    """Delete a selected row: Del and the platform's unmodified delete keys (Backspace on
+    macOS). Not X11's second binding, Ctrl+D, which nobody means as "delete this record"."""
+    plain = [
+        k
+        for k in keys(QKeySequence.StandardKey.Delete)
+        if k[0].keyboardModifiers() == Qt.KeyboardModifier.NoModifier
+    ]
+    return keys("Del", *plain)

@@ -129,7 +129,7 @@ def test_redo_answers_ctrl_shift_z_ctrl_y_and_the_platform_keys_on_the_board(qtb
     )  # fmt: skip
 
 
-def test_redo_answers_ctrl_shift_z_and_the_platform_key_in_a_workspace(qtbot, window, services):
+def test_redo_answers_ctrl_shift_z_ctrl_y_and_the_platform_key_in_a_workspace(qtbot, window, services):
     eid = engagement_at(services, "qualification")
     workspace = _workspace(qtbot, window, eid)
     workspace.pane("Stakeholders").table.add_record({"name": "Ana Ruiz"})
@@ -138,6 +138,29 @@ def test_redo_answers_ctrl_shift_z_and_the_platform_key_in_a_workspace(qtbot, wi
         return [s.name for s in services.portfolio.detail(eid).stakeholders]
 
     _redo_answers(
-        qtbot, workspace, [QKeySequence("Ctrl+Shift+Z"), _platform_redo()],
+        qtbot, workspace, [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"), _platform_redo()],
         redone=lambda: names() == ["Ana Ruiz"], undone=lambda: names() == [],
     )  # fmt: skip
+
+
+def test_delete_removes_a_row_and_ctrl_d_does_not(qtbot, window, services):
+    """Del removes the selected row (undoably); Ctrl+D, X11's second "delete" binding, is
+    not a way to delete a record by accident."""
+    eid = engagement_at(services, "qualification")
+    workspace = _workspace(qtbot, window, eid)
+    pane = workspace.pane("Stakeholders")
+    workspace.tabs.setCurrentWidget(pane)
+    table = pane.table
+    table.add_record({"name": "Ana Ruiz"})
+
+    def names() -> list[str]:
+        return [s.name for s in services.portfolio.detail(eid).stakeholders]
+
+    row = table.view.visualRect(table.view.model().index(0, 0)).center()
+    qtbot.mouseClick(table.view.viewport(), Qt.MouseButton.LeftButton, pos=row)
+    assert table.selected_id() is not None
+    table.view.setFocus()
+    qtbot.keyClick(table.view, Qt.Key.Key_D, CTRL)
+    assert names() == ["Ana Ruiz"]
+    qtbot.keyClick(table.view, Qt.Key.Key_Delete)
+    assert names() == []

@@ -43,7 +43,7 @@ from shiboken6 import Shiboken
 from mwms_desktop import APP_NAME, framework, gates
 from mwms_desktop.services import Services
 from mwms_desktop.views import EngagementDetail
-from ui import theme
+from ui import shortcuts, theme
 from ui.board_controller import BoardController
 from ui.screen import fitted
 from ui.workspace.base import ElidedLabel, Pane, WorkspaceContext, plain_label, plural
@@ -96,17 +96,6 @@ STYLE = """
 RECHECK_MS = 60 * 60 * 1000  # days in stage and the check-in's age move with the calendar
 GATE_MIN, GATE_MAX = 220, 320  # the gate panel's width: a quarter of the window within these
 UNDO_TEXT_CHARS = 48  # "Undo <what>" in the toolbar is cut to about this many characters
-
-
-def unique_keys(*keys: QKeySequence | QKeySequence.StandardKey | str) -> list[QKeySequence]:
-    """The key sequences, the platform's standard ones expanded, each once: an action given
-    the same key twice makes Qt call the shortcut ambiguous and do nothing."""
-    found: list[QKeySequence] = []
-    for key in keys:
-        standard = isinstance(key, QKeySequence.StandardKey)
-        expanded = QKeySequence.keyBindings(key) if standard else [QKeySequence(key)]
-        found.extend(k for k in expanded if not k.isEmpty() and k not in found)
-    return found
 
 
 class PaneList(QWidget):
@@ -290,12 +279,12 @@ class WorkspaceWindow(QMainWindow):
     def _build_actions(self) -> None:
         # Undo and redo name the edit, which may hold a client's name: cut to a toolbar's width.
         self.undo_action = QAction("&Undo", self)
-        self.undo_action.setShortcuts(unique_keys(QKeySequence.StandardKey.Undo))
+        self.undo_action.setShortcuts(shortcuts.undo_keys())
         # What was typed is saved first, so Undo takes back the typing, not the edit before it.
         self.undo_action.triggered.connect(lambda: self.save_pending("Not undone") and self.undo_stack.undo())
         self.redo_action = QAction("&Redo", self)
-        # Redo answers Ctrl+Shift+Z and the platform's own key (Ctrl+Y), each once.
-        self.redo_action.setShortcuts(unique_keys("Ctrl+Shift+Z", QKeySequence.StandardKey.Redo))
+        # Redo answers the same keys as the board's: Ctrl+Shift+Z, Ctrl+Y and the platform's own.
+        self.redo_action.setShortcuts(shortcuts.redo_keys())
         self.redo_action.triggered.connect(lambda: self.save_pending("Not redone") and self.undo_stack.redo())
         for signal in (self.undo_stack.canUndoChanged, self.undo_stack.canRedoChanged,
                        self.undo_stack.undoTextChanged, self.undo_stack.redoTextChanged):  # fmt: skip
@@ -304,7 +293,7 @@ class WorkspaceWindow(QMainWindow):
         self.export_action = QAction("Export dossier…", self)
         self.export_action.triggered.connect(lambda: self.export_requested.emit(self.eid))
         self.close_action = QAction("Close", self)
-        self.close_action.setShortcuts(unique_keys("Esc", "Ctrl+W", QKeySequence.StandardKey.Close))
+        self.close_action.setShortcuts(shortcuts.keys("Esc", "Ctrl+W", QKeySequence.StandardKey.Close))
         self.close_action.setToolTip("Close this engagement (Esc, Ctrl+W); what you typed is saved first")
         self.close_action.triggered.connect(self.close)
         # The gate's move button from anywhere in the window, as Ctrl+→ moves a card on the board.
