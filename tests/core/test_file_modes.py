@@ -39,6 +39,7 @@ COMMANDS: dict[str, list[Argv]] = {
     "backups": [lambda w, db: ["backups"]],
     "restore": [lambda w, db: ["restore", maintenance.list_backups(db)[0].name]],
     "check": [lambda w, db: ["check"]],
+    "gate": [lambda w, db: ["gate", "1"]],
     "export": [lambda w, db: ["export", str(w / "bundle.json")]],
     "import": [
         lambda w, db: ["import", str(w / "bundle.json")],
