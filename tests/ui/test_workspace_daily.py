@@ -66,6 +66,24 @@ def test_a_typed_next_action_is_saved_when_ctrl_w_closes_the_workspace(shown, se
     assert h.detail().card.next_action == ""
 
 
+def test_a_pause_inside_a_half_typed_date_neither_saves_nor_refuses(shown, services, qtbot):
+    """Typing a due date, a pause at "2026-1" is not a moment to save (it would only be
+    refused); a pause once the date is whole saves it."""
+    eid = engagement_at(services, "onboarding")
+    h = shown(services, eid)
+    pane = h.pane("Overview")
+    due = pane.card_form.editors["next_action_due"]
+    if not due.is_set():
+        qtbot.mouseClick(due.check, Qt.MouseButton.LeftButton)
+    type_into(qtbot, due.edit, "2026-1")
+    qtbot.wait(forms.PAUSE_MS * 2)
+    assert not [e.text() for e in pane.findChildren(QLabel, "formError") if e.isVisible()]
+    assert due.edit.text() == "2026-1"
+    assert due.edit.hasFocus()
+    qtbot.keyClicks(due.edit, "2-24")
+    qtbot.waitUntil(lambda: str(h.detail().card.next_action_due) == "2026-12-24", timeout=forms.PAUSE_MS * 4)
+
+
 def test_a_pause_in_typing_saves_without_leaving_the_field(shown, services, qtbot):
     """Notes are saved after a short pause in typing; the cursor stays where the user types."""
     eid = engagement_at(services, "onboarding")

@@ -192,6 +192,9 @@ class FormWidget(QWidget):
         self.form.setContentsMargins(0, 0, 0, 0)
         # Text grows with the window; a date, a number or a choice keeps its natural width.
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        # Where label and field do not fit side by side (a narrow workspace on a small screen),
+        # the label goes above its field instead of pushing the window wider than the screen.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for spec in specs:
             editor = _editor(spec, today)
             editor.setAccessibleName(spec.label)
