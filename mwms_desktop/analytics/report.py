@@ -219,7 +219,10 @@ def to_text(r: Report) -> str:
             lines.append(f"  {stage.label:<30} {n:>6}")
         lines.append(f"  {'Off the board (archived/disq.)':<30} {last.off_board:>6}")
         rw = r.flow.rework
-        lines.append(f"  Rework: {rw.total} backward moves ({rw.forward} forward, {rw.undone} undone)")
+        lines.append(
+            f"  Rework: {rw.total} backward move{'s' if rw.total != 1 else ''} "
+            f"({rw.forward} forward, {rw.undone} undone)"
+        )
         for stage, n in rw.by_stage:
             lines.append(f"    out of {framework.stage(stage).label}: {n}")
         lines.append("  Started / finished per month:")

@@ -16,9 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from mwms_desktop import framework
 from mwms_desktop.views import EngagementCard
+
+if TYPE_CHECKING:
+    from mwms_desktop.services import Services
 
 DUE_WITHIN_DAYS = 7
 GATE_CHECK_LIMIT = 300  # exit requirements read the whole engagement: checked for this many at most
@@ -147,3 +151,11 @@ def today_list(
     gates, checked, skipped = _gates(mine, requirements)
     items = _actions(mine, today) + _checkins(mine) + _drift(mine) + gates
     return TodayList(tuple(items), checked, skipped)
+
+
+def load_today(services: Services, owner: str = "") -> TodayList:
+    """The Today list read through the services: the board's cards and each candidate's exit
+    requirements (as the gate panel words them)."""
+    return today_list(
+        services.portfolio.cards(), services.clock.today(), services.lifecycle.exit_requirements, owner
+    )

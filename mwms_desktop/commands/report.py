@@ -29,7 +29,9 @@ def _type(text: str) -> str:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="portfolio analytics: flow, times, outcomes, execution, health")
-    p.add_argument("--since", type=_day, metavar="DATE", help="first day (default: a year back, from the 1st)")
+    p.add_argument(
+        "--since", type=_day, metavar="DATE", help="first day (default: a year back, from the 1st)"
+    )
     p.add_argument("--until", type=_day, metavar="DATE", help="last day (default: today)")
     p.add_argument("--type", type=_type, metavar="T", help="only this engagement type")
     p.add_argument("--owner", default="", metavar="NAME", help="only this consultant's engagements")
