@@ -12,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from mwms_desktop.views import EngagementCard
+
+if TYPE_CHECKING:
+    from mwms_desktop.services import Services
 
 TITLE = "MWMS Desktop — today"
 
@@ -60,3 +64,21 @@ def daily_notice(
     if not overdue and not stalled:
         return None
     return Notice(tuple(sorted(overdue, key=str.casefold)), tuple(sorted(stalled, key=str.casefold)))
+
+
+def take_daily_notice(services: Services, cards: Iterable[EngagementCard]) -> Notice | None:
+    """Today's notice if notifications are on and none was given today; the day is recorded
+    (one transaction) when there is something to say, so it is said at most once a day. Only
+    call it where the notice can be shown (a desktop with a tray)."""
+    from mwms_desktop.settings import NOTIFIED_ON, NOTIFY
+
+    portfolio = services.portfolio
+    if not portfolio.setting(NOTIFY.key):
+        return None
+    today = services.clock.today()
+    stored = portfolio.setting(NOTIFIED_ON.key)
+    last = date.fromordinal(stored) if stored else None
+    notice = daily_notice(cards, today, last, portfolio.thresholds().stall_days)
+    if notice is not None:
+        portfolio.set_setting(NOTIFIED_ON.key, today.toordinal())
+    return notice

@@ -136,7 +136,8 @@ def _gates(
     for c in checked:
         missing = requirements(c.id)
         if len(missing) == 1:
-            text = f"one step from {_next_stage(c.stage)}: {missing[0]}"
+            need = missing[0].removeprefix(f"{framework.stage(c.stage).label}: ")
+            text = f"one step from {_next_stage(c.stage)} — {need[:1].lower()}{need[1:]}"
             out.append(TodayItem("gate", c.id, c.client, text, STAGE_PANE[c.stage]))
     out.sort(key=lambda i: i.client.casefold())
     return out, len(checked), skipped
@@ -153,9 +154,8 @@ def today_list(
     return TodayList(tuple(items), checked, skipped)
 
 
-def load_today(services: Services, owner: str = "") -> TodayList:
-    """The Today list read through the services: the board's cards and each candidate's exit
-    requirements (as the gate panel words them)."""
-    return today_list(
-        services.portfolio.cards(), services.clock.today(), services.lifecycle.exit_requirements, owner
-    )
+def load_today(services: Services, owner: str = "", cards: list[EngagementCard] | None = None) -> TodayList:
+    """The Today list read through the services: the board's cards (read here unless given)
+    and each candidate's exit requirements (as the gate panel words them)."""
+    cards = services.portfolio.cards() if cards is None else cards
+    return today_list(cards, services.clock.today(), services.lifecycle.exit_requirements, owner)

@@ -39,7 +39,7 @@ def test_today_orders_overdue_then_due_then_checkins_then_drift_by_weight_then_g
         card(11, "Alpha gate"),
         card(12, "Someone else's", due=TODAY - timedelta(days=3), owner="Jonas"),
     ]
-    missing = {10: ["A learning must cite cycle X."], 11: ["No stakeholder."], 1: ["a", "b"]}
+    missing = {10: ["Onboarding: A learning must cite cycle X."], 11: ["No stakeholder."], 1: ["a", "b"]}
     result = td.today_list(cards, TODAY, lambda eid: missing.get(eid, ["x", "y"]), owner="Maya")
     assert [(i.section, i.client) for i in result.items] == [
         ("overdue", "Late a lot"),
@@ -61,7 +61,7 @@ def test_today_orders_overdue_then_due_then_checkins_then_drift_by_weight_then_g
         "overview", "overview", "overview", "overview", "health", "health", "overview", "overview",
         "research", "onboarding", "onboarding",
     ]  # fmt: skip
-    assert result.items[-1].text == "one step from Initial Insight Development: A learning must cite cycle X."
+    assert result.items[-1].text == "one step from Initial Insight Development — a learning must cite cycle X."
 
 
 def test_today_finds_an_engagement_one_learning_away_from_the_next_stage(services):
@@ -70,7 +70,7 @@ def test_today_finds_an_engagement_one_learning_away_from_the_next_stage(service
     services.records.add("cycle", eid, title="Test", hypothesis_id=hyp.id, status="evaluated", result="win")
     items = td.load_today(services).section("gate")
     assert [(i.engagement_id, i.pane) for i in items] == [(eid, "learnings")]
-    assert items[0].text.startswith("one step from Continuous Optimization:")
+    assert items[0].text.startswith("one step from Continuous Optimization — ")
     assert "learning" in items[0].text.lower()
 
 
