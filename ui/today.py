@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QStyle,
     QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
@@ -213,7 +214,10 @@ class TodayDock(QDockWidget):
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
         if self._tray is None:
-            self._tray = QSystemTrayIcon(QApplication.windowIcon(), self)
+            icon = QApplication.windowIcon()
+            if icon.isNull():
+                icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+            self._tray = QSystemTrayIcon(icon, self)
             self._tray.setToolTip("MWMS Desktop")
         self._tray.show()
         self._tray.showMessage(TITLE, notice.text, QSystemTrayIcon.MessageIcon.Information, 10_000)

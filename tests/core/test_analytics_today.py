@@ -61,7 +61,8 @@ def test_today_orders_overdue_then_due_then_checkins_then_drift_by_weight_then_g
         "overview", "overview", "overview", "overview", "health", "health", "overview", "overview",
         "research", "onboarding", "onboarding",
     ]  # fmt: skip
-    assert result.items[-1].text == "one step from Initial Insight Development — a learning must cite cycle X."
+    last = result.items[-1].text
+    assert last == "one step from Initial Insight Development — a learning must cite cycle X."
 
 
 def test_today_finds_an_engagement_one_learning_away_from_the_next_stage(services):
