@@ -81,6 +81,17 @@ def compute(services: Services, scope: Scope) -> Report:
     return build(read_facts(services.clock), scope, services.portfolio.cards())
 
 
+def compute_for(services: Services, ids: Iterable[int]) -> Report:
+    """The default period's report (a year up to today) of the engagements in ``ids`` (what
+    a portfolio dossier holds)."""
+    from mwms_desktop.analytics.source import default_scope
+
+    wanted = set(ids)
+    facts = read_facts(services.clock).restricted(wanted)
+    cards = [c for c in services.portfolio.cards() if c.id in wanted]
+    return build(facts, default_scope(facts.today), cards)
+
+
 # --- as text and JSON -------------------------------------------------------------------
 
 
