@@ -44,6 +44,7 @@ PANE_TITLES = {
     "history": "History",
 }
 ITEM_ROLE = Qt.ItemDataRole.UserRole
+FIRST_READ_MS = 300
 
 
 class TodayTree(QListWidget):
@@ -94,6 +95,14 @@ class TodayTree(QListWidget):
                 line.setData(ITEM_ROLE, (i.engagement_id, i.pane))
                 self.addItem(line)
                 first = first or line
+        if today.gates_skipped:  # said, not hidden: the gates of the rest were not read
+            note = QListWidgetItem(
+                f"Gates read for the {today.gates_checked} engagements longest in their stage; "
+                f"{today.gates_skipped} more not read (an owner filter narrows the list)."
+            )
+            note.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            note.setForeground(self.palette().placeholderText())
+            self.addItem(note)
         if first is not None:  # the keyboard starts at the first line, nothing shown selected
             self.selectionModel().setCurrentIndex(
                 self.indexFromItem(first), QItemSelectionModel.SelectionFlag.NoUpdate
@@ -254,5 +263,6 @@ def install_today(window: QMainWindow) -> TodayDock:
     window.filters.changed.connect(lambda f: dock.set_owner(f.owner))  # type: ignore[attr-defined]
     window.store.counts_changed.connect(dock.schedule)  # type: ignore[attr-defined]
     dock.owner = window.filters.current().owner  # type: ignore[attr-defined]
-    dock.refresh()
+    # Read after the window's first paint, so start-up never waits for (or shares a core with) it.
+    QTimer.singleShot(FIRST_READ_MS, dock.refresh)
     return dock

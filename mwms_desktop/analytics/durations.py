@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from mwms_desktop import framework
 from mwms_desktop.analytics.source import Facts, Move, Scope
 
-DAY = 86_400.0
-
 
 def percentile(values: Sequence[float], p: float) -> float | None:
     """The ``p``-th percentile (0–100) of ``values`` by linear interpolation between closest
@@ -76,7 +74,7 @@ def stays(log: Sequence[Move]) -> list[tuple[str, float, Move]]:
     for entered, left in itertools.pairwise(log):
         if left.kind == "undo":
             continue
-        out.append((entered.to_stage, (left.at - entered.at).total_seconds() / DAY, left))
+        out.append((entered.to_stage, left.at - entered.at, left))
     return out
 
 
@@ -99,7 +97,7 @@ def durations(facts: Facts, scope: Scope) -> Durations:
                 per_stage_type[(stage, etype)].append(days)
         reached = next((m for m in log if m.to_stage == "outcome"), None)
         if reached is not None and scope.covers(reached.day):
-            days = (reached.at - log[0].at).total_seconds() / DAY
+            days = reached.at - log[0].at
             lead.append(days)
             lead_type[etype].append(days)
     type_order = framework.slugs(framework.ENGAGEMENT_TYPES)

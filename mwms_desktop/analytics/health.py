@@ -9,7 +9,6 @@ as the board computes them (``mwms_desktop.drift``): one count per engagement sh
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,31 +48,36 @@ class HealthSummary:
     on_board: int  # engagements the drift counts are out of
 
 
-def _on_board(facts: Facts, day: date) -> list[int]:
-    return [e.id for e in facts.engagements if e.created <= day and (e.status == "active" or e.changed > day)]
-
-
-def bands_on(
-    facts: Facts, day: date, history: dict[int, tuple[list[date], list[int]]] | None = None
-) -> BandCount:
-    history = history if history is not None else _history(facts)
-    counts: Counter[str] = Counter()
-    for eid in _on_board(facts, day):
-        days, scores = history.get(eid, ([], []))
-        n = bisect.bisect_right(days, day)
-        counts[rules.band(scores[n - 1]) if n else "unknown"] += 1
-    return BandCount(day, tuple(counts[b] for b in BANDS))
-
-
-def _history(facts: Facts) -> dict[int, tuple[list[date], list[int]]]:
-    per: dict[int, list[tuple[date, int]]] = defaultdict(list)
+def _band_changes(facts: Facts) -> dict[int, list[tuple[date, str]]]:
+    """Per engagement, (day, band) of each check-in, oldest first (the facts come ordered)."""
+    out: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    band = rules.band
     for c in facts.checkins:
-        per[c.engagement_id].append((c.held_on, c.score))
-    out = {}
-    for eid, items in per.items():
-        items.sort(key=lambda i: i[0])  # a stable sort: same-day check-ins keep the log's order
-        out[eid] = ([d for d, _ in items], [s for _, s in items])
+        out[c.engagement_id].append((c.held_on, band(c.score)))
     return out
+
+
+def bands_at(facts: Facts, days: list[date]) -> list[BandCount]:
+    """The band counts at the end of each of ``days`` (ascending), in one pass over the
+    engagements: each walks its check-ins once alongside the days."""
+    changes = _band_changes(facts)
+    counts = [Counter() for _ in days]  # type: ignore[var-annotated]
+    for e in facts.engagements:
+        history = changes.get(e.id, ())
+        gone = e.changed if e.status != "active" else None
+        n, current = 0, "unknown"
+        for k, day in enumerate(days):
+            if e.created > day or (gone is not None and gone <= day):
+                continue
+            while n < len(history) and history[n][0] <= day:
+                current = history[n][1]
+                n += 1
+            counts[k][current] += 1
+    return [BandCount(day, tuple(c[b] for b in BANDS)) for day, c in zip(days, counts, strict=True)]
+
+
+def bands_on(facts: Facts, day: date) -> BandCount:
+    return bands_at(facts, [day])[0]
 
 
 def drift_counts(cards: Iterable[EngagementCard]) -> tuple[tuple[tuple[str, int], ...], int]:
@@ -86,18 +90,14 @@ def drift_counts(cards: Iterable[EngagementCard]) -> tuple[tuple[tuple[str, int]
 
 
 def health(facts: Facts, scope: Scope, cards: Iterable[EngagementCard]) -> HealthSummary:
-    history = _history(facts)
     ends = []
     for m in months(scope.since, scope.until):
         nxt = (m + timedelta(days=32)).replace(day=1)
         ends.append(min(nxt - timedelta(days=1), scope.until, facts.today))
+    days = sorted({*ends, facts.today})
+    counted = dict(zip(days, bands_at(facts, days), strict=True))
     drift, total = drift_counts(c for c in cards if c.status == "active")
-    return HealthSummary(
-        bands_on(facts, facts.today, history),
-        tuple(bands_on(facts, end, history) for end in ends),
-        drift,
-        total,
-    )
+    return HealthSummary(counted[facts.today], tuple(counted[end] for end in ends), drift, total)
 
 
 def signal_label(code: str) -> str:

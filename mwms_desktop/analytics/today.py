@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from mwms_desktop.services import Services
 
 DUE_WITHIN_DAYS = 7
-GATE_CHECK_LIMIT = 300  # exit requirements read the whole engagement: checked for this many at most
+GATE_CHECK_LIMIT = 100  # exit requirements read the whole engagement (~10 queries): this many at most
 
 # How much a drift signal matters, highest first: a relationship cooling beats paperwork.
 DRIFT_WEIGHT: Mapping[str, int] = {

@@ -60,6 +60,9 @@ def analytics(report: Report) -> list[Flowable]:
             rows = _rows(spec)
             if spec.kind == "stacked_area":
                 out.append(markup("Each month's last day and the period's last day:", s.caption))
-            widths = [2.4] + [1.6] * (len(spec.headers) - 1)
-            out += grid(spec.headers, rows, widths)
+            headers = spec.headers
+            if spec.kind == "stacked_area":  # nine columns: the stages' short names fit a page
+                headers = ("Day", *charts.SHORT_STAGE.values(), "Off the board", "Rework")
+            widths = [2.4] + [1.6] * (len(headers) - 1)
+            out += grid(headers, rows, widths)
     return out

@@ -9,7 +9,7 @@ import pytest
 from mwms_desktop.analytics.durations import durations, percentile
 from mwms_desktop.analytics.execution import execution
 from mwms_desktop.analytics.outcomes import outcomes
-from mwms_desktop.analytics.source import CycleFact, EngagementFact, Facts, LearningFact, Move, Scope
+from mwms_desktop.analytics.source import CycleFact, EngagementFact, Facts, LearningFact, Move, Scope, instant
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 YEAR = Scope(date(2026, 1, 1), date(2026, 12, 31))
@@ -26,7 +26,7 @@ def log(eid: int, *steps: tuple[float, str, str]) -> list[Move]:
     out, previous = [], None
     for offset, stage, kind in steps:
         when = T0 + timedelta(days=offset)
-        out.append(Move(eid, previous, stage, when, when.date(), kind))
+        out.append(Move(eid, previous, stage, instant(when), when.date(), kind))
         previous = stage
     return out
 
