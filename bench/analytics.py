@@ -33,8 +33,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 STAGES = ("qualification", "onboarding", "insight", "execution", "optimization", "outcome")
-OUTCOMES = ("expanded_scope", "extended_retainer", "new_experimentation_areas", "strategic_advisory_extension",
-            "project_completion")  # fmt: skip
+OUTCOMES = (
+    "expanded_scope",
+    "extended_retainer",
+    "new_experimentation_areas",
+    "strategic_advisory_extension",
+    "project_completion",
+)
 
 
 def ms(values: list[float]) -> float:
@@ -71,14 +76,16 @@ def build(path: Path, count: int, moves: int) -> None:
                 stage -= 1
         created = log[0][3]
         for from_stage, to_stage, kind, when in log:
-            rows.append((f"m{eid}-{len(rows)}", when.isoformat(timespec="seconds"), eid, from_stage, to_stage,
-                         when.isoformat(timespec="seconds"), "", kind))  # fmt: skip
+            stamp = when.isoformat(timespec="seconds")
+            rows.append((f"m{eid}-{len(rows)}", stamp, eid, from_stage, to_stage, stamp, "", kind))
         outcome = rng.choice(OUTCOMES) if STAGES[stage] == "outcome" else None
-        engagements.append((STAGES[stage], log[-1][3].isoformat(timespec="seconds"), created.isoformat(
-            timespec="seconds"), outcome, log[-1][3].date().isoformat() if outcome else None, eid))  # fmt: skip
+        last = log[-1][3]
+        decided_on = last.date().isoformat() if outcome else None
+        engagements.append((STAGES[stage], last.isoformat(timespec="seconds"),
+                            created.isoformat(timespec="seconds"), outcome, decided_on, eid))  # fmt: skip
     con.executemany(
-        "INSERT INTO stage_move (uuid, updated_at, engagement_id, from_stage, to_stage, moved_at, reason, kind)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO stage_move (uuid, updated_at, engagement_id, from_stage, to_stage, moved_at, reason,"
+        " kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     con.executemany(
@@ -205,8 +212,8 @@ def main() -> None:
             t = time.perf_counter()
             raw_aggregates(con)
             raw_times.append(time.perf_counter() - t)
-        print(f"all analytics computed {ms(app_times):8.1f} ms   floor raw SQL aggregates {ms(raw_times):7.1f} ms"
-              f"   ratio {ms(app_times) / ms(raw_times):5.1f}x   (goal <= 150 ms)")  # fmt: skip
+        print(f"all analytics computed {ms(app_times):8.1f} ms   floor raw SQL aggregates"
+              f" {ms(raw_times):7.1f} ms   ratio {ms(app_times) / ms(raw_times):5.1f}x   (goal <= 150 ms)")  # fmt: skip
         print(
             f"  ({report.engagements} engagements, {report.flow.rework.total} backward moves in the period)"
         )
