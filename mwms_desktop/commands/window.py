@@ -17,6 +17,7 @@ from mwms_desktop.errors import DatabaseDamaged, MwmsError
 
 DEFAULT_SIZE = (1440, 900)
 LANES = {"type": "engagement_type", "owner": "owner"}  # --lanes -> the card field lanes follow
+ANALYTICS = ("flow", "durations", "outcomes", "execution", "health")  # --analytics: its tabs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="colour scheme")
     p.add_argument("--open", type=id_argument, metavar="ID", help="show this engagement's workspace")
     p.add_argument("--lanes", choices=tuple(LANES), help="show the board in swimlanes by type or owner")
+    p.add_argument("--analytics", choices=ANALYTICS, metavar="SECTION",
+                   help="the Portfolio analytics window on this tab: " + " ".join(ANALYTICS))  # fmt: skip
+    p.add_argument("--today", action="store_true", help="only the Today dock, as the board shows it")
     p.set_defaults(run=run_screenshot)
 
 
@@ -94,6 +98,7 @@ def run_screenshot(ctx: Any) -> int:
     if open_id is not None:
         services.portfolio.card(open_id)  # NotFound -> one clear line
     lanes = LANES.get(ctx.args.lanes or "", "")
-    render_screenshot(services, target, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes)
+    render_screenshot(services, target, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes,
+                      analytics=ctx.args.analytics or "", today_only=ctx.args.today)  # fmt: skip
     print(f"Saved {target}.")
     return 0

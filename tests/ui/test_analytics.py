@@ -175,3 +175,23 @@ def test_starting_the_main_window_imports_neither_pyqtgraph_nor_numpy(tmp_path):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["[]", "['numpy', 'pyqtgraph']"]
+
+
+def test_screenshot_renders_the_analytics_and_the_today_dock(demo_services, db_path, tmp_path, capsys):
+    from PySide6.QtGui import QImage
+
+    from mwms_desktop.cli import main
+
+    demo_services.close()
+    shots = {"health": tmp_path / "health.png", "today": tmp_path / "today.png"}
+    assert main(["--db", str(db_path), "screenshot", str(shots["health"]), "--analytics", "health",
+                 "--size", "1000x700", "--theme", "dark"]) == 0  # fmt: skip
+    assert main(["--db", str(db_path), "screenshot", str(shots["today"]), "--today"]) == 0
+    health = QImage(str(shots["health"]))
+    assert (health.width(), health.height()) == (1000, 700)
+    assert health.pixelColor(500, 690).lightness() < 100  # dark
+    today = QImage(str(shots["today"]))
+    assert 250 <= today.width() < 600  # the dock alone, not the window
+    with pytest.raises(SystemExit) as refused:  # a usage error: argparse exits with 2
+        main(["--db", str(db_path), "screenshot", str(tmp_path / "x.png"), "--analytics", "nope"])
+    assert refused.value.code == 2
