@@ -338,7 +338,7 @@ class MainWindow(QMainWindow):
     def show_analytics(self) -> None:
         from ui.analytics.view import AnalyticsWindow  # imports pyqtgraph: only now
 
-        AnalyticsWindow(self.services, self.filters, self).show()
+        AnalyticsWindow(self.services, self.filters, self, store=self.store).show()
 
     def set_swimlanes(self, field: str) -> None:
         """Show the board in swimlanes by ``field`` (engagement_type or owner), or plain ("")."""

@@ -76,9 +76,11 @@ def build(facts: Facts, scope: Scope, cards: Iterable[EngagementCard]) -> Report
     )
 
 
-def compute(services: Services, scope: Scope) -> Report:
-    """Read the portfolio (a few bulk queries) and compute the report."""
-    return build(read_facts(services.clock), scope, services.portfolio.cards())
+def compute(services: Services, scope: Scope, cards: Iterable[EngagementCard] | None = None) -> Report:
+    """Read the portfolio (a few bulk queries) and compute the report; ``cards`` are the
+    board's active cards when the caller already holds them (else they are read here)."""
+    cards = services.portfolio.cards() if cards is None else cards
+    return build(read_facts(services.clock), scope, cards)
 
 
 def compute_for(services: Services, ids: Iterable[int]) -> Report:

@@ -51,9 +51,19 @@ def open_analytics(qtbot, w: MainWindow):
     return view
 
 
+def show_tab(qtbot, view, index: int) -> None:
+    """Click the tab, as a person does; its charts are made when it is first shown."""
+    bar = view.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert view.tabs.currentIndex() == index
+
+
 def test_every_chart_has_its_table_and_the_models_pass_the_model_tester(qtbot, qtmodeltester, demo_services,
                                                                         window):  # fmt: skip
     view = open_analytics(qtbot, window(demo_services))
+    assert set(view.panels) == {"cfd", "throughput"}  # the first tab's; the rest when shown
+    for n in range(1, view.tabs.count()):
+        show_tab(qtbot, view, n)
     specs = charts.specs(view.report)
     assert [s.key for s in specs] == list(view.panels)
     for spec in specs:
@@ -71,7 +81,7 @@ def test_every_chart_has_its_table_and_the_models_pass_the_model_tester(qtbot, q
 
 def test_hovering_a_bar_reads_out_its_values(qtbot, demo_services, window):
     view = open_analytics(qtbot, window(demo_services))
-    view.tabs.setCurrentIndex(1)  # Time in stage
+    show_tab(qtbot, view, 1)  # Time in stage
     panel = view.panels["stage_time"]
     qtbot.waitUntil(lambda: panel.chart.plot.isVisible())
     plot = panel.chart.plot
@@ -118,6 +128,7 @@ def test_png_and_csv_export_write_the_chart_and_its_numbers(
     qtbot, demo_services, window, tmp_path, monkeypatch
 ):
     view = open_analytics(qtbot, window(demo_services))
+    show_tab(qtbot, view, 3)
     panel = view.panels["cycles"]
     target = {"png": tmp_path / "cycles.png", "csv": tmp_path / "cycles.csv"}
 
@@ -137,6 +148,8 @@ def test_png_and_csv_export_write_the_chart_and_its_numbers(
 
 def test_an_empty_portfolio_says_what_is_missing_instead_of_drawing(qtbot, services, window):
     view = open_analytics(qtbot, window(services))
+    for n in range(1, view.tabs.count()):
+        show_tab(qtbot, view, n)
     for key in ("cfd", "stage_time", "outcomes", "cycles", "bands", "drift"):
         panel = view.panels[key]
         assert panel.chart._stack.currentWidget() is panel.chart.empty
@@ -148,6 +161,7 @@ def test_an_empty_portfolio_says_what_is_missing_instead_of_drawing(qtbot, servi
 def test_a_tiny_portfolio_draws_what_it_has_and_says_the_rest(qtbot, services, window):
     services.portfolio.add("Only One")
     view = open_analytics(qtbot, window(services))
+    show_tab(qtbot, view, 1)
     assert view.panels["cfd"].chart._stack.currentWidget() is view.panels["cfd"].chart.plot
     assert view.panels["stage_time"].chart.empty.text().startswith("No stay in a stage ended")
     assert view.report.scope.until == date(2026, 11, 2)  # the fixture's clock: its today

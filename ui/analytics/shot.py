@@ -34,7 +34,7 @@ def show_analytics(app: QApplication, window: QMainWindow, section: str, size: t
     from mwms_desktop.analytics.charts import SECTIONS
     from ui.analytics.view import AnalyticsWindow
 
-    view = AnalyticsWindow(window.services, window.filters, window)  # type: ignore[attr-defined]
+    view = AnalyticsWindow(window.services, window.filters, window, store=window.store)  # type: ignore[attr-defined]
     view.resize(*size)
     view.show()
     _wait(app, lambda: view.report is not None)

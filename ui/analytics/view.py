@@ -56,14 +56,18 @@ def _day(q: QDate) -> date:
 class AnalyticsWindow(QMainWindow):
     loaded = Signal()  # the charts show the latest numbers
 
-    def __init__(self, services: Services, filters=None, parent: QWidget | None = None) -> None:
-        """``filters``: the board's FilterBar, whose type and owner this window shares."""
+    def __init__(self, services: Services, filters=None, parent: QWidget | None = None, store=None) -> None:
+        """``filters``: the board's FilterBar, whose type and owner this window shares;
+        ``store``: the board's BoardStore, whose active cards (built once for its counts) the
+        drift and health figures reuse instead of building them again."""
         super().__init__(parent)
         self.setWindowTitle("Portfolio analytics")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setStyleSheet(STYLE)
         self.services = services
         self.board_filters = filters
+        self.store = store
+        self._specs: dict[str, list[charts.ChartSpec]] = {}
         self.report: report.Report | None = None
         self.panels: dict[str, ChartPanel] = {}
         self._pending = False
@@ -122,6 +126,7 @@ class AnalyticsWindow(QMainWindow):
             edit.dateChanged.connect(self._dates_edited)
         self.type_box.currentIndexChanged.connect(self._own_filter_changed)
         self.owner_box.currentIndexChanged.connect(self._own_filter_changed)
+        self.tabs.currentChanged.connect(self._tab_shown)
         if filters is not None:
             filters.changed.connect(self._board_filter_changed)
         self.refresh()
@@ -190,8 +195,28 @@ class AnalyticsWindow(QMainWindow):
 
         self._running = True
         scope, services = self.scope(), self.services
-        run_task(self, "Analytics", lambda _progress: report.compute(services, scope), self._show,
+        store = self.store  # read here, on the store's thread; the worker gets frozen cards
+        cards = [c for c in map(store.card, store.all_ids()) if c is not None] if store is not None else None
+        run_task(self, "Analytics", lambda _progress: report.compute(services, scope, cards), self._show,
                  quiet=True).failed.connect(self._failed)  # fmt: skip
+
+    def _tab_shown(self, index: int) -> None:
+        if self.report is not None and 0 <= index < len(charts.SECTIONS):
+            self._fill(charts.SECTIONS[index][0])
+
+    def _fill(self, section: str) -> None:
+        """Make (or update) the panels of one tab; a tab's charts are made when first shown."""
+        for spec in self._specs.get(section, ()):
+            panel = self.panels.get(spec.key)
+            if panel is None:
+                panel = self.panels[spec.key] = ChartPanel(spec)
+                self._pages[spec.section].addWidget(panel)
+            elif panel.spec != spec:
+                panel.set_spec(spec)
+        if section == "execution" and self.findChild(QLabel, "notComputed") is None:
+            self._pages["execution"].addWidget(
+                QLabel(" ".join(NOT_COMPUTED), objectName="notComputed", wordWrap=True)
+            )
 
     def _failed(self, message: str) -> None:
         self._running = False
@@ -204,17 +229,13 @@ class AnalyticsWindow(QMainWindow):
             self.refresh()
             return
         self.report = result
+        self._specs = {}
         for spec in charts.specs(result):
-            panel = self.panels.get(spec.key)
-            if panel is None:
-                panel = self.panels[spec.key] = ChartPanel(spec)
-                self._pages[spec.section].addWidget(panel)
-            else:
-                panel.set_spec(spec)
-        note = self._pages["execution"].parentWidget().findChild(QLabel, "notComputed")
-        if note is None:
-            note = QLabel(" ".join(NOT_COMPUTED), objectName="notComputed", wordWrap=True)
-            self._pages["execution"].addWidget(note)
+            self._specs.setdefault(spec.section, []).append(spec)
+        for section in self._specs:  # panels already made show the new numbers
+            if any(spec.key in self.panels for spec in self._specs[section]):
+                self._fill(section)
+        self._fill(charts.SECTIONS[self.tabs.currentIndex()][0])  # the others when first shown
         s = result.scope
         self.status.setText(
             f"{result.engagements} engagement{'s' if result.engagements != 1 else ''} · "
