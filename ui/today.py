@@ -155,6 +155,8 @@ class TodayDock(QDockWidget):
         self._running = self._pending = False
         self._debounce = QTimer(self, singleShot=True, interval=400, timeout=self.refresh)
         self.notify_box.toggled.connect(self._notify_toggled)
+        self._stale = True
+        self.visibilityChanged.connect(lambda shown: shown and self._stale and self.schedule())
         self._show_scope()
 
     def schedule(self) -> None:
@@ -173,6 +175,10 @@ class TodayDock(QDockWidget):
     # --- reading ---------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        if not self.isVisible():  # closed, or its window is: read again when it is shown
+            self._stale = True
+            return
+        self._stale = False
         if self._running:
             self._pending = True
             return
@@ -264,5 +270,5 @@ def install_today(window: QMainWindow) -> TodayDock:
     window.store.counts_changed.connect(dock.schedule)  # type: ignore[attr-defined]
     dock.owner = window.filters.current().owner  # type: ignore[attr-defined]
     # Read after the window's first paint, so start-up never waits for (or shares a core with) it.
-    QTimer.singleShot(FIRST_READ_MS, dock.refresh)
+    QTimer.singleShot(FIRST_READ_MS, dock, dock.refresh)
     return dock

@@ -141,3 +141,17 @@ def test_the_setting_turns_the_notification_off(qtbot, services, window, tray, c
     w.today.refresh()
     qtbot.waitUntil(lambda: not w.today._running and bool(w.today.tree.lines()))
     assert tray == []
+
+
+def test_a_closed_dock_reads_nothing_and_catches_up_when_shown_again(qtbot, services, window, clock):
+    w = window(services)
+    toggle = next(a for a in w.view_menu.actions() if a.text() == "Today")
+    toggle.trigger()  # View → Today: closed
+    assert not w.today.isVisible()
+    eid = services.portfolio.add("Late Ltd").id
+    services.portfolio.update(eid, next_action="Call", next_action_due=clock.today() - timedelta(1))
+    w.today.refresh()
+    qtbot.wait(100)
+    assert w.today.tree.lines() == []  # not read while closed
+    toggle.trigger()  # shown again
+    qtbot.waitUntil(lambda: w.today.tree.lines() == [("Overdue (1)", "Late Ltd: Call — overdue by 1 day")])
