@@ -13,6 +13,11 @@ from pathlib import Path
 from mwms_desktop.analytics.charts import ChartSpec
 from mwms_desktop.csv_export import neutralise
 from mwms_desktop.dossier.export import write_atomically
+from mwms_desktop.errors import DossierError, MwmsError
+
+
+class ExportError(MwmsError):
+    """A chart's numbers could not be written; the message says why."""
 
 
 def csv_text(spec: ChartSpec) -> str:
@@ -25,7 +30,10 @@ def csv_text(spec: ChartSpec) -> str:
 
 def write_csv(spec: ChartSpec, path: str | os.PathLike[str]) -> Path:
     """Write the chart's table to ``path`` (UTF-8 with a BOM, which spreadsheets need to read
-    accents); raises ``DossierError`` (an ``MwmsError``) with the reason when it cannot."""
+    accents); raises :class:`ExportError` with the reason when it cannot."""
     target = Path(path)
-    write_atomically(csv_text(spec).encode("utf-8-sig"), target)
+    try:
+        write_atomically(csv_text(spec).encode("utf-8-sig"), target)
+    except DossierError as exc:  # the dossier's writer words it for a dossier: say what this is
+        raise ExportError(str(exc).replace("Cannot write the dossier ", "Cannot write ", 1)) from exc
     return target

@@ -51,3 +51,24 @@ def test_an_engagement_with_no_history_gets_sentences_not_empty_charts(services:
     text = " ".join(p.extract_text() for p in PdfReader(path).pages).replace("\n", " ")
     assert "No stay in a stage ended in this period" in text
     assert "No engagement reached an outcome in this period." in text
+
+
+def test_csv_export_says_why_it_cannot_write_and_leaves_nothing(
+    demo_services: Services, tmp_path: Path
+) -> None:
+    import pytest
+
+    from mwms_desktop.analytics.export import ExportError, write_csv
+
+    report = compute_for(demo_services, [c.id for c in demo_services.portfolio.cards(statuses=None)])
+    spec = next(s for s in specs(report) if s.key == "cycles")
+    with pytest.raises(ExportError) as refused:
+        write_csv(spec, tmp_path / "missing" / "cycles.csv")
+    assert str(refused.value) == (
+        f"Cannot write cycles.csv: folder {tmp_path / 'missing'} does not exist. Nothing was written."
+    )
+    assert not list(tmp_path.rglob("*cycles.csv*"))  # no partial file anywhere
+    spec = spec.__class__(**{**{f: getattr(spec, f) for f in spec.__dataclass_fields__},
+                             "categories": ("=1+1",), "series": ()})  # fmt: skip
+    written = write_csv(spec, tmp_path / "formula.csv")
+    assert written.read_text(encoding="utf-8-sig").splitlines()[1] == "'=1+1"  # never run as a formula
