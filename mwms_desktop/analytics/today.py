@@ -54,6 +54,18 @@ STAGE_PANE: Mapping[str, str] = {
     "optimization": "overview",
     "outcome": "overview",
 }
+# Words of a gate requirement (gates.py's sentences) -> the pane where it is met, checked in
+# order; otherwise the pane of the stage (STAGE_PANE).
+REQUIREMENT_PANE: tuple[tuple[str, str], ...] = (
+    ("stakeholder", "stakeholders"),
+    ("check-in", "health"),
+    ("learning", "learnings"),
+    ("cycle", "cycles"),
+    ("hypothes", "research"),
+    ("insight", "research"),
+    ("outcome", "overview"),
+    ("dossier", "overview"),
+)
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("overdue", "Overdue"),
     ("due", "Due this week"),
@@ -121,6 +133,12 @@ def _drift(cards: list[EngagementCard]) -> list[TodayItem]:
     return [TodayItem("drift", c.id, c.client, s.message, DRIFT_PANE[s.code]) for c, s in found]
 
 
+def requirement_pane(stage: str, requirement: str) -> str:
+    """The workspace pane where ``requirement`` (a gate's sentence) is met."""
+    text = requirement.lower()
+    return next((pane for word, pane in REQUIREMENT_PANE if word in text), STAGE_PANE[stage])
+
+
 def _next_stage(stage: str) -> str | None:
     n = framework.stage_index(stage)
     return framework.STAGES[n + 1].label if n + 1 < len(framework.STAGES) else None
@@ -138,7 +156,7 @@ def _gates(
         if len(missing) == 1:
             need = missing[0].removeprefix(f"{framework.stage(c.stage).label}: ")
             text = f"one step from {_next_stage(c.stage)} — {need[:1].lower()}{need[1:]}"
-            out.append(TodayItem("gate", c.id, c.client, text, STAGE_PANE[c.stage]))
+            out.append(TodayItem("gate", c.id, c.client, text, requirement_pane(c.stage, need)))
     out.sort(key=lambda i: i.client.casefold())
     return out, len(checked), skipped
 

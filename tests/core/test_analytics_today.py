@@ -59,10 +59,20 @@ def test_today_orders_overdue_then_due_then_checkins_then_drift_by_weight_then_g
     # each line names the pane that resolves it
     assert [i.pane for i in result.items] == [
         "overview", "overview", "overview", "overview", "health", "health", "overview", "overview",
-        "research", "onboarding", "onboarding",
+        "research", "stakeholders", "learnings",  # the gates: where each requirement is met
     ]  # fmt: skip
     last = result.items[-1].text
     assert last == "one step from Initial Insight Development — a learning must cite cycle X."
+
+
+def test_a_gate_line_opens_the_pane_where_its_requirement_is_met():
+    assert td.requirement_pane("optimization", "No health check-in in the last 30 days.") == "health"
+    assert td.requirement_pane("optimization", "No outcome chosen (expansion or completion).") == "overview"
+    assert td.requirement_pane("execution", "No evaluated cycle yet.") == "cycles"
+    assert td.requirement_pane("execution", "Cycle “A” is evaluated but has no learning.") == "learnings"
+    assert td.requirement_pane("qualification", "No stakeholder recorded.") == "stakeholders"
+    assert td.requirement_pane("qualification", "The verdict is not “qualified”.") == "qualification"
+    assert td.requirement_pane("onboarding", "Tool access not confirmed.") == "onboarding"
 
 
 def test_today_finds_an_engagement_one_learning_away_from_the_next_stage(services):
