@@ -62,14 +62,17 @@ def render_screenshot(
     theme_name: str = "light",
     open_id: int | None = None,
     lanes: str = "",
+    analytics: str = "",
+    today_only: bool = False,
 ) -> None:
     """Render the main window (optionally with an engagement open, or in swimlanes by the
-    card field ``lanes``) to a PNG, headless."""
+    card field ``lanes``; or the analytics window on the tab ``analytics``; or the Today dock
+    alone) to a PNG, headless."""
     from PySide6.QtCore import qInstallMessageHandler
 
     previous = qInstallMessageHandler(_quiet_offscreen)
     try:
-        _render(services, target, size, theme_name, open_id, lanes)
+        _render(services, target, size, theme_name, open_id, lanes, analytics, today_only)
     finally:
         qInstallMessageHandler(previous)
 
@@ -84,7 +87,14 @@ def _quiet_offscreen(_mode: object, _context: object, message: str) -> None:
 
 
 def _render(
-    services: Services, target: Path, size: tuple[int, int], theme_name: str, open_id: int | None, lanes: str
+    services: Services,
+    target: Path,
+    size: tuple[int, int],
+    theme_name: str,
+    open_id: int | None,
+    lanes: str,
+    analytics: str = "",
+    today_only: bool = False,
 ) -> None:
     app = create_application()
     theme.apply(theme_name)
@@ -107,7 +117,12 @@ def _render(
         if workspace is not None:  # at the asked size, not the one that fits the (virtual) screen
             workspace.resize(*size)
         app.processEvents()
-    grab_target = window.active_workspace() or window
+    from ui.analytics.shot import settle_today, show_analytics
+
+    settle_today(app, window)  # the Today dock reads on a worker: show its list, not "Reading…"
+    grab_target = window.active_workspace() or (window.today if today_only else window)
+    if analytics:
+        grab_target = show_analytics(app, window, analytics, size)
     app.processEvents()
     pixmap = grab_target.grab()
     ok = pixmap.save(str(target), "PNG")
