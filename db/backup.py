@@ -14,6 +14,7 @@ restore are never touched by it.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import sqlite3
@@ -199,6 +200,7 @@ def make_backup(db_path: Path, reason: str, *, now: datetime | None = None, rota
     _fsync_dir(folder)
     if rotate:
         prune(db_path, now, protect=target)
+    logging.getLogger(__name__).info("backup made (%s), %d bytes", reason, target.stat().st_size)
     return Backup(target, created, reason, target.stat().st_size, n)
 
 
@@ -369,4 +371,5 @@ def restore_file(db_path: Path, backup_path: Path, *, label: str, now: datetime 
         raise BackupError(
             f"Cannot put the backup in place ({exc.strerror}); {db_path.name} was left as it was."
         ) from exc
+    logging.getLogger(__name__).info("backup restored (%s), the current file moved aside", label)
     return moved
