@@ -46,6 +46,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def run_app(services: Services) -> int:
     app = create_application()
+    from ui import crash_dialog
+
+    crash_dialog.install()  # an exception in a slot: logged, explained, and the app goes on
     prefs = Preferences()
     theme.apply(prefs.text(SCHEME, "system"))
     from ui.main_window import MainWindow
