@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mwms_desktop import APP_NAME, __version__, logs, paths, platform_check
+from mwms_desktop import APP_NAME, __version__, logs, paths
 from mwms_desktop.commands import COMMANDS, Context
 from mwms_desktop.errors import MoveRefused, MwmsError
 from mwms_desktop.streams import ensure_std_streams
@@ -50,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args)
     try:
         if args.command in (None, "screenshot"):  # before Qt: name the package, not Qt's abort
+            from mwms_desktop import platform_check
+
             platform_check.require_display_libraries(
                 None if args.command is None else {"QT_QPA_PLATFORM": "offscreen", **os.environ}
             )

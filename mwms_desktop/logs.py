@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from mwms_desktop import __version__, paths
@@ -20,6 +19,43 @@ LOG_FILE_NAME = "mwms-desktop.log"
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 3  # mwms-desktop.log.1 .. .3: at most 4 MB in all
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class RotatingFileHandler(logging.FileHandler):
+    """``logging.handlers.RotatingFileHandler``'s size rotation, without importing
+    ``logging.handlers`` (pickle, socket, queue: some 10 ms of every start-up)."""
+
+    def __init__(self, filename: Path, max_bytes: int, backup_count: int) -> None:
+        super().__init__(filename, mode="a", encoding="utf-8", delay=True)
+        self.max_bytes = max_bytes
+        self.backup_count = backup_count
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._full(record):
+                self._rotate()
+        except OSError:
+            self.handleError(record)
+        super().emit(record)
+
+    def _full(self, record: logging.LogRecord) -> bool:
+        path = Path(self.baseFilename)
+        size = (
+            self.stream.tell() if self.stream is not None else (path.stat().st_size if path.exists() else 0)
+        )
+        return size > 0 and size + len(self.format(record)) + 1 > self.max_bytes
+
+    def _rotate(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None  # reopened by FileHandler.emit
+        base = self.baseFilename
+        for n in range(self.backup_count - 1, 0, -1):
+            if os.path.exists(f"{base}.{n}"):
+                os.replace(f"{base}.{n}", f"{base}.{n + 1}")
+        os.replace(base, f"{base}.1")
+        os.close(os.open(base, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))  # owner-only again
+
 
 _handler: RotatingFileHandler | None = None
 
@@ -45,7 +81,7 @@ def setup(folder: Path | None = None) -> Path | None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))  # owner-only
-        handler = RotatingFileHandler(target, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+        handler = RotatingFileHandler(target, MAX_BYTES, BACKUP_COUNT)
     except OSError:
         return None
     handler.setFormatter(logging.Formatter(FORMAT))
