@@ -58,3 +58,23 @@ def test_the_window_uses_the_icon(qapp) -> None:
         str(ICONS / f"{DESKTOP_ID}-16.png")
     ).convertToFormat(icon.pixmap(QSize(16, 16)).toImage().format())
     assert app.desktopFileName() == DESKTOP_ID
+
+
+def test_the_desktop_entry_installer_puts_entry_and_icons_in_place(tmp_path) -> None:
+    import subprocess
+
+    script = resources_dir() / "desktop" / "install-desktop-entry.sh"
+    done = subprocess.run(
+        ["sh", str(script), "/opt/mwms/mwms-desktop"],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "share")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    entry = (tmp_path / "share" / "applications" / f"{DESKTOP_ID}.desktop").read_text(encoding="utf-8")
+    assert 'Exec="/opt/mwms/mwms-desktop"' in entry
+    assert "Icon=mwms-desktop" in entry
+    for size in ICON_SIZES:
+        icon = tmp_path / "share" / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{DESKTOP_ID}.png"
+        assert icon.read_bytes() == (ICONS / f"{DESKTOP_ID}-{size}.png").read_bytes()
