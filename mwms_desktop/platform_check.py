@@ -55,6 +55,11 @@ Loader = Callable[[str], object]
 
 
 def _dlopen(soname: str) -> object:
+    """Load the library the way Qt's plugin will find it: in a PyInstaller build, the copy
+    bundled beside the app first (it carries most of these), else the system's."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle and os.path.exists(os.path.join(bundle, soname)):
+        return ctypes.CDLL(os.path.join(bundle, soname))
     return ctypes.CDLL(soname)
 
 

@@ -3,6 +3,8 @@ not Qt's abort; the window is never started."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mwms_desktop import cli, platform_check
@@ -97,3 +99,22 @@ def test_the_list_names_every_library_the_xcb_plugin_links() -> None:
     runtime = {"libstdc++.so.6", "libm.so.6", "libgcc_s.so.1", "libc.so.6"}
     named = {lib.soname for lib in platform_check.XCB_LIBRARIES}
     assert {n for n in needed if not n.startswith("libQt6")} - runtime - named == set()
+
+
+def test_a_built_app_counts_the_libraries_it_carries(tmp_path, monkeypatch) -> None:
+    """In the PyInstaller folder most xcb libraries are bundled: they are not missing even
+    where the system lacks them; the ones it does not carry are looked up on the system."""
+    import ctypes.util
+    import shutil
+
+    real = ctypes.util.find_library("z")
+    if real is None:
+        pytest.skip("no libz to stand in for a bundled library")
+    source = next(p for p in (Path("/lib/x86_64-linux-gnu"), Path("/usr/lib")) if (p / "libz.so.1").exists())
+    fake = platform_check.SharedLibrary("libmwms-bundled-only.so.7", "libmwms7", "mwms7")
+    monkeypatch.setattr(platform_check, "XCB_LIBRARIES", (fake,))
+    assert platform_check.missing_libraries() == [fake]  # not on the system
+    shutil.copy(source / "libz.so.1", tmp_path / fake.soname)
+    monkeypatch.setattr(platform_check.sys, "frozen", True, raising=False)
+    monkeypatch.setattr(platform_check.sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert platform_check.missing_libraries() == []
