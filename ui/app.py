@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sys
 import tempfile
@@ -65,7 +66,11 @@ def run_app(services: Services) -> int:
 
     window = MainWindow(services, prefs)
     window.show()
-    return app.exec()
+    log = logging.getLogger(__name__)
+    log.info("window opened")
+    status = app.exec()
+    log.info("window closed, exit status %d", status)
+    return status
 
 
 def render_screenshot(
