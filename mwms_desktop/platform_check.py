@@ -99,9 +99,16 @@ def require_display_libraries(
     env: Mapping[str, str] | None = None, loader: Loader | None = None, platform: str | None = None
 ) -> None:
     """Raise :class:`MwmsError` naming the packages to install when Qt's xcb plugin would
-    not load. Does nothing off Linux or on another Qt platform."""
-    if not uses_xcb(os.environ if env is None else env, platform):
+    not load, or saying there is no X display. Does nothing off Linux or on another Qt
+    platform."""
+    env = os.environ if env is None else env
+    if not uses_xcb(env, platform):
         return
     missing = missing_libraries(loader)
     if missing:
         raise MwmsError(missing_message(missing))
+    if not env.get("DISPLAY"):  # Qt would abort with "could not connect to display"
+        raise MwmsError(
+            "There is no display to open the window on (DISPLAY is not set): start it from a desktop "
+            "session; the other commands work without one (mwms-desktop --help)."
+        )

@@ -50,6 +50,13 @@ def test_nothing_missing_passes() -> None:
     require_display_libraries(X11, loader_without(), platform="linux")
 
 
+def test_no_display_is_said_in_one_line_instead_of_qt_aborting() -> None:
+    with pytest.raises(MwmsError, match=r"no display .* \(DISPLAY is not set\)") as caught:
+        require_display_libraries({}, loader_without(), platform="linux")
+    assert "\n" not in str(caught.value)
+    require_display_libraries({"QT_QPA_PLATFORM": "offscreen"}, loader_without(), platform="linux")
+
+
 def test_only_checked_where_qt_would_use_xcb() -> None:
     assert uses_xcb({}, "linux")
     assert uses_xcb({"QT_QPA_PLATFORM": "xcb"}, "linux")
