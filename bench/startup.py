@@ -93,6 +93,7 @@ T["qt"] = time.time()
 import ui.main_window
 from ui.app import create_application
 from ui.main_window import MainWindow
+from ui import theme
 from ui.preferences import Preferences
 T["ui"] = time.time()
 services.checked()
@@ -102,6 +103,7 @@ T["checked"] = time.time()
     + r"""
 app = create_application()
 prefs = Preferences(QSettings(sys.argv[1] + ".ini", QSettings.Format.IniFormat))
+theme.apply(prefs.text("view/scheme", "system"))  # as run_app does
 w = MainWindow(services, prefs, restore_state=False)
 w.resize(1440, 900)
 T["window"] = time.time()
