@@ -58,7 +58,10 @@ def open_window(ctx: Any) -> int:
         if path.parent.is_dir():
             lock = maintenance.lock_window(path)  # DatabaseInUse: open in another window
         try:
-            services = ctx.services(create=True)
+            services = ctx.services(create=True, defer_check=True)
+            import ui.main_window  # noqa: F401  (the window's imports overlap the quick check)
+
+            services.checked()
         except DatabaseDamaged as exc:
             ctx.close()
             if exc.backup is None or exc.path is None:
