@@ -10,10 +10,10 @@ import io
 import os
 from pathlib import Path
 
+from mwms_desktop import files
 from mwms_desktop.analytics.charts import ChartSpec
 from mwms_desktop.csv_export import neutralise
-from mwms_desktop.dossier.export import write_atomically
-from mwms_desktop.errors import DossierError, MwmsError
+from mwms_desktop.errors import MwmsError
 
 
 class ExportError(MwmsError):
@@ -33,7 +33,13 @@ def write_csv(spec: ChartSpec, path: str | os.PathLike[str]) -> Path:
     accents); raises :class:`ExportError` with the reason when it cannot."""
     target = Path(path)
     try:
-        write_atomically(csv_text(spec).encode("utf-8-sig"), target)
-    except DossierError as exc:  # the dossier's writer words it for a dossier: say what this is
-        raise ExportError(str(exc).replace("Cannot write the dossier ", "Cannot write ", 1)) from exc
+        files.write_private(target, csv_text(spec).encode("utf-8-sig"))
+    except files.FileWriteError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, OSError):
+            why = files.reason(cause, target.parent)
+        else:  # a sentence of its own ("Folder … does not exist."), here the end of this one
+            text = str(exc).rstrip(".")
+            why = text[:1].lower() + text[1:]
+        raise ExportError(f"Cannot write {target.name}: {why}. Nothing was written.") from exc
     return target
