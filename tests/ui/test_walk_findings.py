@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolBar
 
 from mwms_desktop import framework
+from tests.factories import engagement_at
 from ui.workspace.forms import FieldSpec, FormWidget
 
 TODAY = date(2026, 11, 2)  # the clock fixture's day
@@ -56,3 +57,36 @@ def test_a_rating_clicked_into_while_it_says_not_scored_takes_the_typed_digit(qt
     _click_into_text_and_type(qtbot, spins[second], "0")
     assert form.values()["ratings"] == {first: 3, second: 0}
     assert framework.RATING_MIN == 0  # "0" is a rating, not the unset value
+
+
+def test_export_from_a_workspace_asks_and_answers_over_that_workspace(qtbot, services, tmp_path, monkeypatch):
+    """Export dossier… in a workspace: the file dialog and the "Dossier saved" box open over
+    the workspace. They opened over the board, which came to the front and hid the workspace,
+    so the user had to find the engagement again to move it on."""
+    from PySide6.QtCore import QSettings
+
+    import ui.dossier_actions as da
+    from ui.main_window import MainWindow
+    from ui.preferences import Preferences
+
+    eid = engagement_at(services, "optimization")
+    prefs = Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    board = MainWindow(services, prefs, restore_state=False)
+    qtbot.addWidget(board)
+    board.show()
+    board.select(eid)
+    qtbot.keyClick(board.board.columns["optimization"].view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: eid in board._workspaces)
+    workspace = board._workspaces[eid]
+    asked: list = []
+    told: list = []
+    target = tmp_path / "d.pdf"
+    monkeypatch.setattr(
+        da.QFileDialog, "getSaveFileName", lambda parent, *a, **k: asked.append(parent) or (str(target), "")
+    )
+    monkeypatch.setattr(da.QMessageBox, "information", lambda parent, *a, **k: told.append(parent))
+    toolbar = workspace.findChild(QToolBar, "workspaceToolbar")
+    qtbot.mouseClick(toolbar.widgetForAction(workspace.export_action), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(told), timeout=30_000)
+    assert target.exists()
+    assert [p.window() for p in asked + told] == [workspace, workspace]
