@@ -90,3 +90,97 @@ def test_export_from_a_workspace_asks_and_answers_over_that_workspace(qtbot, ser
     qtbot.waitUntil(lambda: bool(told), timeout=30_000)
     assert target.exists()
     assert [p.window() for p in asked + told] == [workspace, workspace]
+
+
+def _accent_pixels(widget) -> int:
+    """How many pixels of the widget, as painted, are the accent (Highlight) colour."""
+    from PySide6.QtGui import QColor, QPalette
+
+    accent = widget.palette().color(QPalette.ColorRole.Highlight)
+    image = widget.grab().toImage()
+    count = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            c = QColor(image.pixel(x, y))
+            count += sum(abs(a - b) for a, b in zip(c.getRgb()[:3], accent.getRgb()[:3], strict=True)) < 60
+    return count
+
+
+def test_a_tick_box_in_the_workspace_shows_a_clear_focus_ring(make, services, qtbot):
+    """Tabbing through the onboarding checklist: the focused box shows the accent ring, as
+    every Tab stop of the board does. The workspace had no ring: a focused check box showed
+    nothing at all, so a keyboard user ticked boxes blind."""
+    from PySide6.QtWidgets import QCheckBox
+
+    eid = engagement_at(services, "onboarding")
+    h = make(services, eid)
+    h.show(qtbot)
+    h.window.activateWindow()
+    qtbot.waitUntil(h.window.isActiveWindow)
+    qtbot.keyClick(h.window, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)  # the Onboarding pane
+    assert h.window.tabs.currentWidget() is h.pane("Onboarding")
+    for _ in range(40):
+        if isinstance(QApplication.focusWidget(), QCheckBox):
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    box = QApplication.focusWidget()
+    assert isinstance(box, QCheckBox)
+    assert _accent_pixels(box) >= box.width(), "no clear focus on a check box"
+
+
+def test_a_record_dialog_shows_a_clear_focus_ring_on_its_first_input(make, services, qtbot, monkeypatch):
+    """Add insight opens on its first input (Activity): it shows the accent ring, so a
+    keyboard user sees where typing goes."""
+    eid = engagement_at(services, "insight")
+    h = make(services, eid)
+    h.show(qtbot)
+    table = h.pane("Insights & hypotheses").insights
+    dialogs = []
+    monkeypatch.setattr("ui.workspace.forms.RecordDialog.exec", lambda self: dialogs.append(self) or 0)
+    qtbot.mouseClick(table.add_button, Qt.MouseButton.LeftButton)
+    (dialog,) = dialogs
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    first = QApplication.focusWidget()
+    assert first is dialog.form.editors["activity"]
+    assert _accent_pixels(first) >= first.width(), "no clear focus on the dialog's first input"
+
+
+def test_the_add_engagement_dialog_rings_its_type_box(qtbot):
+    """The board's Add engagement dialog: Tab from the client to the type, which shows the
+    accent ring (it showed nothing: the ring was the board's alone)."""
+    from ui.add_dialog import AddEngagementDialog
+
+    dialog = AddEngagementDialog(None, owners=["Dana Kowalski"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert QApplication.focusWidget() is dialog.client
+    qtbot.keyClick(dialog.client, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.type_box
+    assert _accent_pixels(dialog.type_box) >= dialog.type_box.width(), "no clear focus on the type box"
+
+
+def test_the_reason_dialog_rings_its_buttons(qtbot):
+    """The move-back reason: Tab from the (empty) reason reaches Cancel, which shows the ring."""
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.reason_dialog import ReasonDialog
+
+    dialog = ReasonDialog("Acme", "Onboarding", "Qualification")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.reason.setFocus()
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Tab)
+    button = QApplication.focusWidget()
+    assert isinstance(button, QPushButton)
+    assert button.text().replace("&", "") == "Cancel"
+    assert _accent_pixels(button) >= button.width(), "no clear focus on Cancel"

@@ -45,6 +45,7 @@ from mwms_desktop.services import Services
 from mwms_desktop.views import EngagementDetail
 from ui import shortcuts, theme
 from ui.board_controller import BoardController
+from ui.focus_ring import FocusRing
 from ui.screen import fitted
 from ui.workspace.base import ElidedLabel, Pane, WorkspaceContext, plain_label, plural
 from ui.workspace.gate_panel import GatePanel
@@ -266,6 +267,9 @@ class WorkspaceWindow(QMainWindow):
         layout.addWidget(self.status)
         self.setCentralWidget(central)
         self._build_actions()
+        # Every Tab stop shows the accent ring, as on the board (Fusion shows a focused check
+        # box or combo faintly or not at all).
+        self.focus_ring = FocusRing(self)
 
         controller.changed.connect(self._engagement_changed)
         controller.move_refused.connect(self._move_refused)
