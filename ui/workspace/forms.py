@@ -135,7 +135,10 @@ class AutoSave(QObject):
         typing = self.timer.start  # wait for the pause
         if isinstance(editor, f.DateEditor):
             editor.check.clicked.connect(self.flush)
-            self._watch(editor.edit)
+            # A pause inside a half-typed date ("2026-1") is no moment to save: the core would
+            # only refuse it under the field while the user is still typing. Leaving saves.
+            editor.edit.textEdited.connect(lambda *_: typing() if editor.is_complete() else self.timer.stop())
+            editor.edit.editingFinished.connect(self.flush)
         elif isinstance(editor, QDateEdit):
             editor.dateChanged.connect(lambda *_: editor.hasFocus() and typing())
             editor.editingFinished.connect(self.flush)
