@@ -184,3 +184,27 @@ def test_the_reason_dialog_rings_its_buttons(qtbot):
     assert isinstance(button, QPushButton)
     assert button.text().replace("&", "") == "Cancel"
     assert _accent_pixels(button) >= button.width(), "no clear focus on Cancel"
+
+
+def test_enter_on_a_focused_add_button_in_the_workspace_opens_its_dialog(make, services, qtbot, monkeypatch):
+    """Tab to "Add insight…" and press Enter: the dialog opens, as Space does. In the workspace
+    (a main window, not a dialog) Enter on a focused button did nothing."""
+    from PySide6.QtWidgets import QPushButton
+
+    eid = engagement_at(services, "insight")
+    h = make(services, eid)
+    h.show(qtbot)
+    h.window.activateWindow()
+    qtbot.waitUntil(h.window.isActiveWindow)
+    opened: list = []
+    monkeypatch.setattr("ui.workspace.forms.RecordDialog.exec", lambda self: opened.append(self) or 0)
+    qtbot.keyClick(h.window, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)  # Insights & hypotheses
+    add = h.pane("Insights & hypotheses").insights.add_button
+    for _ in range(40):
+        if QApplication.focusWidget() is add:
+            break
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is add
+    qtbot.keyClick(add, Qt.Key.Key_Return)
+    assert [d.windowTitle() for d in opened] == ["Add insight"]
+    assert all(b.autoDefault() for b in h.window.centralWidget().findChildren(QPushButton))

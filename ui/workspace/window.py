@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -270,6 +271,10 @@ class WorkspaceWindow(QMainWindow):
         # Every Tab stop shows the accent ring, as on the board (Fusion shows a focused check
         # box or combo faintly or not at all).
         self.focus_ring = FocusRing(self)
+        # Enter presses the focused button, as in a dialog: a main window's buttons answer
+        # Space only, so Enter on a focused "Add insight…" did nothing.
+        for button in central.findChildren(QPushButton):
+            button.setAutoDefault(True)
 
         controller.changed.connect(self._engagement_changed)
         controller.move_refused.connect(self._move_refused)
