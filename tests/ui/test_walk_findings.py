@@ -208,3 +208,33 @@ def test_enter_on_a_focused_add_button_in_the_workspace_opens_its_dialog(make, s
     qtbot.keyClick(add, Qt.Key.Key_Return)
     assert [d.windowTitle() for d in opened] == ["Add insight"]
     assert all(b.autoDefault() for b in h.window.centralWidget().findChildren(QPushButton))
+
+
+def test_alt_m_and_alt_n_put_the_cursor_in_the_pane_they_show(make, services, qtbot):
+    """Alt+M moves on and shows the next stage's pane: the cursor is in it, on its first
+    input (the onboarding checklist's first box), so Space ticks it; Alt+4 shows Stakeholders
+    with the cursor in it. The cursor used to stay behind, on a hidden field or the gate, and
+    nothing showed where typing would go."""
+    from PySide6.QtWidgets import QCheckBox
+
+    from tests.factories import satisfy
+
+    eid = engagement_at(services, "qualification")
+    satisfy(services, eid, "qualification")
+    h = make(services, eid)
+    h.show(qtbot)
+    h.window.activateWindow()
+    qtbot.waitUntil(h.window.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget() or h.window, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    onboarding = h.pane("Onboarding")
+    assert h.window.tabs.currentWidget() is onboarding
+    box = QApplication.focusWidget()
+    assert isinstance(box, QCheckBox)
+    assert onboarding.isAncestorOf(box)
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert sum(e.done_on is not None for e in h.detail().onboarding) == 1
+
+    stakeholders = h.pane("Stakeholders")
+    qtbot.keyClick(box, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+    assert h.window.tabs.currentWidget() is stakeholders
+    assert stakeholders.isAncestorOf(QApplication.focusWidget())

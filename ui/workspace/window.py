@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -157,6 +158,21 @@ class PaneList(QWidget):
 
     def titles(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())]
+
+
+def first_input(pane: QWidget) -> QWidget | None:
+    """The pane's first Tab stop that takes input: an empty table is skipped for what follows
+    it (its "Add …" button)."""
+    widget = pane.nextInFocusChain()
+    while widget is not None and widget is not pane:
+        takes_tab = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+        usable = pane.isAncestorOf(widget) and widget.isVisibleTo(pane) and widget.isEnabled()
+        model = widget.model() if isinstance(widget, QAbstractItemView) else None
+        empty = model is not None and not model.rowCount()
+        if takes_tab and usable and not empty:
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
 
 
 class GateSplitter(QSplitter):
@@ -324,7 +340,7 @@ class WorkspaceWindow(QMainWindow):
         # Alt+1 … Alt+9, Alt+0 go straight to a pane.
         for n in range(min(10, self.tabs.count())):
             key = QKeySequence(f"Alt+{(n + 1) % 10}")
-            QShortcut(key, self, lambda n=n: self.tabs.setCurrentIndex(n))
+            QShortcut(key, self, lambda n=n: self.show_pane(self.tabs.widget(n)))
 
     def _move_on(self) -> None:
         if self.gate.next_stage is not None and self.save_pending("Not moved"):
@@ -388,7 +404,15 @@ class WorkspaceWindow(QMainWindow):
         """Show the pane that edits ``kind`` (a gate requirement's gates.RULE_FIXED_IN)."""
         title = FIXED_IN_PANE.get(kind)
         if title is not None:
-            self.tabs.setCurrentWidget(self.panes[title])
+            self.show_pane(self.panes[title])
+
+    def show_pane(self, pane: QWidget) -> None:
+        """Show ``pane`` with the cursor on its first input, where the work goes on (a link,
+        Alt+1 … Alt+0, a move): left behind on the gate or a hidden field, it showed nowhere."""
+        self.tabs.setCurrentWidget(pane)
+        first = first_input(pane)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_stage_work(self) -> None:
         """Show the pane that fixes the first open requirement of the stage's gate (in the
