@@ -238,3 +238,24 @@ def test_alt_m_and_alt_n_put_the_cursor_in_the_pane_they_show(make, services, qt
     qtbot.keyClick(box, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
     assert h.window.tabs.currentWidget() is stakeholders
     assert stakeholders.isAncestorOf(QApplication.focusWidget())
+
+
+def test_ticking_the_first_onboarding_element_moves_no_note_field(make, services, qtbot):
+    """Tick the first element: its "done" day appears beside it and the note fields stay where
+    they were (they jumped about 100 px to the right, under the pointer of a user about to
+    click the next box's note)."""
+    eid = engagement_at(services, "onboarding")
+    h = make(services, eid)
+    h.show(qtbot)
+    pane = h.pane("Onboarding")
+    h.window.show_pane(pane)
+    first = next(iter(pane.checks))
+    assert not pane.checks[first].isChecked()
+    before = {slug: note.mapTo(pane, QPoint(0, 0)).x() for slug, note in pane.notes.items()}
+    box = pane.checks[first]
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert pane.checks[first].isChecked()
+    assert pane.dates[first].text().startswith("done ")
+    qtbot.wait(50)  # the layout settles
+    after = {slug: note.mapTo(pane, QPoint(0, 0)).x() for slug, note in pane.notes.items()}
+    assert after == before

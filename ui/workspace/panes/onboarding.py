@@ -43,6 +43,8 @@ class OnboardingPane(Pane):
             check = QCheckBox(term.label)
             check.setAccessibleName(f"{term.label} confirmed")
             when = plain_label(wrap=False, name="hint")
+            # Its room is kept while empty: the first tick would push every note field aside.
+            when.setMinimumWidth(when.fontMetrics().horizontalAdvance("done 0000-00-00 "))
             note = QLineEdit()
             note.setPlaceholderText("Note")
             note.setAccessibleName(f"{term.label} note")
