@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QToolBar
@@ -259,3 +260,33 @@ def test_ticking_the_first_onboarding_element_moves_no_note_field(make, services
     qtbot.wait(50)  # the layout settles
     after = {slug: note.mapTo(pane, QPoint(0, 0)).x() for slug, note in pane.notes.items()}
     assert after == before
+
+
+def test_export_starts_in_the_home_folder_when_there_is_no_documents_folder(
+    make, services, qtbot, tmp_path, monkeypatch
+):
+    """A fresh account has no Documents folder: Export dossier… offers the home folder (the
+    dialog opened in the folder the app was started from, here the source tree)."""
+    from PySide6.QtCore import QDir, QStandardPaths
+
+    import ui.dossier_actions as da
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setattr(QDir, "homePath", staticmethod(lambda: str(home)))
+    nowhere = str(home / "Documents")  # never made
+    monkeypatch.setattr(QStandardPaths, "writableLocation", staticmethod(lambda _kind: nowhere))
+    offered: list[str] = []
+
+    def ask(_parent, _title, where, *_a):
+        offered.append(where)
+        return "", ""
+
+    monkeypatch.setattr(da.QFileDialog, "getSaveFileName", ask)
+    eid = engagement_at(services, "optimization")
+    h = make(services, eid)
+    h.show(qtbot)
+    h.window.export_requested.connect(lambda e: da.export_engagement(h.window, services, e))
+    qtbot.mouseClick(h.pane("Outcome").export_button, Qt.MouseButton.LeftButton)
+    (where,) = offered
+    assert Path(where).parent == home
