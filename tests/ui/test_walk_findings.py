@@ -290,3 +290,28 @@ def test_export_starts_in_the_home_folder_when_there_is_no_documents_folder(
     qtbot.mouseClick(h.pane("Outcome").export_button, Qt.MouseButton.LeftButton)
     (where,) = offered
     assert Path(where).parent == home
+
+
+def _add_by_dialog(qtbot, table, field: str, text: str) -> None:
+    """Add a record as a user does: its dialog, the text typed, Ctrl+Enter."""
+    dialog = table.add_dialog()
+    dialog.show()
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    editor = dialog.form.editors[field]
+    editor.setFocus()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
+
+
+def test_a_pane_status_says_only_what_just_happened(make, services, qtbot):
+    """Add an insight ("Insight added."), then a hypothesis: only "Hypothesis added." shows.
+    Both lines stayed, so the pane reported two things as just done."""
+    h = make(services, engagement_at(services, "insight"))
+    h.show(qtbot)
+    pane = h.pane("Insights & hypotheses")
+    _add_by_dialog(qtbot, pane.insights, "statement", "Users abandon at shipping")
+    assert pane.insights.status.text() == "Insight added."
+    _add_by_dialog(qtbot, pane.hypotheses, "statement", "Showing shipping early cuts abandonment")
+    assert [pane.insights.status.text(), pane.hypotheses.status.text()] == ["", "Hypothesis added."]
