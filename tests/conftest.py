@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The window's preferences (QSettings, user scope) go to a folder of the test run's own, set
+# before Qt reads it: a test that opens the window with default preferences never rewrites the
+# user's real ones (a walk-through found a 753 x 753 offscreen geometry saved there).
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="mwms-test-config-")
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
