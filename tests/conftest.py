@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -10,6 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # before Qt reads it: a test that opens the window with default preferences never rewrites the
 # user's real ones (a walk-through found a 753 x 753 offscreen geometry saved there).
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="mwms-test-config-")
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], ignore_errors=True)
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
