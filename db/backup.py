@@ -17,7 +17,6 @@ restore are never touched by it.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import re
 import secrets
@@ -29,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from db import identity
-from db.errors import BackupError, DatabaseOpenError
+from db.errors import BackupError, DatabaseOpenError, disk_full
 
 BACKUP_DIR = "backups"
 _REASON = re.compile(r"[a-z0-9-]{1,40}")
@@ -120,7 +119,7 @@ def check(path: Path, pragma: str = "integrity_check") -> list[str]:
         finally:
             con.close()
     except sqlite3.Error as exc:
-        return [str(exc)]
+        return [_why(exc, path)]
     return [] if rows == ["ok"] else rows
 
 
@@ -131,7 +130,7 @@ def identity_problems(path: Path) -> list[str]:
     except DatabaseOpenError as exc:
         return [str(exc)]
     except sqlite3.Error as exc:
-        return [str(exc)]
+        return [_why(exc, path)]
     if found == 0:
         empty = identity.read_header(path).size == 0
         return ["it is empty: 0 bytes" if empty else "it has no MWMS Desktop tables"]
@@ -151,7 +150,7 @@ def full_check(path: Path) -> list[str]:
         finally:
             con.close()
     except sqlite3.Error as exc:
-        return [str(exc)]
+        return [_why(exc, path)]
     return [f"{table} row {rowid} refers to a missing {parent} record" for table, rowid, parent, _ in rows]
 
 
@@ -161,11 +160,12 @@ def attempt_name(folder: Path, base: str) -> Path:
     return folder / f".{base}.{os.getpid()}-{secrets.token_hex(6)}.partial"
 
 
-def _why(exc: BaseException) -> str:
-    text = str(exc)
-    if "database or disk is full" in text or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
-        return "the disk is full"
-    return text
+DISK_FULL = "the disk is full"
+
+
+def _why(exc: BaseException, near: Path | None = None) -> str:
+    """``exc`` in words; ``near``: a file or folder on the disk the operation wrote to."""
+    return DISK_FULL if disk_full(exc, near) else str(exc)
 
 
 COPY_WAIT = 30.0  # seconds a copy waits for a source another process has locked
@@ -191,7 +191,7 @@ def copy_from(src: sqlite3.Connection, source_name: str, target: Path, *, claime
     try:
         os.close(os.open(target, flags, 0o600))
     except OSError as exc:
-        raise BackupError(f"Cannot copy {source_name}: {_why(exc)}.") from exc
+        raise BackupError(f"Cannot copy {source_name}: {_why(exc, target.parent)}.") from exc
     try:
         dest = sqlite3.connect(target)
         try:
@@ -205,7 +205,7 @@ def copy_from(src: sqlite3.Connection, source_name: str, target: Path, *, claime
     except BaseException as exc:
         target.unlink(missing_ok=True)  # our own unfinished copy, never a user's file
         if isinstance(exc, sqlite3.Error | OSError):
-            raise BackupError(f"Cannot copy {source_name}: {_why(exc)}.") from exc
+            raise BackupError(f"Cannot copy {source_name}: {_why(exc, target.parent)}.") from exc
         raise
 
 
@@ -214,7 +214,7 @@ def _copy(source: Path, target: Path) -> None:
     try:
         src = _connect_ro(source)
     except sqlite3.Error as exc:
-        raise BackupError(f"Cannot copy {source.name}: {_why(exc)}.") from exc
+        raise BackupError(f"Cannot copy {source.name}: {_why(exc, source)}.") from exc
     try:
         copy_from(src, source.name, target)
     finally:
@@ -283,7 +283,7 @@ def make_backup(db_path: Path, reason: str, *, now: datetime | None = None, rota
         _fsync_dir(folder)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise BackupError(f"Cannot name the backup of {db_path.name}: {_why(exc)}.") from exc
+        raise BackupError(f"Cannot name the backup of {db_path.name}: {_why(exc, folder)}.") from exc
     if rotate:
         prune(db_path, now, protect=target)
     return Backup(target, created, reason, size, n)

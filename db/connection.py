@@ -23,7 +23,7 @@ from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError
 
 from db import backup, identity, migrations
-from db.errors import BackupError, DatabaseDamaged, DatabaseOpenError
+from db.errors import BackupError, DatabaseDamaged, DatabaseOpenError, disk_full
 from db.models import database
 
 SQLITE_HEADER = identity.SQLITE_HEADER
@@ -150,6 +150,8 @@ def _describe(path: Path, exc: Exception) -> DatabaseOpenError:
         return DatabaseOpenError(f"{path} is locked by another program; close it and try again.")
     if "not a database" in text or "malformed" in text:
         return damaged(path, text)
+    if disk_full(exc, path):
+        return DatabaseOpenError(f"Cannot open {path}: the disk is full; free some space and try again.")
     return DatabaseOpenError(f"Cannot open {path}: {text}.")
 
 

@@ -233,6 +233,8 @@ def check(db_path: str | os.PathLike[str]) -> CheckReport:
     with _translated():
         _require_database_file(path)
     problems = db_backup.full_check(path)
+    if db_backup.DISK_FULL in problems:  # nothing is known about the file: offer no restore
+        raise DatabaseError(f"Cannot check {path}: the disk is full; free some space and try again.")
     return CheckReport(path, tuple(problems), db_backup.newest_good_backup(path) if problems else None)
 
 
