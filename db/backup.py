@@ -183,13 +183,11 @@ def _give_up_after(seconds: float) -> Callable[[int, int, int], None]:
     return progress
 
 
-def copy_from(src: sqlite3.Connection, source_name: str, target: Path, *, claimed: bool = False) -> None:
-    """What ``src`` reads into an owner-only ``target`` through the backup API, verified.
-    ``target`` is created (never over an existing file) unless this attempt already
-    ``claimed`` it as an empty file of its own."""
-    flags = os.O_WRONLY | (os.O_TRUNC if claimed else os.O_CREAT | os.O_EXCL)
+def copy_from(src: sqlite3.Connection, source_name: str, target: Path) -> None:
+    """What ``src`` reads into a new owner-only ``target`` (never over an existing file)
+    through the backup API, verified."""
     try:
-        os.close(os.open(target, flags, 0o600))
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except OSError as exc:
         raise BackupError(f"Cannot copy {source_name}: {_why(exc, target.parent)}.") from exc
     try:
@@ -242,7 +240,7 @@ def _claim(partial: Path, target: Path) -> bool:
 STALE_PARTIAL = timedelta(hours=1)
 
 
-def sweep_partials(folder: Path, now: datetime, pattern: str = ".*.partial") -> None:
+def sweep_partials(folder: Path, now: datetime, pattern: str = ".*.partial*") -> None:
     """Remove temporary copies left by a crash (older than an hour; a running attempt's is
     younger than that)."""
     cutoff = (now - STALE_PARTIAL).timestamp()
