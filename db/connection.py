@@ -109,7 +109,7 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True, backup_o
     Returns the resolved path. Raises :class:`DatabaseOpenError` for an unusable file
     (:class:`DatabaseDamaged` for a corrupt one).
     """
-    path = Path(path).expanduser().resolve()
+    path = identity.resolved(path)
     is_new = _check_file(path, create)
     close_database()
     if not is_new:
