@@ -23,7 +23,7 @@ from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError
 
 from db import backup, identity, migrations
-from db.errors import BackupError, DatabaseDamaged, DatabaseOpenError, disk_full
+from db.errors import BackupError, DatabaseDamaged, DatabaseOpenError, disk_full, original_error
 from db.models import database
 
 SQLITE_HEADER = identity.SQLITE_HEADER
@@ -110,6 +110,7 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True, backup_o
     (:class:`DatabaseDamaged` for a corrupt one).
     """
     path = identity.resolved(path)
+    made_here = not path.exists()
     is_new = _check_file(path, create)
     close_database()
     if not is_new:
@@ -125,9 +126,13 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True, backup_o
         database.execute_sql(f"PRAGMA journal_mode = {PRAGMAS['journal_mode']}")
     except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         close_database()
-        raise _describe(path, exc) from exc
+        if made_here:  # a database this open could not create leaves no empty file behind
+            _remove_new(path)
+        raise _describe(path, original_error(exc)) from exc
     except BaseException:
         close_database()
+        if made_here:
+            _remove_new(path)
         raise
     # An upgrade has just made its own backup; a new file has nothing worth keeping yet.
     if backup_on_open and not is_new and found == migrations.SCHEMA_VERSION:
@@ -136,6 +141,18 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True, backup_o
         except (BackupError, OSError) as exc:  # never stop the consultant from working
             logging.getLogger(__name__).warning("Start-up backup of %s failed: %s", path, exc)
     return path
+
+
+def _remove_new(path: Path) -> None:
+    """Remove the file this open created (and its -wal/-shm), unless it holds data."""
+    try:
+        if identity.file_version(path) > 0:
+            return
+    except (DatabaseOpenError, OSError, sqlite3.Error):  # cannot tell: keep it
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            Path(f"{path}{suffix}").unlink()
 
 
 def _check_integrity_quick(path: Path) -> None:

@@ -50,3 +50,13 @@ def disk_full(exc: BaseException, near: Path | None = None) -> bool:
     except OSError:
         return False
     return st.f_bavail * st.f_frsize < ROOM_NEEDED
+
+
+def original_error(exc: BaseException) -> BaseException:
+    """The error that made a transaction fail, not the failed ROLLBACK after it: when SQLite
+    has already rolled back by itself (a full disk), the wrapper's own ROLLBACK fails with
+    "cannot rollback - no transaction is active", which would hide the reason."""
+    seen = exc
+    while "no transaction is active" in str(seen) and isinstance(seen.__context__, Exception):
+        seen = seen.__context__
+    return seen

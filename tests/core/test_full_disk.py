@@ -155,3 +155,24 @@ def test_every_command_on_a_full_disk_with_no_shm_yet_says_the_disk_is_full(smal
     assert db.read_bytes() == before
     assert not [p.name for p in small_disk.rglob("*.partial")]
     assert _cli(db, "check").returncode == 0
+
+
+@pytest.mark.parametrize("room_kb", [0, 150])
+def test_a_new_database_that_does_not_fit_says_so_and_leaves_no_file(small_disk: Path, room_kb: int):
+    """`demo` on a new file with too little room: the schema's transaction fails part way,
+    SQLite rolls it back itself, and the open used to report the wrapper's failed ROLLBACK
+    ("cannot rollback - no transaction is active") and leave an empty file behind."""
+    st = os.statvfs(small_disk)
+    with open(small_disk / "filler", "wb") as fh:
+        fh.write(b"\0" * max(0, st.f_bavail * st.f_frsize - room_kb * 1024))
+    if room_kb == 0:
+        _fill(small_disk)
+    db = small_disk / "new.sqlite"
+    try:
+        done = _cli(db, "demo")
+    finally:
+        (small_disk / "filler").unlink(missing_ok=True)
+    assert done.returncode == 1
+    assert "the disk is full" in done.stderr, done.stderr
+    assert "no transaction is active" not in done.stderr
+    assert sorted(p.name for p in small_disk.iterdir()) == []
