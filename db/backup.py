@@ -17,6 +17,7 @@ restore are never touched by it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -164,8 +165,17 @@ DISK_FULL = "the disk is full"
 
 
 def _why(exc: BaseException, near: Path | None = None) -> str:
-    """``exc`` in words; ``near``: a file or folder on the disk the operation wrote to."""
-    return DISK_FULL if disk_full(exc, near) else str(exc)
+    """``exc`` in words; ``near``: a file or folder on the disk the operation wrote to. An
+    operating-system error is said without its errno and the temporary file's name."""
+    if disk_full(exc, near):
+        return DISK_FULL
+    if isinstance(exc, OSError):
+        if exc.errno == errno.EROFS:
+            return "the disk is read-only"
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return f"no permission to write in {near if near is not None else 'its folder'}"
+        return exc.strerror or str(exc)
+    return str(exc)
 
 
 COPY_WAIT = 30.0  # seconds a copy waits for a source another process has locked
