@@ -24,6 +24,7 @@ from db.models import (
     Hypothesis,
     Insight,
     Learning,
+    LearningCitation,
     OnboardingItem,
     QualificationScore,
     StageMove,
@@ -128,6 +129,7 @@ KINDS: tuple[Kind, ...] = (
     _kind("checkins", "checkin", CheckIn),
     _kind("stage_history", "stage_move", StageMove),
     _kind("dossier_exports", "dossier_export", DossierExport),
+    _kind("citations", "learning_citation", LearningCitation),
 )  # fmt: skip
 KIND_BY_KEY = {k.key: k for k in KINDS}
 

@@ -75,6 +75,8 @@ def bad_values(f: fields.Field) -> list[tuple[str, Any]]:
                ("text", "yesterday"), ("number", 5)]  # fmt: skip
         if f.not_future:
             out.append(("future", "2099-01-01T00:00:00+00:00"))
+    elif isinstance(c, fields.Choices):
+        out = [("unknown", "nonsense"), ("number", 3), ("unknown in a list", ["nonsense"])]
     elif isinstance(c, fields.Flag):
         out = [("text", "yes"), ("number", 1)]
     elif isinstance(c, fields.Tags):
@@ -641,6 +643,8 @@ def good_edges(f: fields.Field) -> list[tuple[str, Any]]:
         return [("first", validate.DAY_MIN.isoformat()), ("last", last.isoformat())]
     if isinstance(c, fields.Instant):
         return [("first", validate.INSTANT_MIN.isoformat())]
+    if isinstance(c, fields.Choices):
+        return [("all", [t.slug for t in c.terms]), ("none", [])]
     if isinstance(c, fields.Flag):
         return [("yes", True), ("no", False)]
     if isinstance(c, fields.Tags):
