@@ -151,3 +151,62 @@ def reconcile(database: SqliteDatabase) -> str:
                     database.execute_sql(ddl)
             rebuild(database)
     return "built"
+
+
+# --- reading the index ------------------------------------------------------------------------
+
+# Per kind: the facts the library facets on, for each matching record. ``{src}`` is the
+# record table's alias source (the FTS join or the table alone), ``{rank}`` the rank expression.
+_ATTRS = {
+    "learning": (
+        "r.id, r.engagement_id, e.client, e.engagement_type, e.owner, e.stage, e.status, r.tags, e.tags, "
+        "r.confidence, r.refinements, (SELECT group_concat(c.result) FROM learning_evidence le "
+        "JOIN cycle c ON c.id = le.cycle_id WHERE le.learning_id = r.id), substr(r.recorded_at, 1, 10), "
+        "r.statement"
+    ),
+    "insight": (
+        "r.id, r.engagement_id, e.client, e.engagement_type, e.owner, e.stage, e.status, '', e.tags, "
+        "NULL, '', NULL, r.recorded_on, r.statement"
+    ),
+    "hypothesis": (
+        "r.id, r.engagement_id, e.client, e.engagement_type, e.owner, e.stage, e.status, '', e.tags, "
+        "NULL, '', (SELECT group_concat(c.result) FROM cycle c WHERE c.hypothesis_id = r.id "
+        "AND c.status = 'evaluated'), NULL, r.statement"
+    ),
+    "cycle": (
+        "r.id, r.engagement_id, e.client, e.engagement_type, e.owner, e.stage, e.status, '', e.tags, "
+        "NULL, '', r.result, r.ended_on, r.title"
+    ),
+}
+_ONLY = {"cycle": " AND r.status = 'evaluated'"}
+
+
+def match_sql(kind: str) -> str:
+    """The rows of ``kind`` matching an FTS5 query (one parameter), with their bm25 rank
+    (the statement weighted three times the notes; lower is better)."""
+    s = SOURCE_BY_KIND[kind]
+    return (
+        f'SELECT {_ATTRS[kind]}, bm25("{s.fts}", 3.0, 1.0) FROM "{s.fts}" '
+        f'JOIN "{s.table}" r ON r.id = "{s.fts}".rowid JOIN engagement e ON e.id = r.engagement_id '
+        f'WHERE "{s.fts}" MATCH ?{_ONLY.get(kind, "")}'
+    )
+
+
+def all_sql(kind: str) -> str:
+    """Every row of ``kind`` the library shows, with its statement and notes (for a scan)."""
+    s = SOURCE_BY_KIND[kind]
+    return (
+        f'SELECT {_ATTRS[kind]}, r.{s.statement}, r.{s.notes} FROM "{s.table}" r '
+        f"JOIN engagement e ON e.id = r.engagement_id WHERE 1{_ONLY.get(kind, '')}"
+    )
+
+
+def snippet_sql(kind: str, count: int) -> str:
+    """(rowid, snippet) of the given rowids for an FTS5 query: the matched words between
+    \\x02 and \\x03, for the caller to mark up."""
+    s = SOURCE_BY_KIND[kind]
+    marks = ", ".join("?" * count)
+    return (
+        f'SELECT rowid, snippet("{s.fts}", -1, char(2), char(3), \'…\', 16) FROM "{s.fts}" '
+        f'WHERE "{s.fts}" MATCH ? AND rowid IN ({marks})'
+    )

@@ -1,0 +1,179 @@
+"""Searching the library: every learning, insight, hypothesis and evaluated cycle of every
+engagement (active, completed, archived, disqualified), ranked, with facet counts.
+
+With FTS5 the words are matched by the index (``db/fts.py``: bm25, the statement weighted
+above the notes, prefixes as the user types, a highlighted snippet). Without it the same
+rows are scanned and matched on folded text, ranked the same way in spirit (a word in the
+statement counts three times one in the notes), so the library works, only slower.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from db import fts
+from db.models import database
+from mwms_desktop.library import facets as facet_mod
+from mwms_desktop.library.query import Query, fold, fts_match, parse, words
+
+KINDS: tuple[str, ...] = tuple(s.kind for s in fts.SOURCES)
+MARK_START, MARK_END = "\x02", "\x03"  # around a matched word in a snippet
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One record found: what it is, where it lives, and the facts the facets count."""
+
+    kind: str
+    id: int
+    engagement_id: int
+    client: str
+    engagement_type: str
+    owner: str
+    stage: str
+    status: str
+    tags: tuple[str, ...]
+    confidence: str | None
+    refinements: tuple[str, ...]
+    results: tuple[str, ...]
+    day: str | None
+    statement: str
+    score: float  # higher is better
+    snippet: str = ""  # the statement or notes, matched words between MARK_START and MARK_END
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: Query
+    hits: tuple[Hit, ...]  # the best, best first
+    total: int  # every match after the facet tokens
+    facets: dict[str, tuple[tuple[str, int], ...]]
+    indexed: bool  # False: a plain scan (no FTS5 in this SQLite)
+
+
+def _split(text: str | None) -> tuple[str, ...]:
+    return tuple(t.strip() for t in (text or "").split(",") if t.strip())
+
+
+def _hit(kind: str, row: tuple, score: float) -> Hit:
+    (rid, eid, client, etype, owner, stage, status, tags, etags, conf, refs, results, day, statement) = row[
+        :14
+    ]
+    seen: dict[str, None] = {}
+    for t in (*_split(tags), *_split(etags)):
+        seen.setdefault(t.casefold(), None)
+    return Hit(kind, rid, eid, client, etype, owner, stage, status, tuple(seen), conf, _split(refs),
+               _split(results), day, statement, score)  # fmt: skip
+
+
+def indexed() -> bool:
+    """Whether search uses the FTS5 index (else a plain scan)."""
+    return fts.fts5_available(database) and fts.tables_present(database) and fts.triggers_present(database)
+
+
+def _fts_hits(kind: str, ws: tuple[str, ...], any_word: bool) -> list[Hit]:
+    rows = database.execute_sql(fts.match_sql(kind), (fts_match(ws, any_word=any_word),)).fetchall()
+    return [_hit(kind, r, -r[14]) for r in rows]
+
+
+def _scan_score(ws: tuple[str, ...], statement: str, notes: str, any_word: bool) -> float:
+    s, n = _tokens(statement), _tokens(notes)
+    score, matched = 0.0, 0
+    for w in (fold(w) for w in ws):
+        here = 3.0 * _count(s, w) + _count(n, w)
+        if here:
+            matched += 1
+            score += here
+        elif not any_word:
+            return 0.0
+    return score if matched else 0.0
+
+
+def _tokens(text: str | None) -> list[str]:
+    return [fold(t) for t in words(text or "")]
+
+
+def _count(tokens: list[str], word: str) -> int:
+    """How many of ``tokens`` begin with ``word`` (prefix matching, like the index)."""
+    return sum(1 for t in tokens if t.startswith(word))
+
+
+def _scan_hits(kind: str, ws: tuple[str, ...], any_word: bool) -> list[Hit]:
+    out = []
+    for r in database.execute_sql(fts.all_sql(kind)).fetchall():
+        score = _scan_score(ws, r[14], r[15], any_word) if ws else 1.0
+        if score:
+            out.append(_hit(kind, r, score))
+    return out
+
+
+def _all_hits(kind: str) -> list[Hit]:
+    return [_hit(kind, r, 0.0) for r in database.execute_sql(fts.all_sql(kind)).fetchall()]
+
+
+def hits(q: Query, kinds: Iterable[str] = KINDS, *, any_word: bool = False) -> tuple[list[Hit], bool]:
+    """Every record of ``kinds`` whose text matches the query's words (all of them, or any
+    with ``any_word``), before facet tokens; and whether the index answered."""
+    use_index = indexed()
+    found: list[Hit] = []
+    for kind in kinds:
+        if not q.words:
+            found.extend(_all_hits(kind))
+        elif use_index:
+            found.extend(_fts_hits(kind, q.words, any_word))
+        else:
+            found.extend(_scan_hits(kind, q.words, any_word))
+    return found, use_index
+
+
+def _snippets(found: list[Hit], q: Query, use_index: bool) -> list[Hit]:
+    if not q.words:
+        return [_with(h, h.statement) for h in found]
+    if not use_index:
+        return [_with(h, scan_snippet(h.statement, q.words)) for h in found]
+    out = {(h.kind, h.id): h for h in found}
+    for kind in KINDS:
+        ids = [h.id for h in found if h.kind == kind]
+        if ids:
+            sql = fts.snippet_sql(kind, len(ids))
+            for rid, text in database.execute_sql(sql, (fts_match(q.words), *ids)).fetchall():
+                out[(kind, rid)] = _with(out[(kind, rid)], text)
+    return [out[(h.kind, h.id)] for h in found]
+
+
+def _with(h: Hit, snippet: str) -> Hit:
+    return replace(h, snippet=snippet)
+
+
+def scan_snippet(text: str, ws: tuple[str, ...]) -> str:
+    """``text`` with the words that begin with one of ``ws`` (folded) marked."""
+    folded = [fold(w) for w in ws]
+    out = []
+    for token in text.split(" "):
+        if any(t.startswith(w) for t in _tokens(token) for w in folded if w):
+            out.append(f"{MARK_START}{token}{MARK_END}")
+        else:
+            out.append(token)
+    return " ".join(out)
+
+
+def search(text: str, *, limit: int = 50, **extra: Iterable[str]) -> SearchResult:
+    """The library's answer to what was typed: the best ``limit`` hits, the total, and the
+    facet counts of every match. ``extra`` adds facet values (``kind=["learning"]``), as
+    the CLI's options do."""
+    q = parse(text)
+    if extra:
+        merged = dict(q.facets)
+        for name, values in extra.items():
+            values = frozenset(v.casefold() for v in values if v)
+            if values:
+                merged[name] = merged.get(name, frozenset()) | values
+        q = Query(q.words, merged)
+    kinds = tuple(k for k in KINDS if "kind" not in q.facets or k in q.facets["kind"])
+    found, use_index = hits(q, kinds)
+    found = [h for h in found if facet_mod.matches(h, q.facets)]
+    found.sort(key=lambda h: (-h.score, h.kind, h.id))
+    counts = facet_mod.count(found)
+    best = _snippets(found[: max(0, limit)], q, use_index)
+    return SearchResult(q, tuple(best), len(found), counts, use_index)
