@@ -3,8 +3,6 @@ contents compared with a fresh rebuild."""
 
 from __future__ import annotations
 
-import pytest
-
 from db import fts
 from db.models import database
 from mwms_desktop.services import Services
@@ -49,7 +47,7 @@ def portfolio(s: Services) -> dict[str, int]:
                     evaluation="Checkout completion fell 2%.").id  # fmt: skip
     ids = {
         "a": a, "b": b, "c": c,
-        "checkout": rec.add("learning", a, statement="Checkout trust badges lift conversion for Zoë's shoppers",
+        "checkout": rec.add("learning", a, statement="Checkout trust badges lift conversion for Zoë's buyers",
                             tags="checkout, trust", confidence="high", cycle_ids=[cyc_a],
                             refinements=["deeper_customer_insight"]).id,
         "notes_only": rec.add("learning", b, statement="Express buttons confuse first-time buyers",
@@ -61,12 +59,3 @@ def portfolio(s: Services) -> dict[str, int]:
                             tags="reviews").id,
     }  # fmt: skip
     return ids
-
-
-@pytest.fixture(params=["fts5", "scan"])
-def backend(request, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways the library searches: the FTS5 index, and the plain scan of a SQLite
-    without FTS5 (the availability check answering no)."""
-    if request.param == "scan":
-        monkeypatch.setattr(fts, "fts5_available", lambda database: False)
-    return request.param

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from mwms_desktop import library
 from mwms_desktop.library.search import MARK_END, MARK_START
-from tests.core.library_helpers import backend, portfolio  # noqa: F401 - fixtures
+from tests.core.library_helpers import portfolio
 
 
 def _ids(result, kind="learning"):
@@ -77,7 +77,8 @@ def test_tokens_narrow_like_facets(services, backend):
     ids = portfolio(services)
     assert _ids(library.search("tag:payments")) == [ids["muller"]]
     consulting = set(_ids(library.search("type:consulting")))
-    assert ids["cyrillic"] in consulting and not {ids["muller"], ids["checkout"]} & consulting
+    assert ids["cyrillic"] in consulting
+    assert not {ids["muller"], ids["checkout"]} & consulting
     only = library.search("kind:learning checkout")
     assert {h.kind for h in only.hits} == {"learning"}
     assert _ids(library.search("is:win tag:trust")) == [ids["checkout"]]
@@ -98,7 +99,7 @@ def test_search_reaches_every_status(services, backend):
     assert found.hits[0].status == "archived"
 
 
-_PIECES = list("ab \"*-()^:+\\'é日\x00\t{}[]~") + ["is:", "tag:", "kind:", "AND", "OR", "NOT", "NEAR", "zoe"]
+_PIECES = [*"ab \"*-()^:+\\'é日\x00\t{}[]~", "is:", "tag:", "kind:", "AND", "OR", "NOT", "NEAR", "zoe"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -44,6 +44,7 @@ KEY_OF = {  # table kind -> the bundle's list of it
     "checkin": "checkins",
     "stage_move": "stage_history",
     "dossier_export": "dossier_exports",
+    "learning_citation": "citations",
 }
 
 # --- values each kind of check refuses, in the services and the importer alike ---------------
@@ -191,6 +192,9 @@ def base_bundle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     try:
         eid = engagement_at(s, "outcome")
         s.lifecycle.record_dossier_export(eid, "d.pdf", "c" * 64)
+        other = engagement_at(s, "optimization", "Elsewhere AS")  # a learning to build on
+        s.citations.cite("hypothesis", s.lifecycle.detail(eid).hypotheses[0].id,
+                         s.lifecycle.detail(other).learnings[0].id)  # fmt: skip
         return build_bundle([eid], T0)
     finally:
         s.close()
