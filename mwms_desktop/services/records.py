@@ -182,6 +182,8 @@ class RecordService(ServiceBase):
         }
         if name == "checkin":
             values["ratings"] = json.loads(row.ratings)
+        if name == "learning":  # the refinements as the slugs a form ticks
+            values["refinements"] = tuple(t for t in row.refinements.split(", ") if t)
         if name in _LINKS:
             link, own, other, key = _LINKS[name]
             values[key] = tuple(
