@@ -12,7 +12,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from mwms_desktop import framework
-from mwms_desktop.dossier import sections, sections_work
+from mwms_desktop.dossier import sections, sections_library, sections_work
 from mwms_desktop.dossier import styles as st
 from mwms_desktop.dossier.blocks import SectionContext, grid, key_values, markup, para
 from mwms_desktop.dossier.document import Heading, Metadata, PageMark, toc_pages_needed
@@ -31,6 +31,8 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
     ("Insights and hypotheses", sections_work.insights),
     ("Experiment cycles", sections_work.cycles),
     ("Learnings", sections_work.learnings),
+    ("Built on earlier learnings", sections_library.built_on),
+    ("Reused since", sections_library.reused_since),
     ("Health check-ins and drift", sections_work.health),
 )
 SECTION_TITLES: tuple[str, ...] = tuple(title for title, _ in SECTIONS)
@@ -43,8 +45,14 @@ def _contents(entries: int) -> list[Flowable]:
     return out
 
 
-def _engagement(d: EngagementDetail, now: datetime, *, standalone: bool) -> list[Flowable]:
-    ctx = SectionContext(d, refs(d), now, level=0 if standalone else 1, in_toc=standalone)
+def _engagement(
+    d: EngagementDetail,
+    now: datetime,
+    *,
+    standalone: bool,
+    reuse: sections_library.EngagementReuse | None = None,
+) -> list[Flowable]:
+    ctx = SectionContext(d, refs(d), now, level=0 if standalone else 1, in_toc=standalone, reuse=reuse)
     out: list[Flowable] = [PageMark("running", f"{DOSSIER} · {d.card.client}")]
     out += sections.cover(ctx, standalone=standalone)
     if standalone:
@@ -54,7 +62,9 @@ def _engagement(d: EngagementDetail, now: datetime, *, standalone: bool) -> list
     return out
 
 
-def engagement_flowables(d: EngagementDetail, now: datetime) -> tuple[list[Flowable], Metadata]:
+def engagement_flowables(
+    d: EngagementDetail, now: datetime, reuse: sections_library.EngagementReuse | None = None
+) -> tuple[list[Flowable], Metadata]:
     card = d.card
     keywords = [DOSSIER, "client relationship lifecycle", card.type_label, card.stage_label, *card.tags]
     meta = Metadata(
@@ -65,11 +75,14 @@ def engagement_flowables(d: EngagementDetail, now: datetime) -> tuple[list[Flowa
         footer_left="Confidential · prepared with MWMS Desktop",
         exported=f"Exported {fmt_day(now)}",
     )
-    return [PageMark("cover"), *_engagement(d, now, standalone=True)], meta
+    return [PageMark("cover"), *_engagement(d, now, standalone=True, reuse=reuse)], meta
 
 
 def portfolio_flowables(
-    details: Sequence[EngagementDetail], now: datetime
+    details: Sequence[EngagementDetail],
+    now: datetime,
+    reuse: sections_library.PortfolioReuse | None = None,
+    engagement_reuse: dict[int, sections_library.EngagementReuse] | None = None,
 ) -> tuple[list[Flowable], Metadata]:
     s = st.styles()
     owners = sorted({d.card.owner for d in details if d.card.owner})
@@ -89,11 +102,12 @@ def portfolio_flowables(
             ]
         ),
         PageBreak(),
-        *_contents(1 + len(details)),
+        *_contents(2 + len(details)),
         *portfolio_summary(details),
+        *sections_library.portfolio_library(details, reuse),
     ]
     for d in details:
-        out += [PageBreak(), *_engagement(d, now, standalone=False)]
+        out += [PageBreak(), *_engagement(d, now, standalone=False, reuse=(engagement_reuse or {}).get(d.id))]
     meta = Metadata(
         title=f"Portfolio dossier — {len(details)} engagements",
         author=", ".join(owners) or "MWMS Desktop",
