@@ -202,11 +202,12 @@ def all_sql(kind: str) -> str:
 
 
 def snippet_sql(kind: str, count: int) -> str:
-    """(rowid, snippet) of the given rowids for an FTS5 query: the matched words between
-    \\x02 and \\x03, for the caller to mark up."""
+    """(rowid, statement highlighted, notes snippet) of the given rowids for an FTS5 query:
+    the matched words between char(2) and char(3), for the caller to mark up."""
     s = SOURCE_BY_KIND[kind]
     marks = ", ".join("?" * count)
     return (
-        f'SELECT rowid, snippet("{s.fts}", -1, char(2), char(3), \'…\', 16) FROM "{s.fts}" '
+        f'SELECT rowid, highlight("{s.fts}", 0, char(2), char(3)), '
+        f'snippet("{s.fts}", 1, char(2), char(3), \'…\', 12) FROM "{s.fts}" '
         f'WHERE "{s.fts}" MATCH ? AND rowid IN ({marks})'
     )

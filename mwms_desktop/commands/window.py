@@ -28,6 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="colour scheme")
     p.add_argument("--open", type=id_argument, metavar="ID", help="show this engagement's workspace")
     p.add_argument("--lanes", choices=tuple(LANES), help="show the board in swimlanes by type or owner")
+    p.add_argument("--library", metavar="QUERY", help="show the learning library searching QUERY")
+    p.add_argument(
+        "--related",
+        metavar="TEXT",
+        help="with --open: the add-hypothesis dialog with TEXT typed, beside its related learnings",
+    )
     p.set_defaults(run=run_screenshot)
 
 
@@ -94,10 +100,20 @@ def run_screenshot(ctx: Any) -> int:
     if open_id is not None:
         services.portfolio.card(open_id)  # NotFound -> one clear line
     lanes = LANES.get(ctx.args.lanes or "", "")
+    if ctx.args.related is not None and open_id is None:
+        raise MwmsError("--related needs --open ID: the engagement the hypothesis is written in.")
     # Rendered into a private scratch folder, then written owner-only and atomically.
     with tempfile.TemporaryDirectory(prefix="mwms-shot-") as scratch:
         png = Path(scratch) / "shot.png"
-        render_screenshot(services, png, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes)
+        if ctx.args.library is not None or ctx.args.related is not None:
+            from ui.library import screenshot
+
+            if ctx.args.related is not None:
+                screenshot.render_related(services, png, size, ctx.args.theme, open_id, ctx.args.related)
+            else:
+                screenshot.render_library(services, png, size, ctx.args.theme, ctx.args.library)
+        else:
+            render_screenshot(services, png, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes)
         files.write_private(target, png.read_bytes())
     print(f"Saved {ctx.args.file}.")
     return 0

@@ -40,6 +40,7 @@ class Hit:
     day: str | None
     statement: str
     score: float  # higher is better
+    notes: str = ""  # the tags, detail, rationale or evaluation (read by the scan only)
     snippet: str = ""  # the statement or notes, matched words between MARK_START and MARK_END
 
 
@@ -104,7 +105,7 @@ def _scan_hits(kind: str, ws: tuple[str, ...], any_word: bool) -> list[Hit]:
     for r in database.execute_sql(fts.all_sql(kind)).fetchall():
         score = _scan_score(ws, r[14], r[15], any_word) if ws else 1.0
         if score:
-            out.append(_hit(kind, r, score))
+            out.append(replace(_hit(kind, r, score), notes=r[15] or ""))
     return out
 
 
@@ -131,15 +132,23 @@ def _snippets(found: list[Hit], q: Query, use_index: bool) -> list[Hit]:
     if not q.words:
         return [_with(h, h.statement) for h in found]
     if not use_index:
-        return [_with(h, scan_snippet(h.statement, q.words)) for h in found]
+        return [_with(h, _joined(scan_snippet(h.statement, q.words), scan_snippet(h.notes, q.words)))
+                for h in found]  # fmt: skip
     out = {(h.kind, h.id): h for h in found}
     for kind in KINDS:
         ids = [h.id for h in found if h.kind == kind]
         if ids:
             sql = fts.snippet_sql(kind, len(ids))
-            for rid, text in database.execute_sql(sql, (fts_match(q.words), *ids)).fetchall():
-                out[(kind, rid)] = _with(out[(kind, rid)], text)
+            for rid, statement, notes in database.execute_sql(sql, (fts_match(q.words), *ids)).fetchall():
+                out[(kind, rid)] = _with(out[(kind, rid)], _joined(statement, notes))
     return [out[(h.kind, h.id)] for h in found]
+
+
+def _joined(statement: str, notes: str) -> str:
+    """The statement, highlighted; when the words matched only the notes, their snippet after it."""
+    if MARK_START in (statement or "") or MARK_START not in (notes or ""):
+        return statement or ""
+    return f"{statement} — {notes}"
 
 
 def _with(h: Hit, snippet: str) -> Hit:
@@ -155,7 +164,11 @@ def scan_snippet(text: str, ws: tuple[str, ...]) -> str:
             out.append(f"{MARK_START}{token}{MARK_END}")
         else:
             out.append(token)
-    return " ".join(out)
+    marked = " ".join(out)
+    first = marked.find(MARK_START)
+    if len(marked) > 240 and first > 60:  # a long note: from a little before its first match
+        marked = "…" + marked[first - 40 :]
+    return marked[:400]
 
 
 def search(text: str, *, limit: int = 50, **extra: Iterable[str]) -> SearchResult:

@@ -8,12 +8,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from mwms_desktop import framework as fw
 from mwms_desktop.library import Hit
+from ui.library.snippet_delegate import SnippetRole
 from ui.library.text import KIND_LABELS, plain
 
 HitRole = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
-HEADERS = ("Kind", "Statement", "Client", "Engagement type", "Result")
+HEADERS = ("Kind", "Statement", "Client", "Type", "Result")
 
 
 def _result(h: Hit) -> str:
@@ -54,6 +55,8 @@ class ResultsModel(QAbstractTableModel):
         col = index.column()
         if role == HitRole:
             return h
+        if role == SnippetRole:
+            return (h.snippet or h.statement) if col == 1 else None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             values = (KIND_LABELS[h.kind], plain(h.snippet) or h.statement, h.client,
                       fw.label(fw.ENGAGEMENT_TYPES, h.engagement_type), _result(h))  # fmt: skip

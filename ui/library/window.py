@@ -33,6 +33,7 @@ from mwms_desktop.library.chain import describe
 from mwms_desktop.services import Services
 from ui.library.results_model import HitRole, ResultsModel
 from ui.library.runner import LatestQuery
+from ui.library.snippet_delegate import SnippetDelegate
 from ui.library.text import FACET_TITLES, KIND_LABELS, marked_html, token, value_label
 
 OpenRecord = Callable[[int, str, int], None]  # engagement id, kind, record id
@@ -121,6 +122,9 @@ class LibraryWindow(QMainWindow):
         header = self.results.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, chars in ((0, 12), (2, 17), (3, 16), (4, 9)):
+            self.results.setColumnWidth(column, chars * self.results.fontMetrics().averageCharWidth())
+        self.results.setItemDelegateForColumn(1, SnippetDelegate(self.results))
         self.results.activated.connect(self._open)
         self.results.selectionModel().currentRowChanged.connect(self._selected)
 
@@ -135,7 +139,7 @@ class LibraryWindow(QMainWindow):
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
-        split.setSizes([230, 640, 380])
+        split.setSizes([210, 760, 310])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.search)
