@@ -201,13 +201,7 @@ def all_sql(kind: str) -> str:
     )
 
 
-def snippet_sql(kind: str, count: int) -> str:
-    """(rowid, statement highlighted, notes snippet) of the given rowids for an FTS5 query:
-    the matched words between char(2) and char(3), for the caller to mark up."""
+def notes_sql(kind: str, count: int) -> str:
+    """(id, notes) of the given records of ``kind``."""
     s = SOURCE_BY_KIND[kind]
-    marks = ", ".join("?" * count)
-    return (
-        f'SELECT rowid, highlight("{s.fts}", 0, char(2), char(3)), '
-        f'snippet("{s.fts}", 1, char(2), char(3), \'…\', 12) FROM "{s.fts}" '
-        f'WHERE "{s.fts}" MATCH ? AND rowid IN ({marks})'
-    )
+    return f'SELECT id, "{s.notes}" FROM "{s.table}" WHERE id IN ({", ".join("?" * count)})'

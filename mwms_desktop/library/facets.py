@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from itertools import chain
 from typing import Any
 
 # facet name -> how to read its values off a hit
@@ -47,8 +48,18 @@ def matches(hit: Any, wanted: Mapping[str, Iterable[str]]) -> bool:
 
 def count(hits: Iterable[Any]) -> dict[str, tuple[tuple[str, int], ...]]:
     """Per facet, its values among ``hits`` and how many hits have each, most first."""
-    counters: dict[str, Counter[str]] = {f: Counter() for f in FACETS}
-    for h in hits:
-        for f in FACETS:
-            counters[f].update(values(h, f))
-    return {f: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for f, c in counters.items()}
+    c: dict[str, Counter[str]] = {f: Counter() for f in FACETS}
+    # The single-valued facets counted at C speed, the multi-valued ones per hit.
+    hits = list(hits)
+    c["kind"].update(h.kind for h in hits)
+    c["type"].update(h.engagement_type for h in hits)
+    c["client"].update(h.client for h in hits)
+    c["owner"].update(h.owner for h in hits if h.owner)
+    c["stage"].update(h.stage for h in hits)
+    c["confidence"].update(h.confidence for h in hits if h.confidence)
+    c["year"].update(h.day[:4] for h in hits if h.day)
+    c["tag"].update(chain.from_iterable(h.tags for h in hits))
+    c["refinement"].update(chain.from_iterable(h.refinements for h in hits))
+    # A hit counts once per result it has (a learning may cite two winning cycles).
+    c["result"].update(chain.from_iterable(h.results if len(h.results) < 2 else set(h.results) for h in hits))
+    return {f: tuple(sorted(n.items(), key=lambda kv: (-kv[1], kv[0]))) for f, n in c.items()}

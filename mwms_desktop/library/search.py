@@ -10,7 +10,8 @@ statement counts three times one in the notes), so the library works, only slowe
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from db import fts
 from db.models import database
@@ -21,9 +22,9 @@ KINDS: tuple[str, ...] = tuple(s.kind for s in fts.SOURCES)
 MARK_START, MARK_END = "\x02", "\x03"  # around a matched word in a snippet
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One record found: what it is, where it lives, and the facts the facets count."""
+class Hit(NamedTuple):
+    """One record found: what it is, where it lives, and the facts the facets count.
+    (A named tuple: a search may build tens of thousands of them.)"""
 
     kind: str
     id: int
@@ -57,15 +58,33 @@ def _split(text: str | None) -> tuple[str, ...]:
     return tuple(t.strip() for t in (text or "").split(",") if t.strip())
 
 
-def _hit(kind: str, row: tuple, score: float) -> Hit:
-    (rid, eid, client, etype, owner, stage, status, tags, etags, conf, refs, results, day, statement) = row[
-        :14
-    ]
-    seen: dict[str, None] = {}
-    for t in (*_split(tags), *_split(etags)):
-        seen.setdefault(t.casefold(), None)
-    return Hit(kind, rid, eid, client, etype, owner, stage, status, tuple(seen), conf, _split(refs),
-               _split(results), day, statement, score)  # fmt: skip
+class _Reader:
+    """Builds hits from rows, splitting each distinct tags or results text once (many rows
+    share their engagement's tags and a handful of result combinations)."""
+
+    def __init__(self) -> None:
+        self.tags: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.lists: dict[str, tuple[str, ...]] = {"": ()}
+
+    def split(self, text: str | None) -> tuple[str, ...]:
+        text = text or ""
+        got = self.lists.get(text)
+        if got is None:
+            got = self.lists[text] = _split(text)
+        return got
+
+    def hit(self, kind: str, row: tuple, score: float, notes: str = "") -> Hit:
+        (rid, eid, client, etype, owner, stage, status, tags, etags, conf, refs, results, day, statement) = (
+            row[:14]
+        )
+        key = (tags or "", etags or "")
+        both = self.tags.get(key)
+        if both is None:
+            both = self.tags[key] = tuple(
+                dict.fromkeys(t.casefold() for t in (*_split(tags), *_split(etags)))
+            )
+        return Hit(kind, rid, eid, client, etype, owner, stage, status, both, conf, self.split(refs),
+                   self.split(results), day, statement, score, notes)  # fmt: skip
 
 
 def indexed() -> bool:
@@ -73,9 +92,9 @@ def indexed() -> bool:
     return fts.fts5_available(database) and fts.tables_present(database) and fts.triggers_present(database)
 
 
-def _fts_hits(kind: str, ws: tuple[str, ...], any_word: bool) -> list[Hit]:
+def _fts_hits(kind: str, ws: tuple[str, ...], any_word: bool, reader: _Reader) -> list[Hit]:
     rows = database.execute_sql(fts.match_sql(kind), (fts_match(ws, any_word=any_word),)).fetchall()
-    return [_hit(kind, r, -r[14]) for r in rows]
+    return [reader.hit(kind, r, -r[14]) for r in rows]
 
 
 def _scan_score(ws: tuple[str, ...], statement: str, notes: str, any_word: bool) -> float:
@@ -100,17 +119,17 @@ def _count(tokens: list[str], word: str) -> int:
     return sum(1 for t in tokens if t.startswith(word))
 
 
-def _scan_hits(kind: str, ws: tuple[str, ...], any_word: bool) -> list[Hit]:
+def _scan_hits(kind: str, ws: tuple[str, ...], any_word: bool, reader: _Reader) -> list[Hit]:
     out = []
     for r in database.execute_sql(fts.all_sql(kind)).fetchall():
         score = _scan_score(ws, r[14], r[15], any_word) if ws else 1.0
         if score:
-            out.append(replace(_hit(kind, r, score), notes=r[15] or ""))
+            out.append(reader.hit(kind, r, score, r[15] or ""))
     return out
 
 
-def _all_hits(kind: str) -> list[Hit]:
-    return [_hit(kind, r, 0.0) for r in database.execute_sql(fts.all_sql(kind)).fetchall()]
+def _all_hits(kind: str, reader: _Reader) -> list[Hit]:
+    return [reader.hit(kind, r, 0.0) for r in database.execute_sql(fts.all_sql(kind)).fetchall()]
 
 
 def hits(q: Query, kinds: Iterable[str] = KINDS, *, any_word: bool = False) -> tuple[list[Hit], bool]:
@@ -118,30 +137,35 @@ def hits(q: Query, kinds: Iterable[str] = KINDS, *, any_word: bool = False) -> t
     with ``any_word``), before facet tokens; and whether the index answered."""
     use_index = indexed()
     found: list[Hit] = []
+    reader = _Reader()
     for kind in kinds:
         if not q.words:
-            found.extend(_all_hits(kind))
+            found.extend(_all_hits(kind, reader))
         elif use_index:
-            found.extend(_fts_hits(kind, q.words, any_word))
+            found.extend(_fts_hits(kind, q.words, any_word, reader))
         else:
-            found.extend(_scan_hits(kind, q.words, any_word))
+            found.extend(_scan_hits(kind, q.words, any_word, reader))
     return found, use_index
 
 
 def _snippets(found: list[Hit], q: Query, use_index: bool) -> list[Hit]:
+    """The shown hits with their snippets: the statement with the matched words marked, or,
+    when only the notes matched, the statement and the notes' matching part. Marked here,
+    by the same folding the index uses, over the few hits shown (FTS5's ``highlight()``
+    would evaluate the whole query again)."""
     if not q.words:
         return [_with(h, h.statement) for h in found]
-    if not use_index:
-        return [_with(h, _joined(scan_snippet(h.statement, q.words), scan_snippet(h.notes, q.words)))
-                for h in found]  # fmt: skip
-    out = {(h.kind, h.id): h for h in found}
-    for kind in KINDS:
-        ids = [h.id for h in found if h.kind == kind]
-        if ids:
-            sql = fts.snippet_sql(kind, len(ids))
-            for rid, statement, notes in database.execute_sql(sql, (fts_match(q.words), *ids)).fetchall():
-                out[(kind, rid)] = _with(out[(kind, rid)], _joined(statement, notes))
-    return [out[(h.kind, h.id)] for h in found]
+    if use_index:  # the notes of the shown hits, by key
+        notes: dict[tuple[str, int], str] = {}
+        for kind in KINDS:
+            ids = [h.id for h in found if h.kind == kind]
+            if ids:
+                for rid, text in database.execute_sql(fts.notes_sql(kind, len(ids)), ids).fetchall():
+                    notes[(kind, rid)] = text or ""
+        found = [h._replace(notes=notes.get((h.kind, h.id), "")) for h in found]
+    return [
+        _with(h, _joined(scan_snippet(h.statement, q.words), scan_snippet(h.notes, q.words))) for h in found
+    ]
 
 
 def _joined(statement: str, notes: str) -> str:
@@ -152,7 +176,7 @@ def _joined(statement: str, notes: str) -> str:
 
 
 def _with(h: Hit, snippet: str) -> Hit:
-    return replace(h, snippet=snippet)
+    return h._replace(snippet=snippet)
 
 
 def scan_snippet(text: str, ws: tuple[str, ...]) -> str:
@@ -171,6 +195,10 @@ def scan_snippet(text: str, ws: tuple[str, ...]) -> str:
     return marked[:400]
 
 
+def _order(h: Hit) -> tuple[float, str, int]:
+    return (-h.score, h.kind, h.id)
+
+
 def search(text: str, *, limit: int = 50, **extra: Iterable[str]) -> SearchResult:
     """The library's answer to what was typed: the best ``limit`` hits, the total, and the
     facet counts of every match. ``extra`` adds facet values (``kind=["learning"]``), as
@@ -185,8 +213,9 @@ def search(text: str, *, limit: int = 50, **extra: Iterable[str]) -> SearchResul
         q = Query(q.words, merged)
     kinds = tuple(k for k in KINDS if "kind" not in q.facets or k in q.facets["kind"])
     found, use_index = hits(q, kinds)
-    found = [h for h in found if facet_mod.matches(h, q.facets)]
-    found.sort(key=lambda h: (-h.score, h.kind, h.id))
+    if q.facets:
+        found = [h for h in found if facet_mod.matches(h, q.facets)]
+    found.sort(key=_order)
     counts = facet_mod.count(found)
     best = _snippets(found[: max(0, limit)], q, use_index)
     return SearchResult(q, tuple(best), len(found), counts, use_index)

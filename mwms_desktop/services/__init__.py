@@ -13,8 +13,8 @@ from pathlib import Path
 from db.connection import close_database, open_database
 from db.errors import DatabaseOpenError
 from mwms_desktop.clock import Clock
-from mwms_desktop.library.citations import CitationService
 from mwms_desktop.maintenance import core_error
+from mwms_desktop.services.citations import CitationService
 from mwms_desktop.services.lifecycle import LifecycleService
 from mwms_desktop.services.portfolio import PortfolioService
 from mwms_desktop.services.records import RecordService, Snapshot
