@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - long SQL and report lines read better whole
 """The learning library at scale: 100,000 learnings and 50,000 insights over 10,000
 engagements.
 
