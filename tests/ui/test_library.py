@@ -173,3 +173,32 @@ def test_an_answer_to_older_text_is_dropped(qtbot, services):
         ids["checkout"]
     ]
     panel.wait()
+
+
+def test_the_playbook_is_written_on_a_worker_for_the_searched_type_and_tag(qtbot, window, tmp_path):
+    _type(qtbot, window, "type:ecommerce_growth tag:checkout")
+    target = tmp_path / "book.pdf"
+    task = window.export_playbook(target)
+    with qtbot.waitSignal(task.done, timeout=20000) as blocker:
+        pass
+    assert blocker.args[0].path == target
+    assert target.read_bytes().startswith(b"%PDF")
+    assert window.count.text().startswith("Playbook written: book.pdf")
+
+
+def test_screenshot_renders_the_library_and_the_related_panel(services, tmp_path):
+    from mwms_desktop.cli import main
+
+    ids = portfolio(services)
+    path = services.path
+    services.close()
+    assert main(["--db", str(path), "screenshot", str(tmp_path / "lib.png"), "--library", "checkout",
+                 "--size", "900x500"]) == 0  # fmt: skip
+    assert main(["--db", str(path), "screenshot", str(tmp_path / "rel.png"), "--open", str(ids["c"]),
+                 "--related", "Express checkout buttons", "--size", "1100x500"]) == 0  # fmt: skip
+    from PySide6.QtGui import QImage
+
+    for name, width in (("lib.png", 900), ("rel.png", 1100)):
+        image = QImage(str(tmp_path / name))
+        assert (image.width(), image.height()) == (width, 500)
+    assert main(["--db", str(path), "screenshot", str(tmp_path / "x.png"), "--related", "x"]) == 1

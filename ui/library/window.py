@@ -14,10 +14,12 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -100,6 +102,12 @@ class LibraryWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
         self.count.setObjectName("paneStatus")
+        self.playbook_button = QPushButton("Export playbook…")
+        self.playbook_button.setToolTip(
+            "A PDF of the library's learnings by refinement and tag, with evidence and reuse "
+            "(narrowed to the type: and tag: in the search)"
+        )
+        self.playbook_button.clicked.connect(lambda: self.export_playbook())
         self.notice = QLabel()
         self.notice.setObjectName("paneIntro")
         self.notice.setWordWrap(True)
@@ -144,7 +152,10 @@ class LibraryWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addWidget(self.search)
         layout.addWidget(self.notice)
-        layout.addWidget(self.count)
+        row = QHBoxLayout()
+        row.addWidget(self.count, 1)
+        row.addWidget(self.playbook_button)
+        layout.addLayout(row)
         layout.addWidget(split, 1)
         self.setCentralWidget(central)
         self.resize(1280, 760)
@@ -234,6 +245,15 @@ class LibraryWindow(QMainWindow):
     def _focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def export_playbook(self, path=None):
+        """The playbook of what the search names (type:, tag:), written on a worker."""
+        from ui.library.playbook_action import export_playbook
+
+        def done(result: object) -> None:
+            self.count.setText(f"Playbook written: {result.path.name} ({result.pages} pages).")  # type: ignore[attr-defined]
+
+        return export_playbook(self, self.services, self.result.query if self.result else None, path, done)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.query.wait()
