@@ -181,15 +181,38 @@ _ATTRS = {
 _ONLY = {"cycle": " AND r.status = 'evaluated'"}
 
 
-def match_sql(kind: str) -> str:
+def match_sql(kind: str, *, top: bool = False) -> str:
     """The rows of ``kind`` matching an FTS5 query (one parameter), with their bm25 rank
-    (the statement weighted three times the notes; lower is better)."""
+    (the statement weighted three times the notes; lower is better). ``top``: only the best
+    (a second parameter: how many), ranked by the index before any row is joined."""
     s = SOURCE_BY_KIND[kind]
+    source = f'"{s.fts}"'
+    if top:
+        source = (
+            f'(SELECT rowid, bm25("{s.fts}", 3.0, 1.0) AS rank FROM "{s.fts}" WHERE "{s.fts}" MATCH ? '
+            f"ORDER BY rank LIMIT ?) m"
+        )
+        return (
+            f"SELECT {_ATTRS[kind]}, m.rank FROM {source} "
+            f'JOIN "{s.table}" r ON r.id = m.rowid JOIN engagement e ON e.id = r.engagement_id '
+            f"WHERE 1{_ONLY.get(kind, '')}"
+        )
     return (
-        f'SELECT {_ATTRS[kind]}, bm25("{s.fts}", 3.0, 1.0) FROM "{s.fts}" '
+        f'SELECT {_ATTRS[kind]}, bm25("{s.fts}", 3.0, 1.0) FROM {source} '
         f'JOIN "{s.table}" r ON r.id = "{s.fts}".rowid JOIN engagement e ON e.id = r.engagement_id '
         f'WHERE "{s.fts}" MATCH ?{_ONLY.get(kind, "")}'
     )
+
+
+def count_sql(kind: str) -> str:
+    """How many rows of ``kind`` match an FTS5 query (one parameter)."""
+    s = SOURCE_BY_KIND[kind]
+    if kind in _ONLY:
+        return (
+            f'SELECT count(*) FROM "{s.fts}" JOIN "{s.table}" r ON r.id = "{s.fts}".rowid '
+            f'WHERE "{s.fts}" MATCH ?{_ONLY[kind]}'
+        )
+    return f'SELECT count(*) FROM "{s.fts}" WHERE "{s.fts}" MATCH ?'
 
 
 def all_sql(kind: str) -> str:

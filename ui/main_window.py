@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.archive_view_action)
         self.library_action = view.addAction("Learning library…", self.show_library)
         self.library_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.addAction(self.library_action)  # Ctrl+L from anywhere in the window, menu bar or not
         scheme_menu = view.addMenu("Colour scheme")
         for scheme in theme.SCHEMES:
             act = scheme_menu.addAction(scheme.title(), lambda s=scheme: self.set_scheme(s))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -41,8 +42,10 @@ class Query:
         return not self.words and not self.facets
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower case without diacritics ("Zoë Müller" -> "zoe muller"), as the index reads text."""
+    """Lower case without diacritics ("Zoë Müller" -> "zoe muller"), as the index reads text.
+    (Cached: the same words come back on every keystroke.)"""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -17,6 +17,7 @@ _STOP_WORDS = (
     "your they them his her she him over under about after before because while"
 )
 _STOP = frozenset(_STOP_WORDS.split(" "))
+CANDIDATES = 200  # the best matches by words, re-ranked by type and tags
 BOOST_TYPE, BOOST_TAG = 1.5, 0.5  # a same-type engagement counts more; each shared tag a little
 
 
@@ -45,7 +46,7 @@ def related(text: str, engagement_id: int, *, limit: int = 8) -> list[Related]:
     e = Engagement.get_or_none(Engagement.id == engagement_id)
     etype = e.engagement_type if e else None
     etags = {t.strip().casefold() for t in (e.tags if e else "").split(",") if t.strip()}
-    found, _ = hits(Query(ws), ("learning",), any_word=True)
+    found, _ = hits(Query(ws), ("learning",), any_word=True, top=CANDIDATES)
     out = []
     for h in found:
         if h.engagement_id == engagement_id:

@@ -20,6 +20,7 @@ from mwms_desktop.library.query import Query, fold, fts_match, parse, words
 
 KINDS: tuple[str, ...] = tuple(s.kind for s in fts.SOURCES)
 MARK_START, MARK_END = "\x02", "\x03"  # around a matched word in a snippet
+FACET_CAP = 500  # words alone: the facets count the best this many of each kind
 
 
 class Hit(NamedTuple):
@@ -52,6 +53,7 @@ class SearchResult:
     total: int  # every match after the facet tokens
     facets: dict[str, tuple[tuple[str, int], ...]]
     indexed: bool  # False: a plain scan (no FTS5 in this SQLite)
+    counted: int = 0  # the matches the facet counts cover: all, or the best FACET_CAP of each kind
 
 
 def _split(text: str | None) -> tuple[str, ...]:
@@ -92,8 +94,14 @@ def indexed() -> bool:
     return fts.fts5_available(database) and fts.tables_present(database) and fts.triggers_present(database)
 
 
-def _fts_hits(kind: str, ws: tuple[str, ...], any_word: bool, reader: _Reader) -> list[Hit]:
-    rows = database.execute_sql(fts.match_sql(kind), (fts_match(ws, any_word=any_word),)).fetchall()
+def _fts_hits(
+    kind: str, ws: tuple[str, ...], any_word: bool, reader: _Reader, top: int | None = None
+) -> list[Hit]:
+    match = fts_match(ws, any_word=any_word)
+    if top is None:
+        rows = database.execute_sql(fts.match_sql(kind), (match,)).fetchall()
+    else:
+        rows = database.execute_sql(fts.match_sql(kind, top=True), (match, top)).fetchall()
     return [reader.hit(kind, r, -r[14]) for r in rows]
 
 
@@ -132,9 +140,12 @@ def _all_hits(kind: str, reader: _Reader) -> list[Hit]:
     return [reader.hit(kind, r, 0.0) for r in database.execute_sql(fts.all_sql(kind)).fetchall()]
 
 
-def hits(q: Query, kinds: Iterable[str] = KINDS, *, any_word: bool = False) -> tuple[list[Hit], bool]:
+def hits(
+    q: Query, kinds: Iterable[str] = KINDS, *, any_word: bool = False, top: int | None = None
+) -> tuple[list[Hit], bool]:
     """Every record of ``kinds`` whose text matches the query's words (all of them, or any
-    with ``any_word``), before facet tokens; and whether the index answered."""
+    with ``any_word``), before facet tokens; and whether the index answered. ``top``: with
+    the index, only the best that many of each kind."""
     use_index = indexed()
     found: list[Hit] = []
     reader = _Reader()
@@ -142,7 +153,7 @@ def hits(q: Query, kinds: Iterable[str] = KINDS, *, any_word: bool = False) -> t
         if not q.words:
             found.extend(_all_hits(kind, reader))
         elif use_index:
-            found.extend(_fts_hits(kind, q.words, any_word, reader))
+            found.extend(_fts_hits(kind, q.words, any_word, reader, top))
         else:
             found.extend(_scan_hits(kind, q.words, any_word, reader))
     return found, use_index
@@ -212,10 +223,20 @@ def search(text: str, *, limit: int = 50, **extra: Iterable[str]) -> SearchResul
                 merged[name] = merged.get(name, frozenset()) | values
         q = Query(q.words, merged)
     kinds = tuple(k for k in KINDS if "kind" not in q.facets or k in q.facets["kind"])
-    found, use_index = hits(q, kinds)
-    if q.facets:
-        found = [h for h in found if facet_mod.matches(h, q.facets)]
+    narrowed = any(name != "kind" for name in q.facets)
+    if q.words and not narrowed and indexed():
+        # Words alone, the common case while typing: the index ranks every match but only
+        # the best of each kind are read; the facets count those, the total counts all.
+        found, use_index = hits(q, kinds, top=FACET_CAP)
+        total = sum(
+            database.execute_sql(fts.count_sql(k), (fts_match(q.words),)).fetchone()[0] for k in kinds
+        )
+    else:
+        found, use_index = hits(q, kinds)
+        if q.facets:
+            found = [h for h in found if facet_mod.matches(h, q.facets)]
+        total = len(found)
     found.sort(key=_order)
     counts = facet_mod.count(found)
     best = _snippets(found[: max(0, limit)], q, use_index)
-    return SearchResult(q, tuple(best), len(found), counts, use_index)
+    return SearchResult(q, tuple(best), total, counts, use_index, len(found))

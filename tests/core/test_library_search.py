@@ -117,3 +117,22 @@ def test_quotes_hyphens_and_operators_are_text(services, backend):
         result = library.search(typed)  # never raises
         assert result.total >= 0, typed
     assert ids["muller"] in _ids(library.search('"invoices" -cards'))
+
+
+def test_words_alone_count_every_match_and_facet_the_best(services, monkeypatch):
+    """While typing words alone, the index ranks every match but only the best of each kind
+    are read: the total still counts all, the facets say how many they cover."""
+    import importlib
+
+    search_mod = importlib.import_module("mwms_desktop.library.search")
+
+    ids = portfolio(services)
+    full = library.search("checkout")
+    monkeypatch.setattr(search_mod, "FACET_CAP", 1)
+    capped = library.search("checkout")
+    assert capped.total == full.total
+    assert capped.counted == len({h.kind for h in full.hits})  # one of each kind
+    assert capped.hits[0].id == full.hits[0].id
+    assert [h.id for h in library.search("checkout kind:learning").hits][:1] == [ids["checkout"]]
+    narrowed = library.search("checkout tag:trust")  # a facet token: every match is read
+    assert (narrowed.total, narrowed.counted) == (1, 1)

@@ -202,3 +202,34 @@ def test_screenshot_renders_the_library_and_the_related_panel(services, tmp_path
         image = QImage(str(tmp_path / name))
         assert (image.width(), image.height()) == (width, 500)
     assert main(["--db", str(path), "screenshot", str(tmp_path / "x.png"), "--related", "x"]) == 1
+
+
+def test_view_learning_library_opens_it_and_enter_opens_the_workspace_at_the_record(
+    qtbot, services, tmp_path
+):
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+    from ui.preferences import Preferences
+
+    ids = portfolio(services)
+    main = MainWindow(services, Preferences(QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat)),
+                      restore_state=False)  # fmt: skip
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    assert main.library_action.shortcut().toString() == "Ctrl+L"
+    assert main.library_action in main.actions()  # active from anywhere in the window
+    main.library_action.trigger()
+    lib = main.library_window
+    qtbot.waitUntil(lambda: lib.isVisible() and lib.result is not None)
+    _type(qtbot, lib, "invoices")
+    qtbot.keyClick(lib.search, Qt.Key.Key_Return)
+    qtbot.keyClick(lib.results, Qt.Key.Key_Return)
+    workspace = main.active_workspace()
+    assert workspace is not None
+    assert workspace.eid == ids["b"]
+    pane = workspace.pane("Learnings")
+    assert workspace.tabs.currentWidget() is pane
+    assert pane.table.selected_id() == ids["muller"]
+    lib.close()

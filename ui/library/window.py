@@ -39,7 +39,7 @@ from ui.library.snippet_delegate import SnippetDelegate
 from ui.library.text import FACET_TITLES, KIND_LABELS, marked_html, token, value_label
 
 OpenRecord = Callable[[int, str, int], None]  # engagement id, kind, record id
-LIMIT = 200
+LIMIT = 100
 TokenRole = Qt.ItemDataRole.UserRole + 2
 
 
@@ -187,6 +187,8 @@ class LibraryWindow(QMainWindow):
         self.model.set_hits(result.hits)
         shown = len(result.hits)
         more = f" (the best {shown} shown)" if result.total > shown else ""
+        if result.counted < result.total:
+            more += f"; facets count the best {result.counted}"
         self.count.setText(f"{result.total} found{more}." if result.total else "Nothing found.")
         self._fill_facets(result)
         if result.hits:
