@@ -243,19 +243,25 @@ def _check_library_index(path: Path) -> str:
     """Verify the library's full-text index against its records and rebuild it when wrong
     (a file of the current schema only: ``check`` never upgrades one)."""
     from db.migrations import SCHEMA_VERSION
-    from mwms_desktop.library import index  # the library's services import this module
 
     if identity.file_version(path) != SCHEMA_VERSION:
         return ""
     bound = database_path() == path and not database.is_closed()
-    with _translated():
-        if not bound:
-            open_database(path, create=False, backup_on_open=False)
-        try:
-            found = index.verify_and_repair()
-        finally:
+    if not bound and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)):
+        return ""  # a file this user may only read: the check stays read-only, as it promises
+    from mwms_desktop.library import index  # the library's services import this module
+
+    try:
+        with _translated():
             if not bound:
-                close_database()
+                open_database(path, create=False, backup_on_open=False)
+            try:
+                found = index.verify_and_repair()
+            finally:
+                if not bound:
+                    close_database()
+    except (DatabaseError, DatabaseOpenError, OSError) as exc:  # the integrity check above stands
+        return f"Learning library: the index could not be checked ({exc})."
     if not found.indexed:
         return "Learning library: no full-text index (this SQLite has no FTS5); search scans."
     if found.rebuilt:

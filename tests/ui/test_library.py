@@ -186,24 +186,6 @@ def test_the_playbook_is_written_on_a_worker_for_the_searched_type_and_tag(qtbot
     assert window.count.text().startswith("Playbook written: book.pdf")
 
 
-def test_screenshot_renders_the_library_and_the_related_panel(services, tmp_path):
-    from mwms_desktop.cli import main
-
-    ids = portfolio(services)
-    path = services.path
-    services.close()
-    assert main(["--db", str(path), "screenshot", str(tmp_path / "lib.png"), "--library", "checkout",
-                 "--size", "900x500"]) == 0  # fmt: skip
-    assert main(["--db", str(path), "screenshot", str(tmp_path / "rel.png"), "--open", str(ids["c"]),
-                 "--related", "Express checkout buttons", "--size", "1100x500"]) == 0  # fmt: skip
-    from PySide6.QtGui import QImage
-
-    for name, width in (("lib.png", 900), ("rel.png", 1100)):
-        image = QImage(str(tmp_path / name))
-        assert (image.width(), image.height()) == (width, 500)
-    assert main(["--db", str(path), "screenshot", str(tmp_path / "x.png"), "--related", "x"]) == 1
-
-
 def test_view_learning_library_opens_it_and_enter_opens_the_workspace_at_the_record(
     qtbot, services, tmp_path
 ):
