@@ -23,7 +23,7 @@ from pathlib import Path
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError
 
-from db import backup, identity, migrations
+from db import backup, fts, identity, migrations
 from db.errors import BackupError, DatabaseDamaged, DatabaseOpenError, disk_full, original_error
 from db.models import database
 
@@ -141,6 +141,7 @@ def open_database(
             if found == 0:  # SQLite, but no tables
                 _refuse_if_it_held_data(path, "it has no tables")
         found = migrations.upgrade(database, path)
+        fts.reconcile(database)  # the library's index as this SQLite can keep it
         database.execute_sql(f"PRAGMA journal_mode = {PRAGMAS['journal_mode']}")
     except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         close_database()

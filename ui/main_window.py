@@ -164,6 +164,9 @@ class MainWindow(QMainWindow):
         view = self.view_menu = bar.addMenu("&View")
         view.addAction(self.archive_view_action)
         view.addAction("Portfolio analytics…", self.show_analytics)
+        self.library_action = view.addAction("Learning library…", self.show_library)
+        self.library_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.addAction(self.library_action)  # Ctrl+L from anywhere in the window, menu bar or not
         scheme_menu = view.addMenu("Colour scheme")
         for scheme in theme.SCHEMES:
             act = scheme_menu.addAction(scheme.title(), lambda s=scheme: self.set_scheme(s))
@@ -349,6 +352,23 @@ class MainWindow(QMainWindow):
 
     def active_workspace(self) -> QWidget | None:
         return next((w for w in self._workspaces.values() if w.isVisible()), None)
+
+    def show_library(self) -> None:
+        """View → Learning library (Ctrl+L): one window, raised when already open."""
+        from ui.library.open_record import show_record
+        from ui.library.window import LibraryWindow
+
+        def open_record(eid: int, kind: str, rid: int) -> None:
+            self.open_engagement(eid)
+            show_record(self._workspaces[eid], kind, rid)
+
+        if getattr(self, "library_window", None) is None:
+            self.library_window = LibraryWindow(self.services, open_record, self)
+            self.library_window.destroyed.connect(lambda *_: setattr(self, "library_window", None))
+        self.library_window.show()
+        self.library_window.raise_()
+        self.library_window.activateWindow()
+        self.library_window.search.setFocus()
 
     def show_archive(self) -> None:
         from ui.archive_dialog import ArchiveDialog

@@ -68,6 +68,6 @@ class Context:
             self._services = None
 
 
-from mwms_desktop.commands import board, data, dossier, report, window  # noqa: E402
+from mwms_desktop.commands import board, data, dossier, library, report, window  # noqa: E402
 
-COMMANDS = (board, window, dossier, data, report)
+COMMANDS = (board, window, dossier, data, report, library)
