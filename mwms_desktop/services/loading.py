@@ -127,6 +127,21 @@ class CardSource:
         self._days = _LocalDays()
         self._misaligned, self._unprioritised, self._reactive, self._undocumented = counts
 
+    def raw(self, eid: int) -> tuple:
+        """Everything the card of ``eid`` is built from (its row and drift counts)."""
+        return (self.rows[eid], self._misaligned.get(eid, 0), self._unprioritised.get(eid, 0),
+                self._reactive.get(eid, 0), self._undocumented.get(eid, 0))  # fmt: skip
+
+    def changed_since(self, older: CardSource) -> set[int]:
+        """The ids whose card differs between ``older`` and this read: added, gone, or built
+        from other data. Comparing raw rows builds no card; another day or other thresholds
+        change every card."""
+        if (self._today, self._limits) != (older._today, older._limits):
+            return set(self.rows) | set(older.rows)
+        changed = set(self.rows).symmetric_difference(older.rows)
+        changed.update(eid for eid in self.rows if eid in older.rows and self.raw(eid) != older.raw(eid))
+        return changed
+
     # Raw fields, no card built: what filtering by stage, type, owner or text needs.
     def stage(self, eid: int) -> str:
         return self.rows[eid][5]
