@@ -32,6 +32,7 @@ from ui import preferences as pk
 from ui import theme
 from ui.board import BoardWidget
 from ui.board_controller import BoardController
+from ui.board_follow import BoardFollower
 from ui.board_store import BoardStore
 from ui.board_view import BoardListView
 from ui.empty_state import EmptyState
@@ -124,6 +125,10 @@ class MainWindow(QMainWindow):
         # Days in stage and drift move with the calendar: re-read the board hourly.
         self._daily = QTimer(self, interval=60 * 60 * 1000, timeout=self.store.reload)
         self._daily.start()
+        # What anything else writes to the database (the CLI, an import) shows within a second.
+        self.follower = BoardFollower(services, self.store, self.boards.currentWidget, self)
+        self.follower.followed.connect(self._followed)
+        self.follower.start()
 
     # --- building ------------------------------------------------------------------------
 
@@ -273,6 +278,14 @@ class MainWindow(QMainWindow):
         self.store.reload()
         self.filters.set_owners(self.store.owners())
 
+    def _followed(self, changed: set[int]) -> None:
+        """Something else wrote to the database; the board has followed. Each open workspace
+        looks at its own engagement (its records are more than its card)."""
+        if changed:
+            self.filters.set_owners(self.store.owners())
+        for window in list(self._workspaces.values()):
+            window.follow_outside()
+
     def export_shown_dossier(self) -> None:
         """A portfolio dossier of the engagements the board shows (the filter applies)."""
         from ui.dossier_actions import export_portfolio
@@ -415,6 +428,7 @@ class MainWindow(QMainWindow):
                 window.raise_()
                 window.activateWindow()
                 return
+        self.follower.stop()
         self.prefs.set(pk.GEOMETRY, self.saveGeometry())
         self.prefs.set(pk.STATE, self.saveState())
         self.filters.save()

@@ -27,11 +27,13 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -41,6 +43,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from mwms_desktop import APP_NAME, framework, gates
+from mwms_desktop.errors import NotFound
 from mwms_desktop.services import Services
 from mwms_desktop.views import EngagementDetail
 from ui import shortcuts, theme
@@ -191,6 +194,49 @@ class GateSplitter(QSplitter):
                 self._placing = False
 
 
+class FollowNotice(QFrame):
+    """A short, non-modal line over the workspace's foot: its engagement changed elsewhere
+    (a Dismiss button), or went (a Close button: the window closes when the user has read
+    it, never under them)."""
+
+    closing = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("followNotice")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Changed elsewhere")
+        self.text = plain_label(name="followText")
+        self.button = QPushButton()
+        self.button.clicked.connect(self._clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.button)
+        self.gone = self.deleted = False
+        self.hide()
+
+    def show_changed(self, text: str) -> None:
+        self._show(text, "Dismiss")
+
+    def show_gone(self, text: str, *, deleted: bool = False) -> None:
+        """``deleted``: nothing is left to save, so closing saves nothing."""
+        self.gone, self.deleted = True, deleted
+        self._show(text, "Close")
+
+    def _show(self, text: str, button: str) -> None:
+        self.text.setText(f"ⓘ {text}")
+        self.setAccessibleDescription(text)
+        self.button.setText(button)
+        self.show()
+
+    def _clicked(self) -> None:
+        if self.gone:
+            self.closing.emit()
+        else:
+            self.hide()
+
+
 class WorkspaceWindow(QMainWindow):
     export_requested = Signal(int)  # engagement id: "Export dossier…" (connected by the dossier's owner)
 
@@ -261,6 +307,9 @@ class WorkspaceWindow(QMainWindow):
         layout.setContentsMargins(12, 10, 12, 6)
         layout.addLayout(header)
         layout.addWidget(self.splitter, 1)
+        self.notice = FollowNotice()  # the engagement changed, or went, elsewhere
+        self.notice.closing.connect(self.close)
+        layout.addWidget(self.notice)
         self.status = plain_label(name="closeRefused")  # why the window did not close
         self.status.hide()
         layout.addWidget(self.status)
@@ -344,8 +393,10 @@ class WorkspaceWindow(QMainWindow):
         if eid == self.eid:
             self.refresh()
 
-    def refresh(self) -> None:
-        """Re-read the engagement and show it everywhere (about ten queries)."""
+    def refresh(self, *, show_work: bool = True) -> None:
+        """Re-read the engagement and show it everywhere (about ten queries). After a move
+        the pane of the new stage's first open item is shown, unless ``show_work`` is False
+        (a move made elsewhere must not take the pane away from under the user's typing)."""
         detail = self.services.portfolio.detail(self.eid)
         moved = self.detail is not None and self.detail.stage != detail.stage
         self.detail = detail
@@ -370,8 +421,49 @@ class WorkspaceWindow(QMainWindow):
         self._paint()
         if not any(saver.error for pane in self.panes.values() for saver in pane.savers):
             self.status.hide()  # the save that stopped a close has gone through since
-        if moved:
+        if moved and show_work:
             self.show_stage_work()
+
+    def follow_outside(self) -> None:
+        """Something else wrote to the database (the CLI, an import): if it was this
+        engagement, show it as it is now and say so. What the user typed is saved first, so
+        the refresh never overwrites a field under the cursor. Gone (deleted, or archived
+        elsewhere), the window says so and closes when the user says."""
+        if self._closed or self.notice.gone:
+            return
+        try:
+            detail = self.services.portfolio.detail(self.eid)
+        except NotFound:
+            self._recheck.stop()
+            self.tabs.setEnabled(False)  # nothing here can be saved any more
+            self.gate.setEnabled(False)
+            self.notice.show_gone(
+                f"{self.client.full_text()} was deleted elsewhere (another window, the command line "
+                "or an import): nothing more can be saved here.",
+                deleted=True,
+            )
+            return
+        if detail == self.detail:
+            return  # another engagement's change
+        was_active = self.detail is not None and self.detail.card.status == "active"
+        if not self.save_pending("Not refreshed"):
+            self.notice.show_changed(
+                "This engagement changed elsewhere; it is shown as it is now once your edit is saved."
+            )
+            return
+        self.refresh(show_work=False)
+        card = self.detail.card if self.detail is not None else detail.card
+        if was_active and card.status != "active":
+            status = framework.label(framework.ENGAGEMENT_STATUSES, card.status).lower()
+            self.notice.show_gone(
+                f"{card.client} was {status} elsewhere (another window, the command line or an "
+                "import): it is no longer on the board."
+            )
+        else:
+            self.notice.show_changed(
+                "This engagement changed elsewhere (another window, the command line or an "
+                "import): it is shown as it is now."
+            )
 
     # --- getting around ------------------------------------------------------------------
 
@@ -457,7 +549,7 @@ class WorkspaceWindow(QMainWindow):
         if self._closed:  # closed before (a hidden window may be closed again)
             super().closeEvent(event)
             return
-        if not self.save_pending("Not closed"):
+        if not self.notice.deleted and not self.save_pending("Not closed"):
             event.ignore()
             return
         self._closed = True

@@ -1,0 +1,194 @@
+"""The window follows what else writes to its database (issue 12): the real CLI run in a
+subprocess adds, moves and imports while the window is open, and the board shows it within
+about a second, keeping the selected card selected and the column's scroll; an open workspace
+whose engagement changed says so and refreshes without losing what is typed; one archived
+elsewhere says so and closes on the user's click; nothing is read while nothing changes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from db.models import database
+from mwms_desktop.services import Services
+from tests.factories import satisfy
+from ui.main_window import MainWindow
+from ui.preferences import Preferences
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def outside(*args: str) -> str:
+    """Run ``python -m mwms_desktop ARGS`` in another process, as from a terminal."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mwms_desktop", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def outside_python(code: str, *args: str) -> None:
+    """Another process writing through the services (what the CLI cannot do yet: archive)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture
+def crowded(services: Services) -> Services:
+    """Forty engagements in Qualification: the column scrolls in a short window."""
+    for n in range(40):
+        services.portfolio.add(f"Client {n:02d}", "consulting")
+    return services
+
+
+@pytest.fixture
+def window(qtbot, crowded: Services, tmp_path: Path) -> MainWindow:
+    prefs = Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(crowded, prefs, restore_state=False)
+    qtbot.addWidget(w)
+    w.resize(1024, 480)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def pick(qtbot, window: MainWindow, stage: str, downs: int) -> tuple[int, int]:
+    """Click the first card of ``stage`` and press ↓ ``downs`` times, as a person does: the
+    selected card's id and the column's scroll position."""
+    view = window.board.columns[stage].view
+    first = view.visualRect(view.model().index(0, 0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    for _ in range(downs):
+        qtbot.keyClick(view, Qt.Key.Key_Down)
+    selected = view.selectionModel().selectedIndexes()
+    assert len(selected) == 1
+    return view.current_id(), view.verticalScrollBar().value()
+
+
+def selected_ids(window: MainWindow) -> list[int]:
+    return [
+        column.view.current_id()
+        for column in window.board.columns.values()
+        if column.view.selectionModel().hasSelection()
+    ]
+
+
+def test_an_outside_add_appears_keeping_selection_and_scroll(qtbot, window, crowded):
+    view = window.board.columns["qualification"].view
+    eid, scroll = pick(qtbot, window, "qualification", 25)
+    assert scroll > 0  # the column did scroll: the test would see a reset to the top
+    before = window.store.total("qualification")
+    outside("--db", str(crowded.path), "add", "Added From A Terminal")
+    qtbot.waitUntil(lambda: window.store.total("qualification") == before + 1, timeout=5000)
+    clients = [window.store.card(i).client for i in window.store.ids("qualification")]
+    assert clients[-1] == "Added From A Terminal"  # at the bottom, as the CLI puts it
+    assert selected_ids(window) == [eid]
+    assert view.verticalScrollBar().value() == scroll
+    assert view.hasFocus()
+
+
+def test_an_outside_move_follows_the_selected_card_to_its_new_column(qtbot, window, crowded):
+    eid, _ = pick(qtbot, window, "qualification", 3)
+    satisfy(crowded, eid, "qualification")  # in this process: the board follows it too
+    outside("--db", str(crowded.path), "move", str(eid), "onboarding")
+    qtbot.waitUntil(lambda: eid in window.store.ids("onboarding"), timeout=5000)
+    assert eid not in window.store.ids("qualification")
+    assert window.store.card(eid).stage == "onboarding"
+    assert selected_ids(window) == [eid]  # still selected, in its new column
+    assert window.board.columns["onboarding"].view.current_id() == eid
+
+
+def test_an_outside_import_appears(qtbot, window, crowded, tmp_path):
+    other = tmp_path / "other.sqlite"
+    outside("--db", str(other), "add", "Handed Over Ltd")
+    outside("--db", str(other), "export", str(tmp_path / "bundle.json"))
+    eid, scroll = pick(qtbot, window, "qualification", 10)
+    outside("--db", str(crowded.path), "import", str(tmp_path / "bundle.json"))
+    qtbot.waitUntil(
+        lambda: "Handed Over Ltd" in [window.store.card(i).client for i in window.store.ids("qualification")],
+        timeout=5000,
+    )
+    assert selected_ids(window) == [eid]
+    assert window.board.columns["qualification"].view.verticalScrollBar().value() == scroll
+    assert window.status_counts.text().startswith("41 active engagements")  # the counts follow too
+
+
+def test_nothing_is_read_while_nothing_changes(qtbot, window, crowded, monkeypatch):
+    """The idle check is one pragma on the window's connection, and no bulk read starts."""
+    reads: list[int] = []
+    real = crowded.portfolio.card_source
+    monkeypatch.setattr(crowded.portfolio, "card_source", lambda: reads.append(1) or real())
+    statements: list[str] = []
+    database.connection().set_trace_callback(statements.append)
+    try:
+        qtbot.wait(1600)  # three ticks of the timer
+        assert window.follower.reads == 0
+        assert reads == []
+        assert statements
+        assert set(statements) == {"PRAGMA data_version"}
+        outside("--db", str(crowded.path), "add", "Something Changed")
+        qtbot.waitUntil(lambda: window.store.total("qualification") == 41, timeout=5000)
+        assert window.follower.reads == 1
+        assert len(reads) == 1  # one bulk read (on the worker), for one change
+        qtbot.wait(1100)
+        assert window.follower.reads == 1  # and none again once it is shown
+    finally:
+        database.connection().set_trace_callback(None)
+
+
+def test_an_open_workspace_refreshes_says_so_and_keeps_the_typing(qtbot, window, crowded):
+    eid = window.store.ids("qualification")[0]
+    satisfy(crowded, eid, "qualification")
+    window.open_engagement(eid)
+    ws = window.active_workspace()
+    qtbot.waitExposed(ws)
+    overview = ws.pane("Overview")
+    field = overview.card_form.editors["next_action"]
+    qtbot.keyClicks(field, "Call the CFO")
+    field.setCursorPosition(4)  # the cursor after "Call", mid-edit
+    assert not ws.notice.isVisible()
+    outside("--db", str(crowded.path), "move", str(eid), "onboarding")
+    qtbot.waitUntil(ws.notice.isVisible, timeout=5000)
+    assert "changed elsewhere" in ws.notice.text.text()
+    assert "Onboarding" in ws.subtitle.text()  # refreshed: the new stage
+    assert field.text() == "Call the CFO"  # what was typed is still there
+    assert field.cursorPosition() == 4  # not set again under the cursor
+    assert crowded.portfolio.card(eid).next_action == "Call the CFO"  # and saved
+    qtbot.mouseClick(ws.notice.button, Qt.MouseButton.LeftButton)  # Dismiss
+    assert not ws.notice.isVisible()
+    assert ws.isVisible()
+
+
+def test_a_workspace_archived_elsewhere_says_so_and_closes_on_the_click(qtbot, window, crowded):
+    eid = window.store.ids("qualification")[0]
+    window.open_engagement(eid)
+    ws = window.active_workspace()
+    qtbot.waitExposed(ws)
+    code = (
+        "import sys\nfrom mwms_desktop.services import open_services\n"
+        "open_services(sys.argv[1]).portfolio.archive(int(sys.argv[2]))"
+    )
+    outside_python(code, str(crowded.path), str(eid))
+    qtbot.waitUntil(ws.notice.isVisible, timeout=5000)
+    assert "archived elsewhere" in ws.notice.text.text()
+    assert eid not in window.store.ids("qualification")
+    qtbot.wait(1200)  # no timer closes it under the user
+    assert ws.isVisible()
+    qtbot.mouseClick(ws.notice.button, Qt.MouseButton.LeftButton)  # Close
+    qtbot.waitUntil(lambda: eid not in window._workspaces, timeout=5000)  # closed and deleted
