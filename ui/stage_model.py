@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QStringListModel, Qt
+from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
 
 from mwms_desktop import framework
 from mwms_desktop.views import EngagementCard
@@ -135,6 +135,9 @@ def _in_order(before: list[int], after: list[int]) -> set[int]:
 
 
 class StageListModel(QStringListModel):
+    # The cards shown changed (a reset, or rows inserted and removed): counts and sizes follow.
+    rows_changed = Signal()
+
     def __init__(
         self, store: BoardStore, stage: str, handler: DropHandler | None = None, lane: Lane | None = None
     ) -> None:
@@ -161,6 +164,7 @@ class StageListModel(QStringListModel):
         if not self._patch(rows):
             self._rows = rows
             self.setStringList([""] * len(rows))  # a model reset; see the module docstring
+        self.rows_changed.emit()
 
     def _patch(self, rows: list[int]) -> bool:
         """Turn the rows into ``rows`` by removing and inserting the few that differ (a card

@@ -101,6 +101,7 @@ def test_an_outside_add_appears_keeping_selection_and_scroll(qtbot, window, crow
     assert selected_ids(window) == [eid]
     assert view.verticalScrollBar().value() == scroll
     assert view.hasFocus()
+    assert view.accessibleDescription() == "41 engagements shown"  # what a screen reader says
 
 
 def test_an_outside_move_follows_the_selected_card_to_its_new_column(qtbot, window, crowded):
@@ -192,3 +193,22 @@ def test_a_workspace_archived_elsewhere_says_so_and_closes_on_the_click(qtbot, w
     assert ws.isVisible()
     qtbot.mouseClick(ws.notice.button, Qt.MouseButton.LeftButton)  # Close
     qtbot.waitUntil(lambda: eid not in window._workspaces, timeout=5000)  # closed and deleted
+
+
+def test_swimlanes_follow_an_outside_add_lane_count_and_all(qtbot, window, crowded):
+    """In swimlanes the new card lands in its lane's cell, and the lane's bar counts it."""
+    by_type = next(a for a in window.lanes_menu.actions() if a.data() == "engagement_type")
+    by_type.trigger()
+    (row,) = window.lanes.lanes
+    assert row.bar.text().endswith("40 engagements")
+    view = row.cells["qualification"].view
+    first = view.visualRect(view.model().index(0, 0)).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    eid = view.current_id()
+    outside("--db", str(crowded.path), "add", "Lane Newcomer", "--type", "consulting")
+    qtbot.waitUntil(lambda: row.bar.text().endswith("41 engagements"), timeout=5000)
+    assert view.model().rowCount() == 41
+    assert view.current_id() == eid
+    assert view.selectionModel().hasSelection()
+    outside("--db", str(crowded.path), "add", "Advised", "--type", "ai_advisory")
+    qtbot.waitUntil(lambda: len(window.lanes.lanes) == 2, timeout=5000)  # a new lane for it
