@@ -28,6 +28,7 @@ class BoardController(QObject):
     error = Signal(str)
     moved = Signal(int)  # engagement id; the view re-selects it
     changed = Signal(int)  # engagement id whose data changed (an edit, an undo, an export)
+    changed_elsewhere = Signal()  # another program wrote to the database (see followed)
 
     def __init__(
         self,
@@ -59,6 +60,13 @@ class BoardController(QObject):
         """Data of ``eid`` changed outside the undo stack (a dossier export is recorded on the
         engagement): everything that shows it follows, as after an edit."""
         self._changed(eid)
+
+    def followed(self) -> None:
+        """Another program wrote to the database and the board has followed: the gate
+        verdicts cached for a drag may be stale (a gate reads every record of its
+        engagement, not only its card), and whatever shows an engagement looks again."""
+        self._probe_cache.clear()
+        self.changed_elsewhere.emit()
 
     def _failed(self, exc: MwmsError) -> None:
         self.error.emit(str(exc))

@@ -56,6 +56,9 @@ class MainWindow(QMainWindow):
         self.store = BoardStore(services, self)
         self.controller = BoardController(services, self.store, self.undo_stack, self.ask_reason, self)
         self._workspaces: dict[int, QWidget] = {}
+        # What anything else writes to the database (the CLI, an import) shows within a
+        # second. Watching starts before the board's first read, so no commit falls between.
+        self.follower = BoardFollower(services, self.store, lambda: self.boards.currentWidget(), self)
 
         self.board = BoardWidget(self.store, self.controller)
         self.refusal = RefusalPanel(services, self.controller)  # follows the engagement's data
@@ -125,8 +128,6 @@ class MainWindow(QMainWindow):
         # Days in stage and drift move with the calendar: re-read the board hourly.
         self._daily = QTimer(self, interval=60 * 60 * 1000, timeout=self.store.reload)
         self._daily.start()
-        # What anything else writes to the database (the CLI, an import) shows within a second.
-        self.follower = BoardFollower(services, self.store, self.boards.currentWidget, self)
         self.follower.followed.connect(self._followed)
         self.follower.start()
 
@@ -283,6 +284,7 @@ class MainWindow(QMainWindow):
         looks at its own engagement (its records are more than its card)."""
         if changed:
             self.filters.set_owners(self.store.owners())
+        self.controller.followed()
         for window in list(self._workspaces.values()):
             window.follow_outside()
 

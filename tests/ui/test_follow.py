@@ -212,3 +212,20 @@ def test_swimlanes_follow_an_outside_add_lane_count_and_all(qtbot, window, crowd
     assert view.selectionModel().hasSelection()
     outside("--db", str(crowded.path), "add", "Advised", "--type", "ai_advisory")
     qtbot.waitUntil(lambda: len(window.lanes.lanes) == 2, timeout=5000)  # a new lane for it
+
+
+def test_a_refusal_and_the_drag_verdict_follow_a_fix_made_elsewhere(qtbot, window, crowded):
+    """Ctrl+→ is refused (the panel lists what is missing, the drag verdict is cached); the
+    gate is then met by another process: the panel goes and the verdict is no longer stale."""
+    eid, _ = pick(qtbot, window, "qualification", 0)
+    view = window.board.columns["qualification"].view
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert window.refusal.isVisible()
+    assert window.controller.probe(eid, "onboarding")  # missing items, now cached
+    code = (
+        "import sys\nfrom mwms_desktop.services import open_services\nfrom tests.factories import satisfy\n"
+        "satisfy(open_services(sys.argv[1]), int(sys.argv[2]), 'qualification')"
+    )
+    outside_python(code, str(crowded.path), str(eid))
+    qtbot.waitUntil(lambda: not window.refusal.isVisible(), timeout=5000)
+    assert window.controller.probe(eid, "onboarding") == []
