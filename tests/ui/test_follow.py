@@ -229,3 +229,26 @@ def test_a_refusal_and_the_drag_verdict_follow_a_fix_made_elsewhere(qtbot, windo
     outside_python(code, str(crowded.path), str(eid))
     qtbot.waitUntil(lambda: not window.refusal.isVisible(), timeout=5000)
     assert window.controller.probe(eid, "onboarding") == []
+
+
+def test_a_workspace_whose_engagement_was_deleted_elsewhere_says_so_and_closes_on_the_click(
+    qtbot, window, crowded
+):
+    """Deleted by another program (as a merged tombstone will): the workspace says so, takes
+    no more typing (nothing could be saved), and closes when the user clicks Close, without
+    trying to save into a record that is gone."""
+    eid = window.store.ids("qualification")[0]
+    window.open_engagement(eid)
+    ws = window.active_workspace()
+    qtbot.waitExposed(ws)
+    code = (
+        "import sqlite3, sys\ncon = sqlite3.connect(sys.argv[1])\ncon.execute('PRAGMA foreign_keys = ON')\n"
+        "with con:\n    con.execute('DELETE FROM engagement WHERE id = ?', (int(sys.argv[2]),))"
+    )
+    outside_python(code, str(crowded.path), str(eid))
+    qtbot.waitUntil(ws.notice.isVisible, timeout=5000)
+    assert "deleted elsewhere" in ws.notice.text.text()
+    assert eid not in window.store.ids("qualification")
+    assert not ws.tabs.isEnabled()
+    qtbot.mouseClick(ws.notice.button, Qt.MouseButton.LeftButton)  # Close
+    qtbot.waitUntil(lambda: eid not in window._workspaces, timeout=5000)
