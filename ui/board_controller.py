@@ -44,6 +44,8 @@ class BoardController(QObject):
         self.stack = stack
         self.reason_provider = reason_provider
         self._probe_cache: dict[tuple[int, str], list[str]] = {}
+        self.before_write: Callable[[], object] | None = None  # see push
+        self.writing = False  # inside before_write
         stack.indexChanged.connect(lambda _i: self._probe_cache.clear())
 
     # --- hooks for commands ----------------------------------------------------------------
@@ -73,7 +75,15 @@ class BoardController(QObject):
 
     def push(self, command: QUndoCommand) -> bool:
         """Run a command, then push it; False (and the stack untouched, its redo history
-        included) if the service refused."""
+        included) if the service refused. Before the write, ``before_write`` looks for what
+        another program committed meanwhile, so this write's refresh cannot take it in
+        unannounced."""
+        if self.before_write is not None:
+            self.writing = True
+            try:
+                self.before_write()
+            finally:
+                self.writing = False
         if isinstance(command, uc.ServiceCommand) and not command.run_now():
             return False
         self.stack.push(command)

@@ -6,8 +6,8 @@ something has does the board read its cards again, in bulk, on a worker thread (
 0.1 s for 10,000 engagements: too long for the UI thread), and the store updates just the
 rows whose data differs. The selected card stays selected, wherever it now is.
 
-``followed`` then tells the window, which tells each open workspace to look at its own
-engagement (its records are more than its card).
+``noticed`` tells the window at once, which tells each open workspace to look at its own
+engagement (its records are more than its card); ``followed`` says the board has updated.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ FOLLOW_MS = 500  # an outside change shows within about a second
 
 
 class BoardFollower(QObject):
+    noticed = Signal()  # another program committed: said at once, before the board's read
     followed = Signal(object)  # the set of engagement ids whose card changed (maybe empty)
 
     def __init__(
@@ -52,23 +53,30 @@ class BoardFollower(QObject):
         if not self.watch.changed_elsewhere():
             return False
         self._read()
+        self.noticed.emit()
         return True
 
     def _read(self) -> None:
         if self._task is not None:
             self._again = True
             return
-        edits = self.store.edits
+        edits, old = self.store.edits, self.store.source
         portfolio = self.services.portfolio
+
+        def read(_progress: object) -> tuple[CardSource, set[int] | None]:
+            # Read and compare off the UI thread; both sources are only read here.
+            source = portfolio.card_source()
+            return source, (source.changed_since(old) if old is not None else None)
+
         self.reads += 1
         self._task = run_task(
             self.parent(),  # type: ignore[arg-type]
             "Reading the board…",
-            lambda _progress: portfolio.card_source(),
+            read,
             quiet=True,
             show_errors=False,
         )
-        self._task.done.connect(lambda source: self._apply(source, edits))
+        self._task.done.connect(lambda result: self._apply(*result, edits))
         self._task.failed.connect(self._failed)
 
     def _failed(self, _message: str) -> None:
@@ -78,7 +86,7 @@ class BoardFollower(QObject):
         self.watch = self.services.watch_changes()
         QTimer.singleShot(FOLLOW_MS, self._read)
 
-    def _apply(self, source: CardSource, edits: int) -> None:
+    def _apply(self, source: CardSource, differs: set[int] | None, edits: int) -> None:
         self._task = None
         if self._again or edits != self.store.edits:
             # Changed again meanwhile, or edited here after the read began: this read may
@@ -87,7 +95,7 @@ class BoardFollower(QObject):
             self._read()
             return
         selected = self._selected()
-        changed = self.store.follow(source)
+        changed = self.store.follow(source, differs)
         if selected is not None:
             self._reselect(*selected)
         self.followed.emit(changed)

@@ -182,16 +182,23 @@ class BoardStore(QObject):
         self._tally = None
         self._refilter(framework.STAGE_SLUGS)
 
-    def follow(self, source: CardSource) -> set[int]:
+    @property
+    def source(self) -> CardSource | None:
+        """The last bulk read (cards changed here since are held apart)."""
+        return self._source
+
+    def follow(self, source: CardSource, differs: set[int] | None = None) -> set[int]:
         """Take a bulk read made after something else wrote to the database (the CLI, an
         import): only the cards whose data differs change, and only their columns are told,
-        so every other row keeps its place, its selection and the column its scroll. Returns
-        the ids of the cards that appeared, changed or left the board."""
+        so every other row keeps its place, its selection and the column its scroll.
+        ``differs``: ``source.changed_since(self.source)`` if already known (the worker that
+        read it compared it too). Returns the ids of the cards that appeared, changed or
+        left the board."""
         old = self._source
         if old is None or len(self._changed) > FOLLOW_MAX:
             self.set_source(source)
             return set(source.rows)
-        candidates = source.changed_since(old) | set(self._changed)
+        candidates = (source.changed_since(old) if differs is None else differs) | set(self._changed)
         if len(candidates) > FOLLOW_MAX:  # a new day, new thresholds, a large import
             self.set_source(source)
             return candidates
@@ -210,11 +217,7 @@ class BoardStore(QObject):
             self._search.pop(eid, None)
         for stage in stages:
             self._haystacks.pop(stage, None)  # type: ignore[arg-type]
-            self._members[stage] = []  # type: ignore[index]
-        for eid in source.order:  # board order
-            stage = source.stage(eid)
-            if stage in stages:
-                self._members[stage].append(eid)
+            self._members[stage] = list(source.by_stage[stage])  # type: ignore[index]
         if stages:
             self._refilter(tuple(s for s in framework.STAGE_SLUGS if s in stages), touched=changed)
         return changed

@@ -129,6 +129,8 @@ class MainWindow(QMainWindow):
         self._daily = QTimer(self, interval=60 * 60 * 1000, timeout=self.store.reload)
         self._daily.start()
         self.follower.followed.connect(self._followed)
+        self.follower.noticed.connect(self._noticed)
+        self.controller.before_write = self.follower.check
         self.follower.start()
 
     # --- building ------------------------------------------------------------------------
@@ -279,14 +281,17 @@ class MainWindow(QMainWindow):
         self.store.reload()
         self.filters.set_owners(self.store.owners())
 
+    def _noticed(self) -> None:
+        """Something else wrote to the database: each open workspace looks at its own
+        engagement now (its records are more than its card; the board reads on a worker)."""
+        for window in list(self._workspaces.values()):
+            window.follow_outside(writing=self.controller.writing)
+
     def _followed(self, changed: set[int]) -> None:
-        """Something else wrote to the database; the board has followed. Each open workspace
-        looks at its own engagement (its records are more than its card)."""
+        """The board has followed what something else wrote to the database."""
         if changed:
             self.filters.set_owners(self.store.owners())
         self.controller.followed()
-        for window in list(self._workspaces.values()):
-            window.follow_outside()
 
     def export_shown_dossier(self) -> None:
         """A portfolio dossier of the engagements the board shows (the filter applies)."""

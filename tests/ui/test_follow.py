@@ -109,7 +109,7 @@ def test_an_outside_move_follows_the_selected_card_to_its_new_column(qtbot, wind
     satisfy(crowded, eid, "qualification")  # in this process: the board follows it too
     outside("--db", str(crowded.path), "move", str(eid), "onboarding")
     qtbot.waitUntil(lambda: eid in window.store.ids("onboarding"), timeout=5000)
-    assert eid not in window.store.ids("qualification")
+    qtbot.waitUntil(lambda: eid not in window.store.ids("qualification"), timeout=5000)  # the board too
     assert window.store.card(eid).stage == "onboarding"
     assert selected_ids(window) == [eid]  # still selected, in its new column
     assert window.board.columns["onboarding"].view.current_id() == eid
@@ -188,7 +188,7 @@ def test_a_workspace_archived_elsewhere_says_so_and_closes_on_the_click(qtbot, w
     outside_python(code, str(crowded.path), str(eid))
     qtbot.waitUntil(ws.notice.isVisible, timeout=5000)
     assert "archived elsewhere" in ws.notice.text.text()
-    assert eid not in window.store.ids("qualification")
+    qtbot.waitUntil(lambda: eid not in window.store.ids("qualification"), timeout=5000)  # the board too
     qtbot.wait(1200)  # no timer closes it under the user
     assert ws.isVisible()
     qtbot.mouseClick(ws.notice.button, Qt.MouseButton.LeftButton)  # Close
@@ -248,7 +248,28 @@ def test_a_workspace_whose_engagement_was_deleted_elsewhere_says_so_and_closes_o
     outside_python(code, str(crowded.path), str(eid))
     qtbot.waitUntil(ws.notice.isVisible, timeout=5000)
     assert "deleted elsewhere" in ws.notice.text.text()
-    assert eid not in window.store.ids("qualification")
+    qtbot.waitUntil(lambda: eid not in window.store.ids("qualification"), timeout=5000)  # the board too
     assert not ws.tabs.isEnabled()
     qtbot.mouseClick(ws.notice.button, Qt.MouseButton.LeftButton)  # Close
     qtbot.waitUntil(lambda: eid not in window._workspaces, timeout=5000)
+
+
+def test_a_save_of_ones_own_right_after_an_outside_change_still_says_so(qtbot, window, crowded):
+    """The user's save lands before the timer's next look: the save's refresh shows the move
+    made elsewhere, and says so, instead of taking it in silently (nor switching the pane)."""
+    eid = window.store.ids("qualification")[0]
+    satisfy(crowded, eid, "qualification")
+    window.open_engagement(eid)
+    ws = window.active_workspace()
+    qtbot.waitExposed(ws)
+    field = ws.pane("Overview").card_form.editors["next_action"]
+    qtbot.keyClicks(field, "Call the CFO")
+    window.follower.stop()  # the timer's look cannot come first
+    outside("--db", str(crowded.path), "move", str(eid), "onboarding")
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # Enter: the field is saved now
+    assert crowded.portfolio.card(eid).next_action == "Call the CFO"
+    assert ws.notice.isVisible()
+    assert "changed elsewhere" in ws.notice.text.text()
+    assert "Onboarding" in ws.subtitle.text()
+    assert ws.tabs.currentWidget() is ws.pane("Overview")
+    qtbot.waitUntil(lambda: eid in window.store.ids("onboarding"), timeout=5000)  # the board read too

@@ -256,6 +256,7 @@ class WorkspaceWindow(QMainWindow):
         self.ctx = WorkspaceContext(services, eid, controller, self)
         self.detail: EngagementDetail | None = None
         self._closed = False
+        self._elsewhere = False  # changed by another program since the last refresh
 
         self.client = ElidedLabel(name="workspaceTitle")  # a long name is cut, whole in the tooltip
         self.subtitle = plain_label(name="paneIntro")
@@ -399,6 +400,8 @@ class WorkspaceWindow(QMainWindow):
         (a move made elsewhere must not take the pane away from under the user's typing)."""
         detail = self.services.portfolio.detail(self.eid)
         moved = self.detail is not None and self.detail.stage != detail.stage
+        was_active = self.detail is not None and self.detail.card.status == "active"
+        elsewhere, self._elsewhere = self._elsewhere, False
         self.detail = detail
         card = detail.card
         suffix = "" if card.status == "active" else f" ({card.status})"
@@ -421,14 +424,20 @@ class WorkspaceWindow(QMainWindow):
         self._paint()
         if not any(saver.error for pane in self.panes.values() for saver in pane.savers):
             self.status.hide()  # the save that stopped a close has gone through since
-        if moved and show_work:
+        if moved and show_work and not elsewhere:
             self.show_stage_work()
+        if elsewhere:
+            self._say_changed_elsewhere(was_active)
 
-    def follow_outside(self) -> None:
+    def follow_outside(self, *, writing: bool = False) -> None:
         """Something else wrote to the database (the CLI, an import): if it was this
         engagement, show it as it is now and say so. What the user typed is saved first, so
         the refresh never overwrites a field under the cursor. Gone (deleted, or archived
-        elsewhere), the window says so and closes when the user says."""
+        elsewhere), the window says so and closes when the user says.
+
+        ``writing``: an edit of this window is being saved right now (the controller looks
+        for outside changes before each write); the refresh that follows it shows both, and
+        says so, so an outside change is never taken in silently by one's own save."""
         if self._closed or self.notice.gone:
             return
         try:
@@ -445,14 +454,25 @@ class WorkspaceWindow(QMainWindow):
             return
         if detail == self.detail:
             return  # another engagement's change
-        was_active = self.detail is not None and self.detail.card.status == "active"
+        self._elsewhere = True  # the next refresh says so
+        if writing:  # that save's refresh shows it; if the save is refused, this does
+            QTimer.singleShot(0, self._catch_up)
+            return
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Show an outside change no refresh has shown yet, after saving what was typed."""
+        if not self._elsewhere or self._closed or self.notice.gone:
+            return
         if not self.save_pending("Not refreshed"):
             self.notice.show_changed(
                 "This engagement changed elsewhere; it is shown as it is now once your edit is saved."
             )
             return
         self.refresh(show_work=False)
-        card = self.detail.card if self.detail is not None else detail.card
+
+    def _say_changed_elsewhere(self, was_active: bool) -> None:
+        card = self.detail.card  # type: ignore[union-attr]
         if was_active and card.status != "active":
             status = framework.label(framework.ENGAGEMENT_STATUSES, card.status).lower()
             self.notice.show_gone(
