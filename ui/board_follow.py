@@ -40,6 +40,7 @@ class BoardFollower(QObject):
         self.timer = QTimer(self, interval=FOLLOW_MS, timeout=self.check)
         self._task: Task | None = None
         self._again = False  # another change arrived while a read was running
+        self._retry = False  # the last read failed (busy): read at the next tick
         self.reads = 0  # bulk reads started (the idle cost: none while nothing changes)
 
     def start(self) -> None:
@@ -50,8 +51,10 @@ class BoardFollower(QObject):
 
     def check(self) -> bool:
         """Read the board again if anything else wrote to the database; True if it did."""
-        if not self.watch.changed_elsewhere():
+        changed = self.watch.changed_elsewhere()
+        if not (changed or self._retry):
             return False
+        self._retry = False
         self._read()
         self.noticed.emit()
         return True
@@ -80,11 +83,10 @@ class BoardFollower(QObject):
         self._task.failed.connect(self._failed)
 
     def _failed(self, _message: str) -> None:
-        # The database was busy or being replaced: look again at the next tick.
+        # The database was busy or being replaced: read again at the next tick.
         self._task = None
         self._again = False
-        self.watch = self.services.watch_changes()
-        QTimer.singleShot(FOLLOW_MS, self._read)
+        self._retry = True
 
     def _apply(self, source: CardSource, differs: set[int] | None, edits: int) -> None:
         self._task = None

@@ -273,3 +273,21 @@ def test_a_save_of_ones_own_right_after_an_outside_change_still_says_so(qtbot, w
     assert "Onboarding" in ws.subtitle.text()
     assert ws.tabs.currentWidget() is ws.pane("Overview")
     qtbot.waitUntil(lambda: eid in window.store.ids("onboarding"), timeout=5000)  # the board read too
+
+
+def test_a_read_refused_as_busy_is_made_again(qtbot, window, crowded, monkeypatch):
+    """The worker's read meets a busy database once: the change still shows, one tick later."""
+    from mwms_desktop.errors import DatabaseError
+
+    real, calls = crowded.portfolio.card_source, []
+
+    def busy_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise DatabaseError("The database is busy: another MWMS Desktop process is writing to it.")
+        return real()
+
+    monkeypatch.setattr(crowded.portfolio, "card_source", busy_once)
+    outside("--db", str(crowded.path), "add", "Shown Anyway")
+    qtbot.waitUntil(lambda: window.store.total("qualification") == 41, timeout=5000)
+    assert len(calls) == 2

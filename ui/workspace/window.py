@@ -456,7 +456,7 @@ class WorkspaceWindow(QMainWindow):
             return  # another engagement's change
         self._elsewhere = True  # the next refresh says so
         if writing:  # that save's refresh shows it; if the save is refused, this does
-            QTimer.singleShot(0, self._catch_up)
+            QTimer.singleShot(0, self, self._catch_up)  # not after the window is gone
             return
         self._catch_up()
 
