@@ -63,6 +63,17 @@ class BoardController(QObject):
         engagement): everything that shows it follows, as after an edit."""
         self._changed(eid)
 
+    def look_first(self) -> bool:
+        """Before a write of this window (a push, an undo, a redo): take in what another
+        program committed meanwhile (``before_write``), so the write's refresh says so."""
+        if self.before_write is not None:
+            self.writing = True
+            try:
+                self.before_write()
+            finally:
+                self.writing = False
+        return True
+
     def followed(self) -> None:
         """Another program wrote to the database and the board has followed: the gate
         verdicts cached for a drag may be stale (a gate reads every record of its
@@ -78,12 +89,7 @@ class BoardController(QObject):
         included) if the service refused. Before the write, ``before_write`` looks for what
         another program committed meanwhile, so this write's refresh cannot take it in
         unannounced."""
-        if self.before_write is not None:
-            self.writing = True
-            try:
-                self.before_write()
-            finally:
-                self.writing = False
+        self.look_first()
         if isinstance(command, uc.ServiceCommand) and not command.run_now():
             return False
         self.stack.push(command)

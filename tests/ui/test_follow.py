@@ -291,3 +291,23 @@ def test_a_read_refused_as_busy_is_made_again(qtbot, window, crowded, monkeypatc
     outside("--db", str(crowded.path), "add", "Shown Anyway")
     qtbot.waitUntil(lambda: window.store.total("qualification") == 41, timeout=5000)
     assert len(calls) == 2
+
+
+def test_an_undo_in_the_workspace_right_after_an_outside_change_still_says_so(qtbot, window, crowded):
+    """Ctrl+Z in the workspace before the timer's next look: its refresh shows the move made
+    elsewhere and says so."""
+    eid = window.store.ids("qualification")[0]
+    satisfy(crowded, eid, "qualification")
+    window.open_engagement(eid)
+    ws = window.active_workspace()
+    qtbot.waitExposed(ws)
+    field = ws.pane("Overview").card_form.editors["next_action"]
+    qtbot.keyClicks(field, "Call the CFO")
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # saved: one undoable edit
+    assert crowded.portfolio.card(eid).next_action == "Call the CFO"
+    window.follower.stop()  # the timer's look cannot come first
+    outside("--db", str(crowded.path), "move", str(eid), "onboarding")
+    ws.undo_action.trigger()  # the toolbar's Undo
+    assert crowded.portfolio.card(eid).next_action == ""
+    assert ws.notice.isVisible()
+    assert "Onboarding" in ws.subtitle.text()

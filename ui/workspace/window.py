@@ -13,7 +13,7 @@ keeps the window open on the field, with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -331,11 +331,11 @@ class WorkspaceWindow(QMainWindow):
         self.undo_action = QAction("&Undo", self)
         self.undo_action.setShortcuts(shortcuts.undo_keys())
         # What was typed is saved first, so Undo takes back the typing, not the edit before it.
-        self.undo_action.triggered.connect(lambda: self.save_pending("Not undone") and self.undo_stack.undo())
+        self.undo_action.triggered.connect(lambda: self._step("Not undone", self.undo_stack.undo))
         self.redo_action = QAction("&Redo", self)
         # Redo answers the same keys as the board's: Ctrl+Shift+Z, Ctrl+Y and the platform's own.
         self.redo_action.setShortcuts(shortcuts.redo_keys())
-        self.redo_action.triggered.connect(lambda: self.save_pending("Not redone") and self.undo_stack.redo())
+        self.redo_action.triggered.connect(lambda: self._step("Not redone", self.undo_stack.redo))
         for signal in (self.undo_stack.canUndoChanged, self.undo_stack.canRedoChanged,
                        self.undo_stack.undoTextChanged, self.undo_stack.redoTextChanged):  # fmt: skip
             signal.connect(self._name_undo_actions)
@@ -366,6 +366,12 @@ class WorkspaceWindow(QMainWindow):
         for n in range(min(10, self.tabs.count())):
             key = QKeySequence(f"Alt+{(n + 1) % 10}")
             QShortcut(key, self, lambda n=n: self.tabs.setCurrentIndex(n))
+
+    def _step(self, not_done: str, step: Callable[[], None]) -> None:
+        """Undo or redo: what was typed is saved first, and what another program committed
+        meanwhile is taken in first (so the step's refresh says so)."""
+        if self.save_pending(not_done) and self.controller.look_first():
+            step()
 
     def _move_on(self) -> None:
         if self.gate.next_stage is not None and self.save_pending("Not moved"):
