@@ -267,6 +267,17 @@ def close_database() -> None:
         database.close()
 
 
+def data_version() -> tuple[int, int]:
+    """This thread's connection and SQLite's ``PRAGMA data_version`` on it.
+
+    The number changes only when *another* connection (another process, or another thread
+    of this one) commits to the file; this connection's own writes leave it as it is. It is
+    per connection, so the connection's identity comes with it: a connection closed and
+    opened again (a restore) never looks unchanged. One pragma, no table is read."""
+    connection = database.connection()
+    return id(connection), connection.execute("PRAGMA data_version").fetchone()[0]
+
+
 def database_path() -> Path | None:
     """The file the models are bound to, or None before ``open_database``."""
     return Path(database.database) if database.database else None

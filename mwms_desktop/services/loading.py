@@ -123,11 +123,31 @@ class CardSource:
         rows.sort(key=lambda r: (stage_idx[r[5]], r[7], r[0]))
         self.rows: dict[int, tuple] = {r[0]: r for r in rows}
         self.order: list[int] = [r[0] for r in rows]
+        self.by_stage: dict[str, list[int]] = {slug: [] for slug in framework.STAGE_SLUGS}  # board order
+        for r in rows:
+            self.by_stage[r[5]].append(r[0])
         self._cards: dict[int, EngagementCard] = {}
         self._today = clock.today()
         self._limits = limits
         self._days = _LocalDays()
         self._misaligned, self._unprioritised, self._reactive, self._undocumented, self._inconsistent = counts
+
+    def changed_since(self, older: CardSource) -> set[int]:
+        """The ids whose card differs between ``older`` and this read: added, gone, or built
+        from other data (its row or a drift count). Builds no card: a comparison of plain
+        rows, a few milliseconds for 10,000 (it only reads both, so any thread may ask).
+        Another day or other thresholds change every card."""
+        if (self._today, self._limits) != (older._today, older._limits):
+            return set(self.rows) | set(older.rows)
+        before = older.rows
+        changed = {eid for eid, row in self.rows.items() if before.get(eid) != row}
+        changed.update(eid for eid in before if eid not in self.rows)
+        for mine, theirs in zip(self._counts(), older._counts(), strict=True):
+            changed.update(eid for eid in mine.keys() | theirs.keys() if mine.get(eid) != theirs.get(eid))
+        return changed
+
+    def _counts(self) -> tuple[dict[int, int], ...]:
+        return self._misaligned, self._unprioritised, self._reactive, self._undocumented
 
     # Raw fields, no card built: what filtering by stage, type, owner or text needs.
     def stage(self, eid: int) -> str:
