@@ -3,7 +3,10 @@ the analytics view opened and painted.
 
 Each figure is printed next to a floor measured in the same run:
   * all analytics computed (``report.compute``: the bulk reads, the board's cards for the
-    drift counts, flow for every day of a year, stage times, outcomes, execution, health)
+    drift counts, flow for every day of a year, stage times, outcomes, execution, health);
+    then apart, in the same runs: building the cards alone, the analytics with the cards given
+    (as the window has them from the board), and the reference modules (``report.build`` on
+    ``source.read_facts``: one object per move), which must give the same report;
     vs the same aggregates as raw SQL on a plain sqlite3 connection (daily stage deltas,
     stays per stage in sorted order, outcomes, cycles and learnings per month, latest
     check-in per engagement, the four drift counts);
@@ -201,8 +204,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     from bench.portfolio import NOW
-    from mwms_desktop.analytics.report import compute
-    from mwms_desktop.analytics.source import default_scope
+    from mwms_desktop.analytics.report import build, compute
+    from mwms_desktop.analytics.source import default_scope, read_facts
     from mwms_desktop.clock import FixedClock
     from mwms_desktop.services import open_services
 
@@ -215,7 +218,7 @@ def main() -> None:
         services = open_services(db, clock=FixedClock(NOW))
         scope = default_scope(services.clock.today())
         compute(services, scope)  # warm: the first read fills SQLite's page cache for both
-        app_times, raw_times = [], []
+        app_times, raw_times, card_times, given_times, ref_times = [], [], [], [], []
         for _ in range(args.runs):
             t = time.perf_counter()
             report = compute(services, scope)
@@ -223,9 +226,23 @@ def main() -> None:
             t = time.perf_counter()
             raw_aggregates(con)
             raw_times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            cards = services.portfolio.cards()
+            card_times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            compute(services, scope, cards)
+            given_times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            reference = build(read_facts(services.clock), scope, cards)
+            ref_times.append(time.perf_counter() - t)
+        assert reference == report, "the fast path and the reference modules disagree"
         ratio = ms(app_times) / ms(raw_times)
         print(f"all analytics computed {ms(app_times):8.1f} ms   floor raw SQL aggregates"
               f" {ms(raw_times):7.1f} ms   ratio {ratio:5.1f}x   (goal <= 150 ms)")  # fmt: skip
+        print(f"  of it: the board's cards for the drift counts {ms(card_times):.1f} ms; the analytics"
+              f" with the cards given (as the window has them) {ms(given_times):.1f} ms"
+              f" (ratio {ms(given_times) / ms(raw_times):.1f}x);"
+              f" the reference modules (one object per move) {ms(ref_times):.1f} ms")  # fmt: skip
         print(
             f"  ({report.engagements} engagements, {report.flow.rework.total} backward moves in the period)"
         )
