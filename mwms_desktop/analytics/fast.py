@@ -87,6 +87,14 @@ class FastFacts:
     checkins: CheckIns
 
 
+def nothing(today: date) -> FastFacts:
+    """The facts of an empty portfolio."""
+    import numpy as np
+
+    i, b, f = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.float64)
+    return FastFacts(Facts(today, (), ()), Log(i, b, b, b, f, i), CheckIns(i, i, b))
+
+
 def local_days(at: np.ndarray) -> np.ndarray:
     """Local day numbers of instants ``at`` (days since 1970 UTC), as ``source._LocalDays``:
     one zone look-up at each end of every UTC day, every instant on its own on a day when

@@ -94,6 +94,23 @@ def build_fast(read: FastFacts, scope: Scope, cards: Iterable[EngagementCard]) -
     )
 
 
+def first_tab(read: FastFacts, scope: Scope) -> Report:
+    """The flow section's numbers alone (the analytics window's first tab, painted while the
+    rest is computed): the other sections are those of no engagement and are never shown."""
+    mine = fast.scoped(read, scope)
+    none = fast.nothing(read.facts.today)
+    return Report(
+        scope,
+        read.facts.today,
+        len(mine.facts.engagements),
+        fast.flow(mine, scope),
+        fast.durations(none, scope),
+        outcomes(none.facts, scope),
+        execution(none.facts, scope),
+        fast.health(none, scope, ()),
+    )
+
+
 def compute(services: Services, scope: Scope, cards: Iterable[EngagementCard] | None = None) -> Report:
     """Read the portfolio (one query per table, the move log into arrays) and compute the
     report; ``cards`` are the board's active cards when the caller already holds them (else
