@@ -17,7 +17,7 @@ from mwms_desktop.analytics.fast import FastFacts
 from mwms_desktop.analytics.flow import STAGES, Flow, flow
 from mwms_desktop.analytics.health import BANDS, HealthSummary, health, signal_label
 from mwms_desktop.analytics.outcomes import OUTCOME_SLUGS, Outcomes, outcomes
-from mwms_desktop.analytics.source import Facts, Scope, read_facts, scoped
+from mwms_desktop.analytics.source import NO_OWNER, Facts, Scope, read_facts, scoped
 from mwms_desktop.views import EngagementCard
 
 if TYPE_CHECKING:
@@ -163,7 +163,10 @@ def to_json(r: Report) -> dict[str, Any]:
     last = r.flow.days[-1] if r.flow.days else None
     return {
         "period": {"since": r.scope.since.isoformat(), "until": r.scope.until.isoformat()},
-        "filters": {"type": r.scope.engagement_type or None, "owner": r.scope.owner or None},
+        "filters": {
+            "type": r.scope.engagement_type or None,
+            "owner": ("" if r.scope.owner == NO_OWNER else r.scope.owner) if r.scope.owner else None,
+        },
         "engagements": r.engagements,
         "missing": r.missing,
         "flow": {
@@ -249,7 +252,7 @@ def to_text(r: Report) -> str:
     s = r.scope
     chosen = (
         type_label(s.engagement_type) if s.engagement_type else "",
-        f"owner {s.owner}" if s.owner else "",
+        ("no owner" if s.owner == NO_OWNER else f"owner {s.owner}") if s.owner else "",
     )
     filters = ", ".join(x for x in chosen if x) or "all engagements"
     lines = [f"Portfolio analytics {s.since.isoformat()} to {s.until.isoformat()} ({filters}): "

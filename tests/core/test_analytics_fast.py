@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from db.models import CheckIn, Engagement, StageMove, database, new_uuid
 from mwms_desktop.analytics import report
-from mwms_desktop.analytics.source import Scope, read_facts
+from mwms_desktop.analytics.source import NO_OWNER, Scope, read_facts
 from mwms_desktop.clock import FixedClock
 from tests.core.analytics_log import engagement, new_york  # noqa: F401  (fixture)
 
@@ -98,3 +98,20 @@ def test_instants_not_written_to_the_second_in_utc_are_read_one_by_one(services)
     _same(Scope(date(2026, 10, 25), date(2026, 11, 10)))
     result = report.compute(_Services(), Scope(date(2026, 11, 2), date(2026, 11, 3)), [])
     assert [d.counts[:3] for d in result.flow.days] == [(0, 1, 0), (0, 0, 1)]
+
+
+def test_the_unassigned_owner_filter_selects_the_engagements_without_an_owner(services):
+    """The board's "Unassigned" (shared with the analytics window) is engagements with no
+    owner, in both paths and in the text; it used to select nothing."""
+    from ui.board_store import UNASSIGNED
+
+    assert UNASSIGNED == NO_OWNER
+    engagement("Nobody", "2026-11-01 15:00", [("2026-11-02 15:00", "onboarding", "forward")])
+    engagement("Dana's", "2026-11-01 15:00", owner="Dana")
+    scope = Scope(date(2026, 11, 1), date(2026, 11, 5), owner=NO_OWNER)
+    _same(scope)
+    result = report.compute(_Services(), scope, [])
+    assert result.engagements == 1
+    assert result.flow.days[-1].counts[:2] == (0, 1)
+    assert "(no owner)" in report.to_text(result).splitlines()[0]
+    assert report.to_json(result)["filters"]["owner"] == ""
