@@ -84,8 +84,8 @@ def render_screenshot(
     today_only: bool = False,
 ) -> None:
     """Render the main window (optionally with an engagement open, or in swimlanes by the
-    card field ``lanes``; or the analytics window on the tab ``analytics``; or the Today dock
-    alone) to a PNG, headless."""
+    card field ``lanes``; or the analytics window on the tab ``analytics``; or on its Today
+    view) to a PNG, headless."""
     from PySide6.QtCore import qInstallMessageHandler
 
     previous = qInstallMessageHandler(_quiet_offscreen)
@@ -137,8 +137,10 @@ def _render(
         app.processEvents()
     from ui.analytics.shot import settle_today, show_analytics
 
-    settle_today(app, window)  # the Today dock reads on a worker: show its list, not "Reading…"
-    grab_target = window.active_workspace() or (window.today if today_only else window)
+    if today_only:
+        window.views.setCurrentIndex(1)  # the window on its Today view
+    settle_today(app, window)  # the Today view reads on a worker: show its list, not "Reading…"
+    grab_target = window.active_workspace() or window
     if analytics:
         grab_target = show_analytics(app, window, analytics, size)
     app.processEvents()

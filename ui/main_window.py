@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         from ui.today import install_today
 
-        self.today = install_today(self)  # the Today dock beside the board
+        self.today = install_today(self)  # Board and Today as tabs of the central area
         self.status_counts = QLabel()
         self._health_counts = QTimer(self, singleShot=True, interval=0, timeout=self._update_health_counts)
         self._painted = self._health_pending = False

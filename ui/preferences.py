@@ -17,6 +17,7 @@ STATE = "window/state"
 SPLITTER = "window/splitter"
 SCHEME = "view/scheme"  # system | light | dark
 SWIMLANES = "view/swimlanes"  # "" | engagement_type | owner
+TODAY_SHOWN = "view/today"  # the main window shows Today instead of the board
 FILTER_TYPE = "filter/type"
 FILTER_OWNER = "filter/owner"
 FILTER_HEALTH = "filter/health"

@@ -1,21 +1,22 @@
-"""The Today dock beside the board: what to do first, in order, each line opening the
+"""The Today view, a tab beside the board in the main window (*Board* ``Ctrl+1``, *Today*
+``Ctrl+2``, ``Ctrl+T`` switches; the one shown is remembered), so it never narrows the board's
+six columns: what to do first, in order, each line opening the
 engagement's workspace at the pane that resolves it. It follows the board's owner filter
 ("my engagements" is one click there) and gives, at most once a day, a desktop notification
 of newly overdue actions and new stalls where the desktop has a tray (silently none where it
 has not); a check box turns the notification off.
 
-The list is read on a worker thread (``mwms_desktop.analytics.today``); the dock only shows it.
+The list is read on a worker thread (``mwms_desktop.analytics.today``); the view only shows it.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QAction, QActionGroup, QFont, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QCheckBox,
-    QDockWidget,
     QLabel,
     QListView,
     QListWidget,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStyle,
     QSystemTrayIcon,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
 from mwms_desktop.analytics.notify import TITLE, Notice, take_daily_notice
 from mwms_desktop.analytics.today import SECTIONS, TodayList, load_today
 from mwms_desktop.services import Services
+from ui.board_store import UNASSIGNED
 
 # Pane keys of the Today list -> the workspace's tab titles.
 PANE_TITLES = {
@@ -127,12 +130,13 @@ class TodayTree(QListWidget):
         )  # fmt: skip
 
 
-class TodayDock(QDockWidget):
+class TodayView(QWidget):
     notified = Signal(str)  # the text of a desktop notification given
+    counted = Signal(int)  # lines on the list, after each read (the tab shows the number)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__("Today", parent)
-        self.setObjectName("todayDock")  # the window's saved state remembers it by this name
+        super().__init__(parent)
+        self.setObjectName("todayView")
         self.services = services
         self.owner = ""
         self.today: TodayList | None = None
@@ -142,22 +146,23 @@ class TodayDock(QDockWidget):
         self.empty.hide()
         self.notify_box = QCheckBox("Daily desktop notification")
         self.notify_box.setToolTip("Once a day: newly overdue next actions and new stalls")
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(6, 4, 6, 6)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.scope_label)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty)
-        layout.addWidget(self.notify_box)
-        self.setWidget(body)
-        self.setMinimumWidth(280)
+        layout.addWidget(self.notify_box, 0, Qt.AlignmentFlag.AlignLeft)  # its clickable width, not the row
         self._tray: QSystemTrayIcon | None = None
         self._running = self._pending = False
         self._debounce = QTimer(self, singleShot=True, interval=400, timeout=self.refresh)
         self.notify_box.toggled.connect(self._notify_toggled)
         self._stale = True
-        self.visibilityChanged.connect(lambda shown: shown and self._stale and self.schedule())
         self._show_scope()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self.today is not None:
+            self.schedule()  # edits made while the board was shown: read again
 
     def schedule(self) -> None:
         """Read the list again soon (after a burst of edits, once)."""
@@ -170,12 +175,18 @@ class TodayDock(QDockWidget):
             self.refresh()
 
     def _show_scope(self) -> None:
-        self.scope_label.setText(f"{self.owner}'s engagements" if self.owner else "Every owner's engagements")
+        if self.owner == UNASSIGNED:
+            text = "Engagements without an owner"
+        else:
+            text = f"{self.owner}'s engagements" if self.owner else "Every owner's engagements"
+        self.scope_label.setText(text)
 
     # --- reading ---------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        if not self.isVisible():  # closed, or its window is: read again when it is shown
+        # The first read runs hidden too (the daily notification and the tab's count need it);
+        # later ones wait until the view is shown.
+        if not self.isVisible() and self.today is not None:
             self._stale = True
             return
         self._stale = False
@@ -193,9 +204,13 @@ class TodayDock(QDockWidget):
             from mwms_desktop.settings import NOTIFY
 
             cards = services.portfolio.cards()
-            mine = [c for c in cards if not owner or c.owner == owner]
+            if owner == UNASSIGNED:  # the board's "Unassigned": engagements with no owner
+                cards, wanted = [c for c in cards if not c.owner], ""
+            else:
+                wanted = owner
+            mine = [c for c in cards if not wanted or c.owner == wanted]
             notice = take_daily_notice(services, mine) if tray else None
-            return load_today(services, owner, cards), notice, bool(services.portfolio.setting(NOTIFY.key))
+            return load_today(services, wanted, cards), notice, bool(services.portfolio.setting(NOTIFY.key))
 
         task = run_task(self, "Today", work, self._show, quiet=True, show_errors=False)
         task.failed.connect(self._failed)
@@ -214,6 +229,7 @@ class TodayDock(QDockWidget):
         self.tree.show_list(today)
         self.empty.setVisible(not today.items)
         self.tree.setVisible(bool(today.items))
+        self.counted.emit(len(today.items))
         self.notify_box.blockSignals(True)
         self.notify_box.setChecked(notify_on)
         self.notify_box.blockSignals(False)
@@ -256,19 +272,47 @@ def open_at(window: QMainWindow, eid: int, pane: str) -> None:
         workspace.tabs.setCurrentWidget(workspace.pane(title))
 
 
-def install_today(window: QMainWindow) -> TodayDock:
-    """Add the Today dock to the main window (right of the board, visible until closed; the
-    window's saved state remembers it), its View menu toggle, and its links."""
-    dock = TodayDock(window.services, window)  # type: ignore[attr-defined]
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    toggle = dock.toggleViewAction()
-    toggle.setText("Today")
-    toggle.setShortcut("Ctrl+T")
-    window.view_menu.addAction(toggle)  # type: ignore[attr-defined]
-    dock.tree.open_requested.connect(lambda eid, pane: open_at(window, eid, pane))
-    window.filters.changed.connect(lambda f: dock.set_owner(f.owner))  # type: ignore[attr-defined]
-    window.store.counts_changed.connect(dock.schedule)  # type: ignore[attr-defined]
-    dock.owner = window.filters.current().owner  # type: ignore[attr-defined]
+def install_today(window: QMainWindow) -> TodayView:
+    """Put the board and the Today view in tabs in the window's central area (*View → Board*
+    ``Ctrl+1``, *View → Today* ``Ctrl+2``, ``Ctrl+T`` switches between them; the one shown is
+    remembered), and connect the view's links, the owner filter and the board's changes.
+    The board keeps the window's whole width: Today never sits beside it."""
+    from ui import preferences as pk
+
+    view = TodayView(window.services, window)  # type: ignore[attr-defined]
+    tabs = QTabWidget(documentMode=True, objectName="mainViews")
+    tabs.setAccessibleName("Board or Today")
+    tabs.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab still goes from the filters to the cards
+    tabs.addTab(window.takeCentralWidget(), "Board")
+    tabs.addTab(view, "Today")
+    window.setCentralWidget(tabs)
+    window.views = tabs  # type: ignore[attr-defined]
+    group = QActionGroup(window)
+    board_action = QAction("Board", group, checkable=True, checked=True, shortcut="Ctrl+1")
+    today_action = QAction("Today", group, checkable=True, shortcut="Ctrl+2")
+    switch = QAction("Switch Board / Today", window, shortcut="Ctrl+T")
+    board_action.triggered.connect(lambda: tabs.setCurrentIndex(0))
+    today_action.triggered.connect(lambda: tabs.setCurrentIndex(1))
+    switch.triggered.connect(lambda: tabs.setCurrentIndex(1 - tabs.currentIndex()))
+    menu = window.view_menu  # type: ignore[attr-defined]
+    first = menu.actions()[0] if menu.actions() else None
+    menu.insertActions(first, [board_action, today_action, switch])  # type: ignore[arg-type]
+    menu.insertSeparator(first)  # type: ignore[arg-type]
+    window.today_actions = (board_action, today_action, switch)  # type: ignore[attr-defined]
+    prefs = window.prefs  # type: ignore[attr-defined]
+
+    def shown(index: int) -> None:
+        (today_action if index == 1 else board_action).setChecked(True)
+        prefs.set(pk.TODAY_SHOWN, index == 1)
+
+    tabs.setCurrentIndex(1 if prefs.flag(pk.TODAY_SHOWN) else 0)
+    shown(tabs.currentIndex())
+    tabs.currentChanged.connect(shown)
+    view.counted.connect(lambda n: tabs.setTabText(1, f"Today ({n})" if n else "Today"))
+    view.tree.open_requested.connect(lambda eid, pane: open_at(window, eid, pane))
+    window.filters.changed.connect(lambda f: view.set_owner(f.owner))  # type: ignore[attr-defined]
+    window.store.counts_changed.connect(view.schedule)  # type: ignore[attr-defined]
+    view.owner = window.filters.current().owner  # type: ignore[attr-defined]
     # Read after the window's first paint, so start-up never waits for (or shares a core with) it.
-    QTimer.singleShot(FIRST_READ_MS, dock, dock.refresh)
-    return dock
+    QTimer.singleShot(FIRST_READ_MS, view, view.refresh)
+    return view

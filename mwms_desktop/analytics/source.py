@@ -17,6 +17,9 @@ from mwms_desktop.clock import Clock
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 DEFAULT_MONTHS = 12  # the period when none is given: the last twelve months up to today
+# The owner filter's "Unassigned": engagements without an owner (the board's filter value,
+# ``ui.board_store.UNASSIGNED``, is this text; a name never starts with a control character).
+NO_OWNER = "\x1fnone"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +111,9 @@ class Scope:
         return day is not None and self.since <= day <= self.until
 
     def selects(self, e: EngagementFact) -> bool:
+        owner = "" if self.owner == NO_OWNER else self.owner
         return (not self.engagement_type or e.engagement_type == self.engagement_type) and (
-            not self.owner or e.owner == self.owner
+            not self.owner or e.owner == owner
         )
 
     @property

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lanes", choices=tuple(LANES), help="show the board in swimlanes by type or owner")
     p.add_argument("--analytics", choices=ANALYTICS, metavar="SECTION",
                    help="the Portfolio analytics window on this tab: " + " ".join(ANALYTICS))  # fmt: skip
-    p.add_argument("--today", action="store_true", help="only the Today dock, as the board shows it")
+    p.add_argument("--today", action="store_true", help="the window on its Today view (beside the Board tab)")
     p.add_argument("--library", metavar="QUERY", help="show the learning library searching QUERY")
     p.add_argument(
         "--related",

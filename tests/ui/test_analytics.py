@@ -191,10 +191,11 @@ def test_starting_the_main_window_imports_neither_pyqtgraph_nor_numpy(tmp_path):
     assert out.stdout.splitlines() == ["[]", "['numpy', 'pyqtgraph']"]
 
 
-def test_screenshot_renders_the_analytics_and_the_today_dock(demo_services, db_path, tmp_path, capsys):
+def test_screenshot_renders_the_analytics_and_the_today_view(demo_services, db_path, tmp_path, capsys):
     from PySide6.QtGui import QImage
 
     from mwms_desktop.cli import main
+    from mwms_desktop.commands.window import DEFAULT_SIZE
 
     demo_services.close()
     shots = {"health": tmp_path / "health.png", "today": tmp_path / "today.png"}
@@ -205,7 +206,7 @@ def test_screenshot_renders_the_analytics_and_the_today_dock(demo_services, db_p
     assert (health.width(), health.height()) == (1000, 700)
     assert health.pixelColor(500, 690).lightness() < 100  # dark
     today = QImage(str(shots["today"]))
-    assert 250 <= today.width() < 600  # the dock alone, not the window
+    assert (today.width(), today.height()) == DEFAULT_SIZE  # the window, on its Today tab
     with pytest.raises(SystemExit) as refused:  # a usage error: argparse exits with 2
         main(["--db", str(db_path), "screenshot", str(tmp_path / "x.png"), "--analytics", "nope"])
     assert refused.value.code == 2

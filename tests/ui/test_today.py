@@ -1,5 +1,6 @@
-"""The Today dock: its order and links (Enter opens the workspace at the right pane), the
-owner filter, the once-a-day notification where there is a tray, and its setting."""
+"""The Today view: a tab beside the board (never narrowing it), remembered; its order and
+links (Enter opens the workspace at the right pane), the owner filter, the once-a-day
+notification where there is a tray, and its setting."""
 
 from __future__ import annotations
 
@@ -7,13 +8,20 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtWidgets import QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 import ui.today
 from mwms_desktop.analytics.today import load_today
 from mwms_desktop.settings import NOTIFIED_ON, NOTIFY
+from ui.board_store import UNASSIGNED
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
+
+
+def _active(qtbot, w: MainWindow) -> None:
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
 
 
 @pytest.fixture
@@ -24,7 +32,9 @@ def window(qtbot, tmp_path):
         qtbot.addWidget(w)
         w.resize(1400, 900)
         w.show()
-        qtbot.waitUntil(lambda: w.today.today is not None)
+        _active(qtbot, w)
+        qtbot.keyClick(w, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # View -> Today
+        qtbot.waitUntil(lambda: w.today.today is not None and w.today.isVisible())
         return w
 
     return make
@@ -57,7 +67,7 @@ def tray(monkeypatch):
     return shown
 
 
-def test_the_dock_lists_the_day_in_order_with_its_sections(qtbot, demo_services, window):
+def test_the_view_lists_the_day_in_order_with_its_sections(qtbot, demo_services, window):
     w = window(demo_services)
     expected = load_today(demo_services).items
     assert [text for _, text in w.today.tree.lines()] == [f"{i.client}: {i.text}" for i in expected]
@@ -91,14 +101,12 @@ def test_enter_on_a_line_opens_the_workspace_at_the_pane_that_resolves_it(qtbot,
     assert kestrel.tabs.currentWidget() is kestrel.pane("Learnings")
 
 
-def test_the_dock_follows_the_boards_owner_filter(qtbot, demo_services, window):
+def test_the_view_follows_the_boards_owner_filter(qtbot, demo_services, window):
     w = window(demo_services)
     box = w.filters.owner_box
-    owners = {c.owner for c in demo_services.portfolio.cards() if c.owner}
-    index = next(i for i in range(box.count()) if box.itemData(i) in owners)  # past "Unassigned"
-    owner = box.itemData(index)
+    owner = next(box.itemData(n) for n in range(box.count()) if box.itemData(n) not in ("", UNASSIGNED))
     box.setFocus()
-    for _ in range(index - box.currentIndex()):
+    while box.currentData() != owner:  # past "All owners" and "Unassigned" to the first name
         qtbot.keyClick(box, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: w.today.owner == owner and not w.today._running)
     cards = {c.client: c.owner for c in demo_services.portfolio.cards()}
@@ -106,6 +114,22 @@ def test_the_dock_follows_the_boards_owner_filter(qtbot, demo_services, window):
     assert clients
     assert all(cards[c] == owner for c in clients)
     assert w.today.scope_label.text() == f"{owner}'s engagements"
+
+
+def test_the_view_follows_the_unassigned_filter(qtbot, services, window, clock):
+    for client, owner in (("Nobody Ltd", ""), ("Dana Ltd", "Dana")):
+        eid = services.portfolio.add(client, owner=owner).id
+        services.portfolio.update(eid, next_action="Call", next_action_due=clock.today() - timedelta(1))
+    w = window(services)
+    w.store.reload()
+    w.filters.set_owners(w.store.owners())
+    box = w.filters.owner_box
+    box.setFocus()
+    while box.currentData() != UNASSIGNED:
+        qtbot.keyClick(box, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: w.today.owner == UNASSIGNED and not w.today._running)
+    assert {text.split(":")[0] for _, text in w.today.tree.lines()} == {"Nobody Ltd"}
+    assert w.today.scope_label.text() == "Engagements without an owner"
 
 
 def test_a_desktop_notification_at_most_once_a_day(qtbot, services, window, tray, clock):
@@ -147,15 +171,49 @@ def test_the_setting_turns_the_notification_off(qtbot, services, window, tray, c
     assert tray == []
 
 
-def test_a_closed_dock_reads_nothing_and_catches_up_when_shown_again(qtbot, services, window, clock):
+def test_a_hidden_today_reads_nothing_and_catches_up_when_shown_again(qtbot, services, window, clock):
     w = window(services)
-    toggle = next(a for a in w.view_menu.actions() if a.text() == "Today")
-    toggle.trigger()  # View → Today: closed
+    qtbot.keyClick(w, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)  # back to the board
     assert not w.today.isVisible()
     eid = services.portfolio.add("Late Ltd").id
     services.portfolio.update(eid, next_action="Call", next_action_due=clock.today() - timedelta(1))
     w.today.refresh()
     qtbot.wait(100)
     assert w.today.tree.lines() == []  # not read while closed
-    toggle.trigger()  # shown again
+    qtbot.keyClick(w, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)  # Today shown again
     qtbot.waitUntil(lambda: w.today.tree.lines() == [("Overdue (1)", "Late Ltd: Call — overdue by 1 day")])
+
+
+def _prefs(tmp_path) -> Preferences:
+    return Preferences(QSettings(str(tmp_path / "shown.ini"), QSettings.Format.IniFormat))
+
+
+def test_today_is_a_tab_beside_the_board_remembered_across_restarts(qtbot, demo_services, tmp_path):
+    prefs = _prefs(tmp_path)
+    w = MainWindow(demo_services, prefs, restore_state=False)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    _active(qtbot, w)
+    assert w.views.currentWidget() is not w.today
+    assert not w.today.isVisible()
+    board = w.board.window().centralWidget()
+    assert board.width() == w.width()  # nothing beside it takes its width
+    qtbot.waitUntil(lambda: w.today.today is not None)  # read once hidden, for the tab's count
+    assert w.views.tabText(1) == f"Today ({len(w.today.today.items)})"
+    qtbot.keyClick(w, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert w.today.isVisible()
+    assert w.views.currentWidget() is w.today
+    w.close()
+    prefs.sync()
+
+    again = MainWindow(demo_services, _prefs(tmp_path), restore_state=False)
+    qtbot.addWidget(again)
+    again.show()
+    _active(qtbot, again)
+    assert again.today.isVisible()  # remembered
+    qtbot.keyClick(again, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert not again.today.isVisible()
+    assert again.views.currentIndex() == 0
+    qtbot.keyClick(again, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert again.today.isVisible()

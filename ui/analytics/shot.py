@@ -1,4 +1,4 @@
-"""Headless screenshots of the Today dock and the analytics window (``mwms-desktop
+"""Headless screenshots of the Today view and the analytics window (``mwms-desktop
 screenshot --today`` / ``--analytics SECTION``): wait for their worker-thread reads, then
 hand back the widget to grab. Importing this module imports no chart library; asking for the
 analytics does."""

@@ -3,7 +3,9 @@ outcomes, execution and learning, health), each chart with its table.
 
 The period is chosen here; the engagement type and owner are the board's filters, shared
 both ways (choosing an owner here filters the board too). The numbers are computed on a
-worker thread (``mwms_desktop.analytics.report.compute``); the window only shows them.
+worker thread (``mwms_desktop.analytics.fast``): when the window opens, the first tab's
+numbers first, then the rest from the same read; the window only shows them, and makes a
+tab's charts when the tab is first shown.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from mwms_desktop import framework
-from mwms_desktop.analytics import charts, report
+from mwms_desktop.analytics import charts, fast, report
+from mwms_desktop.analytics.fast import FastFacts
 from mwms_desktop.analytics.report import NOT_COMPUTED
 from mwms_desktop.analytics.source import Scope, default_scope
 from mwms_desktop.services import Services
@@ -187,7 +190,9 @@ class AnalyticsWindow(QMainWindow):
     # --- numbers ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Compute the numbers for the current filters on a worker thread."""
+        """Compute the numbers for the current filters on a worker thread: when the window
+        opens, the portfolio is read and the first tab's numbers computed and painted first;
+        the other tabs' numbers follow on the worker, from the same read."""
         if self._running:
             self._pending = True
             return
@@ -195,10 +200,46 @@ class AnalyticsWindow(QMainWindow):
 
         self._running = True
         scope, services = self.scope(), self.services
+        first = self.report is None and self.tabs.currentIndex() == 0  # opening, on the flow tab
+
+        def work(_progress) -> tuple[FastFacts, report.Report | None]:
+            read = fast.read(services.clock)
+            return read, report.first_tab(read, scope) if first else None
+
+        run_task(self, "Analytics", work, lambda result: self._read(scope, *result),
+                 quiet=True).failed.connect(self._failed)  # fmt: skip
+
+    def _read(self, scope: Scope, read: FastFacts, partial: report.Report | None) -> None:
+        """The portfolio is read (and, when opening, the first tab computed): show that tab,
+        then compute every section on the worker from the same read."""
+        from ui.tasks import run_task
+
+        if self._pending:
+            self._running = self._pending = False
+            self.refresh()
+            return
+        if partial is not None:
+            for spec in charts.specs(partial):
+                if spec.section == charts.SECTIONS[0][0]:
+                    self._specs.setdefault(spec.section, []).append(spec)
+            self._fill(charts.SECTIONS[0][0])
+            self._say(partial)
+            self.loaded.emit()
         store = self.store  # read here, on the store's thread; the worker gets frozen cards
         cards = [c for c in map(store.card, store.all_ids()) if c is not None] if store is not None else None
-        run_task(self, "Analytics", lambda _progress: report.compute(services, scope, cards), self._show,
-                 quiet=True).failed.connect(self._failed)  # fmt: skip
+        services = self.services
+
+        def work(_progress) -> report.Report:
+            return report.build_fast(read, scope, services.portfolio.cards() if cards is None else cards)
+
+        run_task(self, "Analytics", work, self._show, quiet=True).failed.connect(self._failed)
+
+    def _say(self, result: report.Report) -> None:
+        s = result.scope
+        self.status.setText(
+            f"{result.engagements} engagement{'s' if result.engagements != 1 else ''} · "
+            f"{s.since.isoformat()} to {s.until.isoformat()} · days counted in your time zone"
+        )
 
     def _tab_shown(self, index: int) -> None:
         if self.report is not None and 0 <= index < len(charts.SECTIONS):
@@ -236,9 +277,5 @@ class AnalyticsWindow(QMainWindow):
             if any(spec.key in self.panels for spec in self._specs[section]):
                 self._fill(section)
         self._fill(charts.SECTIONS[self.tabs.currentIndex()][0])  # the others when first shown
-        s = result.scope
-        self.status.setText(
-            f"{result.engagements} engagement{'s' if result.engagements != 1 else ''} · "
-            f"{s.since.isoformat()} to {s.until.isoformat()} · days counted in your time zone"
-        )
+        self._say(result)
         self.loaded.emit()

@@ -1,0 +1,484 @@
+"""The analytics' fast path: the move log and the check-ins read once each, in one query, into
+flat arrays (numpy), and the flow, times in stage and health bands computed on those arrays.
+
+The sibling modules (``flow``, ``durations``, ``health``) are the reference: plain Python
+over one frozen object per move, tested on hand-built facts. This module computes the same
+numbers (a test compares both on random move logs) without a Python object or a Python loop
+per move, per check-in or per engagement-day:
+
+* the flow is a running sum (``cumsum``) over per-day deltas, each stage change counted once
+  where it happens, never a scan of every engagement on every day;
+* stays are consecutive moves of one engagement, paired by shifting the arrays by one;
+* the band of every engagement at each month end is the last check-in up to that day, found
+  with a mask per day (a dozen days), not a walk per engagement.
+
+Instants and local days are those of :mod:`source` (the same parsing and the same zone
+offsets), so the results are identical, not merely close. numpy comes with the chart library
+and is imported only here, when analytics are computed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from mwms_desktop import framework
+from mwms_desktop import health as rules
+from mwms_desktop.analytics.durations import Durations, Spread, StageTime
+from mwms_desktop.analytics.flow import Flow, FlowDay, MonthThroughput, Rework
+from mwms_desktop.analytics.health import BANDS, BandCount, HealthSummary, drift_counts
+from mwms_desktop.analytics.months import month_of, months
+from mwms_desktop.analytics.source import (
+    EPOCH_ORDINAL,
+    CycleFact,
+    EngagementFact,
+    Facts,
+    LearningFact,
+    Scope,
+    _zone_offset,
+)
+from mwms_desktop.clock import Clock
+from mwms_desktop.views import EngagementCard
+
+if TYPE_CHECKING:
+    import numpy as np
+
+STAGES = framework.STAGE_SLUGS
+OFF = len(STAGES)  # the column of "off the board" (archived or disqualified)
+OUTCOME = STAGES.index("outcome")
+KIND_CODES = {"created": 0, "forward": 1, "backward": 2, "undo": 3}
+BACKWARD, FORWARD, UNDO = KIND_CODES["backward"], KIND_CODES["forward"], KIND_CODES["undo"]
+BAND_CODES = {b: n for n, b in enumerate(BANDS)}
+NO_CHECKIN = BAND_CODES["unknown"]
+
+
+@dataclass(frozen=True)
+class Log:
+    """The move log as arrays, one entry per move, grouped by engagement (ascending id),
+    each group in log order (instant, then id). Days are local, as ordinals - EPOCH_ORDINAL."""
+
+    eid: np.ndarray  # int64
+    to: np.ndarray  # int8 stage index
+    left: np.ndarray  # int8 stage index of ``from_stage``, -1 for none
+    kind: np.ndarray  # int8 KIND_CODES
+    at: np.ndarray  # float64 days since 1970 UTC
+    day: np.ndarray  # int64 local day number
+
+
+@dataclass(frozen=True)
+class CheckIns:
+    """Check-ins as arrays, grouped by engagement, each group oldest first."""
+
+    eid: np.ndarray
+    day: np.ndarray  # local day number of ``held_on``
+    band: np.ndarray  # BAND_CODES
+
+
+@dataclass(frozen=True)
+class FastFacts:
+    """What the fast path reads: the engagements as facts (ten thousand, not sixty), the move
+    log and the check-ins as arrays, cycles and learnings as facts (few)."""
+
+    facts: Facts  # engagements, cycles, learnings (moves and check-ins are the arrays)
+    log: Log
+    checkins: CheckIns
+
+
+def nothing(today: date) -> FastFacts:
+    """The facts of an empty portfolio."""
+    import numpy as np
+
+    i, b, f = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.float64)
+    return FastFacts(Facts(today, (), ()), Log(i, b, b, b, f, i), CheckIns(i, i, b))
+
+
+def local_days(at: np.ndarray) -> np.ndarray:
+    """Local day numbers of instants ``at`` (days since 1970 UTC), as ``source._LocalDays``:
+    one zone look-up at each end of every UTC day, every instant on its own on a day when
+    the two differ (a daylight-saving change)."""
+    import numpy as np
+
+    if not len(at):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.floor(at)
+    unique, inverse = np.unique(starts, return_inverse=True)
+    first = np.array([_zone_offset(float(s)) for s in unique])
+    last = np.array([_zone_offset(float(s) + 1 - 1 / 86_400) for s in unique])
+    offset = first[inverse]
+    changing = (first != last)[inverse]
+    if changing.any():
+        where = np.nonzero(changing)[0]
+        offset[where] = [_zone_offset(float(a)) for a in at[where]]
+    return np.floor(at + offset).astype(np.int64)
+
+
+def _instants(texts: Sequence[str]) -> np.ndarray:
+    """Stored instants as days since 1970 UTC, exactly as ``source.instant`` parses them:
+    UTC text to the second (what the app writes) in one numpy conversion, anything else
+    through ``datetime``."""
+    import numpy as np
+
+    if all(len(t) == 25 and t.endswith("+00:00") for t in texts):
+        joined = "".join(t[:19] for t in texts).encode()
+        return _utc_seconds(joined) / 86_400
+    parse = datetime.fromisoformat
+    return np.array([parse(t).timestamp() / 86_400 for t in texts], dtype=np.float64)
+
+
+def _utc_seconds(joined: bytes) -> np.ndarray:
+    """``YYYY-MM-DDTHH:MM:SS`` texts side by side, as seconds since 1970."""
+    import numpy as np
+
+    return np.frombuffer(joined, dtype="S19").astype("datetime64[s]").astype(np.int64)
+
+
+def _ints(text: str | None) -> np.ndarray:
+    import numpy as np
+
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.array(text.split(","), dtype=np.int64)
+
+
+def _case(column: str, codes: dict[str, int]) -> str:
+    whens = " ".join(f"WHEN '{slug}' THEN {n}" for slug, n in codes.items())
+    return f"CASE {column} {whens} ELSE -1 END"
+
+
+def _ordinal(day: date | None) -> int:
+    return -(10**9) if day is None else day.toordinal() - EPOCH_ORDINAL
+
+
+def _date(number: int) -> date:
+    return date.fromordinal(int(number) + EPOCH_ORDINAL)
+
+
+def read(clock: Clock) -> FastFacts:
+    """Every engagement, its move log and check-ins (arrays), cycles and learnings, each in
+    one query on the open database."""
+
+    from db.models import database
+
+    con = database.connection()
+    rows = con.execute(
+        "SELECT id, client, engagement_type, owner, stage, status, created_at, outcome, outcome_on,"
+        " updated_at FROM engagement ORDER BY id"
+    ).fetchall()
+    stamps = local_days(_instants([r[6] for r in rows] + [r[9] for r in rows]))
+    n = len(rows)
+    seen: dict[str, date] = {}
+
+    def iso(text: str | None) -> date | None:
+        if text is None:
+            return None
+        day = seen.get(text)
+        if day is None:
+            day = seen[text] = date.fromisoformat(text)
+        return day
+
+    days: dict[int, date] = {}
+
+    def day_of(number: int) -> date:
+        d = days.get(number)
+        if d is None:
+            d = days[number] = _date(number)
+        return d
+
+    created, changed = stamps[:n].tolist(), stamps[n:].tolist()
+    engagements = tuple(
+        EngagementFact(r[0], r[1], r[2], r[3], r[4], r[5], day_of(c), r[7], iso(r[8]), day_of(u))
+        for r, c, u in zip(rows, created, changed, strict=True)
+    )
+    log = _read_log(con)
+    checkins = _read_checkins(con)
+    cycles = tuple(
+        CycleFact(e, status, result, iso(ended))
+        for e, status, result, ended in con.execute(
+            "SELECT engagement_id, status, result, ended_on FROM cycle"
+        )
+    )
+    learning_rows = con.execute("SELECT engagement_id, recorded_at FROM learning").fetchall()
+    learning_days = local_days(_instants([r[1] for r in learning_rows])).tolist()
+    learnings = tuple(
+        LearningFact(r[0], day_of(d)) for r, d in zip(learning_rows, learning_days, strict=True)
+    )
+    return FastFacts(Facts(clock.today(), engagements, (), cycles, learnings, ()), log, checkins)
+
+
+# One row: the whole log as comma-separated columns (``group_concat`` walks the table once),
+# stage and kind as small codes packed in one integer, instants side by side to the second.
+_LOG_QUERY = (
+    "SELECT group_concat(id), group_concat(engagement_id),"
+    f" group_concat(({_case('to_stage', {s: n for n, s in enumerate(STAGES)})}) * 64"
+    f" + ({_case('from_stage', {s: n for n, s in enumerate(STAGES)})} + 1) * 8"
+    f" + ({_case('kind', KIND_CODES)} + 1)),"
+    " group_concat(substr(moved_at, 1, 19), ''),"
+    " sum(length(moved_at) != 25 OR substr(moved_at, 20) != '+00:00')"
+    " FROM stage_move"
+)
+
+
+def _read_log(con: Any) -> Log:
+    """The move log in one query, into arrays sorted by engagement, instant, then id."""
+    import numpy as np
+
+    ids, eids, codes, stamps, other = con.execute(_LOG_QUERY).fetchone()
+    if other:  # an instant not written as UTC to the second: parsed one by one
+        rows = con.execute("SELECT moved_at FROM stage_move ORDER BY id").fetchall()
+        at = _instants([r[0] for r in rows])
+    else:
+        at = _utc_seconds((stamps or "").encode()) / 86_400
+    move_id, eid, packed = _ints(ids), _ints(eids), _ints(codes)
+    order = np.lexsort((move_id, at, eid))  # by engagement, instant, then id
+    packed, at = packed[order], at[order]
+    to = (packed // 64).astype(np.int8)
+    left = (packed // 8 % 8 - 1).astype(np.int8)
+    kind = (packed % 8 - 1).astype(np.int8)
+    return Log(eid[order], to, left, kind, at, local_days(at))
+
+
+def _read_checkins(con: Any) -> CheckIns:
+    """Check-ins in one query, grouped by engagement, oldest first, with their bands."""
+    import numpy as np
+
+    eids, scores, held, other = con.execute(
+        "SELECT group_concat(engagement_id), group_concat(score), group_concat(held_on, ''),"
+        " sum(length(held_on) != 10) FROM (SELECT engagement_id, score, held_on FROM check_in"
+        " ORDER BY engagement_id, held_on, id)"
+    ).fetchone()
+    if other:  # a day not stored as YYYY-MM-DD: read as the reference does
+        rows = con.execute("SELECT held_on FROM check_in ORDER BY engagement_id, held_on, id").fetchall()
+        days = np.array([_ordinal(date.fromisoformat(r[0])) for r in rows], dtype=np.int64)
+    else:
+        days = np.frombuffer((held or "").encode(), dtype="S10").astype("datetime64[D]").astype(np.int64)
+    score = _ints(scores)
+    codes = np.array([BAND_CODES[rules.band(int(v))] for v in range(101)], dtype=np.int8)
+    if len(score) and (score.min() < 0 or score.max() > 100):  # outside the scale: one by one
+        band = np.array([BAND_CODES[rules.band(int(v))] for v in score], dtype=np.int8)
+    else:
+        band = codes[score]
+    return CheckIns(_ints(eids), days, band)
+
+
+def scoped(fast: FastFacts, scope: Scope) -> FastFacts:
+    """The facts of the engagements the scope's type and owner select."""
+    if not scope.engagement_type and not scope.owner:
+        return fast
+    import numpy as np
+
+    ids = {e.id for e in fast.facts.engagements if scope.selects(e)}
+    wanted = np.array(sorted(ids), dtype=np.int64)
+    m = np.isin(fast.log.eid, wanted)
+    c = np.isin(fast.checkins.eid, wanted)
+    log, ch = fast.log, fast.checkins
+    return FastFacts(
+        fast.facts.restricted(ids),
+        Log(log.eid[m], log.to[m], log.left[m], log.kind[m], log.at[m], log.day[m]),
+        CheckIns(ch.eid[c], ch.day[c], ch.band[c]),
+    )
+
+
+def _firsts(eid: np.ndarray) -> np.ndarray:
+    """True where a group of equal ``eid`` starts."""
+    import numpy as np
+
+    out = np.ones(len(eid), dtype=bool)
+    out[1:] = eid[1:] != eid[:-1]
+    return out
+
+
+def _months_of(numbers: Iterable[int]) -> Counter[date]:
+    counted: Counter[date] = Counter()
+    for number, n in Counter(numbers).items():
+        counted[month_of(_date(number))] += n
+    return counted
+
+
+def flow(fast: FastFacts, scope: Scope) -> Flow:
+    """``flow.flow`` on the arrays: per-day deltas of every stage change, summed running."""
+    import numpy as np
+
+    log, engagements = fast.log, fast.facts.engagements
+    since, until = _ordinal(scope.since), _ordinal(scope.until)
+    first = _firsts(log.eid)
+    prev = np.empty(len(log.to), dtype=np.int8)
+    prev[0:1] = -1
+    prev[1:] = log.to[:-1]
+    prev[first] = -1
+    change = first | (log.to != prev)
+    ev_day, ev_left, ev_to = log.day[change], prev[change], log.to[change].astype(np.int64)
+    # Per engagement: the last stage its log leaves it in, and the day of its last change.
+    ids = np.array([e.id for e in engagements], dtype=np.int64)
+    ch_eid = log.eid[change]
+    lasts = np.nonzero(np.r_[ch_eid[1:] != ch_eid[:-1], True])[0] if len(ch_eid) else np.zeros(0, dtype=int)
+    last_to, last_day = ev_to[lasts].tolist(), ev_day[lasts].tolist()
+    last_of = dict(zip(ch_eid[lasts].tolist(), zip(last_to, last_day, strict=True), strict=True))
+    extra_day, extra_left, extra_to = [], [], []
+    code = {s: n for n, s in enumerate(STAGES)}
+    for e in engagements:
+        last = last_of.get(e.id)
+        if last is None:  # no log: it stood where it is since creation
+            last = (code[e.stage], _ordinal(e.created))
+            extra_day.append(last[1])
+            extra_left.append(-1)
+            extra_to.append(last[0])
+        if e.status != "active":
+            extra_day.append(max(_ordinal(e.changed), last[1]))
+            extra_left.append(last[0])
+            extra_to.append(OFF)
+    in_log = np.isin(ch_eid, ids)
+    day = np.concatenate([ev_day[in_log], np.array(extra_day, dtype=np.int64)])
+    left = np.concatenate([ev_left[in_log].astype(np.int64), np.array(extra_left, dtype=np.int64)])
+    entered = np.concatenate([ev_to[in_log], np.array(extra_to, dtype=np.int64)])
+    keep = day <= until
+    day, left, entered = day[keep], left[keep], entered[keep]
+    width, span = OFF + 1, until - since + 1
+    index = np.maximum(day - since + 1, 0)  # row 0: everything before the period
+    deltas = np.zeros((span + 1, width), dtype=np.int64)
+    np.add.at(deltas, (index, entered), 1)
+    has_left = left >= 0
+    np.add.at(deltas, (index[has_left], left[has_left]), -1)
+    state = np.cumsum(deltas, axis=0)[1:]
+    # Rework: the moves of the period (every move of these engagements, as the reference).
+    in_period = (log.day >= since) & (log.day <= until)
+    if scope.engagement_type or scope.owner:
+        in_period &= np.isin(log.eid, ids)
+    back = in_period & (log.kind == BACKWARD)
+    per_day = np.bincount(log.day[back] - since, minlength=span)
+    out_of = np.bincount(log.left[back & (log.left >= 0)].astype(np.int64), minlength=len(STAGES))
+    rework = Rework(
+        int(back.sum()),
+        tuple((s, int(out_of[n])) for n, s in enumerate(STAGES) if out_of[n]),
+        int((in_period & (log.kind == UNDO)).sum()),
+        int((in_period & (log.kind == FORWARD)).sum()),
+    )
+    counts = state[:, : len(STAGES)].tolist()
+    off = state[:, OFF].tolist()
+    rework_days = per_day.tolist()
+    flow_days = tuple(
+        FlowDay(_date(since + k), tuple(counts[k]), off[k], rework_days[k]) for k in range(span)
+    )
+    return Flow(flow_days, rework, throughput(fast, scope))
+
+
+def _reached(log: Log) -> tuple[np.ndarray, np.ndarray]:
+    """Per engagement with one, the index of its first move into the last stage, and the
+    index of its first move."""
+    import numpy as np
+
+    starts = np.nonzero(_firsts(log.eid))[0]
+    hits = np.nonzero(log.to == OUTCOME)[0]
+    hit_eid = log.eid[hits]
+    first_hit = hits[_firsts(hit_eid)] if len(hits) else hits
+    group_start = starts[np.searchsorted(starts, first_hit, side="right") - 1]
+    return first_hit, group_start
+
+
+def throughput(fast: FastFacts, scope: Scope) -> tuple[MonthThroughput, ...]:
+    import numpy as np
+
+    since, until = _ordinal(scope.since), _ordinal(scope.until)
+    engagements = fast.facts.engagements
+    started = _months_of(_ordinal(e.created) for e in engagements if scope.covers(e.created))
+    ids = np.array([e.id for e in engagements], dtype=np.int64)
+    hit, _ = _reached(fast.log)
+    days = fast.log.day[hit]
+    ok = (days >= since) & (days <= until) & np.isin(fast.log.eid[hit], ids)
+    finished = _months_of(days[ok].tolist())
+    return tuple(MonthThroughput(m, started[m], finished[m]) for m in months(scope.since, scope.until))
+
+
+def _spread(values: np.ndarray) -> Spread:
+    import numpy as np
+
+    return Spread.of(np.sort(values).tolist())
+
+
+def durations(fast: FastFacts, scope: Scope) -> Durations:
+    """``durations.durations`` on the arrays: stays are pairs of consecutive moves."""
+    import numpy as np
+
+    log, engagements = fast.log, fast.facts.engagements
+    since, until = _ordinal(scope.since), _ordinal(scope.until)
+    type_order = framework.slugs(framework.ENGAGEMENT_TYPES)
+    tcode = {t: n for n, t in enumerate(type_order)}
+    ids = np.array([e.id for e in engagements], dtype=np.int64)
+    types = np.array([tcode.get(e.engagement_type, -1) for e in engagements], dtype=np.int64)
+    where = np.searchsorted(ids, log.eid)
+    where = np.minimum(where, max(len(ids) - 1, 0))
+    known = (ids[where] == log.eid) if len(ids) else np.zeros(len(log.eid), dtype=bool)
+    etype = np.where(known, types[where] if len(ids) else -1, -2)
+    same = ~_firsts(log.eid)[1:]  # move i+1 continues move i's engagement
+    ended = same & (log.kind[1:] != UNDO) & (log.day[1:] >= since) & (log.day[1:] <= until) & known[:-1]
+    stay_stage = log.to[:-1][ended].astype(np.int64)
+    stay_days = (log.at[1:] - log.at[:-1])[ended]
+    stay_type = etype[:-1][ended]
+    stages = []
+    for n, s in enumerate(STAGES):
+        if s == "outcome":  # the last stage is where engagements rest: no stay there ends
+            continue
+        mine = stay_stage == n
+        values, kinds = stay_days[mine], stay_type[mine]
+        by_type = []
+        for k, t in enumerate(type_order):
+            of_type = values[kinds == k]
+            if len(of_type):
+                by_type.append((t, _spread(of_type)))
+        stages.append(StageTime(s, _spread(values), tuple(by_type)))
+    hit, start = _reached(log)
+    in_scope = (log.day[hit] >= since) & (log.day[hit] <= until) & known[hit]
+    lead = (log.at[hit] - log.at[start])[in_scope]
+    lead_type = etype[hit][in_scope]
+    by_type = []
+    for k, t in enumerate(type_order):
+        of_type = lead[lead_type == k]
+        if len(of_type):
+            by_type.append((t, _spread(of_type)))
+    return Durations(tuple(stages), _spread(lead), tuple(by_type))
+
+
+def bands_at(fast: FastFacts, days: list[date]) -> list[BandCount]:
+    """``health.bands_at`` on the arrays: per day, the last check-in up to it per engagement."""
+    import numpy as np
+
+    engagements, ch = fast.facts.engagements, fast.checkins
+    ids = np.array([e.id for e in engagements], dtype=np.int64)
+    created = np.array([_ordinal(e.created) for e in engagements], dtype=np.int64)
+    gone = np.array(
+        [_ordinal(e.changed) if e.status != "active" else 10**9 for e in engagements], dtype=np.int64
+    )
+    where = np.searchsorted(ids, ch.eid)
+    where = np.minimum(where, max(len(ids) - 1, 0))
+    known = (ids[where] == ch.eid) if len(ids) else np.zeros(len(ch.eid), dtype=bool)
+    last_in_group = np.ones(len(ch.eid), dtype=bool)
+    last_in_group[:-1] = ch.eid[1:] != ch.eid[:-1]
+    out = []
+    for day in days:
+        d = _ordinal(day)
+        upto = ch.day <= d
+        nxt = np.zeros(len(upto), dtype=bool)
+        nxt[:-1] = upto[1:]
+        latest = upto & known & (last_in_group | ~nxt)  # the last held by ``day``: its group's
+        band = np.full(len(ids), NO_CHECKIN, dtype=np.int64)
+        band[where[latest]] = ch.band[latest]
+        alive = (created <= d) & (gone > d)
+        counts = np.bincount(band[alive], minlength=len(BANDS))
+        out.append(BandCount(day, tuple(int(x) for x in counts)))
+    return out
+
+
+def health(fast: FastFacts, scope: Scope, cards: Iterable[EngagementCard]) -> HealthSummary:
+    from datetime import timedelta
+
+    today = fast.facts.today
+    ends = []
+    for m in months(scope.since, scope.until):
+        nxt = (m + timedelta(days=32)).replace(day=1)
+        ends.append(min(nxt - timedelta(days=1), scope.until, today))
+    days = sorted({*ends, today})
+    counted = dict(zip(days, bands_at(fast, days), strict=True))
+    drift, total = drift_counts(c for c in cards if c.status == "active")
+    return HealthSummary(counted[today], tuple(counted[end] for end in ends), drift, total)
