@@ -16,7 +16,10 @@ import pytest
 from mwms_desktop import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
-GOAL_MB = 140
+# Issue 16's goal was 140 MB, met at 116 MB; the analytics window's chart library (issue 15:
+# pyqtgraph, which needs numpy and its OpenBLAS) adds about 52 MB that no exclusion can take
+# back while the charts work. This budget guards the rest against growth.
+GOAL_MB = 175
 
 pytestmark = pytest.mark.slow
 
@@ -75,8 +78,9 @@ def test_it_keeps_what_users_need_and_leaves_out_the_rest(built) -> None:
     assert platforms == {"libqxcb.so", "libqwayland.so", "libqoffscreen.so"}
     assert not (qt / "translations").exists()
     assert not (qt / "lib" / "libQt6Network.so.6").exists()
-    for absent in ("libavif*", "psycopg*", "numpy*", "libQt6Network*", "libcrypto*"):
+    for absent in ("libavif*", "psycopg*", "libQt6Network*", "libcrypto*"):
         assert not list(built["folder"].rglob(absent)), absent  # others' drivers, Pillow's AVIF, ssl
+    assert list(built["folder"].rglob("numpy")), "numpy (the analytics charts need it)"
     assert [p for p in built["folder"].rglob("*") if p.is_symlink() and not p.exists()] == []
     icons = built["folder"] / "_internal" / "resources" / "icons"
     assert (icons / "mwms-desktop-512.png").is_file()
@@ -97,6 +101,10 @@ def test_the_built_binary_works_headless(built) -> None:
     assert done.returncode == 0, done.stderr
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert int.from_bytes(shot.read_bytes()[16:20], "big") == 1200
+    charts = built["base"] / "analytics.png"  # pyqtgraph and numpy load in the frozen app
+    done = run(built, "--db", str(db), "screenshot", str(charts), "--analytics", "flow")
+    assert done.returncode == 0, done.stderr
+    assert charts.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     pdf = built["base"] / "dossier.pdf"
     done = run(built, "--db", str(db), "dossier", "1", "--out", str(pdf))
     assert done.returncode == 0, done.stderr
