@@ -17,8 +17,8 @@ from mwms_desktop import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 # Issue 16's goal was 140 MB, met at 116 MB; the analytics window's chart library (issue 15:
-# pyqtgraph, which needs numpy and its OpenBLAS, left unstripped) adds about 57 MB that no exclusion can take
-# back while the charts work. This budget guards the rest against growth.
+# pyqtgraph, which needs numpy and its OpenBLAS, left unstripped) adds about 57 MB that no
+# exclusion can take back while the charts work. This budget guards the rest against growth.
 GOAL_MB = 185
 
 pytestmark = pytest.mark.slow
