@@ -39,6 +39,11 @@ class Meta:
     head_office_role: str
 
 
+def version_tuple(text: str) -> tuple[int, ...]:
+    """``"0.10.2"`` as (0, 10, 2), for comparing client versions."""
+    return tuple(int("".join(c for c in p if c.isdigit()) or 0) for p in text.split("."))
+
+
 def record_models() -> list[type[Model]]:
     """The models whose rows travel between laptops and the server (not local settings)."""
     return [m for m in MODELS if issubclass(m, BaseModel)]
@@ -172,6 +177,9 @@ def upgrade(conn: psycopg.Connection, type_labels: dict[str, str]) -> tuple[int,
             f"The server's schema ({found}) is newer than this MWMS Desktop knows ({SCHEMA_VERSION}); "
             "upgrade with a newer MWMS Desktop."
         )
+    missing = [v for v in range(found, SCHEMA_VERSION) if v not in UPGRADES]
+    if missing:
+        raise ServerSchemaError(f"No upgrade is known from the server's schema {missing[0]}.")
     with conn.transaction():
         conn.execute("SELECT 1 FROM team_meta WHERE id = 1 FOR UPDATE")
         conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(meta.owner_role)))
@@ -179,9 +187,10 @@ def upgrade(conn: psycopg.Connection, type_labels: dict[str, str]) -> tuple[int,
             UPGRADES[version](conn, meta)
         policies.apply(conn, meta, type_labels, replace=True)
         conn.execute(
-            "UPDATE team_meta SET schema_version = %s, protocol_version = %s,"
-            " min_client_version = %s WHERE id = 1",
-            (SCHEMA_VERSION, PROTOCOL_VERSION, MIN_CLIENT_VERSION),
+            "UPDATE team_meta SET schema_version = %s, protocol_version = %s WHERE id = 1",
+            (SCHEMA_VERSION, PROTOCOL_VERSION),
         )
+        if version_tuple(meta.min_client_version) < version_tuple(MIN_CLIENT_VERSION):  # only ever raised
+            conn.execute("UPDATE team_meta SET min_client_version = %s WHERE id = 1", (MIN_CLIENT_VERSION,))
         conn.execute("RESET ROLE")
     return found, SCHEMA_VERSION

@@ -11,18 +11,10 @@ from __future__ import annotations
 import psycopg
 
 from db.server import schema
-from db.server.schema import Meta
+from db.server.schema import Meta, version_tuple
 from mwms_desktop import __version__
 from mwms_desktop.team.address import TeamAddress
 from mwms_desktop.team.errors import ClientTooOld, ServerTooOld, TeamError
-
-
-def version_tuple(text: str) -> tuple[int, ...]:
-    parts = []
-    for piece in text.split("."):
-        digits = "".join(c for c in piece if c.isdigit()) or "0"
-        parts.append(int(digits))
-    return tuple(parts)
 
 
 def describe(exc: psycopg.Error, address: TeamAddress) -> TeamError:

@@ -7,7 +7,6 @@ instead, so a CI machine without PostgreSQL never passes by skipping.
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Iterator
 
@@ -18,14 +17,10 @@ from keyring.backend import KeyringBackend
 from psycopg import sql
 
 from mwms_desktop.team import admin
+from tests.team.helpers import unique
 from tests.team.pg_server import TestServer, Unavailable, start_server
 
 TEMPLATE = "mwms_team_template"
-_names = itertools.count(1)
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}_{os.getpid()}_{next(_names)}"
 
 
 @pytest.fixture(scope="session")
