@@ -58,7 +58,9 @@ def grant_database(conn: psycopg.Connection, meta: Meta) -> None:
     """Only the team's consultants may connect to the team database."""
     db = sql.Identifier(conn.info.dbname)
     conn.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(db))
-    conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(db, sql.Identifier(meta.consultant_role)))
+    conn.execute(
+        sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(db, sql.Identifier(meta.consultant_role))
+    )
     conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(sql.Identifier(meta.consultant_role)))
 
 
@@ -77,7 +79,13 @@ def _engagement_of(model: type, alias: str) -> list[sql.Composable]:
 
 
 def _policy(
-    conn: psycopg.Connection, name: str, table: str, command: str, role: str, using: str | None, check: str | None
+    conn: psycopg.Connection,
+    name: str,
+    table: str,
+    command: str,
+    role: str,
+    using: str | None,
+    check: str | None,
 ) -> None:
     conn.execute(
         sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(sql.Identifier(name), sql.Identifier(table))
@@ -95,7 +103,11 @@ def _policy(
 
 
 def _head_office(meta: Meta) -> str:
-    return sql.SQL("pg_has_role(current_user, {}, 'MEMBER')").format(sql.Literal(meta.head_office_role)).as_string(None)
+    return (
+        sql.SQL("pg_has_role(current_user, {}, 'MEMBER')")
+        .format(sql.Literal(meta.head_office_role))
+        .as_string(None)
+    )
 
 
 def _functions(conn: psycopg.Connection, meta: Meta) -> None:
@@ -144,7 +156,8 @@ END $f$"""
 
 def _library_view(conn: psycopg.Connection, meta: Meta, masked: dict[str, str]) -> None:
     cases = sql.SQL(" ").join(
-        sql.SQL("WHEN {} THEN {}").format(sql.Literal(slug), sql.Literal(phrase)) for slug, phrase in masked.items()
+        sql.SQL("WHEN {} THEN {}").format(sql.Literal(slug), sql.Literal(phrase))
+        for slug, phrase in masked.items()
     )
     visible = sql.SQL(
         "(e.owner_role = current_user OR EXISTS (SELECT 1 FROM engagement_share s"
@@ -156,7 +169,8 @@ def _library_view(conn: psycopg.Connection, meta: Meta, masked: dict[str, str]) 
             "CREATE OR REPLACE VIEW learning_library WITH (security_barrier) AS"
             " SELECT l.uuid, l.statement, l.confidence, l.tags, l.recorded_at, l.private,"
             " e.uuid AS engagement_uuid, e.engagement_type,"
-            " CASE WHEN v.visible THEN e.client ELSE CASE e.engagement_type {cases} ELSE 'a client' END END AS client,"
+            " CASE WHEN v.visible THEN e.client"
+            " ELSE CASE e.engagement_type {cases} ELSE 'a client' END END AS client,"
             " CASE WHEN v.visible THEN e.notes ELSE '' END AS engagement_notes,"
             " v.visible AS engagement_visible"
             " FROM learning l JOIN engagement e ON e.id = l.engagement_id"
@@ -183,7 +197,9 @@ def apply(conn: psycopg.Connection, meta: Meta, masked: dict[str, str], *, repla
         conn.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(t))
         conn.execute(sql.SQL("ALTER TABLE {} FORCE ROW LEVEL SECURITY").format(t))
         conn.execute(sql.SQL("GRANT SELECT, INSERT, DELETE ON {} TO {}").format(t, c))
-        conn.execute(sql.SQL("GRANT USAGE, SELECT ON SEQUENCE {} TO {}").format(sql.Identifier(f"{table}_id_seq"), c))
+        conn.execute(
+            sql.SQL("GRANT USAGE, SELECT ON SEQUENCE {} TO {}").format(sql.Identifier(f"{table}_id_seq"), c)
+        )
         _policy(conn, "owner_all", table, "ALL", owner, "true", "true")
         if model is Engagement:
             columns = [f.column_name for f in model._meta.sorted_fields if f.column_name != "id"]
@@ -200,7 +216,9 @@ def apply(conn: psycopg.Connection, meta: Meta, masked: dict[str, str], *, repla
         conn.execute(sql.SQL("GRANT UPDATE ON {} TO {}").format(t, c))
         parents = _engagement_of(model, table)
         read = sql.SQL(" AND ").join(sql.SQL("mwms_may_read({})").format(p) for p in parents).as_string(conn)
-        write = sql.SQL(" AND ").join(sql.SQL("mwms_may_write({})").format(p) for p in parents).as_string(conn)
+        write = (
+            sql.SQL(" AND ").join(sql.SQL("mwms_may_write({})").format(p) for p in parents).as_string(conn)
+        )
         _policy(conn, "team_read", table, "SELECT", consultant, read, None)
         _policy(conn, "team_insert", table, "INSERT", consultant, None, write)
         _policy(conn, "team_update", table, "UPDATE", consultant, write, write)

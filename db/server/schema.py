@@ -149,7 +149,9 @@ def install(conn: psycopg.Connection, type_labels: dict[str, str]) -> Meta:
     from db.server import policies
 
     if read_meta(conn) is not None:
-        raise ServerSchemaError("This database is already prepared for team mode (use --upgrade to migrate it).")
+        raise ServerSchemaError(
+            "This database is already prepared for team mode (use --upgrade to migrate it)."
+        )
     database = conn.info.dbname
     owner, consultant, head_office = role_names(database)
     meta = Meta(SCHEMA_VERSION, PROTOCOL_VERSION, MIN_CLIENT_VERSION, owner, consultant, head_office)
@@ -170,7 +172,9 @@ def upgrade(conn: psycopg.Connection, type_labels: dict[str, str]) -> tuple[int,
 
     meta = read_meta(conn)
     if meta is None:
-        raise ServerSchemaError("This database is not prepared for team mode yet (run team init without --upgrade).")
+        raise ServerSchemaError(
+            "This database is not prepared for team mode yet (run team init without --upgrade)."
+        )
     found = meta.schema_version
     if found > SCHEMA_VERSION:
         raise ServerSchemaError(

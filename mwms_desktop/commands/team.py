@@ -26,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = actions.add_parser("add-consultant", help="create a consultant's login; prints a one-time password")
     p.add_argument("name", metavar="NAME")
-    p.add_argument("--head-office", action="store_true", help="head office: reads every engagement, sets thresholds")
+    p.add_argument(
+        "--head-office", action="store_true", help="head office: reads every engagement, sets thresholds"
+    )
     p.add_argument("--admin-url", required=True, metavar="URL", help="postgresql://ADMIN@HOST:PORT/DATABASE")
     p.set_defaults(run=run_add_consultant)
 
@@ -37,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = actions.add_parser("join", help="sync this database with a team server")
     p.add_argument("url", metavar="URL", help="postgresql://NAME@HOST[:PORT]/DATABASE[?sslmode=verify-full]")
-    p.add_argument("--ca-file", type=Path, metavar="FILE", help="the server's CA certificate (sslmode=verify-full)")
+    p.add_argument(
+        "--ca-file", type=Path, metavar="FILE", help="the server's CA certificate (sslmode=verify-full)"
+    )
     p.set_defaults(run=run_join)
 
     p = actions.add_parser("leave", help="stop syncing with the team server (local data stays)")
@@ -57,12 +61,18 @@ def run_init(ctx: Any) -> int:
     result = admin.init_server(ctx.args.admin_url, upgrade=ctx.args.upgrade)
     if result.schema_from is None:
         print(f"Prepared {result.database} on {result.host} as a team server (schema {result.schema_to}).")
-        print(f"Group roles: {result.consultant_role} (consultants), {result.head_office_role} (head office).")
+        print(
+            f"Group roles: {result.consultant_role} (consultants), {result.head_office_role} (head office)."
+        )
         print("Next: `mwms-desktop team add-consultant NAME --admin-url …` for each consultant.")
     elif result.schema_from == result.schema_to:
-        print(f"{result.database} on {result.host} is already at schema {result.schema_to}; nothing to upgrade.")
+        print(
+            f"{result.database} on {result.host} is already at schema {result.schema_to}; nothing to upgrade."
+        )
     else:
-        print(f"Upgraded {result.database} on {result.host} from schema {result.schema_from} to {result.schema_to}.")
+        print(
+            f"Upgraded {result.database} on {result.host}: schema {result.schema_from} to {result.schema_to}."
+        )
     return 0
 
 
@@ -80,8 +90,9 @@ def run_add_consultant(ctx: Any) -> int:
 def run_join(ctx: Any) -> int:
     from mwms_desktop.team import membership
 
-    ctx.services()
-    result = membership.join(ctx.args.url, ca_file=ctx.args.ca_file, ask=_ask())
+    address, password = membership.verify(ctx.args.url, ca_file=ctx.args.ca_file, ask=_ask())
+    ctx.services(create=True)  # a new laptop may join before it has any data
+    result = membership.remember(address, password)
     a = result.address
     print(f"Joined the team on {a.where}/{a.database} as {a.user}.")
     if result.in_keyring:

@@ -34,7 +34,8 @@ class TeamAddress:
         if self.ca_file:
             query["sslrootcert"] = self.ca_file
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"postgresql://{quote(self.user, safe='')}@{host}:{self.port}/{quote(self.database, safe='')}?{urlencode(query)}"
+        user, database = quote(self.user, safe=""), quote(self.database, safe="")
+        return f"postgresql://{user}@{host}:{self.port}/{database}?{urlencode(query)}"
 
     @property
     def where(self) -> str:

@@ -54,9 +54,18 @@ def init_server(url: str, *, upgrade: bool = False) -> InitResult:
             meta = schema.read_meta(conn)
             conn.commit()
             assert meta is not None
-            return InitResult(address.database, address.where, found, now, meta.consultant_role, meta.head_office_role)
+            return InitResult(
+                address.database, address.where, found, now, meta.consultant_role, meta.head_office_role
+            )
         meta = schema.install(conn, masked_phrases())
-        return InitResult(address.database, address.where, None, meta.schema_version, meta.consultant_role, meta.head_office_role)
+        return InitResult(
+            address.database,
+            address.where,
+            None,
+            meta.schema_version,
+            meta.consultant_role,
+            meta.head_office_role,
+        )
     except ServerSchemaError as exc:
         raise TeamError(str(exc)) from None
     except psycopg.errors.InsufficientPrivilege as exc:
@@ -75,7 +84,9 @@ def add_consultant(url: str, name: str, *, head_office: bool = False) -> str:
     try:
         meta = schema.read_meta(conn)
         if meta is None:
-            raise TeamError(f"{address.database} is not a team server yet: run `mwms-desktop team init` first.")
+            raise TeamError(
+                f"{address.database} is not a team server yet: run `mwms-desktop team init` first."
+            )
         return roles.add_consultant(conn, meta, name, head_office=head_office)
     except roles.RoleError as exc:
         raise TeamError(str(exc)) from None

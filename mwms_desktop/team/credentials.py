@@ -7,6 +7,7 @@ to settings or to a log.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 from collections.abc import Callable
 
@@ -38,10 +39,9 @@ def load(address: TeamAddress) -> str | None:
 
 
 def forget(address: TeamAddress) -> None:
-    try:
+    # Nothing stored, or no keyring: nothing to forget.
+    with contextlib.suppress(PasswordDeleteError, KeyringError, RuntimeError):
         keyring.delete_password(SERVICE, address.keyring_user)
-    except (PasswordDeleteError, KeyringError, RuntimeError):
-        pass  # nothing stored, or no keyring: nothing to forget
 
 
 def ask_terminal(prompt: str) -> str:

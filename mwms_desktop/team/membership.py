@@ -76,12 +76,12 @@ def warn_once(address: TeamAddress) -> str | None:
     return warning
 
 
-def join(text: str, *, ca_file: Path | None = None, ask: Ask | None = credentials.ask_terminal) -> JoinResult:
-    """Check the address, the password and the versions against the server, then keep the
-    address in settings and the password in the keyring (when there is one)."""
+def verify(
+    text: str, *, ca_file: Path | None = None, ask: Ask | None = credentials.ask_terminal
+) -> tuple[TeamAddress, str]:
+    """Check the address, the password and the versions against the server (no local file
+    is touched: a refused join leaves nothing behind)."""
     address, password = parse(text, ca_file=ca_file)
-    if password is None:
-        password = credentials.load(address)
     if password is None:
         password = credentials.password(address, ask)
     conn = connect(address, password)
@@ -89,6 +89,12 @@ def join(text: str, *, ca_file: Path | None = None, ask: Ask | None = credential
         check_versions(conn, address)
     finally:
         conn.close()
+    return address, password
+
+
+def remember(address: TeamAddress, password: str) -> JoinResult:
+    """Keep the verified address in this database's settings and the password in the
+    keyring (when there is one)."""
     in_keyring = credentials.store(address, password)
     with database.atomic():
         _write(settings.TEAM_ADDRESS, address.url())

@@ -63,7 +63,8 @@ def empty_db(pg_server: TestServer) -> Iterator[str]:
 def team_db(pg_server: TestServer, team_template: str) -> Iterator[str]:
     name = unique("team")
     admin_execute(
-        pg_server, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(team_template))
+        pg_server,
+        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(team_template)),
     )
     yield name
     admin_execute(pg_server, sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -28,22 +28,35 @@ def login(server: TestServer, database: str, name: str, password: str) -> psycop
     return psycopg.connect(server.url(database, user=name, password=password), autocommit=True)
 
 
-def insert_engagement(conn: psycopg.Connection, uuid: str, client: str, notes: str = "") -> int:
+def insert_engagement(
+    conn: psycopg.Connection, uuid: str, client: str, notes: str = "", *, owner_role: str | None = None
+) -> int:
+    """Hand-written SQL, as anyone connecting with their role could type it."""
     row = conn.execute(
         "INSERT INTO engagement (uuid, updated_at, client, engagement_type, owner, stage, stage_entered_at,"
         " position, status, created_at, tags, notes, next_action, verdict, verdict_note, exp_scope,"
-        " exp_cadence, exp_success_measures, outcome_summary) VALUES (%s, '2026-11-01T09:00:00+00:00', %s,"
-        " 'ecommerce_growth', '', 'qualification', '2026-11-01T09:00:00+00:00', 1, 'active',"
-        " '2026-11-01T09:00:00+00:00', '', %s, '', 'pending', '', '', '', '', '') RETURNING id",
-        (uuid, client, notes),
+        " exp_cadence, exp_success_measures, outcome_summary, owner_role) VALUES (%s,"
+        " '2026-11-01T09:00:00+00:00', %s, 'ecommerce_growth', '', 'qualification',"
+        " '2026-11-01T09:00:00+00:00', 1, 'active', '2026-11-01T09:00:00+00:00', '', %s, '', 'pending',"
+        " '', '', '', '', '', coalesce(%s, current_user)) RETURNING id",
+        (uuid, client, notes, owner_role),
     ).fetchone()
     assert row is not None
     return row[0]
 
 
-def insert_learning(conn: psycopg.Connection, engagement_id: int, uuid: str, statement: str, *, private: bool = False) -> None:
+def insert_learning(
+    conn: psycopg.Connection, engagement_id: int, uuid: str, statement: str, *, private: bool = False
+) -> None:
     conn.execute(
-        "INSERT INTO learning (uuid, updated_at, engagement_id, statement, confidence, tags, recorded_at, private)"
-        " VALUES (%s, '2026-11-01T09:00:00+00:00', %s, %s, 'high', '', '2026-11-01T09:00:00+00:00', %s)",
+        "INSERT INTO learning (uuid, updated_at, engagement_id, statement, confidence, tags, recorded_at,"
+        " private) VALUES (%s, '2026-11-01T09:00:00+00:00', %s, %s, 'high', '',"
+        " '2026-11-01T09:00:00+00:00', %s)",
         (uuid, engagement_id, statement, private),
     )
+
+
+def free_port_nobody_uses() -> int:
+    from tests.team.pg_server import free_port
+
+    return free_port()

@@ -86,10 +86,14 @@ class TestServer:
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
             " -c shared_buffers=32MB"
         )
-        result = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-o", options, "-w", "start")
+        result = self._run(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-o", options, "-w", "start"
+        )
         if result.returncode != 0:
             log = (self.folder / "log").read_text(errors="replace") if (self.folder / "log").exists() else ""
-            raise Unavailable(f"pg_ctl start failed: {result.stderr.strip() or result.stdout.strip()} {log[-500:]}")
+            raise Unavailable(
+                f"pg_ctl start failed: {result.stderr.strip() or result.stdout.strip()} {log[-500:]}"
+            )
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
