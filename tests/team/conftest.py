@@ -7,7 +7,6 @@ instead, so a CI machine without PostgreSQL never passes by skipping.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import keyring
@@ -17,7 +16,7 @@ from keyring.backend import KeyringBackend
 from psycopg import sql
 
 from mwms_desktop.team import admin
-from tests.team.helpers import unique
+from tests.team.helpers import skip_or_fail, unique
 from tests.team.pg_server import TestServer, Unavailable, start_server
 
 TEMPLATE = "mwms_team_template"
@@ -28,9 +27,7 @@ def pg_server() -> Iterator[TestServer]:
     try:
         server = start_server()
     except Unavailable as exc:
-        if os.environ.get("MWMS_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL is required (MWMS_REQUIRE_POSTGRES=1) but: {exc}")
-        pytest.skip(f"no PostgreSQL for the team tests: {exc}")
+        skip_or_fail(str(exc))
     try:
         yield server
     finally:

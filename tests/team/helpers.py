@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import os
+from typing import NoReturn
 
 import psycopg
+import pytest
 
 from mwms_desktop.team import admin
 from tests.team.pg_server import TestServer
@@ -54,6 +56,13 @@ def insert_learning(
         " '2026-11-01T09:00:00+00:00', %s)",
         (uuid, engagement_id, statement, private),
     )
+
+
+def skip_or_fail(reason: str) -> NoReturn:
+    """No PostgreSQL: skip, saying why; with MWMS_REQUIRE_POSTGRES=1 (CI) fail instead."""
+    if os.environ.get("MWMS_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"PostgreSQL is required (MWMS_REQUIRE_POSTGRES=1) but: {reason}")
+    pytest.skip(f"no PostgreSQL for the team tests: {reason}")
 
 
 def free_port_nobody_uses() -> int:
