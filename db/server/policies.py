@@ -23,7 +23,7 @@ from peewee import ForeignKeyField
 from psycopg import sql
 
 from db.models import Engagement
-from db.server.schema import Meta, record_models
+from db.server.schema import Meta, record_models, record_tables
 
 OWN_OR_SHARED = (
     "(owner_role = current_user OR EXISTS (SELECT 1 FROM engagement_share s"
@@ -110,6 +110,57 @@ def _head_office(meta: Meta) -> str:
     )
 
 
+def _touch_engagement() -> str:
+    """plpgsql statements giving engagement ``eid`` and all its records a new server version
+    (the stamping trigger assigns it), so a pull from an old cursor brings them."""
+    statements = ["UPDATE engagement SET server_version = 0 WHERE id = eid;"]
+    for model in record_models():
+        if model is Engagement:
+            continue
+        table = model._meta.table_name
+        fks = [f for f in model._meta.sorted_fields if isinstance(f, ForeignKeyField)]
+        direct = [f for f in fks if f.rel_model is Engagement]
+        if direct:
+            where = f"{direct[0].column_name} = eid"
+        else:
+            f = fks[0]
+            parent = f.rel_model._meta.table_name
+            where = f"{f.column_name} IN (SELECT id FROM {parent} WHERE engagement_id = eid)"
+        statements.append(f"UPDATE {table} SET server_version = 0 WHERE {where};")
+    return "\n    ".join(statements)
+
+
+def _stamping(conn: psycopg.Connection) -> None:
+    """Every row written gets the server's version, never one a client chose: the first write
+    of a transaction takes the next value of the one counter row (locking it until commit,
+    so versions become visible in the order they were taken and a pull cursor can never pass
+    a row that commits later); the transaction's later writes share that value."""
+    conn.execute(
+        """CREATE OR REPLACE FUNCTION mwms_stamp_version() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $f$
+DECLARE v bigint;
+BEGIN
+  v := nullif(current_setting('mwms.push_version', true), '')::bigint;
+  IF v IS NULL THEN
+    UPDATE sync_counter SET value = value + 1 WHERE id = 1 RETURNING value INTO v;
+    PERFORM set_config('mwms.push_version', v::text, true);
+  END IF;
+  NEW.server_version := v;
+  RETURN NEW;
+END $f$"""
+    )
+    conn.execute("REVOKE ALL ON FUNCTION mwms_stamp_version() FROM PUBLIC")
+    for table in record_tables():
+        t = sql.Identifier(table)
+        conn.execute(sql.SQL("DROP TRIGGER IF EXISTS stamp_version ON {}").format(t))
+        conn.execute(
+            sql.SQL(
+                "CREATE TRIGGER stamp_version BEFORE INSERT OR UPDATE ON {} FOR EACH ROW"
+                " EXECUTE FUNCTION mwms_stamp_version()"
+            ).format(t)
+        )
+
+
 def _functions(conn: psycopg.Connection, meta: Meta) -> None:
     conn.execute(
         "CREATE OR REPLACE FUNCTION mwms_may_read(eid integer) RETURNS boolean LANGUAGE sql STABLE"
@@ -143,8 +194,15 @@ BEGIN
   END IF;
   INSERT INTO engagement_share (engagement_id, role_name, shared_by) VALUES (eid, colleague, session_user)
     ON CONFLICT DO NOTHING;
+  IF FOUND THEN  -- the colleague's pull cursor is past these rows: stamp them anew
+    {touch}
+  END IF;
 END $f$"""
-        ).format(ho=sql.Literal(meta.head_office_role), consultant=sql.Literal(meta.consultant_role))
+        ).format(
+            ho=sql.Literal(meta.head_office_role),
+            consultant=sql.Literal(meta.consultant_role),
+            touch=sql.SQL(_touch_engagement()),
+        )
     )
     conn.execute("REVOKE ALL ON FUNCTION mwms_share(text, text) FROM PUBLIC")
     conn.execute(
@@ -227,7 +285,7 @@ def apply(conn: psycopg.Connection, meta: Meta, masked: dict[str, str], *, repla
     for table, grants in (
         ("engagement_share", "SELECT"),
         ("team_threshold", "SELECT"),
-        ("sync_counter", "SELECT, UPDATE"),
+        ("sync_counter", "SELECT"),
         ("team_meta", "SELECT"),
     ):
         t = sql.Identifier(table)
@@ -249,6 +307,7 @@ def apply(conn: psycopg.Connection, meta: Meta, masked: dict[str, str], *, repla
         sql.SQL("GRANT INSERT, UPDATE, DELETE ON team_threshold TO {}").format(sql.Identifier(head_office))
     )
     _policy(conn, "head_office_write", "team_threshold", "ALL", head_office, "true", "true")
-    _policy(conn, "team_take", "sync_counter", "ALL", consultant, "true", "true")
+    _policy(conn, "team_read", "sync_counter", "SELECT", consultant, "true", None)
+    _stamping(conn)
     _policy(conn, "team_read", "team_meta", "SELECT", consultant, "true", None)
     _library_view(conn, meta, masked)
