@@ -37,6 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", metavar="NAME", help="the colleague's consultant name")
     p.set_defaults(run=run_share)
 
+    p = actions.add_parser("set-threshold", help="head office: set a lifecycle threshold for the whole team")
+    p.add_argument("key", metavar="KEY", help="stall_days, checkin_stale_days or wip_<stage>")
+    p.add_argument("value", type=int, metavar="VALUE")
+    p.set_defaults(run=run_set_threshold)
+
     p = actions.add_parser("join", help="sync this database with a team server")
     p.add_argument("url", metavar="URL", help="postgresql://NAME@HOST[:PORT]/DATABASE[?sslmode=verify-full]")
     p.add_argument(
@@ -122,4 +127,13 @@ def run_share(ctx: Any) -> int:
     ctx.services()
     client = membership.share(ctx.args.engagement, ctx.args.name, ask=_ask())
     print(f"Shared {client} (engagement {ctx.args.engagement}) with {ctx.args.name}.")
+    return 0
+
+
+def run_set_threshold(ctx: Any) -> int:
+    from mwms_desktop.team import thresholds
+
+    ctx.services()
+    value = thresholds.set_threshold(ctx.args.key, ctx.args.value, ask=_ask())
+    print(f"{ctx.args.key} is now {value} for the whole team (laptops take it on their next sync).")
     return 0

@@ -256,3 +256,36 @@ def test_verify_full_with_a_ca_file_is_used_and_not_warned_about(
         pg_server.url(team_db, user=name) + "?sslrootcert=/no/such.pem",
     )
     assert err == "mwms-desktop: The CA file /no/such.pem does not exist.\n"
+
+
+def test_head_office_sets_thresholds_a_consultant_cannot(
+    pg_server: TestServer, team_db: str, tmp_path: Path, memory_keyring, capsys: Capture
+) -> None:
+    hana, hana_pw = add(pg_server, team_db, "hana", head_office=True)
+    omar, omar_pw = add(pg_server, team_db, "omar")
+    hana_db, omar_db = str(tmp_path / "hana.sqlite"), str(tmp_path / "omar.sqlite")
+    assert (
+        run(capsys, "--db", hana_db, "team", "join", pg_server.url(team_db, user=hana, password=hana_pw))[0]
+        == 0
+    )
+    assert (
+        run(capsys, "--db", omar_db, "team", "join", pg_server.url(team_db, user=omar, password=omar_pw))[0]
+        == 0
+    )
+
+    code, out, err = run(capsys, "--db", hana_db, "team", "set-threshold", "stall_days", "14")
+    assert (code, err) == (0, "")
+    assert out.startswith("stall_days is now 14 for the whole team")
+    assert run(capsys, "--db", hana_db, "team", "set-threshold", "wip_execution", "5")[0] == 0
+    code, _out, err = run(capsys, "--db", hana_db, "team", "set-threshold", "stall_days", "0")
+    assert (code, err) == (1, "mwms-desktop: Stalled after (days) must be from 1 to 365 (got 0).\n")
+    code, _out, err = run(capsys, "--db", hana_db, "team", "set-threshold", "colour", "3")
+    assert code == 1
+    assert err.startswith("mwms-desktop: Unknown threshold 'colour'")
+
+    code, out, err = run(capsys, "--db", omar_db, "team", "set-threshold", "stall_days", "99")
+    assert (code, out, err) == (1, "", "mwms-desktop: Only head office sets the team's thresholds.\n")
+    from mwms_desktop.team import thresholds
+
+    with login(pg_server, team_db, omar, omar_pw) as conn:
+        assert thresholds.read(conn) == {"stall_days": 14, "wip_execution": 5}
