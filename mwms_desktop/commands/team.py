@@ -95,6 +95,8 @@ def run_add_consultant(ctx: Any) -> int:
 def run_join(ctx: Any) -> int:
     from mwms_desktop.team import membership
 
+    if ctx.db_path().exists():
+        ctx.services()  # a damaged or foreign file is refused before the server is asked
     address, password = membership.verify(ctx.args.url, ca_file=ctx.args.ca_file, ask=_ask())
     ctx.services(create=True)  # a new laptop may join before it has any data
     result = membership.remember(address, password)

@@ -289,3 +289,15 @@ def test_head_office_sets_thresholds_a_consultant_cannot(
 
     with login(pg_server, team_db, omar, omar_pw) as conn:
         assert thresholds.read(conn) == {"stall_days": 14, "wip_execution": 5}
+
+
+def test_join_refuses_a_damaged_database_before_asking_the_server(
+    tmp_path: Path, memory_keyring, capsys: Capture
+) -> None:
+    damaged = tmp_path / "damaged.sqlite"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    url = f"postgresql://someone:pw@127.0.0.1:{free_port_nobody_uses()}/team"
+    code, out, err = run(capsys, "--db", str(damaged), "team", "join", url)
+    assert (code, out) == (1, "")
+    assert "damaged" in err
+    assert "team server" not in err
