@@ -46,8 +46,6 @@ def share(conn: psycopg.Connection, engagement_uuid: str, colleague: str) -> Non
     try:
         with conn.transaction():
             conn.execute("SELECT mwms_share(%s, %s)", (engagement_uuid, colleague))
-    except psycopg.errors.RaiseException as exc:  # pragma: no cover - all raised with codes below
-        raise RoleError(exc.diag.message_primary or str(exc)) from exc
     except (
         psycopg.errors.NoDataFound,
         psycopg.errors.InsufficientPrivilege,

@@ -8,7 +8,7 @@ setting; anything weaker gets :func:`tls_warning`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
@@ -109,7 +109,3 @@ def tls_warning(address: TeamAddress) -> str | None:
         "anyone on the network path could read or change it. Use sslmode=verify-full with the "
         "server's CA file (--ca-file)."
     )
-
-
-def with_ca(address: TeamAddress, ca_file: str) -> TeamAddress:
-    return replace(address, ca_file=ca_file, sslmode="verify-full")
