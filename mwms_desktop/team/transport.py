@@ -94,27 +94,25 @@ class Page:
     more: bool = False
 
 
-def _write_row(conn: psycopg.Connection, row: OutRow) -> str:
-    """One upsert: 'written', 'stale' (changed since its base) or raises the server's refusal."""
+def _statement(row: OutRow) -> tuple[sql.Composed, list[Any]]:
+    """The upsert of one row and its parameters; rows of one table with the same columns and
+    the same kind of base share the statement (so a batch runs as a few ``executemany``)."""
     refs = REFS[row.table]
     names = [n for n in row.values if n not in ("id", "server_version")]
-    columns = sql.SQL(", ").join(sql.Identifier(n) for n in names)
     placeholders = []
     params: list[Any] = []
     for n in names:
         value = row.values[n]
         if n in refs:
-            placeholders.append(
-                sql.SQL("(SELECT id FROM {} WHERE uuid = %s)").format(sql.Identifier(refs[n]))
-            )
+            parent = sql.Identifier(refs[n])
+            placeholders.append(sql.SQL("(SELECT id FROM {} WHERE uuid = %s)").format(parent))
         else:
             placeholders.append(sql.SQL("%s"))
             value = Jsonb(value) if isinstance(value, dict | list) else value
         params.append(value)
-    updates = sql.SQL(", ").join(
-        sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(n), sql.Identifier(n)) for n in names if n != "uuid"
-    )
     t = sql.Identifier(row.table)
+    # A row pushed as new never overwrites one already there; a row pushed over the version
+    # it was based on only while the server still has that version.
     condition = sql.SQL("{}.server_version = %s").format(t) if row.base is not None else sql.SQL("false")
     if row.base is not None:
         params.append(row.base)
@@ -122,44 +120,109 @@ def _write_row(conn: psycopg.Connection, row: OutRow) -> str:
         "INSERT INTO {t} ({columns}) VALUES ({values}) ON CONFLICT (uuid) DO UPDATE SET {updates}"
         " WHERE {condition} RETURNING 1"
     ).format(
-        t=t, columns=columns, values=sql.SQL(", ").join(placeholders), updates=updates, condition=condition
+        t=t,
+        columns=sql.SQL(", ").join(sql.Identifier(n) for n in names),
+        values=sql.SQL(", ").join(placeholders),
+        updates=sql.SQL(", ").join(
+            sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(n)) for n in names if n != "uuid"
+        ),
+        condition=condition,
     )
+    return query, params
+
+
+def _write_row(conn: psycopg.Connection, row: OutRow) -> str:
+    """One upsert: 'written', 'stale' (changed since its base) or raises the server's refusal."""
+    query, params = _statement(row)
     return "written" if conn.execute(query, params).fetchone() else "stale"
+
+
+REFUSALS = (psycopg.errors.InsufficientPrivilege, psycopg.errors.IntegrityError, psycopg.errors.DataError)
+
+
+class _Refused(Exception):
+    """The fast path met a row the server refuses: the batch is redone row by row."""
+
+
+def _groups(rows: Sequence[OutRow]) -> list[tuple[sql.Composed, list[OutRow], list[list[Any]]]]:
+    """Consecutive rows sharing a statement, in order (parents stay before children)."""
+    groups: list[tuple[sql.Composed, list[OutRow], list[list[Any]]]] = []
+    last_key: tuple | None = None
+    for row in rows:
+        key = (row.table, tuple(row.values), row.base is None)
+        query, params = _statement(row)
+        if key != last_key:
+            groups.append((query, [], []))
+            last_key = key
+        groups[-1][1].append(row)
+        groups[-1][2].append(params)
+    return groups
+
+
+def _push_fast(conn: psycopg.Connection, rows: Sequence[OutRow]) -> tuple[list[str], list[str]]:
+    written: list[str] = []
+    stale: list[str] = []
+    with conn.cursor() as cur:
+        for query, group, params in _groups(rows):
+            try:
+                cur.executemany(query, params, returning=True)
+            except REFUSALS as exc:
+                raise _Refused from exc
+            for row in group:
+                (written if cur.fetchone() else stale).append(row.uuid)
+                cur.nextset()
+    return written, stale
+
+
+def _push_row_by_row(
+    conn: psycopg.Connection, rows: Sequence[OutRow]
+) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    written: list[str] = []
+    stale: list[str] = []
+    refused: list[tuple[str, str]] = []
+    for row in rows:
+        try:
+            with conn.transaction():  # a savepoint: a refused row is only itself
+                outcome = _write_row(conn, row)
+        except RETRYABLE:
+            raise
+        except REFUSALS as exc:
+            refused.append((row.uuid, exc.diag.message_primary or type(exc).__name__))
+            continue
+        (written if outcome == "written" else stale).append(row.uuid)
+    return written, stale, refused
 
 
 def push_batch(conn: psycopg.Connection, rows: Sequence[OutRow], *, attempts: int = ATTEMPTS) -> PushResult:
     """Write ``rows`` (parents before children) in one transaction, retried when the server
-    asks for it; ``conn`` is in autocommit (each attempt is its own transaction)."""
+    asks for it; ``conn`` is in autocommit (each attempt is its own transaction). The batch
+    is first sent whole (``executemany``); only when the server refuses a row is it redone
+    with a savepoint per row, so the refused rows are reported and the others written."""
     for attempt in range(1, attempts + 1):
-        written: list[str] = []
-        stale: list[str] = []
-        refused: list[tuple[str, str]] = []
         try:
-            with conn.transaction():
-                for row in rows:
-                    try:
-                        with conn.transaction():  # a savepoint: a refused row is only itself
-                            outcome = _write_row(conn, row)
-                    except RETRYABLE:
-                        raise
-                    except (
-                        psycopg.errors.InsufficientPrivilege,
-                        psycopg.errors.IntegrityError,
-                        psycopg.errors.DataError,
-                    ) as exc:
-                        refused.append((row.uuid, exc.diag.message_primary or type(exc).__name__))
-                        continue
-                    (written if outcome == "written" else stale).append(row.uuid)
-                version = None
-                if written:
-                    got = conn.execute("SELECT current_setting('mwms.push_version', true)").fetchone()
-                    version = int(got[0]) if got and got[0] else None
+            refused: list[tuple[str, str]] = []
+            try:
+                with conn.transaction():
+                    written, stale = _push_fast(conn, rows)
+                    version = _version(conn, written)
+            except _Refused:
+                with conn.transaction():
+                    written, stale, refused = _push_row_by_row(conn, rows)
+                    version = _version(conn, written)
             return PushResult(version, tuple(written), tuple(stale), tuple(refused), attempt)
         except RETRYABLE:
             if attempt == attempts:
                 raise
             time.sleep(0.05 * 2**attempt)
     raise AssertionError("unreachable")
+
+
+def _version(conn: psycopg.Connection, written: list[str]) -> int | None:
+    """The server version this transaction's writes were stamped with."""
+    if not written:
+        return None
+    got = conn.execute("SELECT current_setting('mwms.push_version', true)").fetchone()
+    return int(got[0]) if got and got[0] else None
 
 
 def pull_page(conn: psycopg.Connection, cursor: Cursor, limit: int = 500) -> Page:

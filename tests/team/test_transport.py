@@ -105,21 +105,44 @@ def test_a_row_changed_since_its_base_is_stale_not_overwritten(pair) -> None:
 
 def test_a_serialization_failure_is_retried_as_a_whole(pair, monkeypatch: pytest.MonkeyPatch) -> None:
     alice, _bob = pair
-    real = transport._write_row
-    calls: list[str] = []
+    real = transport._push_fast
+    calls: list[int] = []
 
-    def failing_once(conn, row):
-        calls.append(row.uuid)
-        if len(calls) == 2:  # the server aborts the first attempt midway (SQLSTATE 40001)
+    def failing_once(conn, rows):
+        calls.append(len(rows))
+        if len(calls) == 1:  # the server aborts the first attempt midway (SQLSTATE 40001)
+            real(conn, rows[:1])
             conn.execute("DO $$ BEGIN RAISE EXCEPTION 'could not serialize' USING ERRCODE = '40001'; END $$")
-        return real(conn, row)
+        return real(conn, rows)
 
-    monkeypatch.setattr(transport, "_write_row", failing_once)
+    monkeypatch.setattr(transport, "_push_fast", failing_once)
     result = transport.push_batch(alice, [engagement("e-a", "Acme"), learning("l-a", "e-a", "one")])
     assert result.attempts == 2
     assert result.written == ("e-a", "l-a")
-    assert calls == ["e-a", "l-a", "e-a", "l-a"]
+    assert calls == [2, 2]
     assert alice.execute("SELECT count(*) FROM engagement").fetchone() == (1,)
+    assert alice.execute("SELECT count(*) FROM learning").fetchone() == (1,)
+
+
+def test_a_deadlock_in_the_row_by_row_path_is_retried_too(pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    alice, bob = pair
+    transport.push_batch(alice, [engagement("e-a", "Acme")])
+    real = transport._write_row
+    calls: list[str] = []
+
+    def deadlocking_once(conn, row):
+        calls.append(row.uuid)
+        if len(calls) == 2:
+            conn.execute("DO $$ BEGIN RAISE EXCEPTION 'deadlock' USING ERRCODE = '40P01'; END $$")
+        return real(conn, row)
+
+    monkeypatch.setattr(transport, "_write_row", deadlocking_once)
+    # A refused row sends the batch row by row; the deadlock there retries the whole batch.
+    result = transport.push_batch(bob, [engagement("e-b", "Bolt"), learning("l-x", "e-a", "planted")])
+    assert result.attempts == 2
+    assert result.written == ("e-b",)
+    assert [u for u, _ in result.refused] == ["l-x"]
+    assert bob.execute("SELECT count(*) FROM engagement").fetchone() == (1,)
 
 
 def test_pulling_in_pages_never_skips_or_repeats_even_within_one_push(pair) -> None:
