@@ -237,14 +237,20 @@ def pull_page(conn: psycopg.Connection, cursor: Cursor, limit: int = 500) -> Pag
             )
             for column, parent in refs.items()
         )
+        # (version, table, id) > cursor, said so that each table's server_version index serves
+        if index < cursor.table:
+            after, after_params = sql.SQL("x.server_version > %s"), [cursor.version]
+        elif index == cursor.table:
+            after, after_params = sql.SQL("(x.server_version, x.id) > (%s, %s)"), [cursor.version, cursor.id]
+        else:
+            after, after_params = sql.SQL("x.server_version >= %s"), [cursor.version]
         branches.append(
             sql.SQL(
                 "(SELECT x.server_version, {index} AS t, x.id, x.uuid, to_jsonb(x){extra} AS v FROM {table} x"
-                " WHERE (x.server_version, {index}, x.id) > (%s, %s, %s)"
-                " ORDER BY x.server_version, x.id LIMIT %s)"
-            ).format(index=sql.Literal(index), extra=extra, table=sql.Identifier(table))
+                " WHERE {after} ORDER BY x.server_version, x.id LIMIT %s)"
+            ).format(index=sql.Literal(index), extra=extra, table=sql.Identifier(table), after=after)
         )
-        params += [cursor.version, cursor.table, cursor.id, limit + 1]
+        params += [*after_params, limit + 1]
     query = sql.SQL("SELECT * FROM ({}) u ORDER BY 1, 2, 3 LIMIT %s").format(
         sql.SQL(" UNION ALL ").join(branches)
     )
