@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import re
 import secrets
@@ -286,6 +287,7 @@ def make_backup(db_path: Path, reason: str, *, now: datetime | None = None, rota
         raise BackupError(f"Cannot name the backup of {db_path.name}: {_why(exc)}.") from exc
     if rotate:
         prune(db_path, now, protect=target)
+    logging.getLogger(__name__).info("backup made (%s), %d bytes", reason, size)
     return Backup(target, created, reason, size, n)
 
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import logging
 import os
 import shutil
 import sqlite3
@@ -65,6 +66,8 @@ from db.backup import (
     sweep_partials,
 )
 from db.errors import BackupError, DatabaseOpenError
+
+_log = logging.getLogger(__name__)
 
 WAIT_FOR_WRITERS = 30.0  # seconds a restore waits for other processes' write transactions
 _SUFFIXES = ("", "-wal", "-shm")
@@ -135,7 +138,9 @@ def restore_into(
         live_size = _page_size(db_path)
         if _page_size(source) != live_size:
             source = scratch.enter_context(_resized(db_path, source, live_size))
-        return _copy_into(db_path, source, label, now, wait)
+        kept = _copy_into(db_path, source, label, now, wait)
+    _log.info("backup restored into the live file, its content kept aside (%s)", label)
+    return kept
 
 
 @contextlib.contextmanager
@@ -290,6 +295,7 @@ def replace_file(db_path: Path, backup_path: Path, *, label: str, now: datetime 
         raise BackupError(
             f"Cannot put the backup in place ({exc.strerror}); {db_path.name} was left as it was."
         ) from exc
+    _log.info("backup put in place, the current file moved aside (%s)", label)
     return moved
 
 

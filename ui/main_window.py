@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         self.data.status.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._build_actions()
         self._build_toolbar()
+        from ui.today import install_today
+
+        self.today = install_today(self)  # the Today dock beside the board
         self.status_counts = QLabel()
         self._health_counts = QTimer(self, singleShot=True, interval=0, timeout=self._update_health_counts)
         self._painted = self._health_pending = False
@@ -158,8 +161,9 @@ class MainWindow(QMainWindow):
         edit.addAction(self.redo_action)
         edit.addSeparator()
         edit.addAction(self.find_action)
-        view = bar.addMenu("&View")
+        view = self.view_menu = bar.addMenu("&View")
         view.addAction(self.archive_view_action)
+        view.addAction("Portfolio analytics…", self.show_analytics)
         scheme_menu = view.addMenu("Colour scheme")
         for scheme in theme.SCHEMES:
             act = scheme_menu.addAction(scheme.title(), lambda s=scheme: self.set_scheme(s))
@@ -348,6 +352,11 @@ class MainWindow(QMainWindow):
         from ui.archive_dialog import ArchiveDialog
 
         ArchiveDialog(self.services, self.controller, self).exec()
+
+    def show_analytics(self) -> None:
+        from ui.analytics.view import AnalyticsWindow  # imports pyqtgraph: only now
+
+        AnalyticsWindow(self.services, self.filters, self, store=self.store).show()
 
     def set_swimlanes(self, field: str) -> None:
         """Show the board in swimlanes by ``field`` (engagement_type or owner), or plain ("")."""

@@ -7,6 +7,7 @@ naming the place and leaves the database as it was. The format: docs/bundle-form
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,6 +90,10 @@ def import_bundle(
         raise BundleError(f"The bundle conflicts with this database ({exc}); nothing was imported.") from exc
     except OperationalError as exc:  # locked by another writer, disk full, read-only
         raise storage_error(exc) from exc
+    logging.getLogger(__name__).info(
+        "bundle imported (added/updated/skipped): %s",
+        ", ".join(f"{kind} {a}/{u}/{s}" for kind, (a, u, s) in report.counts.items()),
+    )
     return ImportResult(report, backup.path if backup else None)
 
 

@@ -19,6 +19,7 @@ from mwms_desktop.errors import DatabaseDamaged, MwmsError
 
 DEFAULT_SIZE = (1440, 900)
 LANES = {"type": "engagement_type", "owner": "owner"}  # --lanes -> the card field lanes follow
+ANALYTICS = ("flow", "durations", "outcomes", "execution", "health")  # --analytics: its tabs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,6 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="colour scheme")
     p.add_argument("--open", type=id_argument, metavar="ID", help="show this engagement's workspace")
     p.add_argument("--lanes", choices=tuple(LANES), help="show the board in swimlanes by type or owner")
+    p.add_argument("--analytics", choices=ANALYTICS, metavar="SECTION",
+                   help="the Portfolio analytics window on this tab: " + " ".join(ANALYTICS))  # fmt: skip
+    p.add_argument("--today", action="store_true", help="only the Today dock, as the board shows it")
     p.set_defaults(run=run_screenshot)
 
 
@@ -54,7 +58,10 @@ def open_window(ctx: Any) -> int:
         if path.parent.is_dir():
             lock = maintenance.lock_window(path)  # DatabaseInUse: open in another window
         try:
-            services = ctx.services(create=True)
+            services = ctx.services(create=True, defer_check=True)
+            import ui.main_window  # noqa: F401  (the window's imports overlap the quick check)
+
+            services.checked()
         except DatabaseDamaged as exc:
             ctx.close()
             if exc.backup is None or exc.path is None:
@@ -97,7 +104,10 @@ def run_screenshot(ctx: Any) -> int:
     # Rendered into a private scratch folder, then written owner-only and atomically.
     with tempfile.TemporaryDirectory(prefix="mwms-shot-") as scratch:
         png = Path(scratch) / "shot.png"
-        render_screenshot(services, png, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes)
+        render_screenshot(
+            services, png, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes,
+            analytics=ctx.args.analytics or "", today_only=ctx.args.today,
+        )  # fmt: skip
         files.write_private(target, png.read_bytes())
     print(f"Saved {ctx.args.file}.")
     return 0

@@ -72,7 +72,9 @@ def export_portfolio(
     if not ids:
         raise DossierError("There are no engagements to put in the dossier.")
     details = [services.portfolio.detail(eid) for eid in ids]
-    flowables, meta = compose.portfolio_flowables(details, services.clock.now())
+    from mwms_desktop.analytics.report import compute_for
+
+    flowables, meta = compose.portfolio_flowables(details, services.clock.now(), compute_for(services, ids))
     result = _render_and_write(flowables, meta, target, progress)
     with _recording(result):
         services.lifecycle.record_dossier_exports(ids, target.name, result.sha256)

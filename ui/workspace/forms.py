@@ -134,7 +134,10 @@ class AutoSave(QObject):
         typing = self.timer.start  # wait for the pause
         if isinstance(editor, f.DateEditor):
             editor.check.clicked.connect(self.flush)
-            self._watch(editor.edit)
+            # A pause inside a half-typed date ("2026-1") is no moment to save: it would only
+            # earn a refusal. Leaving the field still saves (and says what is wrong with it).
+            editor.edit.textEdited.connect(lambda *_: typing() if editor.is_complete() else self.timer.stop())
+            editor.edit.editingFinished.connect(self.flush)
         elif isinstance(editor, QDateEdit):
             editor.dateChanged.connect(lambda *_: editor.hasFocus() and typing())
             editor.editingFinished.connect(self.flush)
