@@ -62,6 +62,7 @@ NOTIFIED_ON = Setting(
 
 BY_KEY |= {s.key: s for s in (NOTIFY, NOTIFIED_ON)}
 
+
 @dataclass(frozen=True, slots=True)
 class TextSetting:
     """A setting held as text in the database (team mode's), with no range to check."""
