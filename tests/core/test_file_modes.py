@@ -40,6 +40,7 @@ COMMANDS: dict[str, list[Argv]] = {
     "restore": [lambda w, db: ["restore", maintenance.list_backups(db)[0].name]],
     "check": [lambda w, db: ["check"]],
     "gate": [lambda w, db: ["gate", "1"]],
+    "report": [lambda w, db: ["report"], lambda w, db: ["report", "--json"]],
     "export": [lambda w, db: ["export", str(w / "bundle.json")]],
     "import": [
         lambda w, db: ["import", str(w / "bundle.json")],
