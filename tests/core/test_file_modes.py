@@ -47,7 +47,6 @@ COMMANDS: dict[str, list[Argv]] = {
         lambda w, db: ["--db", str(w / "new.sqlite"), "import", str(w / "bundle.json")],
     ],
     "export-csv": [lambda w, db: ["export-csv", str(w / "board.csv")]],
-    "report": [lambda w, db: ["report"]],  # prints only
     "team": [lambda w, db: ["team", "leave"]],  # the rest need a team server: tests/team/
 }
 WRITTEN = ("board.png", "one.pdf", "all.pdf", "bundle.json", "board.csv", "new.sqlite", "m.sqlite")
