@@ -301,3 +301,36 @@ def test_join_refuses_a_damaged_database_before_asking_the_server(
     assert (code, out) == (1, "")
     assert "damaged" in err
     assert "team server" not in err
+
+
+@pytest.mark.slow
+def test_the_password_reaches_no_file_and_no_log_without_a_keyring(
+    pg_server: TestServer, team_db: str, tmp_path: Path
+) -> None:
+    """The real program, as a process with its log file on and no keyring: a join that
+    fails and one that succeeds leave the password nowhere under its folders."""
+    import os
+    import subprocess
+    import sys
+
+    name, password = add(pg_server, team_db, "nora")
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(root),
+        "MWMS_DESKTOP_DATA_DIR": str(tmp_path / "userdata"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    db = tmp_path / "laptop.sqlite"
+    for secret, status in ((password + "x", 1), (password, 0)):
+        done = subprocess.run(
+            [sys.executable, "-m", "mwms_desktop", "--db", str(db), "team", "join",
+             pg_server.url(team_db, user=name, password=secret)],
+            env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, check=False,
+        )  # fmt: skip
+        assert done.returncode == status, done.stderr
+    assert "asked for each time" in done.stdout
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".log" for p in files)
+    for path in files:
+        assert password.encode() not in path.read_bytes(), path
