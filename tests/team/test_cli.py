@@ -334,3 +334,38 @@ def test_the_password_reaches_no_file_and_no_log_without_a_keyring(
     assert any(p.suffix == ".log" for p in files)
     for path in files:
         assert password.encode() not in path.read_bytes(), path
+
+
+def test_init_works_for_a_non_superuser_that_owns_the_database(
+    pg_server: TestServer, capsys: Capture
+) -> None:
+    """A rented server gives no superuser: a role with CREATEROLE that owns the database will do."""
+    from psycopg import sql
+
+    from tests.team.helpers import unique
+
+    admin_name, database = unique("landlord"), unique("rented")
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE ROLE {} LOGIN CREATEROLE PASSWORD 'pw-for-test'").format(
+                sql.Identifier(admin_name)
+            )
+        )
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(database), sql.Identifier(admin_name)
+            )
+        )
+    url = pg_server.url(database, user=admin_name, password="pw-for-test")
+    code, out, err = run(capsys, "team", "init", "--admin-url", url)
+    assert (code, err) == (0, "")
+    pia, quinn = unique("pia"), unique("quinn")
+    passwords = {}
+    for name in (pia, quinn):
+        code, out, err = run(capsys, "team", "add-consultant", name, "--admin-url", url)
+        assert (code, err) == (0, "")
+        passwords[name] = out.splitlines()[1]
+    with login(pg_server, database, pia, passwords[pia]) as conn:
+        insert_engagement(conn, "e-pia", "Acme Retail")
+    with login(pg_server, database, quinn, passwords[quinn]) as conn:
+        assert conn.execute("SELECT count(*) FROM engagement").fetchone() == (0,)
