@@ -66,13 +66,11 @@ def joined_address() -> TeamAddress:
     return address
 
 
-def warn_once(address: TeamAddress) -> str | None:
-    """The TLS warning for ``address`` the first time only (then remembered)."""
+def _warning_due(address: TeamAddress) -> str | None:
+    """The TLS warning for ``address`` unless it was given already (it is given once)."""
     warning = tls_warning(address)
     if warning is None or _read(settings.TEAM_TLS_WARNED) == address.url():
         return None
-    with database.atomic():
-        _write(settings.TEAM_TLS_WARNED, address.url())
     return warning
 
 
@@ -95,10 +93,16 @@ def verify(
 def remember(address: TeamAddress, password: str) -> JoinResult:
     """Keep the verified address in this database's settings and the password in the
     keyring (when there is one)."""
+    previous = current_address()
+    if previous is not None and previous.keyring_user != address.keyring_user:
+        credentials.forget(previous)  # joined elsewhere, or as someone else: the old one goes
     in_keyring = credentials.store(address, password)
-    with database.atomic():
+    warning = _warning_due(address)
+    with database.atomic():  # one transaction: the address, and that its warning was given
         _write(settings.TEAM_ADDRESS, address.url())
-    return JoinResult(address, in_keyring, warn_once(address))
+        if warning is not None:
+            _write(settings.TEAM_TLS_WARNED, address.url())
+    return JoinResult(address, in_keyring, warning)
 
 
 def leave() -> TeamAddress | None:

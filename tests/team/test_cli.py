@@ -369,3 +369,16 @@ def test_init_works_for_a_non_superuser_that_owns_the_database(
         insert_engagement(conn, "e-pia", "Acme Retail")
     with login(pg_server, database, quinn, passwords[quinn]) as conn:
         assert conn.execute("SELECT count(*) FROM engagement").fetchone() == (0,)
+
+
+def test_joining_as_someone_else_forgets_the_first_password(
+    pg_server: TestServer, team_db: str, db_path: Path, memory_keyring, capsys: Capture
+) -> None:
+    first, first_pw = add(pg_server, team_db, "rita")
+    second, second_pw = add(pg_server, team_db, "sam")
+    for name, password in ((first, first_pw), (second, second_pw)):
+        code, _out, err = run(
+            capsys, "--db", str(db_path), "team", "join", pg_server.url(team_db, user=name, password=password)
+        )
+        assert code == 0, err
+    assert list(memory_keyring.passwords.values()) == [second_pw]
