@@ -53,15 +53,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_leave)
 
 
+def _team(name: str) -> Any:
+    """A module of ``mwms_desktop.team``, imported when a team command runs (start-up never
+    pays for psycopg or keyring); a build without them says so in one line."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"mwms_desktop.team.{name}")
+    except ImportError as exc:
+        from mwms_desktop.team.errors import TeamError
+
+        raise TeamError(
+            f"Team mode is not available in this build of MWMS Desktop ({exc.name} is missing)."
+        ) from None
+
+
 def _ask() -> Any:
     """Ask for a password on a terminal only; without one, say so rather than hang."""
-    from mwms_desktop.team import credentials
+    credentials = _team("credentials")
 
     return credentials.ask_terminal if sys.stdin is not None and sys.stdin.isatty() else None
 
 
 def run_init(ctx: Any) -> int:
-    from mwms_desktop.team import admin
+    admin = _team("admin")
 
     result = admin.init_server(ctx.args.admin_url, upgrade=ctx.args.upgrade)
     if result.schema_from is None:
@@ -82,7 +97,7 @@ def run_init(ctx: Any) -> int:
 
 
 def run_add_consultant(ctx: Any) -> int:
-    from mwms_desktop.team import admin
+    admin = _team("admin")
 
     password = admin.add_consultant(ctx.args.admin_url, ctx.args.name, head_office=ctx.args.head_office)
     kind = "head-office consultant" if ctx.args.head_office else "consultant"
@@ -93,7 +108,7 @@ def run_add_consultant(ctx: Any) -> int:
 
 
 def run_join(ctx: Any) -> int:
-    from mwms_desktop.team import membership
+    membership = _team("membership")
 
     if ctx.db_path().exists():
         ctx.services()  # a damaged or foreign file is refused before the server is asked
@@ -112,7 +127,7 @@ def run_join(ctx: Any) -> int:
 
 
 def run_leave(ctx: Any) -> int:
-    from mwms_desktop.team import membership
+    membership = _team("membership")
 
     ctx.services()
     address = membership.leave()
@@ -124,7 +139,7 @@ def run_leave(ctx: Any) -> int:
 
 
 def run_share(ctx: Any) -> int:
-    from mwms_desktop.team import membership
+    membership = _team("membership")
 
     ctx.services()
     client = membership.share(ctx.args.engagement, ctx.args.name, ask=_ask())
@@ -133,7 +148,7 @@ def run_share(ctx: Any) -> int:
 
 
 def run_set_threshold(ctx: Any) -> int:
-    from mwms_desktop.team import thresholds
+    thresholds = _team("thresholds")
 
     ctx.services()
     value = thresholds.set_threshold(ctx.args.key, ctx.args.value, ask=_ask())

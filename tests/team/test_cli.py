@@ -382,3 +382,19 @@ def test_joining_as_someone_else_forgets_the_first_password(
         )
         assert code == 0, err
     assert list(memory_keyring.passwords.values()) == [second_pw]
+
+
+def test_a_build_without_psycopg_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, db_path: Path, capsys: Capture
+) -> None:
+    import sys
+
+    for name in [m for m in sys.modules if m.startswith("mwms_desktop.team.") or m.startswith("psycopg")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as in a build that left it out
+    code, out, err = run(capsys, "--db", str(db_path), "team", "join", "postgresql://dana@db/team")
+    assert (code, out) == (1, "")
+    assert (
+        err
+        == "mwms-desktop: Team mode is not available in this build of MWMS Desktop (psycopg is missing).\n"
+    )
