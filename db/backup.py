@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from db import identity
-from db.errors import BackupError, DatabaseOpenError
+from db.errors import BackupError, DatabaseOpenError, disk_full
 
 BACKUP_DIR = "backups"
 _REASON = re.compile(r"[a-z0-9-]{1,40}")
@@ -121,7 +121,7 @@ def check(path: Path, pragma: str = "integrity_check") -> list[str]:
         finally:
             con.close()
     except sqlite3.Error as exc:
-        return [str(exc)]
+        return [_why(exc, path)]
     return [] if rows == ["ok"] else rows
 
 
@@ -132,7 +132,7 @@ def identity_problems(path: Path) -> list[str]:
     except DatabaseOpenError as exc:
         return [str(exc)]
     except sqlite3.Error as exc:
-        return [str(exc)]
+        return [_why(exc, path)]
     if found == 0:
         empty = identity.read_header(path).size == 0
         return ["it is empty: 0 bytes" if empty else "it has no MWMS Desktop tables"]
@@ -152,7 +152,7 @@ def full_check(path: Path) -> list[str]:
         finally:
             con.close()
     except sqlite3.Error as exc:
-        return [str(exc)]
+        return [_why(exc, path)]
     return [f"{table} row {rowid} refers to a missing {parent} record" for table, rowid, parent, _ in rows]
 
 
@@ -162,11 +162,21 @@ def attempt_name(folder: Path, base: str) -> Path:
     return folder / f".{base}.{os.getpid()}-{secrets.token_hex(6)}.partial"
 
 
-def _why(exc: BaseException) -> str:
-    text = str(exc)
-    if "database or disk is full" in text or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
-        return "the disk is full"
-    return text
+DISK_FULL = "the disk is full"
+
+
+def _why(exc: BaseException, near: Path | None = None) -> str:
+    """``exc`` in words; ``near``: a file or folder on the disk the operation wrote to. An
+    operating-system error is said without its errno and the temporary file's name."""
+    if disk_full(exc, near):
+        return DISK_FULL
+    if isinstance(exc, OSError):
+        if exc.errno == errno.EROFS:
+            return "the disk is read-only"
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return f"no permission to write in {near if near is not None else 'its folder'}"
+        return exc.strerror or str(exc)
+    return str(exc)
 
 
 COPY_WAIT = 30.0  # seconds a copy waits for a source another process has locked
@@ -184,15 +194,13 @@ def _give_up_after(seconds: float) -> Callable[[int, int, int], None]:
     return progress
 
 
-def copy_from(src: sqlite3.Connection, source_name: str, target: Path, *, claimed: bool = False) -> None:
-    """What ``src`` reads into an owner-only ``target`` through the backup API, verified.
-    ``target`` is created (never over an existing file) unless this attempt already
-    ``claimed`` it as an empty file of its own."""
-    flags = os.O_WRONLY | (os.O_TRUNC if claimed else os.O_CREAT | os.O_EXCL)
+def copy_from(src: sqlite3.Connection, source_name: str, target: Path) -> None:
+    """What ``src`` reads into a new owner-only ``target`` (never over an existing file)
+    through the backup API, verified."""
     try:
-        os.close(os.open(target, flags, 0o600))
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except OSError as exc:
-        raise BackupError(f"Cannot copy {source_name}: {_why(exc)}.") from exc
+        raise BackupError(f"Cannot copy {source_name}: {_why(exc, target.parent)}.") from exc
     try:
         dest = sqlite3.connect(target)
         try:
@@ -206,7 +214,7 @@ def copy_from(src: sqlite3.Connection, source_name: str, target: Path, *, claime
     except BaseException as exc:
         target.unlink(missing_ok=True)  # our own unfinished copy, never a user's file
         if isinstance(exc, sqlite3.Error | OSError):
-            raise BackupError(f"Cannot copy {source_name}: {_why(exc)}.") from exc
+            raise BackupError(f"Cannot copy {source_name}: {_why(exc, target.parent)}.") from exc
         raise
 
 
@@ -215,7 +223,7 @@ def _copy(source: Path, target: Path) -> None:
     try:
         src = _connect_ro(source)
     except sqlite3.Error as exc:
-        raise BackupError(f"Cannot copy {source.name}: {_why(exc)}.") from exc
+        raise BackupError(f"Cannot copy {source.name}: {_why(exc, source)}.") from exc
     try:
         copy_from(src, source.name, target)
     finally:
@@ -243,7 +251,7 @@ def _claim(partial: Path, target: Path) -> bool:
 STALE_PARTIAL = timedelta(hours=1)
 
 
-def sweep_partials(folder: Path, now: datetime, pattern: str = ".*.partial") -> None:
+def sweep_partials(folder: Path, now: datetime, pattern: str = ".*.partial*") -> None:
     """Remove temporary copies left by a crash (older than an hour; a running attempt's is
     younger than that)."""
     cutoff = (now - STALE_PARTIAL).timestamp()
@@ -284,7 +292,7 @@ def make_backup(db_path: Path, reason: str, *, now: datetime | None = None, rota
         _fsync_dir(folder)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise BackupError(f"Cannot name the backup of {db_path.name}: {_why(exc)}.") from exc
+        raise BackupError(f"Cannot name the backup of {db_path.name}: {_why(exc, folder)}.") from exc
     if rotate:
         prune(db_path, now, protect=target)
     logging.getLogger(__name__).info("backup made (%s), %d bytes", reason, size)

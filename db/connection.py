@@ -24,7 +24,7 @@ from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError
 
 from db import backup, identity, migrations
-from db.errors import BackupError, DatabaseDamaged, DatabaseOpenError
+from db.errors import BackupError, DatabaseDamaged, DatabaseOpenError, disk_full, original_error
 from db.models import database
 
 SQLITE_HEADER = identity.SQLITE_HEADER
@@ -121,7 +121,8 @@ def open_database(
     leaves the GIL while it reads). Nothing writes before it passes: every transaction's
     BEGIN waits for it, and :func:`wait_checked` raises the damage it found.
     """
-    path = Path(path).expanduser().resolve()
+    path = identity.resolved(path)
+    made_here = not path.exists()
     is_new = _check_file(path, create)
     close_database()
     if not is_new:
@@ -143,9 +144,13 @@ def open_database(
         database.execute_sql(f"PRAGMA journal_mode = {PRAGMAS['journal_mode']}")
     except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         close_database()
-        raise _describe(path, exc) from exc
+        if made_here:  # a database this open could not create leaves no empty file behind
+            _remove_new(path)
+        raise _describe(path, original_error(exc)) from exc
     except BaseException:
         close_database()
+        if made_here:
+            _remove_new(path)
         raise
     # An upgrade has just made its own backup; a new file has nothing worth keeping yet.
     if backup_on_open and not is_new and found == migrations.SCHEMA_VERSION:
@@ -223,6 +228,18 @@ def _begin_once_checked(*args: object, **kwargs: object) -> object:
 database.begin = _begin_once_checked
 
 
+def _remove_new(path: Path) -> None:
+    """Remove the file this open created (and its -wal/-shm), unless it holds data."""
+    try:
+        if identity.file_version(path) > 0:
+            return
+    except (DatabaseOpenError, OSError, sqlite3.Error):  # cannot tell: keep it
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            Path(f"{path}{suffix}").unlink()
+
+
 def _check_integrity_quick(path: Path) -> None:
     rows = database.execute_sql("PRAGMA quick_check").fetchall()
     if [r[0] for r in rows] != ["ok"]:
@@ -235,6 +252,8 @@ def _describe(path: Path, exc: Exception) -> DatabaseOpenError:
         return DatabaseOpenError(f"{path} is locked by another program; close it and try again.")
     if "not a database" in text or "malformed" in text:
         return damaged(path, text)
+    if disk_full(exc, path):
+        return DatabaseOpenError(f"Cannot open {path}: the disk is full; free some space and try again.")
     return DatabaseOpenError(f"Cannot open {path}: {text}.")
 
 

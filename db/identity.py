@@ -70,6 +70,17 @@ class Header:
     application_id: int  # offset 68, signed big-endian (SQLite reports it signed)
 
 
+def resolved(path: str | os.PathLike[str]) -> Path:
+    """``path`` made absolute, with ``~`` and symbolic links followed. A loop of links (a
+    link to itself) is refused in words: :meth:`Path.resolve` raises ``RuntimeError``
+    (``OSError`` from Python 3.13) for it."""
+    given = Path(path).expanduser()
+    try:
+        return given.resolve()
+    except (RuntimeError, OSError) as exc:
+        raise DatabaseOpenError(f"{given} is a symbolic link in a loop, not a database file.") from exc
+
+
 def regular_file(path: Path) -> os.stat_result | None:
     """``stat`` of ``path`` (following links); None when it does not exist. A folder, FIFO,
     socket or device raises :class:`DatabaseOpenError` saying what it is."""

@@ -17,7 +17,9 @@ is left in place and only records the holder's process id for the message.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from pathlib import Path
 
 from db.errors import DatabaseLocked
@@ -76,12 +78,23 @@ class DatabaseLock:
         """Take the lock or raise :class:`DatabaseLocked` naming the holder's process id."""
         if self._fd is not None:
             return self
+        # Never through a symbolic link (the PID written below would truncate the file it
+        # points to), and never a pipe or a device: only a plain file of our own.
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(self.path, flags, 0o600)
         except OSError as exc:
+            why = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
             raise DatabaseLocked(
-                f"Cannot create the lock file {self.path}: {exc.strerror}.", self.db_path, None
+                f"Cannot create the lock file {self.path}: {why}.", self.db_path, None
             ) from exc
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise DatabaseLocked(
+                f"Cannot use the lock file {self.path}: it is not a regular file; remove it.",
+                self.db_path,
+                None,
+            )
         if not _try_lock(fd):
             pid = _read_pid(fd)
             os.close(fd)

@@ -54,6 +54,7 @@ from peewee import SqliteDatabase
 
 from db import migrations
 from db.backup import (
+    _claim,
     _connect_ro,
     _copy,
     _fsync_dir,
@@ -94,18 +95,23 @@ def _aside_names(db_path: Path, label: str, now: datetime) -> Iterator[Path]:
         n += 1
 
 
-def _claim_aside(db_path: Path, label: str, now: datetime) -> Path:
-    """Create, empty and owner-only (never over an existing file), the file the current
-    content is kept in."""
-    for base in _aside_names(db_path, label, now):
-        try:
-            os.close(os.open(base, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            why = _why(exc)
-            raise BackupError(f"Cannot keep {db_path.name} aside: {why}; nothing was restored.") from exc
-        return base
+def _keep_copy(reader: sqlite3.Connection, db_path: Path, label: str, now: datetime) -> Path:
+    """Copy what ``reader`` sees into a file of this attempt's own, verified, and only then
+    give it its name ``<name>.<label>-<stamp>`` (never over an existing file): a restore
+    killed in the middle of the copy leaves no half file under a name that says the
+    content was kept, only a temporary one the next restore sweeps."""
+    partial = attempt_name(db_path.parent, f"{db_path.name}.keeping")
+    try:
+        copy_from(reader, db_path.name, partial)
+        for base in _aside_names(db_path, label, now):
+            if _claim(partial, base):
+                return base
+    except OSError as exc:
+        why = _why(exc, db_path.parent)
+        raise BackupError(f"Cannot keep {db_path.name} aside: {why}; nothing was restored.") from exc
+    finally:
+        for leftover in (partial, Path(f"{partial}-journal")):
+            leftover.unlink(missing_ok=True)
     raise AssertionError("unreachable")
 
 
@@ -211,12 +217,12 @@ def _copy_into(db_path: Path, backup_path: Path, label: str, now: datetime, wait
         # The first step must not be the last: the content is kept aside between the two.
         if pages < 2:
             raise BackupError(f"{backup_path.name} is empty, not a backup; nothing was restored.")
-        aside = _claim_aside(db_path, label, now)
+        sweep_partials(db_path.parent, datetime.now(UTC), f".{glob.escape(db_path.name)}.keeping.*.partial*")
         kept = False
         deadline = time.monotonic() + wait
 
         def after_step(status: int, remaining: int, total: int) -> None:
-            nonlocal kept
+            nonlocal kept, aside
             if kept:
                 return
             if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
@@ -231,7 +237,7 @@ def _copy_into(db_path: Path, backup_path: Path, label: str, now: datetime, wait
             # reader sees the content about to be replaced, and no one can change it now.
             reader = sqlite3.connect(db_path)
             try:
-                copy_from(reader, db_path.name, aside, claimed=True)
+                aside = _keep_copy(reader, db_path, label, now)
             finally:
                 reader.close()
             kept = True
@@ -272,7 +278,7 @@ def replace_file(db_path: Path, backup_path: Path, *, label: str, now: datetime 
     Returns where they went. Raises :class:`BackupError`, leaving the file as it was."""
     now = now or datetime.now(UTC)
     _refuse_unusable(db_path, backup_path)
-    sweep_partials(db_path.parent, datetime.now(UTC), f".{glob.escape(db_path.name)}.restoring.*.partial")
+    sweep_partials(db_path.parent, datetime.now(UTC), f".{glob.escape(db_path.name)}.restoring.*.partial*")
     partial = attempt_name(db_path.parent, f"{db_path.name}.restoring")
     _copy(backup_path, partial)
     try:

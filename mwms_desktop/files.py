@@ -45,6 +45,18 @@ def check_target(path: str | os.PathLike[str]) -> Path:
         raise FileWriteError(f"{target} is a folder; give a file name.")
     if not target.parent.is_dir():
         raise FileWriteError(f"Folder {target.parent} does not exist.")
+    # The write renames a new file over the name: over a device, a pipe or a symbolic link
+    # that would replace the node itself (as root, /dev/null), not write where it points.
+    try:
+        st = target.lstat()
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise FileWriteError(f"Cannot write {target.name}: {reason(exc, target.parent)}.") from exc
+    if stat.S_ISLNK(st.st_mode):
+        raise FileWriteError(f"{target} is a symbolic link; give the file it points to, or a new name.")
+    if not stat.S_ISREG(st.st_mode):
+        raise FileWriteError(f"{target} is not a regular file (a pipe or a device); give a file name.")
     return target
 
 

@@ -99,7 +99,8 @@ def restore_command(db_path: Path, backup: Path) -> str:
 
 
 def _resolve(db_path: str | os.PathLike[str]) -> Path:
-    return Path(db_path).expanduser().resolve()
+    with _translated():
+        return identity.resolved(db_path)
 
 
 def backup_now(db_path: str | os.PathLike[str], reason: str = "manual") -> Backup:
@@ -156,10 +157,15 @@ def find_backup(db_path: str | os.PathLike[str], name: str | os.PathLike[str]) -
     """A backup named as listed (``mwms.sqlite.20261102-090000.manual.sqlite``) or given as a path."""
     given = Path(name).expanduser()
     if given.is_file():
-        return given.resolve()
+        found = _resolve(given)
+        if found == _resolve(db_path):
+            raise DatabaseError(f"{given} is the database itself, not a backup of it.")
+        return found
     listed = db_backup.backup_dir(_resolve(db_path)) / given.name
     if given.name == str(name) and listed.is_file():
         return listed
+    if given.exists():
+        raise DatabaseError(f"{given} is not a backup file (a folder, a pipe or a device).")
     raise DatabaseError(f"No backup {str(name)!r}; `mwms-desktop backups` lists them.")
 
 
@@ -233,6 +239,8 @@ def check(db_path: str | os.PathLike[str]) -> CheckReport:
     with _translated():
         _require_database_file(path)
     problems = db_backup.full_check(path)
+    if db_backup.DISK_FULL in problems:  # nothing is known about the file: offer no restore
+        raise DatabaseError(f"Cannot check {path}: the disk is full; free some space and try again.")
     return CheckReport(path, tuple(problems), db_backup.newest_good_backup(path) if problems else None)
 
 

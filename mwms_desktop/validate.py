@@ -35,8 +35,14 @@ def shown(value: object) -> str:
         return f"a {type(value).__name__}"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_BREAK = re.compile(r"[\r\n\t]")
+# C0 and C1 controls but tab and line breaks (C1 too: U+009B opens a terminal escape as ESC [
+# does, U+0085 breaks a line), and the explicit bidirectional embeddings, overrides and
+# isolates: an unclosed U+202E turns the rest of a line around (a CSV row, a `list` row, a
+# card), so "Acme\u202egnp.exe" would show as something else. Arabic and Hebrew need none of
+# them; the marks U+200E/U+200F stay allowed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAK = re.compile(r"[\r\n\t\u2028\u2029]")
 
 
 def text(
@@ -52,6 +58,8 @@ def text(
         raise ValidationError(f"{label} contains characters that cannot be stored.", label) from None
     if _CONTROL.search(value):
         raise ValidationError(f"{label} contains control characters.", label)
+    if _BIDI.search(value):
+        raise ValidationError(f"{label} contains characters that change the direction of the text.", label)
     value = value.strip()
     if single_line:
         value = _LINE_BREAK.sub(" ", value)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +14,14 @@ import pytest
 
 from mwms_desktop.clock import FixedClock
 from mwms_desktop.services import Services, open_services
+
+# Before anything imports Qt: headless, and the window's preferences (QSettings, user scope)
+# in a folder of the test run's own, so a test that opens the window with default preferences
+# never rewrites the user's real ones (a walk-through found a 753 x 753 offscreen geometry
+# saved there).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="mwms-test-config-")
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

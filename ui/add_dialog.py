@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from mwms_desktop import framework, validate
 from mwms_desktop.errors import ValidationError
+from ui.focus_ring import FocusRing
 
 
 class AddEngagementDialog(QDialog):
@@ -35,6 +36,7 @@ class AddEngagementDialog(QDialog):
         form.addRow(self.error)
         form.addRow(buttons)
         self.resize(420, self.sizeHint().height())
+        self.focus_ring = FocusRing(self)  # the accent ring on every field, as on the board
 
     def accept(self) -> None:
         try:

@@ -12,19 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from mwms_desktop import APP_NAME, maintenance
 from mwms_desktop.services import Services
+from ui.folders import documents
 from ui.tasks import Task, run_task
 
 AUTO_BACKUP_CHECK_MS = 5 * 60 * 1000  # look every 5 minutes; the core backs up at most every 30
 
 
 def _documents() -> Path:
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+    return documents()
 
 
 def _with_suffix(path: str, suffix: str) -> Path:

@@ -10,12 +10,13 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from mwms_desktop import APP_NAME
 from mwms_desktop.services import Services
+from ui.folders import documents
 from ui.tasks import Task, run_task
 
 
@@ -25,9 +26,8 @@ def _safe_name(text: str) -> str:
 
 
 def _ask_path(parent: QWidget, suggested: str) -> Path | None:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     path, _ = QFileDialog.getSaveFileName(
-        parent, "Export learning-preservation dossier", str(Path(folder) / suggested), "PDF (*.pdf)"
+        parent, "Export learning-preservation dossier", str(documents() / suggested), "PDF (*.pdf)"
     )
     if not path:
         return None

@@ -42,8 +42,10 @@ class FocusRing(QObject):
     widget shows its focus itself."""
 
     def __init__(self, host: QWidget, skip: Callable[[QWidget], bool] | None = None) -> None:
+        # The host is this object's parent, not an attribute: the application's focus signal
+        # holds this object, and a reference from here would keep a closed dialog alive (and
+        # the active window, for whatever opened next).
         super().__init__(host)
-        self.host = host
         self.skip = skip or (lambda _w: False)
         self.ring: Ring | None = None
         self.target: QWidget | None = None
@@ -56,8 +58,12 @@ class FocusRing(QObject):
         """Look again at the focus widget (its own focus display may have changed)."""
         self.follow(QApplication.focusWidget())
 
+    @property
+    def host(self) -> QWidget:
+        return self.parent()  # type: ignore[return-value]
+
     def follow(self, widget: QWidget | None) -> None:
-        if not Shiboken.isValid(self.host):
+        if not Shiboken.isValid(self) or not Shiboken.isValid(self.host):
             return
         if self.target is not None and Shiboken.isValid(self.target):
             self.target.removeEventFilter(self)

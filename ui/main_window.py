@@ -258,11 +258,13 @@ class MainWindow(QMainWindow):
         """Extra card actions: the dossier."""
         menu.addAction("Export dossier…", lambda: self.export_dossier(eid))
 
-    def export_dossier(self, eid: int) -> None:
+    def export_dossier(self, eid: int, over: QWidget | None = None) -> None:
+        """``over``: the window that asked (a workspace), which the file dialog, the progress
+        and the answer open over; the board would otherwise come to the front and hide it."""
         from ui.dossier_actions import export_engagement
 
         # The export is recorded on the engagement: its card, workspace and gate follow.
-        export_engagement(self, self.services, eid, on_recorded=self.controller.notify_changed)
+        export_engagement(over or self, self.services, eid, on_recorded=self.controller.notify_changed)
 
     def shown_ids(self) -> list[int]:
         """The engagements the board shows, column by column (the filter applies)."""
@@ -333,7 +335,7 @@ class MainWindow(QMainWindow):
         window = self._workspaces.get(eid)
         if window is None:
             window = WorkspaceWindow(self.services, eid, self.undo_stack, self.controller, self)
-            window.export_requested.connect(self.export_dossier)
+            window.export_requested.connect(lambda eid, w=window: self.export_dossier(eid, w))
             window.destroyed.connect(lambda *_: self._workspaces.pop(eid, None))
             self._workspaces[eid] = window
         window.show()

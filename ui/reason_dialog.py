@@ -8,6 +8,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from mwms_desktop import APP_NAME
+from ui.focus_ring import FocusRing
 
 
 class ReasonDialog(QDialog):
@@ -39,6 +40,7 @@ class ReasonDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
         self.resize(460, 240)
+        self.focus_ring = FocusRing(self)  # the accent ring on every stop, as on the board
         self._update_ok()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

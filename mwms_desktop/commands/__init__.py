@@ -38,7 +38,10 @@ class Context:
         :func:`refuse_unusable_database` let it through."""
         if self._path is None:
             explicit = self.args.db
-            path = (explicit if explicit is not None else paths.default_database()).expanduser().resolve()
+            try:
+                path = identity.resolved(explicit if explicit is not None else paths.default_database())
+            except DatabaseOpenError as exc:
+                raise DatabaseError(str(exc)) from exc
             refuse_unusable_database(path)
             self._path = path
         return self._path

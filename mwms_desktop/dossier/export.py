@@ -107,6 +107,10 @@ def check_target(path: str | os.PathLike[str]) -> Path:
         raise DossierError(f"Cannot write the dossier: folder {folder} does not exist.")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise DossierError(f"Cannot write the dossier: no permission to write in {folder}.")
+    try:
+        files.check_target(target)  # neither a device, a pipe nor a symbolic link
+    except files.FileWriteError as exc:
+        raise DossierError(f"Cannot write the dossier: {exc}") from exc
     return target
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from peewee import IntegrityError, OperationalError
 
+from db.errors import original_error
 from db.models import Engagement, Setting, database
 from mwms_desktop import settings as setting_defs
 from mwms_desktop import validate
@@ -17,20 +18,6 @@ from mwms_desktop.errors import DatabaseError, NotFound, ValidationError
 from mwms_desktop.services.loading import Thresholds, engagement_row
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-# SQLite rolls a transaction back by itself after some errors (a full disk at commit, an
-# I/O error); the ROLLBACK that the transaction wrapper then sends fails with one of these,
-# and that second error would hide the first.
-_NO_TRANSACTION = ("no transaction is active",)
-
-
-def original_error(exc: BaseException) -> BaseException:
-    """The error that made a transaction fail, not the failed ROLLBACK (or COMMIT) after it."""
-    seen = exc
-    while any(m in str(seen) for m in _NO_TRANSACTION) and isinstance(seen.__context__, Exception):
-        seen = seen.__context__
-    return seen
 
 
 _REASONS = (

@@ -27,7 +27,8 @@ from mwms_desktop.cli import main
 from mwms_desktop.services import open_services
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = (*(("fifo",) if hasattr(os, "mkfifo") else ()), "folder", "truncated", "foreign", "foreign in WAL")
+KINDS = (*(("fifo",) if hasattr(os, "mkfifo") else ()), "folder", "truncated", "foreign", "foreign in WAL",
+         "symlink loop")  # fmt: skip
 
 # Each command with arguments that would succeed on a sound database ({out}: a folder of
 # its own for files the command writes; {backup}/{bundle}: made from a sound database).
@@ -88,6 +89,8 @@ def make(kind: str, path: Path) -> None:
         os.mkfifo(path)
     elif kind == "folder":
         path.mkdir()
+    elif kind == "symlink loop":  # `ln -s mwms.sqlite mwms.sqlite`
+        path.symlink_to(path.name)
     elif kind == "truncated":
         s = open_services(path)
         s.portfolio.add("Truncated Ltd")
@@ -118,6 +121,8 @@ def expected_error(kind: str, path: Path, backup_name: str) -> str:
         return f"mwms-desktop: {path} is not a regular file (a pipe or a device), not a database file."
     if kind == "folder":
         return f"mwms-desktop: {path} is a folder, not a database file."
+    if kind == "symlink loop":
+        return f"mwms-desktop: {path} is a symbolic link in a loop, not a database file."
     if kind.startswith("foreign"):
         return f"mwms-desktop: {path.name} is an SQLite file of another program."
     return (
@@ -300,3 +305,20 @@ def test_an_input_file_that_is_a_fifo_or_a_folder_is_refused_at_once(
     assert captured.err.count("\n") == 1, captured.err
     assert str(given) in captured.err
     assert snapshot(sound["db"].parent) == before
+
+
+def test_restore_names_what_is_wrong_with_the_file_given(
+    sound: dict[str, Path], tmp_path: Path, capsys
+) -> None:
+    """The database itself (or a link to it) is no backup of it: restoring it used to be
+    accepted and left a needless .replaced- copy; a folder was called missing."""
+    db = sound["db"]
+    alias = tmp_path / "alias.sqlite"
+    alias.symlink_to(db)
+    before = sorted(p.name for p in db.parent.iterdir())
+    for given, said in ((db, "is the database itself"), (alias, "is the database itself"),
+                        (tmp_path, "is not a backup file (a folder")):  # fmt: skip
+        capsys.readouterr()
+        assert main(["--db", str(db), "restore", str(given)]) == 1
+        assert f"mwms-desktop: {given} {said}" in capsys.readouterr().err
+    assert sorted(p.name for p in db.parent.iterdir()) == before

@@ -122,3 +122,57 @@ def test_add_and_import_on_a_full_tmpfs_say_the_disk_is_full(small_disk: Path, t
     assert holder.execute("SELECT count(*) FROM engagement").fetchone()[0] == before
     holder.close()
     assert _cli(db, "check").returncode == 0
+
+
+def _fill(folder: Path) -> None:
+    fd = os.open(folder / "filler", os.O_CREAT | os.O_WRONLY, 0o600)
+    try:  # every byte that is left
+        while os.write(fd, b"\0" * 4096):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def test_every_command_on_a_full_disk_with_no_shm_yet_says_the_disk_is_full(small_disk: Path):
+    """With no process holding the file, SQLite must create its -shm first, cannot, and
+    says only "disk I/O error"; `check` then called a sound file damaged and offered a restore."""
+    db = small_disk / "m.sqlite"
+    assert _cli(db, "demo").returncode == 0
+    assert not Path(f"{db}-shm").exists()
+    before = db.read_bytes()
+    try:
+        _fill(small_disk)
+        done = {cmd: _cli(db, *cmd.split()) for cmd in ("list", "add Late", "backup", "check")}
+    finally:
+        (small_disk / "filler").unlink(missing_ok=True)
+    for cmd, run in done.items():
+        assert run.returncode == 1, (cmd, run.stdout, run.stderr)
+        assert "the disk is full" in run.stderr, (cmd, run.stderr)
+        assert "Traceback" not in run.stderr
+        assert "restore" not in run.stdout + run.stderr, (cmd, run.stdout)
+    assert db.read_bytes() == before
+    assert not [p.name for p in small_disk.rglob("*.partial")]
+    assert _cli(db, "check").returncode == 0
+
+
+@pytest.mark.parametrize("room_kb", [0, 150])
+def test_a_new_database_that_does_not_fit_says_so_and_leaves_no_file(small_disk: Path, room_kb: int):
+    """`demo` on a new file with too little room: the schema's transaction fails part way,
+    SQLite rolls it back itself, and the open used to report the wrapper's failed ROLLBACK
+    ("cannot rollback - no transaction is active") and leave an empty file behind."""
+    st = os.statvfs(small_disk)
+    with open(small_disk / "filler", "wb") as fh:
+        fh.write(b"\0" * max(0, st.f_bavail * st.f_frsize - room_kb * 1024))
+    if room_kb == 0:
+        _fill(small_disk)
+    db = small_disk / "new.sqlite"
+    try:
+        done = _cli(db, "demo")
+    finally:
+        (small_disk / "filler").unlink(missing_ok=True)
+    assert done.returncode == 1
+    assert "the disk is full" in done.stderr, done.stderr
+    assert "no transaction is active" not in done.stderr
+    assert sorted(p.name for p in small_disk.iterdir()) == []

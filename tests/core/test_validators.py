@@ -54,7 +54,9 @@ def bad_values(f: fields.Field) -> list[tuple[str, Any]]:
     c = f.check
     out: list[tuple[str, Any]] = []
     if isinstance(c, fields.Text):
-        out = [("number", 12345), ("control character", "a\x00b"), ("too long", "x" * (c.max_len + 1))]
+        out = [("number", 12345), ("control character", "a\x00b"), ("too long", "x" * (c.max_len + 1)),
+               ("C1 control (8-bit CSI)", "a\x9b2Jb"), ("right-to-left override", "Acme \u202egnp.exe"),
+               ("directional isolate", "a\u2066b")]  # fmt: skip
         if c.required:
             out.append(("blank", "   "))
     elif isinstance(c, fields.Choice):
@@ -79,6 +81,7 @@ def bad_values(f: fields.Field) -> list[tuple[str, Any]]:
         out = [("text", "yes"), ("number", 1)]
     elif isinstance(c, fields.Tags):
         out = [("number", 5), ("control character", "a\x00"), ("long tag", "x" * 61),
+               ("C1 control", "a\x85b"), ("right-to-left override", "a\u202eb"),
                ("long once stored", ",".join(str(n) for n in range(100, 550)))]  # fmt: skip
     elif isinstance(c, fields.Ratings):
         out = [("text", "good"), ("unknown", {**ALL_HEALTHY, "nonsense": 1}),
@@ -678,3 +681,10 @@ def test_every_edge_value_a_form_accepts_exports_and_imports_unchanged(tmp_path,
         assert build_bundle(None, T0)["engagements"] == sent["engagements"]
     finally:
         s.close()
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\n", "\t"])
+def test_a_one_line_field_keeps_no_line_break_of_any_kind(services: Services, brk: str) -> None:
+    """U+2028 and U+2029 break a line in the window and in the dossier as a newline does."""
+    card = services.portfolio.add(f"Line{brk}Break")
+    assert services.portfolio.card(card.id).client == "Line Break"

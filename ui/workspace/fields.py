@@ -252,7 +252,18 @@ class DateEditor(QWidget):
         self._show(value is not None)
 
 
-class OptionalNumber(QSpinBox):
+class UnsetSpinBox(QSpinBox):
+    """A spin box whose lowest value is "none", shown as words ("Not scored"). A digit typed
+    while the words show replaces them: clicked into, the cursor sits among the letters, where
+    the spin box would refuse the digit and nothing would happen."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.value() == self.minimum() and self.specialValueText() and event.text().isdigit():
+            self.selectAll()
+        super().keyPressEvent(event)
+
+
+class OptionalNumber(UnsetSpinBox):
     """A whole number in a range, or none (one below the range, shown as ``unset``)."""
 
     def __init__(self, low: int, high: int, parent: QWidget | None = None, unset: str = UNSET) -> None:
@@ -333,7 +344,7 @@ class RatingsEditor(QWidget):
             title.setObjectName("sectionTitle")
             grid.addWidget(title, 0, col * 2, 1, 2)
             for row, term in enumerate(terms, start=1):
-                spin = QSpinBox()
+                spin = UnsetSpinBox()
                 spin.setRange(framework.RATING_MIN - 1, framework.RATING_MAX)
                 spin.setSpecialValueText(UNSCORED)
                 spin.setAccessibleName(term.label)

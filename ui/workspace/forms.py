@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from mwms_desktop.errors import MwmsError, ValidationError
 from mwms_desktop.framework import Term
+from ui.focus_ring import FocusRing
 from ui.workspace import fields as f
 from ui.workspace.base import ErrorLabel
 
@@ -295,6 +296,7 @@ class RecordDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(600)
         self.shown_first: dict[str, Any] | None = None  # the values as the dialog opened
+        self.focus_ring = FocusRing(self)  # the accent ring on every field, as in the windows
 
     def typed(self) -> bool:
         """The user changed something since the dialog opened."""

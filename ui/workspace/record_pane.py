@@ -125,6 +125,9 @@ class RecordTable(QWidget):
 
     def set_detail(self, detail: EngagementDetail) -> None:
         self.detail = detail
+        # The status says what this table just did: any change since (another table's record,
+        # an undo, a move) makes it stale. Its own edit sets it again once this refresh is done.
+        self.status.clear()
         keep = self.selected_id()
         was_empty = not self.model.rows
         self.model.set_rows(self.rows_of(detail))

@@ -27,11 +27,13 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -45,6 +47,7 @@ from mwms_desktop.services import Services
 from mwms_desktop.views import EngagementDetail
 from ui import shortcuts, theme
 from ui.board_controller import BoardController
+from ui.focus_ring import FocusRing
 from ui.screen import fitted
 from ui.workspace.base import ElidedLabel, Pane, WorkspaceContext, plain_label, plural
 from ui.workspace.gate_panel import GatePanel
@@ -157,6 +160,21 @@ class PaneList(QWidget):
         return [self.list.item(i).text() for i in range(self.list.count())]
 
 
+def first_input(pane: QWidget) -> QWidget | None:
+    """The pane's first Tab stop that takes input: an empty table is skipped for what follows
+    it (its "Add …" button)."""
+    widget = pane.nextInFocusChain()
+    while widget is not None and widget is not pane:
+        takes_tab = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+        usable = pane.isAncestorOf(widget) and widget.isVisibleTo(pane) and widget.isEnabled()
+        model = widget.model() if isinstance(widget, QAbstractItemView) else None
+        empty = model is not None and not model.rowCount()
+        if takes_tab and usable and not empty:
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
+
+
 class GateSplitter(QSplitter):
     """Tabs and gate side by side. Until the user drags the divider the gate takes a quarter
     of the width (between GATE_MIN and GATE_MAX), so a narrow window gives its room to the
@@ -266,6 +284,13 @@ class WorkspaceWindow(QMainWindow):
         layout.addWidget(self.status)
         self.setCentralWidget(central)
         self._build_actions()
+        # Every Tab stop shows the accent ring, as on the board (Fusion shows a focused check
+        # box or combo faintly or not at all).
+        self.focus_ring = FocusRing(self)
+        # Enter presses the focused button, as in a dialog: a main window's buttons answer
+        # Space only, so Enter on a focused "Add insight…" did nothing.
+        for button in central.findChildren(QPushButton):
+            button.setAutoDefault(True)
 
         controller.changed.connect(self._engagement_changed)
         controller.move_refused.connect(self._move_refused)
@@ -315,7 +340,7 @@ class WorkspaceWindow(QMainWindow):
         # Alt+1 … Alt+9, Alt+0 go straight to a pane.
         for n in range(min(10, self.tabs.count())):
             key = QKeySequence(f"Alt+{(n + 1) % 10}")
-            QShortcut(key, self, lambda n=n: self.tabs.setCurrentIndex(n))
+            QShortcut(key, self, lambda n=n: self.show_pane(self.tabs.widget(n)))
 
     def _move_on(self) -> None:
         if self.gate.next_stage is not None and self.save_pending("Not moved"):
@@ -379,7 +404,15 @@ class WorkspaceWindow(QMainWindow):
         """Show the pane that edits ``kind`` (a gate requirement's gates.RULE_FIXED_IN)."""
         title = FIXED_IN_PANE.get(kind)
         if title is not None:
-            self.tabs.setCurrentWidget(self.panes[title])
+            self.show_pane(self.panes[title])
+
+    def show_pane(self, pane: QWidget) -> None:
+        """Show ``pane`` with the cursor on its first input, where the work goes on (a link,
+        Alt+1 … Alt+0, a move): left behind on the gate or a hidden field, it showed nowhere."""
+        self.tabs.setCurrentWidget(pane)
+        first = first_input(pane)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_stage_work(self) -> None:
         """Show the pane that fixes the first open requirement of the stage's gate (in the

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QGroupBox,
+    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -29,6 +31,21 @@ EXPECTATION_FIELDS = (
 )
 
 
+class DoneDay(QLabel):
+    """ "done 2026-11-30" beside a confirmed element. It asks for that room while empty, so the
+    first tick pushes no note field aside; in a narrow window an empty one still gives it up
+    (its minimum is its text), so the workspace stays as narrow as before."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setObjectName("hint")
+
+    def sizeHint(self) -> QSize:
+        room = self.fontMetrics().horizontalAdvance("done 0000-00-00 ")
+        return super().sizeHint().expandedTo(QSize(room, 0))
+
+
 class OnboardingPane(Pane):
     title = "Onboarding"
 
@@ -42,7 +59,7 @@ class OnboardingPane(Pane):
         for row, term in enumerate(framework.ONBOARDING_ELEMENTS):
             check = QCheckBox(term.label)
             check.setAccessibleName(f"{term.label} confirmed")
-            when = plain_label(wrap=False, name="hint")
+            when = DoneDay()
             note = QLineEdit()
             note.setPlaceholderText("Note")
             note.setAccessibleName(f"{term.label} note")
