@@ -21,6 +21,7 @@ pulled, the cursor in SQLite) waits for the merge core of issue 12.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -107,8 +108,8 @@ def main() -> None:
     args = parser.parse_args()
 
     server = start_server()
+    work = Path(tempfile.mkdtemp(prefix="mwms-bench-sync-"))
     try:
-        work = Path(tempfile.mkdtemp(prefix="mwms-bench-sync-"))
         local = generate(work / "portfolio.sqlite", args.count)
         product_db, floor_db = database(server, "bench_sync"), database(server, "bench_floor")
         pushers = {}
@@ -219,6 +220,7 @@ def main() -> None:
     finally:
         server.stop()
         server.remove()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
