@@ -23,7 +23,7 @@ from pathlib import Path
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError
 
-from db import backup, identity, migrations
+from db import backup, fts, identity, migrations
 from db.errors import BackupError, DatabaseDamaged, DatabaseOpenError, disk_full, original_error
 from db.models import database
 
@@ -141,6 +141,7 @@ def open_database(
             if found == 0:  # SQLite, but no tables
                 _refuse_if_it_held_data(path, "it has no tables")
         found = migrations.upgrade(database, path)
+        fts.reconcile(database)  # the library's index as this SQLite can keep it
         database.execute_sql(f"PRAGMA journal_mode = {PRAGMAS['journal_mode']}")
     except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         close_database()
@@ -264,6 +265,17 @@ def close_database() -> None:
         _pending = None
     if not database.is_closed():
         database.close()
+
+
+def data_version() -> tuple[int, int]:
+    """This thread's connection and SQLite's ``PRAGMA data_version`` on it.
+
+    The number changes only when *another* connection (another process, or another thread
+    of this one) commits to the file; this connection's own writes leave it as it is. It is
+    per connection, so the connection's identity comes with it: a connection closed and
+    opened again (a restore) never looks unchanged. One pragma, no table is read."""
+    connection = database.connection()
+    return id(connection), connection.execute("PRAGMA data_version").fetchone()[0]
 
 
 def database_path() -> Path | None:

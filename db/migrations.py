@@ -17,11 +17,11 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from db import backup, identity
+from db import backup, fts, identity
 from db.errors import BackupError, DatabaseOpenError
 from db.models import MODELS
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v2_dossier_exports(database: SqliteDatabase) -> None:
@@ -46,6 +46,34 @@ def _v3_application_id(database: SqliteDatabase) -> None:
     database.execute_sql("PRAGMA application_id = 1297567059")  # 0x4D574D53, b"MWMS"
 
 
+def _v4_library(database: SqliteDatabase) -> None:
+    """Schema 4 (the learning library): a cycle's kind (existing cycles were all
+    experimentation cycles), what a learning refines, the "built on" citations, and the
+    full-text index with its triggers, built here from the records (``db/fts.py``)."""
+    database.execute_sql(
+        'ALTER TABLE "cycle" ADD COLUMN "kind" VARCHAR(30) NOT NULL DEFAULT \'experimentation_cycle\''
+    )
+    database.execute_sql('ALTER TABLE "learning" ADD COLUMN "refinements" TEXT NOT NULL DEFAULT \'\'')
+    database.execute_sql(
+        'CREATE TABLE "learning_citation" ("id" INTEGER NOT NULL PRIMARY KEY, '
+        '"uuid" VARCHAR(36) NOT NULL, "updated_at" TEXT NOT NULL, "engagement_id" INTEGER NOT NULL, '
+        '"citing_kind" VARCHAR(12) NOT NULL, "citing_uuid" VARCHAR(36) NOT NULL, '
+        '"learning_uuid" VARCHAR(36) NOT NULL, "statement" TEXT NOT NULL, "cited_at" TEXT NOT NULL, '
+        'FOREIGN KEY ("engagement_id") REFERENCES "engagement" ("id") ON DELETE CASCADE)'
+    )
+    for ddl in (
+        'CREATE UNIQUE INDEX "learning_citation_uuid" ON "learning_citation" ("uuid")',
+        'CREATE INDEX "learning_citation_engagement_id" ON "learning_citation" ("engagement_id")',
+        'CREATE INDEX "learning_citation_citing_uuid" ON "learning_citation" ("citing_uuid")',
+        'CREATE INDEX "learning_citation_learning_uuid" ON "learning_citation" ("learning_uuid")',
+        'CREATE UNIQUE INDEX "learning_citation_citing_uuid_learning_uuid" '
+        'ON "learning_citation" ("citing_uuid", "learning_uuid")',
+    ):
+        database.execute_sql(ddl)
+    if fts.fts5_available(database):  # without FTS5 the library scans (fts.reconcile)
+        fts.create(database)
+
+
 # Indexes peewee's model declarations cannot express (descending, covering). New files get
 # them with the tables; the step of the version that introduced each one adds it to old files.
 CHECKIN_RECENT_INDEX = (
@@ -61,6 +89,7 @@ EXTRA_INDEXES = (CHECKIN_RECENT_INDEX, BOARD_ORDER_INDEX)
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     2: _v2_dossier_exports,
     3: _v3_application_id,
+    4: _v4_library,
 }
 
 
@@ -84,6 +113,8 @@ def upgrade(database: SqliteDatabase, path: Path) -> int:
             database.create_tables(MODELS)
             for ddl in EXTRA_INDEXES:
                 database.execute_sql(ddl)
+            if fts.fts5_available(database):
+                fts.create(database)
             database.execute_sql(f"PRAGMA application_id = {identity.APPLICATION_ID}")
             database.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return found

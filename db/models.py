@@ -194,6 +194,10 @@ class Cycle(_Child):
     ended_on = DateField(null=True)
     result = CharField(max_length=14, null=True)
     evaluation = TextField(default="")
+    # Structured Execution's kind of work cycle (schema 4; framework.CYCLE_KINDS).
+    kind = CharField(
+        max_length=30, default="experimentation_cycle", constraints=[SQL("DEFAULT 'experimentation_cycle'")]
+    )
 
 
 class Learning(_Child):
@@ -202,6 +206,9 @@ class Learning(_Child):
     confidence = CharField(max_length=8, default="medium")
     tags = TextField(default="")
     recorded_at = UtcDateTimeField(default=utcnow)
+    # What the learning refines (schema 4): Continuous Optimization's refinements, as
+    # slugs joined by ", " (framework.REFINEMENTS); empty for none.
+    refinements = TextField(default="", constraints=[SQL("DEFAULT ''")])
 
 
 class LearningEvidence(BaseModel):
@@ -210,6 +217,23 @@ class LearningEvidence(BaseModel):
 
     class Meta:
         indexes = ((("learning", "cycle"), True),)
+
+
+class LearningCitation(_Child):
+    """A hypothesis or insight of this engagement "built on" a learning, usually of another
+    engagement (schema 4). The learning is named by uuid, not by key, so the link survives
+    travelling in a bundle to a laptop that does not hold that learning; ``statement`` is
+    the learning's statement as it read when it was cited."""
+
+    engagement = ForeignKeyField(Engagement, backref="citations", on_delete="CASCADE")
+    citing_kind = CharField(max_length=12)  # hypothesis | insight
+    citing_uuid = CharField(max_length=36, index=True)
+    learning_uuid = CharField(max_length=36, index=True)
+    statement = TextField()
+    cited_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("citing_uuid", "learning_uuid"), True),)
 
 
 class CheckIn(_Child):
@@ -277,6 +301,14 @@ def undocumented_cycles_query(*where) -> Select:
     return Cycle.count_query(Cycle.status == "evaluated", ~fn.EXISTS(has_learning), *where)
 
 
+def inconsistent_cycles_query(*where) -> Select:
+    """(engagement id, number of cycles whose record contradicts its status) rows: running
+    with no start date, or ended but neither evaluated nor abandoned."""
+    running_unstarted = (Cycle.status == "running") & Cycle.started_on.is_null()
+    ended_open = Cycle.status.in_(("planned", "running")) & Cycle.ended_on.is_null(False)
+    return Cycle.count_query(running_unstarted | ended_open, *where)
+
+
 MODELS: tuple[type[Model], ...] = (
     Setting,
     Engagement,
@@ -292,6 +324,7 @@ MODELS: tuple[type[Model], ...] = (
     CheckIn,
     StageMove,
     DossierExport,
+    LearningCitation,
 )
 
 

@@ -28,6 +28,7 @@ class DriftFacts:
     hypotheses_without_priority: int
     cycles_without_hypothesis: int
     recent_scores: Sequence[int]  # newest first
+    inconsistent_cycles: int = 0  # running with no start date, or ended yet not evaluated
 
 
 def signals(facts: DriftFacts, *, stall_days: int, checkin_stale_days: int) -> tuple[DriftSignal, ...]:
@@ -79,6 +80,17 @@ def signals(facts: DriftFacts, *, stall_days: int, checkin_stale_days: int) -> t
             DriftSignal(
                 "reactive",
                 f"Reactive prioritisation: {n} cycle{'s' if n > 1 else ''} with no hypothesis.",
+            )
+        )
+    # "inconsistent execution structure" ("Execution should follow defined process structure."):
+    # a cycle whose record contradicts its status.
+    if facts.inconsistent_cycles:
+        n = facts.inconsistent_cycles
+        found.append(
+            DriftSignal(
+                "inconsistent_execution",
+                f"Inconsistent execution structure: {n} cycle{'s' if n > 1 else ''} running without a "
+                f"start date or ended without evaluation.",
             )
         )
     # "Lifecycle structure supports relationship health monitoring."

@@ -28,6 +28,8 @@ from mwms_desktop import health, validate
 from mwms_desktop.clock import Clock
 from mwms_desktop.errors import ValidationError
 
+# What may cite a learning as "built on".
+CITING_KINDS = (fw.Term("hypothesis", "Hypothesis"), fw.Term("insight", "Insight"))
 MOVE_KINDS = (fw.Term("created", ""), fw.Term("forward", ""), fw.Term("backward", ""), fw.Term("undo", ""))
 
 # --- what "now" is ----------------------------------------------------------------------
@@ -108,6 +110,23 @@ class Flag:
 
 
 @dataclass(frozen=True, slots=True)
+class Choices:
+    """None, one or several of ``terms``, stored as slugs joined by ", " in the terms' order."""
+
+    terms: tuple[fw.Term, ...]
+
+    def __call__(self, value: Any, label: str) -> str:
+        if isinstance(value, str):
+            items = [v.strip() for v in value.split(",") if v.strip()]
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            items = list(value)
+        else:
+            raise ValidationError(f"{label} must be a list of {', '.join(fw.slugs(self.terms))}.", label)
+        chosen = {validate.choice(v, self.terms, label) for v in items}
+        return ", ".join(t.slug for t in self.terms if t.slug in chosen)
+
+
+@dataclass(frozen=True, slots=True)
 class Tags:
     def __call__(self, value: Any, label: str) -> str:
         return validate.tags(value, label)
@@ -156,7 +175,7 @@ class Uuid:
         return value
 
 
-Check = Text | Choice | Whole | Day | Instant | Flag | Tags | Ratings | Sha256 | Position | Uuid
+Check = Text | Choice | Choices | Whole | Day | Instant | Flag | Tags | Ratings | Sha256 | Position | Uuid
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +236,17 @@ def _cycle_result(v: Mapping[str, Any]) -> None:
         raise ValidationError("An evaluated cycle needs a result (win, loss or inconclusive).", "Result")
     if v.get("status") != "evaluated" and v.get("result") is not None:
         raise ValidationError("Only an evaluated cycle has a result.", "Result")
+
+
+def _cycle_kind_result(v: Mapping[str, Any]) -> None:
+    """A win or a loss applies where it means something for the cycle's kind."""
+    kind, result = v.get("kind"), v.get("result")
+    if result in ("win", "loss") and kind is not None and kind not in fw.CYCLE_KINDS_WITH_WIN_LOSS:
+        raise ValidationError(
+            f"A {fw.label(fw.CYCLE_KINDS, kind).lower()} is not won or lost: its result is inconclusive "
+            "or it is evaluated in words.",
+            "Result",
+        )
 
 
 def _cycle_dates(v: Mapping[str, Any]) -> None:
@@ -342,12 +372,21 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         Field("ended_on", "Ended on", Day(), nullable=True),
         Field("result", "Result", Choice(fw.CYCLE_RESULTS), nullable=True),
         Field("evaluation", "Evaluation", Text()),
-    ), (_cycle_result, _cycle_dates)),
+        Field("kind", "Kind of cycle", Choice(fw.CYCLE_KINDS)),
+    ), (_cycle_result, _cycle_dates, _cycle_kind_result)),
     Kind("learning", "Learning", (
         Field("statement", "Statement", Text(4000, required=True)),
         Field("confidence", "Confidence", Choice(fw.CONFIDENCE_LEVELS)),
         Field("tags", "Tags", Tags()),
         Field("recorded_at", "Recorded at", Instant(), not_future=True),
+        Field("refinements", "Refines", Choices(fw.REFINEMENTS)),
+    )),
+    Kind("learning_citation", "Built on", (
+        Field("citing_kind", "Citing record", Choice(CITING_KINDS), by_app=True),
+        Field("citing_uuid", "Citing record's uuid", Uuid(), by_app=True),
+        Field("learning_uuid", "Cited learning's uuid", Uuid(), by_app=True),
+        Field("statement", "Cited statement", Text(4000, required=True), by_app=True),
+        Field("cited_at", "Cited at", Instant(), by_app=True, not_future=True),
     )),
     Kind("checkin", "Health check-in", (
         Field("held_on", "Held on", Day(), not_future=True),

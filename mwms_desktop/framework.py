@@ -127,6 +127,28 @@ CYCLE_RESULTS: tuple[Term, ...] = (
     Term("inconclusive", "Inconclusive"),
 )
 
+# Stage 4 — "Implement structured work cycles. Examples: experimentation cycles, iterative
+# improvements, prioritized initiatives, implementation cycles, structured evaluation".
+CYCLE_KINDS: tuple[Term, ...] = (
+    Term("experimentation_cycle", "Experimentation cycle"),
+    Term("iterative_improvement", "Iterative improvement"),
+    Term("prioritized_initiative", "Prioritized initiative"),
+    Term("implementation_cycle", "Implementation cycle"),
+    Term("structured_evaluation", "Structured evaluation"),
+)
+# Where a win or a loss means something: a test or an improvement measured against what was
+# there; an implementation or an initiative is delivered, and an evaluation concludes.
+CYCLE_KINDS_WITH_WIN_LOSS: frozenset[str] = frozenset({"experimentation_cycle", "iterative_improvement"})
+
+# Stage 5 — "Continuous optimization may include: ..." — what a learning refines.
+REFINEMENTS: tuple[Term, ...] = (
+    Term("prioritization_refinement", "Prioritization refinement"),
+    Term("improved_hypothesis_quality", "Improved hypothesis quality"),
+    Term("refined_measurement_clarity", "Refined measurement clarity"),
+    Term("deeper_customer_insight", "Deeper customer insight"),
+    Term("expanded_opportunity_identification", "Expanded opportunity identification"),
+)
+
 # Stage 5 — learnings.
 CONFIDENCE_LEVELS: tuple[Term, ...] = (
     Term("low", "Low"),

@@ -63,6 +63,7 @@ class CheckReport:
     path: Path
     problems: tuple[str, ...]
     newest_good_backup: Backup | None
+    index: str = ""  # what the learning library's index check found (a sound file only)
 
     @property
     def ok(self) -> bool:
@@ -241,7 +242,39 @@ def check(db_path: str | os.PathLike[str]) -> CheckReport:
     problems = db_backup.full_check(path)
     if db_backup.DISK_FULL in problems:  # nothing is known about the file: offer no restore
         raise DatabaseError(f"Cannot check {path}: the disk is full; free some space and try again.")
-    return CheckReport(path, tuple(problems), db_backup.newest_good_backup(path) if problems else None)
+    if problems:
+        return CheckReport(path, tuple(problems), db_backup.newest_good_backup(path))
+    return CheckReport(path, (), None, _check_library_index(path))
+
+
+def _check_library_index(path: Path) -> str:
+    """Verify the library's full-text index against its records and rebuild it when wrong
+    (a file of the current schema only: ``check`` never upgrades one)."""
+    from db.migrations import SCHEMA_VERSION
+
+    if identity.file_version(path) != SCHEMA_VERSION:
+        return ""
+    bound = database_path() == path and not database.is_closed()
+    if not bound and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)):
+        return ""  # a file this user may only read: the check stays read-only, as it promises
+    from mwms_desktop.library import index  # the library's services import this module
+
+    try:
+        with _translated():
+            if not bound:
+                open_database(path, create=False, backup_on_open=False)
+            try:
+                found = index.verify_and_repair()
+            finally:
+                if not bound:
+                    close_database()
+    except (DatabaseError, DatabaseOpenError, OSError) as exc:  # the integrity check above stands
+        return f"Learning library: the index could not be checked ({exc})."
+    if not found.indexed:
+        return "Learning library: no full-text index (this SQLite has no FTS5); search scans."
+    if found.rebuilt:
+        return f"Learning library: the index did not match its records ({found.problems[0]}); rebuilt."
+    return "Learning library: the index matches its records."
 
 
 def lock_window(db_path: str | os.PathLike[str]) -> DatabaseLock:

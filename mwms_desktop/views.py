@@ -136,6 +136,7 @@ class CycleView:
     ended_on: date | None
     result: str | None
     evaluation: str
+    kind: str = "experimentation_cycle"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ class LearningView:
     tags: tuple[str, ...]
     recorded_at: datetime
     cycle_ids: tuple[int, ...]
+    refinements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,14 @@
 """“Backups…”: the database's backups, newest first; back up now; restore one.
 
 Restoring never overwrites: the core moves the current file aside (``.replaced-<stamp>``)
-before it puts the backup in place, and the dialog says where it went. The board reloads
-through ``restored``; the dialog itself only lists and asks.
+before it puts the backup in place, and the dialog says where it went. The restore runs on a
+worker thread (it may wait for other writers); the board reloads through ``restored``; the
+dialog itself only lists and asks.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -25,7 +28,7 @@ from PySide6.QtWidgets import (
 from mwms_desktop import APP_NAME, maintenance
 from mwms_desktop.errors import MwmsError
 from mwms_desktop.services import Services
-from ui.tasks import run_task
+from ui.tasks import Task, run_task
 
 REASONS = {
     "open": "On opening",
@@ -115,7 +118,10 @@ class BackupsDialog(QDialog):
         task.done.connect(lambda _b: self.backup_button.setEnabled(True))
         task.failed.connect(lambda _m: self.backup_button.setEnabled(True))
 
-    def restore_selected(self, *, confirm: bool = True) -> maintenance.RestoreResult | None:
+    def restore_selected(self, *, confirm: bool = True) -> Task | None:
+        """Restore the selected backup on a worker thread, a busy indicator meanwhile (a
+        restore waits for other writers to finish, up to 30 s); the board reloads after,
+        through ``restored``. The running task, or None when nothing was asked for."""
         backup = self.selected()
         if backup is None:
             return None
@@ -131,15 +137,31 @@ class BackupsDialog(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
-        # On the UI thread: the restore closes and reopens this thread's connection.
+        path = self._busy(True)
+        task = run_task(
+            self, f"Restoring the backup made {when}…", lambda _p: maintenance.restore(path, backup)
+        )
+        task.done.connect(self._restored)
+        task.failed.connect(lambda _message: self._busy(False))  # the task showed the message
+        return task
+
+    def _busy(self, busy: bool) -> Path:
+        for button in (self.backup_button, self.restore_button):
+            button.setEnabled(not busy)
+        if not busy:
+            self._selection_changed()
+        return self.services.path
+
+    def _restored(self, result: maintenance.RestoreResult) -> None:
         try:
-            result = maintenance.restore(self.services.path, backup)
+            # The file's content was replaced from another thread: this thread's connection
+            # starts afresh (as a restore made on it would), then the board reloads.
+            self.services.reconnect()
         except MwmsError as exc:
             QMessageBox.warning(self, APP_NAME, str(exc))
-            return None
         self.restored.emit(result)
         self.reload()
-        return result
+        self._busy(False)
 
     def _show_folder(self) -> None:
         folder = maintenance.backup_folder(self.services.path)

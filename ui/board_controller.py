@@ -28,6 +28,7 @@ class BoardController(QObject):
     error = Signal(str)
     moved = Signal(int)  # engagement id; the view re-selects it
     changed = Signal(int)  # engagement id whose data changed (an edit, an undo, an export)
+    changed_elsewhere = Signal()  # another program wrote to the database (see followed)
 
     def __init__(
         self,
@@ -43,6 +44,8 @@ class BoardController(QObject):
         self.stack = stack
         self.reason_provider = reason_provider
         self._probe_cache: dict[tuple[int, str], list[str]] = {}
+        self.before_write: Callable[[], object] | None = None  # see push
+        self.writing = False  # inside before_write
         stack.indexChanged.connect(lambda _i: self._probe_cache.clear())
 
     # --- hooks for commands ----------------------------------------------------------------
@@ -60,12 +63,33 @@ class BoardController(QObject):
         engagement): everything that shows it follows, as after an edit."""
         self._changed(eid)
 
+    def look_first(self) -> bool:
+        """Before a write of this window (a push, an undo, a redo): take in what another
+        program committed meanwhile (``before_write``), so the write's refresh says so."""
+        if self.before_write is not None:
+            self.writing = True
+            try:
+                self.before_write()
+            finally:
+                self.writing = False
+        return True
+
+    def followed(self) -> None:
+        """Another program wrote to the database and the board has followed: the gate
+        verdicts cached for a drag may be stale (a gate reads every record of its
+        engagement, not only its card), and whatever shows an engagement looks again."""
+        self._probe_cache.clear()
+        self.changed_elsewhere.emit()
+
     def _failed(self, exc: MwmsError) -> None:
         self.error.emit(str(exc))
 
     def push(self, command: QUndoCommand) -> bool:
         """Run a command, then push it; False (and the stack untouched, its redo history
-        included) if the service refused."""
+        included) if the service refused. Before the write, ``before_write`` looks for what
+        another program committed meanwhile, so this write's refresh cannot take it in
+        unannounced."""
+        self.look_first()
         if isinstance(command, uc.ServiceCommand) and not command.run_now():
             return False
         self.stack.push(command)

@@ -21,6 +21,9 @@ from ui.lane import LANE_FIELDS, Lane
 # The owner filter's "Unassigned": engagements with no owner. A control character, which no
 # owner's name can hold (the core refuses them), so it never names a real owner.
 UNASSIGNED = "\x1fnone"
+# Beyond this many changed cards a followed change re-reads the board as at start-up (a new
+# day changes every card): comparing them one by one would cost more than starting afresh.
+FOLLOW_MAX = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,9 @@ class BoardStore(QObject):
         self.filter = BoardFilter()
         self.touched: set[int] | None = None  # during stage_reset: see _refilter
         self._tally: Counter[str] | None = None
+        # Counts every change of what the store holds: a bulk read started before a change
+        # made here (an edit) is stale when it arrives (see ui.board_follow).
+        self.edits = 0
 
     # --- reading -------------------------------------------------------------------------
 
@@ -163,6 +169,7 @@ class BoardStore(QObject):
         self.set_source(self.services.portfolio.card_source())
 
     def set_source(self, source: CardSource) -> None:
+        self.edits += 1
         self._source = source
         self._changed = {}
         self._search = {}
@@ -175,8 +182,54 @@ class BoardStore(QObject):
         self._tally = None
         self._refilter(framework.STAGE_SLUGS)
 
+    @property
+    def source(self) -> CardSource | None:
+        """The last bulk read (cards changed here since are held apart)."""
+        return self._source
+
+    def follow(self, source: CardSource, differs: set[int] | None = None) -> set[int]:
+        """Take a bulk read made after something else wrote to the database (the CLI, an
+        import): only the cards whose data differs change, and only their columns are told,
+        so every other row keeps its place, its selection and the column its scroll.
+        ``differs``: ``source.changed_since(self.source)`` if already known (the worker that
+        read it compared it too). Returns the ids of the cards that appeared, changed or
+        left the board."""
+        old = self._source
+        if old is None or len(self._changed) > FOLLOW_MAX:
+            self.set_source(source)
+            return set(source.rows)
+        candidates = (source.changed_since(old) if differs is None else differs) | set(self._changed)
+        if len(candidates) > FOLLOW_MAX:  # a new day, new thresholds, a large import
+            self.set_source(source)
+            return candidates
+        changed = {e for e in candidates if self.card(e) != (source.card(e) if e in source.rows else None)}
+        stages = {self._stage_of(e) for e in changed} | {source.stage(e) for e in changed if e in source.rows}
+        stages.discard(None)
+        if self._tally is not None:
+            for eid in changed:
+                if (before := self.card(eid)) is not None:
+                    self._count(before, -1)
+                if eid in source.rows:
+                    self._count(source.card(eid), +1)
+        self._source, self._changed = source, {}
+        self.edits += 1
+        for eid in changed:
+            self._search.pop(eid, None)
+        for stage in stages:
+            self._haystacks.pop(stage, None)  # type: ignore[arg-type]
+            self._members[stage] = list(source.by_stage[stage])  # type: ignore[index]
+        if stages:
+            self._refilter(tuple(s for s in framework.STAGE_SLUGS if s in stages), touched=changed)
+        return changed
+
+    def _stage_of(self, eid: int) -> str | None:
+        """The column the card is in now (None: not on the board)."""
+        card = self.card(eid)
+        return None if card is None else card.stage
+
     def refresh_card(self, eid: int) -> None:
         """Re-read one card after it changed (moved, edited, archived, restored)."""
+        self.edits += 1
         old_stage = next((s for s in framework.STAGE_SLUGS if eid in self._members[s]), None)
         card = self.services.portfolio.card(eid)
         if self._tally is not None:

@@ -32,6 +32,7 @@ from ui import preferences as pk
 from ui import theme
 from ui.board import BoardWidget
 from ui.board_controller import BoardController
+from ui.board_follow import BoardFollower
 from ui.board_store import BoardStore
 from ui.board_view import BoardListView
 from ui.empty_state import EmptyState
@@ -55,6 +56,9 @@ class MainWindow(QMainWindow):
         self.store = BoardStore(services, self)
         self.controller = BoardController(services, self.store, self.undo_stack, self.ask_reason, self)
         self._workspaces: dict[int, QWidget] = {}
+        # What anything else writes to the database (the CLI, an import) shows within a
+        # second. Watching starts before the board's first read, so no commit falls between.
+        self.follower = BoardFollower(services, self.store, lambda: self.boards.currentWidget(), self)
 
         self.board = BoardWidget(self.store, self.controller)
         self.refusal = RefusalPanel(services, self.controller)  # follows the engagement's data
@@ -127,6 +131,10 @@ class MainWindow(QMainWindow):
         # Days in stage and drift move with the calendar: re-read the board hourly.
         self._daily = QTimer(self, interval=60 * 60 * 1000, timeout=self.store.reload)
         self._daily.start()
+        self.follower.followed.connect(self._followed)
+        self.follower.noticed.connect(self._noticed)
+        self.controller.before_write = self.follower.check
+        self.follower.start()
 
     # --- building ------------------------------------------------------------------------
 
@@ -164,6 +172,9 @@ class MainWindow(QMainWindow):
         view = self.view_menu = bar.addMenu("&View")
         view.addAction(self.archive_view_action)
         view.addAction("Portfolio analytics…", self.show_analytics)
+        self.library_action = view.addAction("Learning library…", self.show_library)
+        self.library_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.addAction(self.library_action)  # Ctrl+L from anywhere in the window, menu bar or not
         scheme_menu = view.addMenu("Colour scheme")
         for scheme in theme.SCHEMES:
             act = scheme_menu.addAction(scheme.title(), lambda s=scheme: self.set_scheme(s))
@@ -279,6 +290,18 @@ class MainWindow(QMainWindow):
         self.store.reload()
         self.filters.set_owners(self.store.owners())
 
+    def _noticed(self) -> None:
+        """Something else wrote to the database: each open workspace looks at its own
+        engagement now (its records are more than its card; the board reads on a worker)."""
+        for window in list(self._workspaces.values()):
+            window.follow_outside(writing=self.controller.writing)
+
+    def _followed(self, changed: set[int]) -> None:
+        """The board has followed what something else wrote to the database."""
+        if changed:
+            self.filters.set_owners(self.store.owners())
+        self.controller.followed()
+
     def export_shown_dossier(self) -> None:
         """A portfolio dossier of the engagements the board shows (the filter applies)."""
         from ui.dossier_actions import export_portfolio
@@ -349,6 +372,23 @@ class MainWindow(QMainWindow):
 
     def active_workspace(self) -> QWidget | None:
         return next((w for w in self._workspaces.values() if w.isVisible()), None)
+
+    def show_library(self) -> None:
+        """View → Learning library (Ctrl+L): one window, raised when already open."""
+        from ui.library.open_record import show_record
+        from ui.library.window import LibraryWindow
+
+        def open_record(eid: int, kind: str, rid: int) -> None:
+            self.open_engagement(eid)
+            show_record(self._workspaces[eid], kind, rid)
+
+        if getattr(self, "library_window", None) is None:
+            self.library_window = LibraryWindow(self.services, open_record, self)
+            self.library_window.destroyed.connect(lambda *_: setattr(self, "library_window", None))
+        self.library_window.show()
+        self.library_window.raise_()
+        self.library_window.activateWindow()
+        self.library_window.search.setFocus()
 
     def show_archive(self) -> None:
         from ui.archive_dialog import ArchiveDialog
@@ -426,6 +466,7 @@ class MainWindow(QMainWindow):
                 window.raise_()
                 window.activateWindow()
                 return
+        self.follower.stop()
         self.prefs.set(pk.GEOMETRY, self.saveGeometry())
         self.prefs.set(pk.STATE, self.saveState())
         self.filters.save()

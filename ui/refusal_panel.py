@@ -59,6 +59,8 @@ class RefusalPanel(QFrame):
         layout.addLayout(buttons)
         if controller is not None:
             controller.changed.connect(self._engagement_changed)
+            # Fixed (or moved) by another program: the refusal may no longer hold.
+            controller.changed_elsewhere.connect(lambda: self._engagement_changed(self.eid))
         self.hide()
 
     def show_refusal(self, eid: int, client: str, to_stage: str, requirements: list[str]) -> None:

@@ -71,7 +71,7 @@ class StageColumn(QFrame):
         where = f"{info.label} column" if lane is None else f"{info.label}, {lane.label} lane"
         self.view.setAccessibleName(where)
         self.view.drag_verdict.connect(self._show_verdict)
-        self.model.modelReset.connect(self._describe)
+        self.model.rows_changed.connect(self._describe)
         self._describe()
 
         layout = QVBoxLayout(self)

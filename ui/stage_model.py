@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QStringListModel, Qt
+from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
 
 from mwms_desktop import framework
 from mwms_desktop.views import EngagementCard
@@ -93,7 +93,51 @@ def tooltip(card: EngagementCard) -> str:
     return "<br>".join(lines)
 
 
+PATCH_MAX = 24  # rows removed plus rows inserted: beyond this a change resets the model
+
+
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    """Ascending indexes as (start, count) runs of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for n in indexes:
+        if runs and runs[-1][0] + runs[-1][1] == n:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((n, 1))
+    return runs
+
+
+def _in_order(before: list[int], after: list[int]) -> set[int]:
+    """The largest set of ids that keep their relative order from ``before`` to ``after``
+    (the same ids in both; a longest increasing subsequence): every other one moved."""
+    rank = {e: n for n, e in enumerate(before)}
+    tails: list[int] = []  # tails[k]: index in ``after`` ending the best run of length k+1
+    back: list[int] = [-1] * len(after)
+    for i, e in enumerate(after):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if rank[after[tails[mid]]] < rank[e]:
+                lo = mid + 1
+            else:
+                hi = mid
+        back[i] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(i)
+        else:
+            tails[lo] = i
+    keep: set[int] = set()
+    i = tails[-1] if tails else -1
+    while i >= 0:
+        keep.add(after[i])
+        i = back[i]
+    return keep
+
+
 class StageListModel(QStringListModel):
+    # The cards shown changed (a reset, or rows inserted and removed): counts and sizes follow.
+    rows_changed = Signal()
+
     def __init__(
         self, store: BoardStore, stage: str, handler: DropHandler | None = None, lane: Lane | None = None
     ) -> None:
@@ -117,8 +161,30 @@ class StageListModel(QStringListModel):
             if changed:
                 self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), 0))
             return
-        self._rows = rows
-        self.setStringList([""] * len(rows))  # a model reset; see the module docstring
+        if not self._patch(rows):
+            self._rows = rows
+            self.setStringList([""] * len(rows))  # a model reset; see the module docstring
+        self.rows_changed.emit()
+
+    def _patch(self, rows: list[int]) -> bool:
+        """Turn the rows into ``rows`` by removing and inserting the few that differ (a card
+        added, moved or gone, here or from outside), so the view keeps its selection, its
+        current card and its scroll. False, and nothing done, when too much differs: a reset
+        (one signal) is then cheaper than many."""
+        old, wanted = self._rows, set(rows)
+        had = set(old)
+        kept = [e for e in old if e in wanted]
+        stay = _in_order(kept, [e for e in rows if e in had])  # the rest moved: out, then in
+        if len(old) - len(stay) + len(rows) - len(stay) > PATCH_MAX:
+            return False
+        base = QStringListModel  # its row storage; this class refuses edits from outside
+        for start, count in reversed(_runs([n for n, e in enumerate(old) if e not in stay])):
+            base.removeRows(self, start, count, QModelIndex())
+            del self._rows[start : start + count]
+        for start, count in _runs([n for n, e in enumerate(rows) if e not in stay]):
+            base.insertRows(self, start, count, QModelIndex())
+            self._rows[start:start] = rows[start : start + count]
+        return True
 
     # --- read ----------------------------------------------------------------------------
 

@@ -79,7 +79,7 @@ class LaneRow(QWidget):
         layout.addLayout(self._bar_row)
         layout.addWidget(self._cell_row)
         for cell in self.cells.values():
-            cell.model.modelReset.connect(self._fit)
+            cell.model.rows_changed.connect(self._fit)
         self._fit()
         self.set_expanded(True)
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from mwms_desktop import fields, stage_history
 from mwms_desktop.bundle.schema import (
+    ADDED_FIELDS,
+    ADDED_LISTS,
     ENGAGEMENT_FIELDS,
     FORMAT,
     KINDS,
@@ -114,9 +116,18 @@ def _rules(kind_name: str, record: Record) -> None:
 
 
 def _record(
-    value: Any, place: str, specs: dict[str, Spec], ctx: fields.Context, extra: tuple[str, ...] = ()
+    value: Any,
+    place: str,
+    specs: dict[str, Spec],
+    ctx: fields.Context,
+    extra: tuple[str, ...] = (),
+    later: dict[str, Any] | None = None,
 ) -> Record:
-    obj = _object(value, place, ("uuid", "updated_at", *specs, *extra))
+    """One record; ``later``: fields an older bundle may leave out, with what that means."""
+    later = later or {}
+    required = tuple(k for k in ("uuid", "updated_at", *specs, *extra) if k not in later)
+    obj = _object(value, place, required, tuple(later))
+    obj = {**later, **obj}
     return Record(
         place=place,
         uuid=_field(obj["uuid"], Spec(_uuid), place, "uuid", ctx),
@@ -133,13 +144,16 @@ def _list(value: Any, where: str) -> list:
 
 def _engagement(value: Any, place: str, ctx: fields.Context) -> EngagementRecord:
     kinds = tuple(k.key for k in KINDS)
-    base = _record(value, place, ENGAGEMENT_FIELDS, ctx, kinds)
+    base = _record(value, place, ENGAGEMENT_FIELDS, ctx, kinds, dict.fromkeys(ADDED_LISTS, ()))
     _rules("engagement", base)
     e = EngagementRecord(base.place, base.uuid, base.updated_at, base.values)
     for kind in KINDS:
         where = f"{place}.{kind.key}"
-        items = _list(value[kind.key], where)
-        records = [_record(item, f"{where}[{n}]", kind.fields, ctx) for n, item in enumerate(items)]
+        items = _list(value.get(kind.key, []) if kind.key in ADDED_LISTS else value[kind.key], where)
+        later = ADDED_FIELDS.get(kind.name)
+        records = [
+            _record(item, f"{where}[{n}]", kind.fields, ctx, later=later) for n, item in enumerate(items)
+        ]
         for r in records:
             _rules(kind.name, r)
         e.children[kind.key] = records

@@ -24,6 +24,7 @@ from db.models import (
     Hypothesis,
     Insight,
     Learning,
+    LearningCitation,
     OnboardingItem,
     QualificationScore,
     StageMove,
@@ -128,8 +129,17 @@ KINDS: tuple[Kind, ...] = (
     _kind("checkins", "checkin", CheckIn),
     _kind("stage_history", "stage_move", StageMove),
     _kind("dossier_exports", "dossier_export", DossierExport),
+    _kind("citations", "learning_citation", LearningCitation),
 )  # fmt: skip
 KIND_BY_KEY = {k.key: k for k in KINDS}
+
+# What bundles written before a field or a list existed leave out, and what it then means:
+# such a bundle (format version 1 from an older MWMS Desktop) still imports as it was meant.
+ADDED_FIELDS: dict[str, dict[str, Any]] = {
+    "cycle": {"kind": "experimentation_cycle"},  # every cycle was an experiment then
+    "learning": {"refinements": []},
+}
+ADDED_LISTS: tuple[str, ...] = ("citations",)
 
 
 @dataclass(slots=True)

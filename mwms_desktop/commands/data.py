@@ -86,6 +86,8 @@ def run_check(ctx: Any) -> int:
     report = maintenance.check(db_path(ctx))
     if report.ok:
         print(f"{report.path}: integrity and references are sound.")
+        if report.index:
+            print(report.index)
         return 0
     print(f"{report.path}: {len(report.problems)} problem(s) found:")
     for problem in report.problems[:20]:

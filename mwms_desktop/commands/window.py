@@ -32,6 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--analytics", choices=ANALYTICS, metavar="SECTION",
                    help="the Portfolio analytics window on this tab: " + " ".join(ANALYTICS))  # fmt: skip
     p.add_argument("--today", action="store_true", help="only the Today dock, as the board shows it")
+    p.add_argument("--library", metavar="QUERY", help="show the learning library searching QUERY")
+    p.add_argument(
+        "--related",
+        metavar="TEXT",
+        help="with --open: the add-hypothesis dialog with TEXT typed, beside its related learnings",
+    )
     p.set_defaults(run=run_screenshot)
 
 
@@ -101,13 +107,23 @@ def run_screenshot(ctx: Any) -> int:
     if open_id is not None:
         services.portfolio.card(open_id)  # NotFound -> one clear line
     lanes = LANES.get(ctx.args.lanes or "", "")
+    if ctx.args.related is not None and open_id is None:
+        raise MwmsError("--related needs --open ID: the engagement the hypothesis is written in.")
     # Rendered into a private scratch folder, then written owner-only and atomically.
     with tempfile.TemporaryDirectory(prefix="mwms-shot-") as scratch:
         png = Path(scratch) / "shot.png"
-        render_screenshot(
-            services, png, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes,
-            analytics=ctx.args.analytics or "", today_only=ctx.args.today,
-        )  # fmt: skip
+        if ctx.args.library is not None or ctx.args.related is not None:
+            from ui.library import screenshot
+
+            if ctx.args.related is not None:
+                screenshot.render_related(services, png, size, ctx.args.theme, open_id, ctx.args.related)
+            else:
+                screenshot.render_library(services, png, size, ctx.args.theme, ctx.args.library)
+        else:
+            render_screenshot(
+                services, png, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes,
+                analytics=ctx.args.analytics or "", today_only=ctx.args.today,
+            )  # fmt: skip
         files.write_private(target, png.read_bytes())
     print(f"Saved {ctx.args.file}.")
     return 0

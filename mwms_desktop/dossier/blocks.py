@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from reportlab.lib.units import cm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table
@@ -28,6 +29,7 @@ class SectionContext:
     now: datetime
     level: int  # outline level of this engagement's sections (0 alone, 1 in a portfolio)
     in_toc: bool
+    reuse: Any = None  # sections_library.EngagementReuse: citations both ways (None: none read)
 
     @property
     def s(self) -> st.Styles:

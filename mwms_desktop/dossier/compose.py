@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from mwms_desktop import framework
 from mwms_desktop.analytics.report import Report
-from mwms_desktop.dossier import sections, sections_analytics, sections_work
+from mwms_desktop.dossier import sections, sections_analytics, sections_library, sections_work
 from mwms_desktop.dossier import styles as st
 from mwms_desktop.dossier.blocks import SectionContext, grid, key_values, markup, para
 from mwms_desktop.dossier.document import Heading, Metadata, PageMark, toc_pages_needed
@@ -32,6 +32,8 @@ SECTIONS: tuple[tuple[str, Section], ...] = (
     ("Insights and hypotheses", sections_work.insights),
     ("Experiment cycles", sections_work.cycles),
     ("Learnings", sections_work.learnings),
+    ("Built on earlier learnings", sections_library.built_on),
+    ("Reused since", sections_library.reused_since),
     ("Health check-ins and drift", sections_work.health),
 )
 SECTION_TITLES: tuple[str, ...] = tuple(title for title, _ in SECTIONS)
@@ -44,8 +46,14 @@ def _contents(entries: int) -> list[Flowable]:
     return out
 
 
-def _engagement(d: EngagementDetail, now: datetime, *, standalone: bool) -> list[Flowable]:
-    ctx = SectionContext(d, refs(d), now, level=0 if standalone else 1, in_toc=standalone)
+def _engagement(
+    d: EngagementDetail,
+    now: datetime,
+    *,
+    standalone: bool,
+    reuse: sections_library.EngagementReuse | None = None,
+) -> list[Flowable]:
+    ctx = SectionContext(d, refs(d), now, level=0 if standalone else 1, in_toc=standalone, reuse=reuse)
     out: list[Flowable] = [PageMark("running", f"{DOSSIER} · {d.card.client}")]
     out += sections.cover(ctx, standalone=standalone)
     if standalone:
@@ -55,7 +63,9 @@ def _engagement(d: EngagementDetail, now: datetime, *, standalone: bool) -> list
     return out
 
 
-def engagement_flowables(d: EngagementDetail, now: datetime) -> tuple[list[Flowable], Metadata]:
+def engagement_flowables(
+    d: EngagementDetail, now: datetime, reuse: sections_library.EngagementReuse | None = None
+) -> tuple[list[Flowable], Metadata]:
     card = d.card
     keywords = [DOSSIER, "client relationship lifecycle", card.type_label, card.stage_label, *card.tags]
     meta = Metadata(
@@ -66,11 +76,15 @@ def engagement_flowables(d: EngagementDetail, now: datetime) -> tuple[list[Flowa
         footer_left="Confidential · prepared with MWMS Desktop",
         exported=f"Exported {fmt_day(now)}",
     )
-    return [PageMark("cover"), *_engagement(d, now, standalone=True)], meta
+    return [PageMark("cover"), *_engagement(d, now, standalone=True, reuse=reuse)], meta
 
 
 def portfolio_flowables(
-    details: Sequence[EngagementDetail], now: datetime, analytics: Report | None = None
+    details: Sequence[EngagementDetail],
+    now: datetime,
+    analytics: Report | None = None,
+    reuse: sections_library.PortfolioReuse | None = None,
+    engagement_reuse: dict[int, sections_library.EngagementReuse] | None = None,
 ) -> tuple[list[Flowable], Metadata]:
     """The portfolio document; with ``analytics``, its charts and tables follow the summary."""
     s = st.styles()
@@ -91,12 +105,13 @@ def portfolio_flowables(
             ]
         ),
         PageBreak(),
-        *_contents(1 + (analytics is not None) + len(details)),
+        *_contents(2 + (analytics is not None) + len(details)),
         *portfolio_summary(details),
         *(sections_analytics.analytics(analytics) if analytics is not None else ()),
+        *sections_library.portfolio_library(details, reuse),
     ]
     for d in details:
-        out += [PageBreak(), *_engagement(d, now, standalone=False)]
+        out += [PageBreak(), *_engagement(d, now, standalone=False, reuse=(engagement_reuse or {}).get(d.id))]
     meta = Metadata(
         title=f"Portfolio dossier — {len(details)} engagements",
         author=", ".join(owners) or "MWMS Desktop",

@@ -26,6 +26,7 @@ from reportlab.platypus import Flowable
 from mwms_desktop import files
 from mwms_desktop.dossier import compose
 from mwms_desktop.dossier.document import DossierDoc, Metadata
+from mwms_desktop.dossier.sections_library import EngagementReuse, PortfolioReuse
 from mwms_desktop.errors import DossierError, MwmsError
 from mwms_desktop.services.base import storage_reason
 
@@ -49,7 +50,7 @@ def export_dossier(
     """Write the learning-preservation dossier of engagement ``eid`` to ``path``."""
     target = check_target(path)
     detail = services.portfolio.detail(eid)
-    flowables, meta = compose.engagement_flowables(detail, services.clock.now())
+    flowables, meta = compose.engagement_flowables(detail, services.clock.now(), _reuse(services, eid))
     result = _render_and_write(flowables, meta, target, progress)
     with _recording(result):
         services.lifecycle.record_dossier_export(eid, target.name, result.sha256)
@@ -74,11 +75,31 @@ def export_portfolio(
     details = [services.portfolio.detail(eid) for eid in ids]
     from mwms_desktop.analytics.report import compute_for
 
-    flowables, meta = compose.portfolio_flowables(details, services.clock.now(), compute_for(services, ids))
+    flowables, meta = compose.portfolio_flowables(
+        details,
+        services.clock.now(),
+        compute_for(services, ids),
+        _portfolio_reuse(services),
+        {eid: _reuse(services, eid) for eid in ids},
+    )
     result = _render_and_write(flowables, meta, target, progress)
     with _recording(result):
         services.lifecycle.record_dossier_exports(ids, target.name, result.sha256)
     return result
+
+
+def _reuse(services: Services, eid: int) -> EngagementReuse:
+    """The engagement's citations both ways, read before layout."""
+    c = services.citations
+    return EngagementReuse(tuple(c.of_engagement(eid)), tuple(c.reused_from_engagement(eid)))
+
+
+def _portfolio_reuse(services: Services) -> PortfolioReuse:
+    clients = {card.id: card.client for card in services.portfolio.cards(statuses=None)}
+    return PortfolioReuse(
+        {uuid: tuple(sorted(clients.get(e, f"#{e}") for e in eids))
+         for uuid, eids in services.citations.reuse_counts().items()}
+    )  # fmt: skip
 
 
 @contextmanager

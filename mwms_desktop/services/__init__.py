@@ -6,19 +6,53 @@ transaction and raises a typed :mod:`mwms_desktop.errors` error on bad input.
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.connection import close_database, open_database, wait_checked
+from peewee import PeeweeException
+
+from db.connection import close_database, data_version, open_database, wait_checked
 from db.errors import DatabaseOpenError
 from mwms_desktop.clock import Clock
 from mwms_desktop.maintenance import core_error
+from mwms_desktop.services.citations import CitationService
 from mwms_desktop.services.lifecycle import LifecycleService
 from mwms_desktop.services.portfolio import PortfolioService
 from mwms_desktop.services.records import RecordService, Snapshot
 
-__all__ = ["Services", "Snapshot", "end_thread", "open_services"]
+__all__ = ["ChangeWatch", "Services", "Snapshot", "end_thread", "open_services"]
+
+
+class ChangeWatch:
+    """ "Has anything else written to the database since I last looked?"
+
+    Made and asked on one thread (the window's): each question is a single ``PRAGMA
+    data_version`` on that thread's connection, which changes only when another connection
+    commits (the CLI, an import on a worker thread, later a sync), never for this thread's
+    own writes. No table is read, so asking often costs next to nothing."""
+
+    def __init__(self) -> None:
+        self._seen = self._version()
+
+    @staticmethod
+    def _version() -> tuple[int, int] | None:
+        try:
+            return data_version()
+        except (sqlite3.Error, PeeweeException) as exc:  # busy, or the file is being replaced
+            logging.getLogger(__name__).debug("data_version unavailable: %s", exc)
+            return None
+
+    def changed_elsewhere(self) -> bool:
+        """True once for each time something else committed since the last call (or since
+        the watch was made); an unreadable version counts as no news: ask again later."""
+        now = self._version()
+        if now is None or now == self._seen:
+            return False
+        self._seen = now
+        return True
 
 
 @dataclass(frozen=True)
@@ -28,6 +62,7 @@ class Services:
     portfolio: PortfolioService
     lifecycle: LifecycleService
     records: RecordService
+    citations: CitationService
 
     def close(self) -> None:
         close_database()
@@ -37,6 +72,19 @@ class Services:
         damage it found, naming the backup to restore. Every write waits for it anyway."""
         try:
             wait_checked()
+        except DatabaseOpenError as exc:
+            raise core_error(exc) from exc
+
+    def watch_changes(self) -> ChangeWatch:
+        """A :class:`ChangeWatch` on the calling thread's connection."""
+        return ChangeWatch()
+
+    def reconnect(self) -> None:
+        """Close the calling thread's connection and open the file again (after a restore
+        made on another thread put other content in it): every read starts afresh."""
+        close_database()
+        try:
+            open_database(self.path, create=False)
         except DatabaseOpenError as exc:
             raise core_error(exc) from exc
 
@@ -61,6 +109,7 @@ def open_services(
         portfolio=PortfolioService(clock),
         lifecycle=LifecycleService(clock),
         records=RecordService(clock),
+        citations=CitationService(clock),
     )
 
 

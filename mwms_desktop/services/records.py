@@ -139,11 +139,12 @@ KINDS: dict[str, RecordKind] = {
                    _clean_hypothesis, loading.hypothesis_view),
         RecordKind("cycle", "Cycle", Cycle,
                    {"title": "", "hypothesis_id": None, "status": "planned", "result": None,
-                    "started_on": None, "ended_on": None, "evaluation": ""},
+                    "started_on": None, "ended_on": None, "evaluation": "",
+                    "kind": "experimentation_cycle"},
                    _clean_cycle, loading.cycle_view),
         RecordKind("learning", "Learning", Learning,
                    {"statement": "", "confidence": "medium", "tags": "", "recorded_at": None,
-                    "cycle_ids": ()},
+                    "cycle_ids": (), "refinements": ""},
                    _clean_learning, loading.learning_view),
         RecordKind("checkin", "Health check-in", CheckIn,
                    {"held_on": None, "ratings": {}, "note": ""},
@@ -181,6 +182,8 @@ class RecordService(ServiceBase):
         }
         if name == "checkin":
             values["ratings"] = json.loads(row.ratings)
+        if name == "learning":  # the refinements as the slugs a form ticks
+            values["refinements"] = tuple(t for t in row.refinements.split(", ") if t)
         if name in _LINKS:
             link, own, other, key = _LINKS[name]
             values[key] = tuple(

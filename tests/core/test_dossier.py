@@ -357,7 +357,7 @@ def test_portfolio_has_summary_then_every_engagement(demo_services: Services, tm
     nested = [t for depth, t in outline_titles(path) if depth == 1]
     recorded = {c.id: len(demo_services.portfolio.detail(c.id).dossier_exports) for c in cards}
     assert (top, nested.count("Learnings"), set(recorded.values()), result.pages) == (
-        ["Portfolio summary", "Portfolio analytics", *(c.client for c in cards)],
+        ["Portfolio summary", "Portfolio analytics", "Learning library", *(c.client for c in cards)],
         len(cards),
         {1},
         len(PdfReader(path).pages),
@@ -371,7 +371,13 @@ def test_portfolio_of_chosen_ids_keeps_their_order(demo_services: Services, tmp_
     path = tmp_path / "some.pdf"
     export_portfolio(demo_services, chosen, path)
     top = [t for depth, t in outline_titles(path) if depth == 0]
-    assert top == ["Portfolio summary", "Portfolio analytics", cards[-1].client, cards[0].client]
+    assert top == [
+        "Portfolio summary",
+        "Portfolio analytics",
+        "Learning library",
+        cards[-1].client,
+        cards[0].client,
+    ]
 
 
 def test_portfolio_of_nothing_is_refused(services: Services, tmp_path: Path) -> None:

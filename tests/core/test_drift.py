@@ -24,6 +24,7 @@ ALL_CODES = (
     "undocumented_cycle",
     "unprioritised",
     "reactive",
+    "inconsistent_execution",
     "health_falling",
     "no_checkin",
 )
@@ -244,7 +245,8 @@ def test_evaluated_cycle_without_learning(services):
     hyp = services.lifecycle.detail(eid).hypotheses[0].id
     rec = services.records
     for status in ("planned", "running", "abandoned"):
-        rec.add("cycle", eid, title=f"{status} test", hypothesis_id=hyp, status=status)
+        started = date(2026, 10, 1) if status == "running" else None  # a running cycle has begun
+        rec.add("cycle", eid, title=f"{status} test", hypothesis_id=hyp, status=status, started_on=started)
     assert drift_of(services, eid) == {}
     c1 = rec.add("cycle", eid, title="Price test", hypothesis_id=hyp, status="evaluated", result="loss")
     assert drift_of(services, eid) == {"undocumented_cycle": "1 evaluated cycle with no learning recorded."}
@@ -273,10 +275,48 @@ def test_running_cycle_becomes_undocumented_when_evaluated(services):
     quiet(services)
     eid = engagement_at(services, "execution")
     hyp = services.lifecycle.detail(eid).hypotheses[0].id
-    cycle = services.records.add("cycle", eid, title="A", hypothesis_id=hyp, status="running")
+    cycle = services.records.add(
+        "cycle", eid, title="A", hypothesis_id=hyp, status="running", started_on=date(2026, 10, 1)
+    )
     assert drift_of(services, eid) == {}
     services.records.update("cycle", cycle.id, status="evaluated", result="win")
     assert drift_of(services, eid) == {"undocumented_cycle": "1 evaluated cycle with no learning recorded."}
+
+
+# --- inconsistent execution structure ------------------------------------------------------
+
+
+def test_a_cycle_whose_record_contradicts_its_status_is_inconsistent_execution(services):
+    """ "inconsistent execution structure": a running cycle with no start date, or a cycle
+    that has ended but is neither evaluated nor abandoned; fixing the record clears it."""
+    quiet(services)
+    eid = engagement_at(services, "execution")
+    hyp = services.lifecycle.detail(eid).hypotheses[0].id
+    rec = services.records
+    running = rec.add("cycle", eid, title="Running, never started", hypothesis_id=hyp, status="running")
+    message = "Inconsistent execution structure: {} running without a start date or ended without evaluation."
+    assert drift_of(services, eid) == {"inconsistent_execution": message.format("1 cycle")}
+    ended = rec.add("cycle", eid, title="Ended, still planned", hypothesis_id=hyp,
+                    started_on=date(2026, 10, 1), ended_on=date(2026, 10, 20))  # fmt: skip
+    assert drift_of(services, eid) == {"inconsistent_execution": message.format("2 cycles")}
+    rec.update("cycle", running.id, started_on=date(2026, 10, 2))
+    rec.update("cycle", ended.id, status="abandoned")
+    assert drift_of(services, eid) == {}
+
+
+def test_inconsistent_execution_is_traced_to_the_framework():
+    """The signal quotes its drift-protection line and the sentence it enforces; both are
+    in the framework when its text is at hand."""
+    import inspect
+    from pathlib import Path
+
+    source = inspect.getsource(drift.signals)
+    quotes = ("inconsistent execution structure", "Execution should follow defined process structure.")
+    assert all(f'"{q}"' in source for q in quotes)
+    text = Path("/work/shared/lifecycle-framework.txt")
+    if text.is_file():
+        framework_text = text.read_text(encoding="utf-8")
+        assert all(q in framework_text for q in quotes)
 
 
 # --- hypothesis without priority ---------------------------------------------------------
@@ -321,7 +361,8 @@ def test_cycle_without_hypothesis_is_reactive(services):
     h = rec.add("hypothesis", eid, statement="Show shipping early", impact=8, confidence=6, ease=7)
     rec.add("cycle", eid, title="Planned from a hypothesis", hypothesis_id=h.id)
     assert drift_of(services, eid) == {}
-    c = rec.add("cycle", eid, title="Banner swap requested by sales", status="running")
+    c = rec.add("cycle", eid, title="Banner swap requested by sales", status="running",
+                started_on=date(2026, 10, 1))  # fmt: skip
     assert drift_of(services, eid) == {"reactive": "Reactive prioritisation: 1 cycle with no hypothesis."}
     rec.add("cycle", eid, title="Another ad-hoc request")
     assert drift_of(services, eid) == {"reactive": "Reactive prioritisation: 2 cycles with no hypothesis."}
@@ -615,6 +656,7 @@ def test_pure_inactive_engagement_never_drifts(status):
         hypotheses_without_priority=1,
         cycles_without_hypothesis=1,
         recent_scores=(10, 20, 30),
+        inconsistent_cycles=1,
     )
     assert codes(everything) == ALL_CODES
     assert codes(dataclasses.replace(everything, status=status)) == ()

@@ -47,9 +47,22 @@ COMMANDS: dict[str, list[Argv]] = {
         lambda w, db: ["--db", str(w / "new.sqlite"), "import", str(w / "bundle.json")],
     ],
     "export-csv": [lambda w, db: ["export-csv", str(w / "board.csv")]],
+    "library": [
+        lambda w, db: ["library", "search", "checkout"],
+        lambda w, db: ["library", "playbook", "--out", str(w / "playbook.pdf")],
+    ],
     "team": [lambda w, db: ["team", "leave"]],  # the rest need a team server: tests/team/
 }
-WRITTEN = ("board.png", "one.pdf", "all.pdf", "bundle.json", "board.csv", "new.sqlite", "m.sqlite")
+WRITTEN = (
+    "board.png",
+    "one.pdf",
+    "all.pdf",
+    "bundle.json",
+    "board.csv",
+    "new.sqlite",
+    "m.sqlite",
+    "playbook.pdf",
+)
 
 
 def _commands() -> set[str]:

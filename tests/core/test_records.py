@@ -107,6 +107,7 @@ def valid(kind: str, w: World) -> dict[str, Any]:
             "started_on": date(2026, 10, 1),
             "ended_on": date(2026, 10, 29),
             "evaluation": "Repeat conversion fell 3%.",
+            "kind": "iterative_improvement",
         },
         "learning": {
             "statement": "Shortcuts must respect saved carts",
@@ -114,6 +115,7 @@ def valid(kind: str, w: World) -> dict[str, Any]:
             "tags": "retention, checkout",
             "recorded_at": datetime(2026, 10, 30, 12, 0, tzinfo=UTC),
             "cycle_ids": (w.cycle,),
+            "refinements": ("improved_hypothesis_quality", "deeper_customer_insight"),
         },
         "checkin": {"held_on": date(2026, 10, 28), "ratings": ALL_HEALTHY, "note": "Good session."},
     }[kind]

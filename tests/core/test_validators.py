@@ -44,6 +44,7 @@ KEY_OF = {  # table kind -> the bundle's list of it
     "checkin": "checkins",
     "stage_move": "stage_history",
     "dossier_export": "dossier_exports",
+    "learning_citation": "citations",
 }
 
 # --- values each kind of check refuses, in the services and the importer alike ---------------
@@ -77,6 +78,8 @@ def bad_values(f: fields.Field) -> list[tuple[str, Any]]:
                ("text", "yesterday"), ("number", 5)]  # fmt: skip
         if f.not_future:
             out.append(("future", "2099-01-01T00:00:00+00:00"))
+    elif isinstance(c, fields.Choices):
+        out = [("unknown", "nonsense"), ("number", 3), ("unknown in a list", ["nonsense"])]
     elif isinstance(c, fields.Flag):
         out = [("text", "yes"), ("number", 1)]
     elif isinstance(c, fields.Tags):
@@ -192,6 +195,9 @@ def base_bundle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     try:
         eid = engagement_at(s, "outcome")
         s.lifecycle.record_dossier_export(eid, "d.pdf", "c" * 64)
+        other = engagement_at(s, "optimization", "Elsewhere AS")  # a learning to build on
+        s.citations.cite("hypothesis", s.lifecycle.detail(eid).hypotheses[0].id,
+                         s.lifecycle.detail(other).learnings[0].id)  # fmt: skip
         return build_bundle([eid], T0)
     finally:
         s.close()
@@ -644,6 +650,8 @@ def good_edges(f: fields.Field) -> list[tuple[str, Any]]:
         return [("first", validate.DAY_MIN.isoformat()), ("last", last.isoformat())]
     if isinstance(c, fields.Instant):
         return [("first", validate.INSTANT_MIN.isoformat())]
+    if isinstance(c, fields.Choices):
+        return [("all", [t.slug for t in c.terms]), ("none", [])]
     if isinstance(c, fields.Flag):
         return [("yes", True), ("no", False)]
     if isinstance(c, fields.Tags):

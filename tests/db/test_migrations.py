@@ -134,15 +134,21 @@ def schema(path: Path) -> list[tuple[str, str, str, str | None]]:
         con.close()
 
 
+def old_columns(after: dict[str, list[tuple]], before: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """``after``'s tables of ``before``, each row cut to the columns it had: schema 4 appends
+    columns (a cycle's kind, a learning's refinements) and leaves the old ones as they were."""
+    return {t: [row[: len(before[t][0])] for row in after[t]] if before[t] else after[t] for t in before}
+
+
 def contents(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, in rowid order."""
+    """Every row of every table, in rowid order (the full-text index aside: it is derived)."""
     con = connect(path)
     try:
         tables = [
             r[0]
             for r in con.execute(
                 "SELECT name FROM sqlite_master "
-                "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                "WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%' ORDER BY name"
             )
         ]
         return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
@@ -184,11 +190,11 @@ def test_v1_file_with_data_is_backed_up_and_upgraded_on_open(tmp_path: Path, kin
     finally:
         close_database()
 
-    assert version(old) == migrations.SCHEMA_VERSION == 3
+    assert version(old) == migrations.SCHEMA_VERSION == 4
     assert application_id(old) == identity.APPLICATION_ID
     upgraded = contents(old)
-    assert {t: upgraded[t] for t in original} == original
-    assert set(upgraded) - set(original) == V2_TABLES
+    assert old_columns(upgraded, original) == original
+    assert set(upgraded) - set(original) == V2_TABLES | {"learning_citation"}
     assert upgraded["dossier_export"] == []
     assert {name for type_, name, _, _ in schema(old) if type_ == "index"} >= V2_INDEXES
     assert backup.full_check(old) == []
@@ -240,7 +246,7 @@ def test_upgraded_file_with_data_has_the_new_schema_and_is_upgraded_once(tmp_pat
     after_first = contents(old)
     open_database(old)
     close_database()
-    assert version(old) == 3
+    assert version(old) == migrations.SCHEMA_VERSION
     assert contents(old) == after_first
     assert [b.reason for b in backup.list_backups(old)].count("schema1") == 1
 
@@ -262,13 +268,13 @@ def test_no_backup_no_upgrade(tmp_path: Path) -> None:
 
 
 def newer_file(path: Path, journal: str) -> None:
-    """A database written by a future MWMS Desktop (schema 4), in the given journal mode."""
+    """A database written by a future MWMS Desktop (schema 99), in the given journal mode."""
     con = sqlite3.connect(path)
     con.execute(f"PRAGMA journal_mode = {journal}")
     con.executescript(V1.read_text())
     con.executescript(V1_ROWS)
     con.execute(f"PRAGMA application_id = {identity.APPLICATION_ID}")
-    con.execute("PRAGMA user_version = 4")
+    con.execute("PRAGMA user_version = 99")
     con.commit()
     con.close()
 
@@ -288,8 +294,8 @@ def foreign_file(path: Path, journal: str) -> None:
     [
         (
             newer_file,
-            r"^refused\.sqlite was written by a newer MWMS Desktop \(schema 4; this version reads "
-            r"up to 3\)\. Update MWMS Desktop to open it\.$",
+            r"^refused\.sqlite was written by a newer MWMS Desktop \(schema 99; this version reads "
+            r"up to 4\)\. Update MWMS Desktop to open it\.$",
         ),
         (foreign_file, r"^refused\.sqlite is an SQLite file of another program\.$"),
     ],
@@ -454,7 +460,7 @@ def test_failing_step_rolls_back_completely(
     monkeypatch.undo()
     open_database(old)
     close_database()
-    assert version(old) == 3
+    assert version(old) == migrations.SCHEMA_VERSION
     assert contents(old)["engagement"] == before_rows["engagement"]
 
 
@@ -509,7 +515,7 @@ def test_foreign_keys_are_on_again_after_an_upgrade_and_after_a_failed_one(
         assert migrations.upgrade(db, old) == 1
         assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
         assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
-        assert migrations.user_version(db) == 3
+        assert migrations.user_version(db) == migrations.SCHEMA_VERSION
         # Foreign keys really are enforced again: a dangling dossier export is refused.
         with pytest.raises(IntegrityError, match="FOREIGN KEY constraint failed"):
             _dangling_reference(db)
@@ -625,7 +631,7 @@ def test_v2_file_is_upgraded_to_carry_the_application_id(tmp_path: Path) -> None
     before = contents(path)
     open_database(path)
     close_database()
-    assert (version(path), application_id(path)) == (3, identity.APPLICATION_ID)
-    assert contents(path) == before
+    assert (version(path), application_id(path)) == (migrations.SCHEMA_VERSION, identity.APPLICATION_ID)
+    assert old_columns(contents(path), before) == before
     (b,) = backup.list_backups(path)
     assert (b.reason, version(b.path), application_id(b.path)) == ("schema2", 2, 0)

@@ -116,8 +116,10 @@ def test_restoring_a_backup_brings_the_board_back(qtbot, window, told, demo_serv
     dialog.restored.connect(window.data._restored)
     assert dialog.list.topLevelItemCount() == len(maintenance.list_backups(demo_services.path))
     assert dialog.selected().path == backup.path  # newest first
-    result = dialog.restore_selected(confirm=False)
-    assert result is not None
+    task = dialog.restore_selected(confirm=False)
+    with qtbot.waitSignal(task.done, timeout=30_000) as done:
+        pass
+    result = done.args[0]
     assert result.backup == backup.path
     assert eid not in window.shown_ids()
     assert all(p.exists() for p in result.moved_aside)

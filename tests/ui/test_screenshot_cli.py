@@ -51,3 +51,19 @@ def test_screenshot_in_swimlanes_shows_the_lanes_and_leaves_the_preference(
     # Each window opens plain (the scratch settings hold no choice), then is set as asked.
     assert shown == ["QScrollArea:", "SwimlaneBoard:engagement_type", "QScrollArea:", "QScrollArea:"]
     assert QImage(str(tmp_path / "lanes.png")) != QImage(str(tmp_path / "plain.png"))
+
+
+def test_screenshot_renders_the_library_and_the_related_panel(services, tmp_path):
+    from tests.core.library_helpers import portfolio
+
+    ids = portfolio(services)
+    path = services.path
+    services.close()
+    assert main(["--db", str(path), "screenshot", str(tmp_path / "lib.png"), "--library", "checkout",
+                 "--size", "900x500"]) == 0  # fmt: skip
+    assert main(["--db", str(path), "screenshot", str(tmp_path / "rel.png"), "--open", str(ids["c"]),
+                 "--related", "Express checkout buttons", "--size", "1100x500"]) == 0  # fmt: skip
+    for name, width in (("lib.png", 900), ("rel.png", 1100)):
+        image = QImage(str(tmp_path / name))
+        assert (image.width(), image.height()) == (width, 500)
+    assert main(["--db", str(path), "screenshot", str(tmp_path / "x.png"), "--related", "x"]) == 1

@@ -13,7 +13,7 @@ keeps the window open on the field, with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -43,6 +44,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from mwms_desktop import APP_NAME, framework, gates
+from mwms_desktop.errors import NotFound
 from mwms_desktop.services import Services
 from mwms_desktop.views import EngagementDetail
 from ui import shortcuts, theme
@@ -209,6 +211,49 @@ class GateSplitter(QSplitter):
                 self._placing = False
 
 
+class FollowNotice(QFrame):
+    """A short, non-modal line over the workspace's foot: its engagement changed elsewhere
+    (a Dismiss button), or went (a Close button: the window closes when the user has read
+    it, never under them)."""
+
+    closing = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("followNotice")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName("Changed elsewhere")
+        self.text = plain_label(name="followText")
+        self.button = QPushButton()
+        self.button.clicked.connect(self._clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.button)
+        self.gone = self.deleted = False
+        self.hide()
+
+    def show_changed(self, text: str) -> None:
+        self._show(text, "Dismiss")
+
+    def show_gone(self, text: str, *, deleted: bool = False) -> None:
+        """``deleted``: nothing is left to save, so closing saves nothing."""
+        self.gone, self.deleted = True, deleted
+        self._show(text, "Close")
+
+    def _show(self, text: str, button: str) -> None:
+        self.text.setText(f"ⓘ {text}")
+        self.setAccessibleDescription(text)
+        self.button.setText(button)
+        self.show()
+
+    def _clicked(self) -> None:
+        if self.gone:
+            self.closing.emit()
+        else:
+            self.hide()
+
+
 class WorkspaceWindow(QMainWindow):
     export_requested = Signal(int)  # engagement id: "Export dossier…" (connected by the dossier's owner)
 
@@ -228,6 +273,7 @@ class WorkspaceWindow(QMainWindow):
         self.ctx = WorkspaceContext(services, eid, controller, self)
         self.detail: EngagementDetail | None = None
         self._closed = False
+        self._elsewhere = False  # changed by another program since the last refresh
 
         self.client = ElidedLabel(name="workspaceTitle")  # a long name is cut, whole in the tooltip
         self.subtitle = plain_label(name="paneIntro")
@@ -279,6 +325,9 @@ class WorkspaceWindow(QMainWindow):
         layout.setContentsMargins(12, 10, 12, 6)
         layout.addLayout(header)
         layout.addWidget(self.splitter, 1)
+        self.notice = FollowNotice()  # the engagement changed, or went, elsewhere
+        self.notice.closing.connect(self.close)
+        layout.addWidget(self.notice)
         self.status = plain_label(name="closeRefused")  # why the window did not close
         self.status.hide()
         layout.addWidget(self.status)
@@ -306,11 +355,11 @@ class WorkspaceWindow(QMainWindow):
         self.undo_action = QAction("&Undo", self)
         self.undo_action.setShortcuts(shortcuts.undo_keys())
         # What was typed is saved first, so Undo takes back the typing, not the edit before it.
-        self.undo_action.triggered.connect(lambda: self.save_pending("Not undone") and self.undo_stack.undo())
+        self.undo_action.triggered.connect(lambda: self._step("Not undone", self.undo_stack.undo))
         self.redo_action = QAction("&Redo", self)
         # Redo answers the same keys as the board's: Ctrl+Shift+Z, Ctrl+Y and the platform's own.
         self.redo_action.setShortcuts(shortcuts.redo_keys())
-        self.redo_action.triggered.connect(lambda: self.save_pending("Not redone") and self.undo_stack.redo())
+        self.redo_action.triggered.connect(lambda: self._step("Not redone", self.undo_stack.redo))
         for signal in (self.undo_stack.canUndoChanged, self.undo_stack.canRedoChanged,
                        self.undo_stack.undoTextChanged, self.undo_stack.redoTextChanged):  # fmt: skip
             signal.connect(self._name_undo_actions)
@@ -342,6 +391,12 @@ class WorkspaceWindow(QMainWindow):
             key = QKeySequence(f"Alt+{(n + 1) % 10}")
             QShortcut(key, self, lambda n=n: self.show_pane(self.tabs.widget(n)))
 
+    def _step(self, not_done: str, step: Callable[[], None]) -> None:
+        """Undo or redo: what was typed is saved first, and what another program committed
+        meanwhile is taken in first (so the step's refresh says so)."""
+        if self.save_pending(not_done) and self.controller.look_first():
+            step()
+
     def _move_on(self) -> None:
         if self.gate.next_stage is not None and self.save_pending("Not moved"):
             self.gate.move_button.click()
@@ -369,10 +424,14 @@ class WorkspaceWindow(QMainWindow):
         if eid == self.eid:
             self.refresh()
 
-    def refresh(self) -> None:
-        """Re-read the engagement and show it everywhere (about ten queries)."""
+    def refresh(self, *, show_work: bool = True) -> None:
+        """Re-read the engagement and show it everywhere (about ten queries). After a move
+        the pane of the new stage's first open item is shown, unless ``show_work`` is False
+        (a move made elsewhere must not take the pane away from under the user's typing)."""
         detail = self.services.portfolio.detail(self.eid)
         moved = self.detail is not None and self.detail.stage != detail.stage
+        was_active = self.detail is not None and self.detail.card.status == "active"
+        elsewhere, self._elsewhere = self._elsewhere, False
         self.detail = detail
         card = detail.card
         suffix = "" if card.status == "active" else f" ({card.status})"
@@ -395,8 +454,66 @@ class WorkspaceWindow(QMainWindow):
         self._paint()
         if not any(saver.error for pane in self.panes.values() for saver in pane.savers):
             self.status.hide()  # the save that stopped a close has gone through since
-        if moved:
+        if moved and show_work and not elsewhere:
             self.show_stage_work()
+        if elsewhere:
+            self._say_changed_elsewhere(was_active)
+
+    def follow_outside(self, *, writing: bool = False) -> None:
+        """Something else wrote to the database (the CLI, an import): if it was this
+        engagement, show it as it is now and say so. What the user typed is saved first, so
+        the refresh never overwrites a field under the cursor. Gone (deleted, or archived
+        elsewhere), the window says so and closes when the user says.
+
+        ``writing``: an edit of this window is being saved right now (the controller looks
+        for outside changes before each write); the refresh that follows it shows both, and
+        says so, so an outside change is never taken in silently by one's own save."""
+        if self._closed or self.notice.gone:
+            return
+        try:
+            detail = self.services.portfolio.detail(self.eid)
+        except NotFound:
+            self._recheck.stop()
+            self.tabs.setEnabled(False)  # nothing here can be saved any more
+            self.gate.setEnabled(False)
+            self.notice.show_gone(
+                f"{self.client.full_text()} was deleted elsewhere (another window, the command line "
+                "or an import): nothing more can be saved here.",
+                deleted=True,
+            )
+            return
+        if detail == self.detail:
+            return  # another engagement's change
+        self._elsewhere = True  # the next refresh says so
+        if writing:  # that save's refresh shows it; if the save is refused, this does
+            QTimer.singleShot(0, self, self._catch_up)  # not after the window is gone
+            return
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Show an outside change no refresh has shown yet, after saving what was typed."""
+        if not self._elsewhere or self._closed or self.notice.gone:
+            return
+        if not self.save_pending("Not refreshed"):
+            self.notice.show_changed(
+                "This engagement changed elsewhere; it is shown as it is now once your edit is saved."
+            )
+            return
+        self.refresh(show_work=False)
+
+    def _say_changed_elsewhere(self, was_active: bool) -> None:
+        card = self.detail.card  # type: ignore[union-attr]
+        if was_active and card.status != "active":
+            status = framework.label(framework.ENGAGEMENT_STATUSES, card.status).lower()
+            self.notice.show_gone(
+                f"{card.client} was {status} elsewhere (another window, the command line or an "
+                "import): it is no longer on the board."
+            )
+        else:
+            self.notice.show_changed(
+                "This engagement changed elsewhere (another window, the command line or an "
+                "import): it is shown as it is now."
+            )
 
     # --- getting around ------------------------------------------------------------------
 
@@ -490,7 +607,7 @@ class WorkspaceWindow(QMainWindow):
         if self._closed:  # closed before (a hidden window may be closed again)
             super().closeEvent(event)
             return
-        if not self.save_pending("Not closed"):
+        if not self.notice.deleted and not self.save_pending("Not closed"):
             event.ignore()
             return
         self._closed = True

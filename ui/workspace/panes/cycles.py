@@ -15,6 +15,7 @@ from ui.workspace.table_model import Column
 EVALUATED = "evaluated"
 FIELDS = (
     FieldSpec("title", "Title", "text"),
+    FieldSpec("kind", "Kind", "choice", framework.CYCLE_KINDS),
     FieldSpec("hypothesis_id", "Hypothesis", "link"),
     FieldSpec("status", "Status", "choice", framework.CYCLE_STATUSES),
     FieldSpec("result", "Result", "optional_choice", framework.CYCLE_RESULTS),
@@ -38,6 +39,7 @@ def columns(detail_of) -> tuple[Column, ...]:
 
     return (
         Column("Title", lambda c: c.title, main=True),
+        Column("Kind", lambda c: framework.label(framework.CYCLE_KINDS, c.kind)),
         Column("Status", lambda c: framework.label(framework.CYCLE_STATUSES, c.status),
                sort=lambda c: framework.slugs(framework.CYCLE_STATUSES).index(c.status)),
         Column("Result", lambda c: framework.label(framework.CYCLE_RESULTS, c.result) if c.result else ""),

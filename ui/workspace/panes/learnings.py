@@ -15,11 +15,14 @@ FIELDS = (
     FieldSpec("statement", "Statement", "long"),
     FieldSpec("confidence", "Confidence", "choice", framework.CONFIDENCE_LEVELS),
     FieldSpec("tags", "Tags", "text"),
+    FieldSpec("refinements", "Refines", "links"),
     FieldSpec("cycle_ids", "Evidence", "links"),
 )
 
 
-def columns(detail_of) -> tuple[Column, ...]:
+def columns(detail_of, reuse_of=lambda: {}) -> tuple[Column, ...]:
+    """``reuse_of()``: learning id -> the clients that built on it (read with the detail)."""
+
     def evidence(lr: LearningView) -> str:
         detail = detail_of()
         titles = {c.id: c.title for c in detail.cycles} if detail else {}
@@ -32,12 +35,29 @@ def columns(detail_of) -> tuple[Column, ...]:
         Column("Tags", lambda lr: ", ".join(lr.tags)),
         Column("Recorded", lambda lr: lr.recorded_at.astimezone().strftime("%Y-%m-%d")),
         Column("Evidence (cycles)", evidence),
+        Column("Refines", _refines),
+        Column("Reused in", lambda lr: _reused(reuse_of().get(lr.id, ())),
+               sort=lambda lr: len(reuse_of().get(lr.id, ())), numeric=True),
     )  # fmt: skip
+
+
+def _refines(lr: LearningView) -> str:
+    return ", ".join(framework.label(framework.REFINEMENTS, r) for r in lr.refinements)
+
+
+def _reused(clients: tuple[str, ...]) -> str:
+    if not clients:
+        return ""
+    n = len(clients)
+    return f"{n} engagement{'s' if n > 1 else ''}: {', '.join(clients)}"
 
 
 def options(detail: EngagementDetail) -> dict[str, list[tuple[int, str]]]:
     status = {t.slug: t.label for t in framework.CYCLE_STATUSES}
-    return {"cycle_ids": [(c.id, f"{c.title} ({status[c.status].lower()})") for c in detail.cycles]}
+    return {
+        "cycle_ids": [(c.id, f"{c.title} ({status[c.status].lower()})") for c in detail.cycles],
+        "refinements": [(t.slug, t.label) for t in framework.REFINEMENTS],
+    }
 
 
 class LearningTable(RecordTable):
@@ -57,8 +77,14 @@ class LearningsPane(Pane):
 
     def __init__(self, ctx: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self.reuse: dict[int, tuple[str, ...]] = {}
         self.table = LearningTable(
-            ctx, "learning", columns(lambda: self.detail), FIELDS, lambda d: d.learnings, options
+            ctx,
+            "learning",
+            columns(lambda: self.detail, lambda: self.reuse),
+            FIELDS,
+            lambda d: d.learnings,
+            options,
         )
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -71,4 +97,10 @@ class LearningsPane(Pane):
 
     def set_detail(self, detail: EngagementDetail) -> None:
         super().set_detail(detail)
+        # Read with the detail (after each edit), never while painting: who reused what.
+        reuse: dict[int, dict[str, None]] = {}
+        for c in self.ctx.services.citations.reused_from_engagement(detail.id):
+            if c.learning_id is not None:
+                reuse.setdefault(c.learning_id, {})[c.client] = None
+        self.reuse = {lid: tuple(clients) for lid, clients in reuse.items()}
         self.table.set_detail(detail)

@@ -4,12 +4,14 @@ prioritised with ICE (impact, confidence, ease)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from mwms_desktop import framework
+from mwms_desktop.errors import MwmsError
 from mwms_desktop.views import EngagementDetail, HypothesisView
+from ui.library.related_panel import RelatedPanel
 from ui.workspace.base import Pane, WorkspaceContext, plain_label
-from ui.workspace.forms import FieldSpec, RecordDialog
+from ui.workspace.forms import FieldSpec, FormWidget, RecordDialog
 from ui.workspace.record_pane import RecordTable
 from ui.workspace.table_model import Column
 
@@ -74,7 +76,76 @@ def hypothesis_options(detail: EngagementDetail) -> dict[str, list[tuple[int, st
     return {"insight_ids": [(i.id, text(i)) for i in recent]}
 
 
-class HypothesisTable(RecordTable):
+class CitingTable(RecordTable):
+    """Insights and hypotheses: their dialog shows the related past learnings beside the
+    form, following the statement as it is typed; citing one records "built on" (at once
+    when editing, once the record exists when adding)."""
+
+    def _dialog(self, title: str, submit) -> RecordDialog:
+        dialog = super()._dialog(title, submit)
+        panel = RelatedPanel(self.ctx.eid, dialog)
+        editor = dialog.form.editors["statement"]
+        editor.textChanged.connect(lambda: panel.set_text(editor.value()))
+        layout = dialog.layout()
+        layout.removeWidget(dialog.form)
+        row = QHBoxLayout()
+        row.addWidget(dialog.form, 3)
+        row.addWidget(panel, 2)
+        layout.insertLayout(0, row)
+        dialog.setMinimumWidth(960)
+        dialog.finished.connect(lambda _r: panel.wait())
+        dialog.related = panel  # type: ignore[attr-defined]
+        return dialog
+
+    def add_dialog(self) -> RecordDialog:
+        dialog = super().add_dialog()
+        panel: RelatedPanel = dialog.related  # type: ignore[attr-defined]
+        pending: list[int] = []
+
+        def choose(lid: int) -> None:
+            if lid not in pending:
+                pending.append(lid)
+                panel.mark_cited(lid)
+                panel.status.setText("Cited: recorded when this is saved.")
+
+        panel.cite_requested.connect(choose)
+        dialog.submit = lambda form: self._add_then_cite(form, pending)
+        return dialog
+
+    def edit_dialog(self, rid: int) -> RecordDialog:
+        dialog = super().edit_dialog(rid)
+        panel: RelatedPanel = dialog.related  # type: ignore[attr-defined]
+        for c in self.ctx.services.citations.built_on(self.kind, rid):
+            if c.learning_id is not None:
+                panel.cited.add(c.learning_id)
+        panel.cite_requested.connect(lambda lid: self._cite(panel, rid, lid))
+        panel.set_text(dialog.form.value("statement"))
+        return dialog
+
+    def _cite(self, panel: RelatedPanel, rid: int, learning_id: int) -> MwmsError | None:
+        try:
+            made = self.ctx.services.citations.cite(self.kind, rid, learning_id)
+        except MwmsError as exc:
+            panel.status.setText(str(exc))
+            return exc
+        panel.mark_cited(learning_id)
+        panel.status.setText(f"Built on a learning of {made.learning_client}: recorded.")
+        self.status.setText(f"{self.label} built on a learning of {made.learning_client}.")
+        return None
+
+    def _add_then_cite(self, form: FormWidget, pending: list[int]) -> MwmsError | None:
+        error = self.add_record(form.values())
+        rid = self.selected_id()
+        if error is None and rid is not None:
+            for lid in pending:
+                try:
+                    self.ctx.services.citations.cite(self.kind, rid, lid)
+                except MwmsError as exc:
+                    self.status.setText(f"{self.label} added, but not cited: {exc}")
+        return error
+
+
+class HypothesisTable(CitingTable):
     """Hypotheses: a new one cites the engagement's insight already when there is only one."""
 
     def add_dialog(self) -> RecordDialog:
@@ -89,7 +160,7 @@ class ResearchPane(Pane):
 
     def __init__(self, ctx: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.insights = RecordTable(ctx, "insight", INSIGHT_COLUMNS, INSIGHT_FIELDS, lambda d: d.insights)
+        self.insights = CitingTable(ctx, "insight", INSIGHT_COLUMNS, INSIGHT_FIELDS, lambda d: d.insights)
         self.hypotheses = HypothesisTable(
             ctx,
             "hypothesis",

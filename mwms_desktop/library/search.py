@@ -1,0 +1,242 @@
+"""Searching the library: every learning, insight, hypothesis and evaluated cycle of every
+engagement (active, completed, archived, disqualified), ranked, with facet counts.
+
+With FTS5 the words are matched by the index (``db/fts.py``: bm25, the statement weighted
+above the notes, prefixes as the user types, a highlighted snippet). Without it the same
+rows are scanned and matched on folded text, ranked the same way in spirit (a word in the
+statement counts three times one in the notes), so the library works, only slower.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from db import fts
+from db.models import database
+from mwms_desktop.library import facets as facet_mod
+from mwms_desktop.library.query import Query, fold, fts_match, parse, words
+
+KINDS: tuple[str, ...] = tuple(s.kind for s in fts.SOURCES)
+MARK_START, MARK_END = "\x02", "\x03"  # around a matched word in a snippet
+FACET_CAP = 500  # words alone: the facets count the best this many of each kind
+
+
+class Hit(NamedTuple):
+    """One record found: what it is, where it lives, and the facts the facets count.
+    (A named tuple: a search may build tens of thousands of them.)"""
+
+    kind: str
+    id: int
+    engagement_id: int
+    client: str
+    engagement_type: str
+    owner: str
+    stage: str
+    status: str
+    tags: tuple[str, ...]
+    confidence: str | None
+    refinements: tuple[str, ...]
+    results: tuple[str, ...]
+    day: str | None
+    statement: str
+    score: float  # higher is better
+    notes: str = ""  # the tags, detail, rationale or evaluation (read by the scan only)
+    snippet: str = ""  # the statement or notes, matched words between MARK_START and MARK_END
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: Query
+    hits: tuple[Hit, ...]  # the best, best first
+    total: int  # every match after the facet tokens
+    facets: dict[str, tuple[tuple[str, int], ...]]
+    indexed: bool  # False: a plain scan (no FTS5 in this SQLite)
+    counted: int = 0  # the matches the facet counts cover: all, or the best FACET_CAP of each kind
+
+
+def _split(text: str | None) -> tuple[str, ...]:
+    return tuple(t.strip() for t in (text or "").split(",") if t.strip())
+
+
+class _Reader:
+    """Builds hits from rows, splitting each distinct tags or results text once (many rows
+    share their engagement's tags and a handful of result combinations)."""
+
+    def __init__(self) -> None:
+        self.tags: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.lists: dict[str, tuple[str, ...]] = {"": ()}
+
+    def split(self, text: str | None) -> tuple[str, ...]:
+        text = text or ""
+        got = self.lists.get(text)
+        if got is None:
+            got = self.lists[text] = _split(text)
+        return got
+
+    def hit(self, kind: str, row: tuple, score: float, notes: str = "") -> Hit:
+        (rid, eid, client, etype, owner, stage, status, tags, etags, conf, refs, results, day, statement) = (
+            row[:14]
+        )
+        key = (tags or "", etags or "")
+        both = self.tags.get(key)
+        if both is None:
+            both = self.tags[key] = tuple(
+                dict.fromkeys(t.casefold() for t in (*_split(tags), *_split(etags)))
+            )
+        return Hit(kind, rid, eid, client, etype, owner, stage, status, both, conf, self.split(refs),
+                   self.split(results), day, statement, score, notes)  # fmt: skip
+
+
+def indexed() -> bool:
+    """Whether search uses the FTS5 index (else a plain scan)."""
+    return fts.fts5_available(database) and fts.tables_present(database) and fts.triggers_present(database)
+
+
+def _fts_hits(
+    kind: str, ws: tuple[str, ...], any_word: bool, reader: _Reader, top: int | None = None
+) -> list[Hit]:
+    match = fts_match(ws, any_word=any_word)
+    if top is None:
+        rows = database.execute_sql(fts.match_sql(kind), (match,)).fetchall()
+    else:
+        rows = database.execute_sql(fts.match_sql(kind, top=True), (match, top)).fetchall()
+    return [reader.hit(kind, r, -r[14]) for r in rows]
+
+
+def _scan_score(ws: tuple[str, ...], statement: str, notes: str, any_word: bool) -> float:
+    s, n = _tokens(statement), _tokens(notes)
+    score, matched = 0.0, 0
+    for w in (fold(w) for w in ws):
+        here = 3.0 * _count(s, w) + _count(n, w)
+        if here:
+            matched += 1
+            score += here
+        elif not any_word:
+            return 0.0
+    return score if matched else 0.0
+
+
+def _tokens(text: str | None) -> list[str]:
+    return [fold(t) for t in words(text or "")]
+
+
+def _count(tokens: list[str], word: str) -> int:
+    """How many of ``tokens`` begin with ``word`` (prefix matching, like the index)."""
+    return sum(1 for t in tokens if t.startswith(word))
+
+
+def _scan_hits(kind: str, ws: tuple[str, ...], any_word: bool, reader: _Reader) -> list[Hit]:
+    out = []
+    for r in database.execute_sql(fts.all_sql(kind)).fetchall():
+        score = _scan_score(ws, r[14], r[15], any_word) if ws else 1.0
+        if score:
+            out.append(reader.hit(kind, r, score, r[15] or ""))
+    return out
+
+
+def _all_hits(kind: str, reader: _Reader) -> list[Hit]:
+    return [reader.hit(kind, r, 0.0) for r in database.execute_sql(fts.all_sql(kind)).fetchall()]
+
+
+def hits(
+    q: Query, kinds: Iterable[str] = KINDS, *, any_word: bool = False, top: int | None = None
+) -> tuple[list[Hit], bool]:
+    """Every record of ``kinds`` whose text matches the query's words (all of them, or any
+    with ``any_word``), before facet tokens; and whether the index answered. ``top``: with
+    the index, only the best that many of each kind."""
+    use_index = indexed()
+    found: list[Hit] = []
+    reader = _Reader()
+    for kind in kinds:
+        if not q.words:
+            found.extend(_all_hits(kind, reader))
+        elif use_index:
+            found.extend(_fts_hits(kind, q.words, any_word, reader, top))
+        else:
+            found.extend(_scan_hits(kind, q.words, any_word, reader))
+    return found, use_index
+
+
+def _snippets(found: list[Hit], q: Query, use_index: bool) -> list[Hit]:
+    """The shown hits with their snippets: the statement with the matched words marked, or,
+    when only the notes matched, the statement and the notes' matching part. Marked here,
+    by the same folding the index uses, over the few hits shown (FTS5's ``highlight()``
+    would evaluate the whole query again)."""
+    if not q.words:
+        return [_with(h, h.statement) for h in found]
+    if use_index:  # the notes of the shown hits, by key
+        notes: dict[tuple[str, int], str] = {}
+        for kind in KINDS:
+            ids = [h.id for h in found if h.kind == kind]
+            if ids:
+                for rid, text in database.execute_sql(fts.notes_sql(kind, len(ids)), ids).fetchall():
+                    notes[(kind, rid)] = text or ""
+        found = [h._replace(notes=notes.get((h.kind, h.id), "")) for h in found]
+    return [
+        _with(h, _joined(scan_snippet(h.statement, q.words), scan_snippet(h.notes, q.words))) for h in found
+    ]
+
+
+def _joined(statement: str, notes: str) -> str:
+    """The statement, highlighted; when the words matched only the notes, their snippet after it."""
+    if MARK_START in (statement or "") or MARK_START not in (notes or ""):
+        return statement or ""
+    return f"{statement} — {notes}"
+
+
+def _with(h: Hit, snippet: str) -> Hit:
+    return h._replace(snippet=snippet)
+
+
+def scan_snippet(text: str, ws: tuple[str, ...]) -> str:
+    """``text`` with the words that begin with one of ``ws`` (folded) marked."""
+    folded = [fold(w) for w in ws]
+    out = []
+    for token in text.split(" "):
+        if any(t.startswith(w) for t in _tokens(token) for w in folded if w):
+            out.append(f"{MARK_START}{token}{MARK_END}")
+        else:
+            out.append(token)
+    marked = " ".join(out)
+    first = marked.find(MARK_START)
+    if len(marked) > 240 and first > 60:  # a long note: from a little before its first match
+        marked = "…" + marked[first - 40 :]
+    return marked[:400]
+
+
+def _order(h: Hit) -> tuple[float, str, int]:
+    return (-h.score, h.kind, h.id)
+
+
+def search(text: str, *, limit: int = 50, **extra: Iterable[str]) -> SearchResult:
+    """The library's answer to what was typed: the best ``limit`` hits, the total, and the
+    facet counts of every match. ``extra`` adds facet values (``kind=["learning"]``), as
+    the CLI's options do."""
+    q = parse(text)
+    if extra:
+        merged = dict(q.facets)
+        for name, values in extra.items():
+            values = frozenset(v.casefold() for v in values if v)
+            if values:
+                merged[name] = merged.get(name, frozenset()) | values
+        q = Query(q.words, merged)
+    kinds = tuple(k for k in KINDS if "kind" not in q.facets or k in q.facets["kind"])
+    narrowed = any(name != "kind" for name in q.facets)
+    if q.words and not narrowed and indexed():
+        # Words alone, the common case while typing: the index ranks every match but only
+        # the best of each kind are read; the facets count those, the total counts all.
+        found, use_index = hits(q, kinds, top=FACET_CAP)
+        total = sum(
+            database.execute_sql(fts.count_sql(k), (fts_match(q.words),)).fetchone()[0] for k in kinds
+        )
+    else:
+        found, use_index = hits(q, kinds)
+        if q.facets:
+            found = [h for h in found if facet_mod.matches(h, q.facets)]
+        total = len(found)
+    found.sort(key=_order)
+    counts = facet_mod.count(found)
+    best = _snippets(found[: max(0, limit)], q, use_index)
+    return SearchResult(q, tuple(best), total, counts, use_index, len(found))

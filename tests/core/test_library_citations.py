@@ -1,0 +1,96 @@
+"""Reuse that is traceable: "built on" citations, both ways, and in bundles."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mwms_desktop.bundle import build_bundle, import_bundle
+from mwms_desktop.errors import ValidationError
+from mwms_desktop.services import open_services
+from tests.core.library_helpers import portfolio
+
+
+def _hypothesis(s, eid: int, text: str = "Trust badges will lift checkout completion") -> int:
+    return s.records.add("hypothesis", eid, statement=text).id
+
+
+def test_a_citation_shows_both_ways_with_its_snapshot(services, clock):
+    ids = portfolio(services)
+    h = _hypothesis(services, ids["c"])
+    i = services.records.add("insight", ids["b"], statement="Buyers look for badges").id
+    services.citations.cite("hypothesis", h, ids["checkout"])
+    services.citations.cite("insight", i, ids["checkout"])
+    (built,) = services.citations.built_on("hypothesis", h)
+    assert (built.learning_id, built.learning_client) == (ids["checkout"], "Zoë Ødegård Studio")
+    assert built.cited_at == clock.now()
+    # The learning changes later: the citation keeps what it read when cited.
+    services.records.update("learning", ids["checkout"], statement="Badges help, a little")
+    assert services.citations.built_on("hypothesis", h)[0].statement.startswith("Checkout trust badges")
+    reused = services.citations.reused(ids["checkout"])
+    assert sorted(c.client for c in reused) == ["Müller & Söhne GmbH", "Иванов и партнёры"]
+    assert services.citations.reuse_counts()[built.learning_uuid] == {ids["b"], ids["c"]}
+    assert [c.id for c in services.citations.reused_from_engagement(ids["a"])] == [c.id for c in reused]
+    assert [c.citing_id for c in services.citations.of_engagement(ids["c"])] == [h]
+
+
+def test_refusals_are_one_clear_line_and_change_nothing(services):
+    ids = portfolio(services)
+    h = _hypothesis(services, ids["a"])
+    with pytest.raises(ValidationError, match="same engagement"):
+        services.citations.cite("hypothesis", h, ids["checkout"])
+    h2 = _hypothesis(services, ids["c"])
+    services.citations.cite("hypothesis", h2, ids["checkout"])
+    with pytest.raises(ValidationError, match="already built on"):
+        services.citations.cite("hypothesis", h2, ids["checkout"])
+    with pytest.raises(ValidationError, match="hypothesis or an insight"):
+        services.citations.cite("cycle", 1, ids["checkout"])
+    assert len(services.citations.reused(ids["checkout"])) == 1
+
+
+def test_a_removed_hypothesis_hides_its_citation_and_undo_brings_it_back(services):
+    ids = portfolio(services)
+    h = _hypothesis(services, ids["c"])
+    services.citations.cite("hypothesis", h, ids["checkout"])
+    snap = services.records.delete("hypothesis", h)
+    assert services.citations.reused(ids["checkout"]) == []
+    services.records.restore(snap)
+    assert [c.citing_id for c in services.citations.reused(ids["checkout"])] == [h]
+
+
+def test_citations_travel_in_bundles_with_their_uuid_and_snapshot(tmp_path, clock):
+    s = open_services(tmp_path / "a.sqlite", clock=clock)
+    try:
+        ids = portfolio(s)
+        h = _hypothesis(s, ids["c"])
+        made = s.citations.cite("hypothesis", h, ids["checkout"])
+        sent = build_bundle(None, clock.now())
+    finally:
+        s.close()
+    (c_record,) = next(e for e in sent["engagements"] if e["client"] == "Иванов и партнёры")["citations"]
+    assert c_record["uuid"] == made.uuid
+    assert c_record["statement"] == made.statement
+    (tmp_path / "b.json").write_text(json.dumps(sent), encoding="utf-8")
+    s = open_services(tmp_path / "c.sqlite", clock=clock)
+    try:
+        import_bundle(s.path, tmp_path / "b.json")
+        assert build_bundle(None, clock.now())["engagements"] == sent["engagements"]
+        eid = next(c.id for c in s.portfolio.cards() if c.client == "Иванов и партнёры")
+        (back,) = s.citations.of_engagement(eid)
+        assert (back.uuid, back.statement, back.cited_at) == (made.uuid, made.statement, made.cited_at)
+        assert back.learning_client == "Zoë Ødegård Studio"
+        assert s.citations.reused(back.learning_id) == [back]
+    finally:
+        s.close()
+    # Only the citing engagement travels: the learning is not there, the snapshot still reads.
+    only = {**sent, "engagements": [e for e in sent["engagements"] if e["client"] == "Иванов и партнёры"]}
+    (tmp_path / "d.json").write_text(json.dumps(only), encoding="utf-8")
+    s = open_services(tmp_path / "e.sqlite", clock=clock)
+    try:
+        import_bundle(s.path, tmp_path / "d.json")
+        eid = s.portfolio.cards()[0].id
+        (alone,) = s.citations.of_engagement(eid)
+        assert (alone.learning_id, alone.statement) == (None, made.statement)
+    finally:
+        s.close()

@@ -1,0 +1,138 @@
+"""The learning library's search: ranking, diacritics, Cyrillic, prefixes, facets, tokens,
+any text at all; through the FTS5 index and through the plain scan alike."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mwms_desktop import library
+from mwms_desktop.library.search import MARK_END, MARK_START
+from tests.core.library_helpers import portfolio
+
+
+def _ids(result, kind="learning"):
+    return [h.id for h in result.hits if h.kind == kind]
+
+
+def test_the_path_in_use_is_the_one_asked_for(services, backend):
+    portfolio(services)
+    assert library.search("checkout").indexed is (backend == "fts5")
+
+
+def test_statement_ranks_above_notes(services, backend):
+    ids = portfolio(services)
+    found = _ids(library.search("checkout kind:learning"))
+    # Both learnings carry the tag "checkout" (notes); only one says it in its statement.
+    assert found[:2] == [ids["checkout"], ids["notes_only"]]
+
+
+def test_diacritics_fold_both_ways(services, backend):
+    ids = portfolio(services)
+    assert ids["checkout"] in _ids(library.search("zoe"))
+    assert ids["muller"] in _ids(library.search("muller"))
+    assert ids["muller"] in _ids(library.search("MÜLLER"))
+    assert _ids(library.search("zoë")) == _ids(library.search("zoe"))
+
+
+def test_cyrillic_words_are_found(services, backend):
+    ids = portfolio(services)
+    assert _ids(library.search("отзывы")) == [ids["cyrillic"]]
+    assert _ids(library.search("иванов")) == [ids["cyrillic"]]
+
+
+def test_prefixes_match_as_the_user_types(services, backend):
+    ids = portfolio(services)
+    for typed in ("inv", "invo", "invoic", "invoices"):
+        assert _ids(library.search(typed)) == [ids["muller"]], typed
+    assert _ids(library.search("invoicesx")) == []
+
+
+def test_every_word_must_match(services, backend):
+    ids = portfolio(services)
+    assert _ids(library.search("express first")) == [ids["notes_only"]]
+    assert _ids(library.search("express invoices")) == []
+
+
+def test_facet_counts_follow_the_query(services, backend):
+    ids = portfolio(services)
+    result = library.search("checkout")
+    kinds = dict(result.facets["kind"])
+    assert kinds["learning"] == 2
+    assert sum(kinds.values()) == result.total
+    learnings = library.search("checkout kind:learning")
+    assert dict(learnings.facets["result"]) == {"win": 1, "loss": 1}
+    assert dict(learnings.facets["client"]) == {"Zoë Ødegård Studio": 1, "Müller & Söhne GmbH": 1}
+    assert dict(learnings.facets["confidence"]) == {"high": 1, "medium": 1}
+    narrowed = library.search("checkout kind:learning is:loss")
+    assert _ids(narrowed) == [ids["notes_only"]]
+    assert dict(narrowed.facets["result"]) == {"loss": 1}
+    refines = dict(library.search("kind:learning").facets["refinement"])
+    assert refines == {"deeper_customer_insight": 1, "improved_hypothesis_quality": 1,
+                       "prioritization_refinement": 1}  # fmt: skip
+    assert dict(library.search("refines:deeper_customer_insight").facets["kind"]) == {"learning": 1}
+
+
+def test_tokens_narrow_like_facets(services, backend):
+    ids = portfolio(services)
+    assert _ids(library.search("tag:payments")) == [ids["muller"]]
+    consulting = set(_ids(library.search("type:consulting")))
+    assert ids["cyrillic"] in consulting
+    assert not {ids["muller"], ids["checkout"]} & consulting
+    only = library.search("kind:learning checkout")
+    assert {h.kind for h in only.hits} == {"learning"}
+    assert _ids(library.search("is:win tag:trust")) == [ids["checkout"]]
+    assert library.search("unknownkey:value").query.words == ("unknownkey", "value")
+
+
+def test_the_snippet_marks_the_matched_word(services, backend):
+    portfolio(services)
+    (hit,) = library.search("invoices").hits
+    assert f"{MARK_START}invoices{MARK_END}" in hit.snippet
+
+
+def test_search_reaches_every_status(services, backend):
+    ids = portfolio(services)
+    services.portfolio.archive(ids["b"])
+    found = library.search("invoices")
+    assert ids["muller"] in _ids(found)
+    assert found.hits[0].status == "archived"
+
+
+_PIECES = [*"ab \"*-()^:+\\'é日\x00\t{}[]~", "is:", "tag:", "kind:", "AND", "OR", "NOT", "NEAR", "zoe"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(st.sampled_from(_PIECES), max_size=12).map("".join) | st.text(max_size=30))
+def test_whatever_is_typed_is_never_a_query_error(services, backend, text):
+    if services.portfolio.count() == 0:
+        portfolio(services)
+    result = library.search(text)
+    assert result.total >= len(result.hits)
+
+
+def test_quotes_hyphens_and_operators_are_text(services, backend):
+    ids = portfolio(services)
+    for typed in ('"invoices', "invoices-", "(invoices", "invoices AND", "*", "NOT invoices", "inv*oices"):
+        result = library.search(typed)  # never raises
+        assert result.total >= 0, typed
+    assert ids["muller"] in _ids(library.search('"invoices" -cards'))
+
+
+def test_words_alone_count_every_match_and_facet_the_best(services, monkeypatch):
+    """While typing words alone, the index ranks every match but only the best of each kind
+    are read: the total still counts all, the facets say how many they cover."""
+    import importlib
+
+    search_mod = importlib.import_module("mwms_desktop.library.search")
+
+    ids = portfolio(services)
+    full = library.search("checkout")
+    monkeypatch.setattr(search_mod, "FACET_CAP", 1)
+    capped = library.search("checkout")
+    assert capped.total == full.total
+    assert capped.counted == len({h.kind for h in full.hits})  # one of each kind
+    assert capped.hits[0].id == full.hits[0].id
+    assert [h.id for h in library.search("checkout kind:learning").hits][:1] == [ids["checkout"]]
+    narrowed = library.search("checkout tag:trust")  # a facet token: every match is read
+    assert (narrowed.total, narrowed.counted) == (1, 1)

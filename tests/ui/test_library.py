@@ -1,0 +1,217 @@
+"""The library window and the related-learnings panel, driven as a person does."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from mwms_desktop import library
+from tests.core.library_helpers import portfolio
+from ui.library.related_panel import CONTRADICTING, RelatedPanel
+from ui.library.results_model import HitRole, ResultsModel
+from ui.library.window import LibraryWindow
+
+
+@pytest.fixture
+def opened():
+    return []
+
+
+@pytest.fixture
+def window(qtbot, services, opened):
+    ids = portfolio(services)
+    w = LibraryWindow(services, lambda *a: opened.append(a))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.result is not None)
+    w.ids = ids  # type: ignore[attr-defined]
+    return w
+
+
+def _type(qtbot, w: LibraryWindow, text: str) -> None:
+    w.search.clear()
+    qtbot.keyClicks(w.search, text)
+    qtbot.waitUntil(lambda: not w.query.busy and w.result is not None and w.result.query == library.search(
+        w.search.text()).query)  # fmt: skip
+
+
+def test_the_results_model_is_a_sound_qt_model(qtmodeltester, services):
+    portfolio(services)
+    model = ResultsModel()
+    model.set_hits(library.search("checkout").hits)
+    qtmodeltester.check(model)
+    model.set_hits(())
+    qtmodeltester.check(model)
+
+
+def test_typing_searches_every_engagement(qtbot, window):
+    _type(qtbot, window, "muller invo")
+    hits = [window.model.data(window.model.index(r, 0), HitRole) for r in range(window.model.rowCount())]
+    assert [h.id for h in hits] == [window.ids["muller"]]
+    assert window.count.text() == "1 found."
+    _type(qtbot, window, '"(AND -')  # any text: never an error
+    assert "found" in window.count.text() or window.count.text() == "Nothing found."
+
+
+def test_a_facet_value_narrows_the_query(qtbot, window):
+    _type(qtbot, window, "checkout")
+    tree = window.facets
+    tags = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+                if tree.topLevelItem(i).text(0) == "Tags")  # fmt: skip
+    trust = next(tags.child(i) for i in range(tags.childCount()) if tags.child(i).text(0).startswith("trust"))
+    assert trust.text(0) == "trust (1)"
+    tree.setFocus()
+    tree.setCurrentItem(trust)
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    assert window.search.text() == "checkout tag:trust"
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.hit(0).id == window.ids["checkout"]
+
+
+def test_the_evidence_chain_and_reuse_show_for_the_selected_result(qtbot, window, services):
+    h = services.records.add("hypothesis", window.ids["c"], statement="Badges for cards").id
+    services.citations.cite("hypothesis", h, window.ids["checkout"])
+    _type(qtbot, window, "badges kind:learning")
+    qtbot.waitUntil(lambda: "Reused in 1 engagement" in window.detail.toPlainText())
+    text = window.detail.toPlainText()
+    assert "Cycle (Experimentation cycle, win): Shipping test" in text
+    assert "Hypothesis: Show shipping early" in text
+    assert "Insight: Users abandon at shipping" in text
+    assert "Иванов и партнёры" in text
+
+
+def test_enter_opens_the_engagement_at_the_record(qtbot, window, opened):
+    _type(qtbot, window, "invoices")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)  # to the results
+    assert window.results.hasFocus()
+    qtbot.keyClick(window.results, Qt.Key.Key_Return)
+    assert opened == [(window.ids["b"], "learning", window.ids["muller"])]
+
+
+def test_the_workspace_opens_at_the_record(make, services, qtbot):
+    from ui.library.open_record import show_record
+
+    ids = portfolio(services)
+    h = make(services, ids["b"])
+    h.show(qtbot)
+    show_record(h.window, "learning", ids["muller"])
+    pane = h.pane("Learnings")
+    assert h.window.tabs.currentWidget() is pane
+    assert pane.table.selected_id() == ids["muller"]
+
+
+def test_without_fts5_it_still_finds_and_says_once_it_is_slower(qtbot, services, monkeypatch):
+    from db import fts
+
+    portfolio(services)
+    monkeypatch.setattr(fts, "fts5_available", lambda database: False)
+    w = LibraryWindow(services, lambda *a: None)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.result is not None)
+    assert w.notice.isVisible()
+    assert "slower" in w.notice.text()
+    _type(qtbot, w, "zoe")
+    assert w.model.rowCount() >= 1
+
+
+# --- the related-learnings panel -----------------------------------------------------------
+
+
+def test_the_panel_follows_the_statement_as_it_is_typed_and_cites(make, services, qtbot, monkeypatch):
+    ids = portfolio(services)
+    h = make(services, ids["c"])
+    h.show(qtbot)
+    table = h.pane("Insights & hypotheses").hypotheses
+    threads = []
+    real = library.related
+
+    def spy(*args, **kw):
+        threads.append(threading.current_thread())
+        return real(*args, **kw)
+
+    monkeypatch.setattr(library, "related", spy)
+    dialog = table.add_dialog()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    panel: RelatedPanel = dialog.related
+    editor = dialog.form.editors["statement"]
+    editor.setFocus()
+    qtbot.keyClicks(editor, "Express checkout buttons for first buyers")
+    qtbot.waitUntil(lambda: panel.list.count() >= 2)
+    texts = [panel.list.item(i).text() for i in range(panel.list.count())]
+    first = next(i for i, t in enumerate(texts) if t.startswith("Express buttons confuse"))
+    assert CONTRADICTING in texts[first]  # its cycle was a loss
+    assert not any(t.startswith("Иванов") for t in texts)  # never its own engagement
+    assert threads
+    assert all(t is not threading.main_thread() for t in threads)  # the keystrokes never waited
+    panel.list.setFocus()
+    panel.list.setCurrentRow(first)
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return)  # cite it
+    assert "cited" in panel.list.item(first).text()
+    qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # save
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    new = max(hy.id for hy in services.lifecycle.detail(ids["c"]).hypotheses)
+    (cited,) = services.citations.built_on("hypothesis", new)
+    assert cited.learning_id == ids["notes_only"]
+    assert services.citations.reused(ids["notes_only"])[0].client == "Иванов и партнёры"
+
+
+def test_an_answer_to_older_text_is_dropped(qtbot, services):
+    ids = portfolio(services)
+    panel = RelatedPanel(ids["c"], pause_ms=0)
+    qtbot.addWidget(panel)
+    panel.set_text("invoices")
+    panel.set_text("badges trust")
+    qtbot.waitUntil(lambda: not panel.query.busy)
+    QApplication.processEvents()
+    assert [panel.list.item(i).data(Qt.ItemDataRole.UserRole + 3) for i in range(panel.list.count())][:1] == [
+        ids["checkout"]
+    ]
+    panel.wait()
+
+
+def test_the_playbook_is_written_on_a_worker_for_the_searched_type_and_tag(qtbot, window, tmp_path):
+    _type(qtbot, window, "type:ecommerce_growth tag:checkout")
+    target = tmp_path / "book.pdf"
+    task = window.export_playbook(target)
+    with qtbot.waitSignal(task.done, timeout=20000) as blocker:
+        pass
+    assert blocker.args[0].path == target
+    assert target.read_bytes().startswith(b"%PDF")
+    assert window.count.text().startswith("Playbook written: book.pdf")
+
+
+def test_view_learning_library_opens_it_and_enter_opens_the_workspace_at_the_record(
+    qtbot, services, tmp_path
+):
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+    from ui.preferences import Preferences
+
+    ids = portfolio(services)
+    main = MainWindow(services, Preferences(QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat)),
+                      restore_state=False)  # fmt: skip
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    assert main.library_action.shortcut().toString() == "Ctrl+L"
+    assert main.library_action in main.actions()  # active from anywhere in the window
+    main.library_action.trigger()
+    lib = main.library_window
+    qtbot.waitUntil(lambda: lib.isVisible() and lib.result is not None)
+    _type(qtbot, lib, "invoices")
+    qtbot.keyClick(lib.search, Qt.Key.Key_Return)
+    qtbot.keyClick(lib.results, Qt.Key.Key_Return)
+    workspace = main.active_workspace()
+    assert workspace is not None
+    assert workspace.eid == ids["b"]
+    pane = workspace.pane("Learnings")
+    assert workspace.tabs.currentWidget() is pane
+    assert pane.table.selected_id() == ids["muller"]
+    lib.close()

@@ -1,0 +1,1 @@
+"""The learning library's window and the related-learnings panel."""

@@ -1,0 +1,67 @@
+"""The library's results as a table model: kind, statement (snippet), client, type, result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from mwms_desktop import framework as fw
+from mwms_desktop.library import Hit
+from ui.library.snippet_delegate import SnippetRole
+from ui.library.text import KIND_LABELS, plain
+
+HitRole = Qt.ItemDataRole.UserRole + 1
+Index = QModelIndex | QPersistentModelIndex
+
+HEADERS = ("Kind", "Statement", "Client", "Type", "Result")
+
+
+def _result(h: Hit) -> str:
+    return ", ".join(dict.fromkeys(fw.label(fw.CYCLE_RESULTS, r) for r in h.results))
+
+
+class ResultsModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.hits: tuple[Hit, ...] = ()
+
+    def set_hits(self, hits: tuple[Hit, ...]) -> None:
+        self.beginResetModel()
+        self.hits = tuple(hits)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.hits)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.hits):
+            return None
+        h = self.hits[index.row()]
+        col = index.column()
+        if role == HitRole:
+            return h
+        if role == SnippetRole:
+            return (h.snippet or h.statement) if col == 1 else None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            values = (KIND_LABELS[h.kind], plain(h.snippet) or h.statement, h.client,
+                      fw.label(fw.ENGAGEMENT_TYPES, h.engagement_type), _result(h))  # fmt: skip
+            return values[col]
+        return None
+
+    def hit(self, row: int) -> Hit | None:
+        return self.hits[row] if 0 <= row < len(self.hits) else None

@@ -1,0 +1,263 @@
+"""View → Learning library (Ctrl+L): every engagement's learnings, insights, hypotheses and
+evaluated cycles, searched as you type, narrowed by facets, each with its evidence chain;
+Enter opens the record in its engagement's workspace.
+
+Searching runs off the UI thread (``runner.LatestQuery``): typing never waits for it."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mwms_desktop import library
+from mwms_desktop.library import SLOWER_NOTICE, Chain, CitationView, Hit, SearchResult
+from mwms_desktop.library.chain import describe
+from mwms_desktop.services import Services
+from ui.library.results_model import HitRole, ResultsModel
+from ui.library.runner import LatestQuery
+from ui.library.snippet_delegate import SnippetDelegate
+from ui.library.text import FACET_TITLES, KIND_LABELS, marked_html, token, value_label
+
+OpenRecord = Callable[[int, str, int], None]  # engagement id, kind, record id
+LIMIT = 100
+TokenRole = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    chain: Chain
+    reused: tuple[CitationView, ...]
+    built_on: tuple[CitationView, ...]
+
+
+def evidence_of(services: Services, hit: Hit) -> Evidence:
+    """The chain and the reuse of one hit (run on the worker)."""
+    reused = tuple(services.citations.reused(hit.id)) if hit.kind == "learning" else ()
+    built = (
+        tuple(services.citations.built_on(hit.kind, hit.id)) if hit.kind in ("hypothesis", "insight") else ()
+    )
+    return Evidence(library.chain(hit.kind, hit.id), reused, built)
+
+
+def evidence_html(hit: Hit, ev: Evidence) -> str:
+    esc = html.escape
+    c = ev.chain
+    lines = [f"<p><b>{esc(KIND_LABELS[hit.kind])}</b> of <b>{esc(c.client)}</b> "
+             f"({esc(value_label('type', c.engagement_type))}, {esc(value_label('stage', c.stage))}"
+             f"{'' if c.status == 'active' else ', ' + esc(c.status)})</p>", "<p>"]  # fmt: skip
+    for link in c.links:
+        arrow = "" if link.depth == 0 else "&nbsp;&nbsp;&nbsp;&nbsp;" * (link.depth - 1) + "← "
+        lines.append(f"{arrow}{esc(describe(link))}<br>")
+    lines.append("</p>")
+    if hit.kind == "learning":
+        clients = list(dict.fromkeys(r.client for r in ev.reused))
+        if clients:
+            n = len(clients)
+            lines.append(
+                f"<p><b>Reused in {n} engagement{'s' if n > 1 else ''}:</b> {esc(', '.join(clients))}</p>"
+            )
+        else:
+            lines.append("<p>Not reused in another engagement yet.</p>")
+    for b in ev.built_on:
+        source = b.learning_client or "a learning not in this file"
+        lines.append(f"<p>Built on: “{esc(b.statement)}” ({esc(source)})</p>")
+    lines.append("<p><i>Enter opens it in its workspace.</i></p>")
+    return "".join(lines)
+
+
+class LibraryWindow(QMainWindow):
+    def __init__(self, services: Services, open_record: OpenRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.open_record = services, open_record
+        self.setWindowTitle("Learning library")
+        self.setObjectName("libraryWindow")
+        self.result: SearchResult | None = None
+        self._told_slower = False
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(
+            "Search every engagement — try checkout is:win tag:pricing kind:learning"
+        )
+        self.search.setAccessibleName("Search the library")
+        self.search.setClearButtonEnabled(True)
+        self.count = QLabel()
+        self.count.setObjectName("paneStatus")
+        self.playbook_button = QPushButton("Export playbook…")
+        self.playbook_button.setToolTip(
+            "A PDF of the library's learnings by refinement and tag, with evidence and reuse "
+            "(narrowed to the type: and tag: in the search)"
+        )
+        self.playbook_button.clicked.connect(lambda: self.export_playbook())
+        self.notice = QLabel()
+        self.notice.setObjectName("paneIntro")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+
+        self.facets = QTreeWidget()
+        self.facets.setHeaderHidden(True)
+        self.facets.setAccessibleName("Facets")
+        self.facets.itemActivated.connect(self._facet_chosen)
+
+        self.model = ResultsModel(self)
+        self.results = QTableView()
+        self.results.setModel(self.model)
+        self.results.setAccessibleName("Results")
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setAlternatingRowColors(True)
+        self.results.setWordWrap(False)
+        self.results.verticalHeader().hide()
+        header = self.results.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, chars in ((0, 12), (2, 17), (3, 16), (4, 9)):
+            self.results.setColumnWidth(column, chars * self.results.fontMetrics().averageCharWidth())
+        self.results.setItemDelegateForColumn(1, SnippetDelegate(self.results))
+        self.results.activated.connect(self._open)
+        self.results.selectionModel().currentRowChanged.connect(self._selected)
+
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName("Evidence chain")
+        self.detail.setOpenLinks(False)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.facets)
+        split.addWidget(self.results)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 3)
+        split.setStretchFactor(2, 2)
+        split.setSizes([210, 760, 310])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.search)
+        layout.addWidget(self.notice)
+        row = QHBoxLayout()
+        row.addWidget(self.count, 1)
+        row.addWidget(self.playbook_button)
+        layout.addLayout(row)
+        layout.addWidget(split, 1)
+        self.setCentralWidget(central)
+        self.resize(1280, 760)
+
+        self.query = LatestQuery(self)
+        self.query.ready.connect(self._show)
+        self.query.failed.connect(self.count.setText)
+        self.evidence = LatestQuery(self, pause_ms=60)
+        self.evidence.ready.connect(self._show_evidence)
+        self.search.textChanged.connect(self._ask)
+        self.search.returnPressed.connect(self._focus_results)
+        QShortcut(QKeySequence("Ctrl+L"), self, self._focus_search)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, self.close)
+        QShortcut(QKeySequence("Esc"), self, self.close)
+        self._ask("")
+
+    # --- searching -----------------------------------------------------------------------
+
+    def _ask(self, text: str) -> None:
+        self.count.setText("Searching…")
+        self.query.ask(lambda: library.search(text, limit=LIMIT))
+
+    def _show(self, result: SearchResult) -> None:
+        self.result = result
+        if not result.indexed and not self._told_slower:
+            self._told_slower = True
+            self.notice.setText(SLOWER_NOTICE)
+            self.notice.show()
+        self.model.set_hits(result.hits)
+        shown = len(result.hits)
+        more = f" (the best {shown} shown)" if result.total > shown else ""
+        if result.counted < result.total:
+            more += f"; facets count the best {result.counted}"
+        self.count.setText(f"{result.total} found{more}." if result.total else "Nothing found.")
+        self._fill_facets(result)
+        if result.hits:
+            self.results.selectRow(0)
+        else:
+            self.detail.clear()
+
+    def _fill_facets(self, result: SearchResult) -> None:
+        self.facets.clear()
+        for facet, counts in result.facets.items():
+            if not counts:
+                continue
+            top = QTreeWidgetItem([FACET_TITLES[facet]])
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for value, n in counts[:12]:
+                child = QTreeWidgetItem([f"{value_label(facet, value)} ({n})"])
+                child.setData(0, TokenRole, token(facet, value))
+                child.setToolTip(0, f"Narrow to {token(facet, value)}")
+                top.addChild(child)
+            self.facets.addTopLevelItem(top)
+            top.setExpanded(facet in ("kind", "type", "result", "tag", "refinement"))
+
+    def _facet_chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        tok = item.data(0, TokenRole)
+        if not tok:
+            return
+        text = self.search.text().rstrip()
+        if tok not in text.split():
+            self.search.setText(f"{text} {tok}".strip())
+
+    # --- one result ----------------------------------------------------------------------
+
+    def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hit = current.data(HitRole) if current.isValid() else None
+        if hit is None:
+            self.detail.clear()
+            return
+        services = self.services
+        self.evidence.ask(lambda: (hit, evidence_of(services, hit)))
+
+    def _show_evidence(self, answer: tuple[Hit, Evidence]) -> None:
+        hit, ev = answer
+        self.detail.setHtml(f"<p>{marked_html(hit.snippet or hit.statement)}</p>{evidence_html(hit, ev)}")
+
+    def _open(self, index: QModelIndex) -> None:
+        hit = index.data(HitRole)
+        if hit is not None:
+            self.open_record(hit.engagement_id, hit.kind, hit.id)
+
+    def _focus_results(self) -> None:
+        if self.model.rowCount():
+            self.results.setFocus()
+            if not self.results.selectionModel().hasSelection():
+                self.results.selectRow(0)
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def export_playbook(self, path=None):
+        """The playbook of what the search names (type:, tag:), written on a worker."""
+        from ui.library.playbook_action import export_playbook
+
+        def done(result: object) -> None:
+            self.count.setText(f"Playbook written: {result.path.name} ({result.pages} pages).")  # type: ignore[attr-defined]
+
+        return export_playbook(self, self.services, self.result.query if self.result else None, path, done)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.query.wait()
+        self.evidence.wait()
+        super().closeEvent(event)
