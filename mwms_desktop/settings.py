@@ -61,3 +61,27 @@ NOTIFIED_ON = Setting(
 )
 
 BY_KEY |= {s.key: s for s in (NOTIFY, NOTIFIED_ON)}
+
+
+@dataclass(frozen=True, slots=True)
+class TextSetting:
+    """A setting held as text in the database (team mode's), with no range to check."""
+
+    key: str
+    label: str
+    help: str
+
+
+TEAM_ADDRESS = TextSetting(
+    "team_address",
+    "Team server",
+    "The team server this database syncs with (postgresql://NAME@HOST:PORT/DATABASE?sslmode=…), "
+    "never with a password: that is in the operating system's keyring, or asked for each time.",
+)
+TEAM_TLS_WARNED = TextSetting(
+    "team_tls_warned",
+    "Unverified connection warned about",
+    "The team address whose weaker-than-verify-full TLS was already warned about (once).",
+)
+
+TEAM: tuple[TextSetting, ...] = (TEAM_ADDRESS, TEAM_TLS_WARNED)

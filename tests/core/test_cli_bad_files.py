@@ -47,6 +47,7 @@ COMMANDS: dict[str, list[str]] = {
     "import": ["import", "{bundle}"],
     "export-csv": ["export-csv", "{out}/x.csv"],
     "screenshot": ["screenshot", "{out}/s.png"],
+    "team": ["team", "leave"],
 }
 
 

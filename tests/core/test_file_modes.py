@@ -51,6 +51,7 @@ COMMANDS: dict[str, list[Argv]] = {
         lambda w, db: ["library", "search", "checkout"],
         lambda w, db: ["library", "playbook", "--out", str(w / "playbook.pdf")],
     ],
+    "team": [lambda w, db: ["team", "leave"]],  # the rest need a team server: tests/team/
 }
 WRITTEN = (
     "board.png",
