@@ -22,7 +22,7 @@ from pathlib import Path
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError
 
-from db import backup, identity, migrations
+from db import backup, clocks, identity, migrations
 from db.errors import BackupError, DatabaseDamaged, DatabaseOpenError
 from db.models import database
 
@@ -154,6 +154,7 @@ def _describe(path: Path, exc: Exception) -> DatabaseOpenError:
 
 
 def close_database() -> None:
+    clocks.forget_devices()
     if not database.is_closed():
         database.close()
 

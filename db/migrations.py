@@ -11,16 +11,17 @@ and a version no MWMS Desktop wrote are refused, untouched (``db/identity.py`` t
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from db import backup, identity
+from db import backup, clocks, identity
 from db.errors import BackupError, DatabaseOpenError
 from db.models import MODELS
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v2_dossier_exports(database: SqliteDatabase) -> None:
@@ -45,6 +46,59 @@ def _v3_application_id(database: SqliteDatabase) -> None:
     database.execute_sql("PRAGMA application_id = 1297567059")  # 0x4D574D53, b"MWMS"
 
 
+def _v4_merge(database: SqliteDatabase) -> None:
+    """Schema 4: merges that lose nothing. Version vectors beside the data (record_clock),
+    tombstones, the conflicts list, a device id for this file, and a causal stage history:
+    each move names the move it followed. Existing histories are chained in the order they
+    were recorded (time, then id), and an undo that gave back an earlier entry into the
+    stage keeps it on its move, so every engagement's stage and days in stage read the same."""
+    for ddl in (
+        'CREATE TABLE "record_clock" ("uuid" VARCHAR(36) NOT NULL PRIMARY KEY, "vv" TEXT NOT NULL, '
+        '"dots" TEXT NOT NULL, "device" VARCHAR(36) NOT NULL)',
+        'CREATE TABLE "tombstone" ("uuid" VARCHAR(36) NOT NULL PRIMARY KEY, "kind" VARCHAR(20) NOT NULL, '
+        '"engagement_uuid" VARCHAR(36) NOT NULL, "deleted_at" TEXT NOT NULL, "device" VARCHAR(36) NOT NULL, '
+        '"who" TEXT NOT NULL, "vv" TEXT NOT NULL)',
+        'CREATE INDEX "tombstone_engagement_uuid" ON "tombstone" ("engagement_uuid")',
+        'CREATE TABLE "conflict" ("id" INTEGER NOT NULL PRIMARY KEY, "uuid" VARCHAR(36) NOT NULL, '
+        '"engagement_uuid" VARCHAR(36) NOT NULL, "record_uuid" VARCHAR(36) NOT NULL, "kind" VARCHAR(20) NOT NULL, '
+        '"fields" TEXT NOT NULL, "mine" TEXT, "theirs" TEXT, "mine_at" TEXT, "mine_device" VARCHAR(36) NOT NULL, '
+        '"theirs_at" TEXT, "theirs_device" VARCHAR(36) NOT NULL, "winner" VARCHAR(8) NOT NULL, '
+        '"detail" TEXT NOT NULL, "digest" VARCHAR(64) NOT NULL, "created_at" TEXT NOT NULL, '
+        '"resolved_at" TEXT, "resolution" VARCHAR(8) NOT NULL)',
+        'CREATE UNIQUE INDEX "conflict_uuid" ON "conflict" ("uuid")',
+        'CREATE INDEX "conflict_engagement_uuid" ON "conflict" ("engagement_uuid")',
+        'CREATE UNIQUE INDEX "conflict_digest" ON "conflict" ("digest")',
+        'ALTER TABLE "stage_move" ADD COLUMN "after" VARCHAR(36)',
+        'ALTER TABLE "stage_move" ADD COLUMN "entered_at" TEXT',
+    ):
+        database.execute_sql(ddl)
+    # Chain each engagement's moves in recorded order: each follows the one before it.
+    database.execute_sql(
+        'UPDATE "stage_move" SET "after" = (SELECT p."uuid" FROM "stage_move" p '
+        'WHERE p."engagement_id" = "stage_move"."engagement_id" '
+        'AND (p."moved_at" < "stage_move"."moved_at" OR (p."moved_at" = "stage_move"."moved_at" '
+        'AND p."id" < "stage_move"."id")) ORDER BY p."moved_at" DESC, p."id" DESC LIMIT 1) '
+        "WHERE \"kind\" != 'created'"
+    )
+    # The last move of each engagement keeps when its stage was entered, if not at the move.
+    database.execute_sql(
+        'UPDATE "stage_move" SET "entered_at" = (SELECT e."stage_entered_at" FROM "engagement" e '
+        'WHERE e."id" = "stage_move"."engagement_id") '
+        'WHERE "id" IN (SELECT m."id" FROM "stage_move" m WHERE NOT EXISTS '
+        '(SELECT 1 FROM "stage_move" n WHERE n."after" = m."uuid")) '
+        'AND "moved_at" != (SELECT e."stage_entered_at" FROM "engagement" e '
+        'WHERE e."id" = "stage_move"."engagement_id")'
+    )
+    device_row(database)
+
+
+def device_row(database: SqliteDatabase) -> None:
+    """This file's device id (``db/clocks.py``), made once."""
+    database.execute_sql(
+        "INSERT OR IGNORE INTO setting (key, value) VALUES (?, ?)", (clocks.DEVICE_KEY, str(uuid.uuid4()))
+    )
+
+
 # Indexes peewee's model declarations cannot express (descending, covering). New files get
 # them with the tables; the step of the version that introduced each one adds it to old files.
 CHECKIN_RECENT_INDEX = (
@@ -60,6 +114,7 @@ EXTRA_INDEXES = (CHECKIN_RECENT_INDEX, BOARD_ORDER_INDEX)
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     2: _v2_dossier_exports,
     3: _v3_application_id,
+    4: _v4_merge,
 }
 
 
@@ -84,6 +139,7 @@ def upgrade(database: SqliteDatabase, path: Path) -> int:
             for ddl in EXTRA_INDEXES:
                 database.execute_sql(ddl)
             database.execute_sql(f"PRAGMA application_id = {identity.APPLICATION_ID}")
+            device_row(database)
             database.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return found
 
