@@ -3,16 +3,34 @@
 
 from __future__ import annotations
 
+import uuid as uuid_mod
 from dataclasses import replace
 from datetime import date, datetime
 
+from db import clocks
 from db.models import DossierExport, OnboardingItem, QualificationScore, StageMove
 from mwms_desktop import fields, framework, gates, validate
 from mwms_desktop.errors import MoveRefused, ValidationError
+from mwms_desktop.merge import history, tombstones
 from mwms_desktop.services.base import ServiceBase, atomic
 from mwms_desktop.services.loading import Thresholds, load_detail, move_view
 from mwms_desktop.services.portfolio import PortfolioService
 from mwms_desktop.views import EngagementDetail, StageMoveView
+
+
+def natural_uuid(engagement_uuid: str, key: str) -> str:
+    """The uuid of an engagement's record that exists once per criterion (element): the same
+    on every laptop, so two laptops scoring one criterion edit one record, and a score
+    cleared and given again is the record its tombstone names."""
+    return str(uuid_mod.uuid5(uuid_mod.UUID(engagement_uuid), key))
+
+
+def _last_move(eid: int) -> str | None:
+    """The move a new move follows: the last of the engagement's history in causal order."""
+    moves = StageMove.select(StageMove.uuid, StageMove.after, StageMove.moved_at).where(
+        StageMove.engagement == eid
+    )
+    return history.last_uuid([{"uuid": u, "after": a, "moved_at": m} for u, a, m in moves.tuples()])
 
 
 class LifecycleService(ServiceBase):
@@ -84,6 +102,8 @@ class LifecycleService(ServiceBase):
             reason=reason,
             kind=kind or ("backward" if backward else "forward"),
             updated_at=now,
+            after=_last_move(e.id),  # the history's causal chain, whatever the clocks say
+            entered_at=entered_at,
         )
         return move_view(move)
 
@@ -105,15 +125,22 @@ class LifecycleService(ServiceBase):
         note = fields.check("qualification_score", "note", note, label=f"{label} note")
         now = self.clock.now()
         if score is None:
-            QualificationScore.delete().where(
-                (QualificationScore.engagement == e) & (QualificationScore.criterion == criterion)
-            ).execute()
+            row = QualificationScore.get_or_none(engagement=e, criterion=criterion)
+            if row is not None:  # a deletion travels: its tombstone, in this transaction
+                tombstones.bury("qualification_scores", row.uuid, e.uuid, row.updated_at, now)
+                row.delete_instance()
         else:
             score = fields.check("qualification_score", "score", score, label=label)
             row = QualificationScore.get_or_none(engagement=e, criterion=criterion)
             if row is None:
+                uuid = natural_uuid(e.uuid, criterion)
                 QualificationScore.create(
-                    engagement=e, criterion=criterion, score=score, note=note, updated_at=now
+                    uuid=uuid,
+                    engagement=e,
+                    criterion=criterion,
+                    score=score,
+                    note=note,
+                    updated_at=clocks.after(tombstones.unbury(uuid), now),
                 )
             else:
                 row.score, row.note, row.updated_at = score, note, now
@@ -162,6 +189,7 @@ class LifecycleService(ServiceBase):
         row = OnboardingItem.get_or_none(engagement=e, element=element)
         if row is None:
             OnboardingItem.create(
+                uuid=natural_uuid(e.uuid, element),
                 engagement=e,
                 element=element,
                 done=done,
