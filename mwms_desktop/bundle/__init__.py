@@ -96,20 +96,29 @@ def import_bundle(
 
 
 def describe_import(result: ImportResult) -> list[str]:
-    """What an import did, a line each, for the CLI and the window alike."""
+    """What an import did, a line each, for the CLI and the window alike: a summary (how
+    many records were added, updated, deleted, skipped; how many conflicts), then per kind."""
     report = result.report
     lines = []
     if result.backup:
         lines.append(f"The database was backed up first to {result.backup.name}.")
-    for key, (added, updated, skipped) in report.counts.items():
+    lines.append(f"Records: {report.summary()}.")
+    for key, (added, updated, skipped, deleted) in report.counts.items():
         kept = (
             "already present"
             if key in ("stage_history", "dossier_exports")
             else "skipped (the local copy is as new or newer)"
         )
-        lines.append(f"  {_LABELS.get(key, key)}: {added} added, {updated} updated, {skipped} {kept}")
-    if report.added:
-        lines.append("Added: " + ", ".join(report.added))
-    if report.updated:
-        lines.append("Updated: " + ", ".join(report.updated))
+        gone = f", {deleted} deleted" if key not in ("engagements", "stage_history", "dossier_exports") else ""
+        lines.append(f"  {_LABELS.get(key, key)}: {added} added, {updated} updated{gone}, {skipped} {kept}")
+    if report.unknown_tombstones:
+        lines.append(
+            f"{report.unknown_tombstones} deletion(s) of records never seen here were kept "
+            "(so those records cannot come back from another laptop)."
+        )
+    if report.conflicts:
+        lines.append(
+            f"{report.conflicts} conflict(s): records changed on both laptops. The newer version "
+            "was kept and the other listed: `mwms-desktop conflicts`, or the engagement's workspace."
+        )
     return lines

@@ -82,6 +82,14 @@ class ImportReport:
     def total(self, outcome: int) -> int:
         return sum(c[outcome] for c in self.counts.values())
 
+    def summary(self) -> str:
+        """``"3 added, 1 updated, 2 deleted, 90 skipped, 1 conflict"``: the CLI and the window."""
+        n = self.conflicts
+        return (
+            f"{self.total(ADDED)} added, {self.total(UPDATED)} updated, {self.total(DELETED)} deleted, "
+            f"{self.total(SKIPPED)} skipped, {n} conflict{'' if n == 1 else 's'}"
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
