@@ -109,7 +109,9 @@ def describe_import(result: ImportResult) -> list[str]:
             if key in ("stage_history", "dossier_exports")
             else "skipped (the local copy is as new or newer)"
         )
-        gone = f", {deleted} deleted" if key not in ("engagements", "stage_history", "dossier_exports") else ""
+        gone = (
+            f", {deleted} deleted" if key not in ("engagements", "stage_history", "dossier_exports") else ""
+        )
         lines.append(f"  {_LABELS.get(key, key)}: {added} added, {updated} updated{gone}, {skipped} {kept}")
     if report.unknown_tombstones:
         lines.append(

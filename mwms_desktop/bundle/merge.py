@@ -321,7 +321,7 @@ def _resolve(
     if row is not None:
         vv, dots, device = snap.clocks.get(row.uuid, ({}, {}, ""))
         relation = clocks.compare(vv, theirs.vv)
-        if relation == "after" or (relation == "equal" and (vv or row.at == theirs.at)):
+        if (relation == "equal" and (vv or row.at == theirs.at)) or (relation == "after" and theirs.vv):
             return Decision(KEEP, theirs), None  # the same version, or one that has seen it
         mine = Version(_local_values(key, row), vv, row.at, device, dots)
     else:
@@ -446,7 +446,9 @@ def _take(
                 report.unknown_tombstones += 1
             report.count(kind.key, SKIPPED)
         return
-    assert isinstance(r, Record)
+    if isinstance(r, TombstoneRecord):  # a deletion lost to a newer edit here: the vector only
+        report.count(kind.key, SKIPPED)
+        return
     values = r.values if result is theirs else _parse_form(kind.key, dict(result.values), r.values)
     if row is None:
         if mine is not None:  # deleted here: the edit after it brings the record back
@@ -491,6 +493,9 @@ def _naturals(kind: Kind, bundle: Bundle, snap: Snapshot) -> dict[tuple[int, Any
     found = _where_in(
         kind.model, "engagement", engagement_ids, "id", "engagement", kind.natural, "updated_at", "uuid"
     )
+    missing = sorted({u for *_, u in found} - set(snap.clocks))
+    for u, vv, dots, device in _where_in(RecordClock, "uuid", missing, "uuid", "vv", "dots", "device"):
+        snap.clocks[u] = (clocks.parse(vv), json.loads(dots), device)
     return {(eid, value): Row(id_, eid, value, at, u) for id_, eid, value, at, u in found}
 
 

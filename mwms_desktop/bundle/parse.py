@@ -171,10 +171,11 @@ def _engagement(value: Any, place: str, ctx: fields.Context, version: int) -> En
             _unique_natural(records, kind)
     if version < 2:  # no causal chain yet: the moves follow each other in the order written
         moves = e.children["stage_history"]
-        for r, chained in zip(
-            moves, history.chained([{"uuid": m.uuid, **m.values} for m in moves]), strict=True
-        ):
-            r.values["after"], r.values["entered_at"] = chained["after"], None
+        after = {
+            m["uuid"]: m["after"] for m in history.chained([{"uuid": m.uuid, **m.values} for m in moves])
+        }
+        for r in moves:
+            r.values["after"], r.values["entered_at"] = after[r.uuid], None
     _check_history(e)
     return e
 

@@ -61,6 +61,6 @@ class Context:
             self._services = None
 
 
-from mwms_desktop.commands import board, data, dossier, window  # noqa: E402
+from mwms_desktop.commands import board, conflicts, data, dossier, window  # noqa: E402
 
-COMMANDS = (board, window, dossier, data)
+COMMANDS = (board, window, dossier, data, conflicts)

@@ -28,10 +28,13 @@ class Unordered(ValueError):
 
 
 def chained(moves: Sequence[Move]) -> list[dict[str, Any]]:
-    """Moves without ``after`` (bundle format 1) chained in the order given: each follows
-    the one before it; the creation follows none."""
+    """Moves without ``after`` (bundle format 1) chained in the order given, the creation
+    first: each follows the one before it; the creation follows none. (Returned in that
+    order; callers match them by uuid.)"""
     out = []
     previous = None
+    # The creation first: a laptop whose clock ran behind may have sorted a move before it.
+    moves = sorted(moves, key=lambda m: m.get("kind") != "created")
     for m in moves:
         m = dict(m)
         m["after"] = None if m.get("kind") == "created" else previous

@@ -90,9 +90,10 @@ def decide(mine: Version | None, theirs: Version, valid: Callable[[Values], bool
         return Decision(THEIRS, theirs)
     relation = clocks.compare(mine.vv, theirs.vv)
     same = mine.values == theirs.values
-    if relation == "after" or (relation == "equal" and same):
+    unknown = not mine.vv or not theirs.vv  # a side without a vector: no telling what it saw
+    if (relation == "equal" and same) or (relation == "after" and (not unknown or same)):
         return Decision(KEEP, mine)
-    if relation == "before":
+    if relation == "before" and (not unknown or same):
         return Decision(THEIRS, theirs)
     vv = clocks.join(mine.vv, theirs.vv)
     newest = theirs if _newer(theirs.stamp(), mine.stamp()) else mine
@@ -100,7 +101,7 @@ def decide(mine: Version | None, theirs: Version, valid: Callable[[Values], bool
         dots = {n: _newest_dot(mine, theirs, n) for n in set(mine.dots) | set(theirs.dots)}
         merged = Version(newest.values, vv, newest.at, newest.device, {k: v for k, v in dots.items() if v})
         return Decision(KEEP if merged == mine else MERGED, merged)
-    if mine.deleted or theirs.deleted:
+    if mine.deleted or theirs.deleted or unknown:
         return _whole(mine, theirs, newest, vv, _differing(mine.values or {}, theirs.values or {}))
     return _by_field(mine, theirs, newest, vv, valid)
 

@@ -14,6 +14,7 @@ from db.connection import close_database, open_database
 from db.errors import DatabaseOpenError
 from mwms_desktop.clock import Clock
 from mwms_desktop.maintenance import core_error
+from mwms_desktop.services.conflicts import ConflictService
 from mwms_desktop.services.lifecycle import LifecycleService
 from mwms_desktop.services.portfolio import PortfolioService
 from mwms_desktop.services.records import RecordService, Snapshot
@@ -28,6 +29,7 @@ class Services:
     portfolio: PortfolioService
     lifecycle: LifecycleService
     records: RecordService
+    conflicts: ConflictService
 
     def close(self) -> None:
         close_database()
@@ -48,6 +50,7 @@ def open_services(
         portfolio=PortfolioService(clock),
         lifecycle=LifecycleService(clock),
         records=RecordService(clock),
+        conflicts=ConflictService(clock),
     )
 
 

@@ -25,12 +25,19 @@ def natural_uuid(engagement_uuid: str, key: str) -> str:
     return str(uuid_mod.uuid5(uuid_mod.UUID(engagement_uuid), key))
 
 
-def _last_move(eid: int) -> str | None:
-    """The move a new move follows: the last of the engagement's history in causal order."""
-    moves = StageMove.select(StageMove.uuid, StageMove.after, StageMove.moved_at).where(
-        StageMove.engagement == eid
-    )
-    return history.last_uuid([{"uuid": u, "after": a, "moved_at": m} for u, a, m in moves.tuples()])
+def _last_move(eid: int) -> tuple[str | None, datetime | None]:
+    """The move a new move follows (the last of the engagement's history in causal order),
+    and when it was made."""
+    moves = [
+        {"uuid": m.uuid, "after": m.after, "moved_at": m.moved_at}
+        for m in StageMove.select(StageMove.uuid, StageMove.after, StageMove.moved_at).where(
+            StageMove.engagement == eid
+        )
+    ]
+    if not moves:
+        return None, None
+    last = history.ordered(moves)[-1]
+    return last["uuid"], last["moved_at"]
 
 
 class LifecycleService(ServiceBase):
@@ -81,6 +88,11 @@ class LifecycleService(ServiceBase):
                 raise ValidationError("Only an undo gives back an earlier time in a stage.", "entered_at")
         validate.choice(to_stage, framework.STAGE_TERMS, "Stage")
         e = self._engagement(eid)
+        # A move is dated after the move it follows, even on a laptop whose clock runs behind
+        # the one that made that move: the history's times never contradict its order.
+        follows, previous_at = _last_move(e.id)
+        if previous_at is not None and now <= previous_at:
+            now = clocks.after(previous_at, now)
         limits = self.thresholds()
         detail = load_detail(eid, self.clock, limits, row=e)
         restoring = kind == "undo"
@@ -102,7 +114,7 @@ class LifecycleService(ServiceBase):
             reason=reason,
             kind=kind or ("backward" if backward else "forward"),
             updated_at=now,
-            after=_last_move(e.id),  # the history's causal chain, whatever the clocks say
+            after=follows,  # the history's causal chain, whatever the clocks say
             entered_at=entered_at,
         )
         return move_view(move)
