@@ -363,4 +363,5 @@ def load_detail(eid: int, clock: Clock, limits: Thresholds, row: E | None = None
             DossierExportView(x.id, x.uuid, x.exported_at, x.file_name, x.sha256)
             for x in _EXPORTS.models(eid)
         ),
+        unresolved_conflicts=conflicts.unresolved_count(e.uuid),
     )

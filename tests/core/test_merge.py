@@ -292,3 +292,22 @@ def test_a_refused_bundle_leaves_the_database_byte_for_byte(tmp_path):
 
 def test_stages_are_the_frameworks():
     assert framework.STAGE_SLUGS[0] == "qualification"
+
+
+def test_the_dossier_summary_names_unresolved_conflicts(tmp_path):
+    """A handover should not hide them: the dossier's summary says how many there are."""
+    from mwms_desktop.dossier import export_dossier
+    from tests.core.test_dossier import pdf_text, squash
+
+    a, b, _ = _handover(tmp_path)
+    _do(a, "edit", T0 + 2 * HOUR)
+    _do(b, "edit", T0 + 3 * HOUR)
+    a.at(T0 + 4 * HOUR).receive(b.export())
+    with a.open() as s:
+        (eid,) = [c.id for c in s.portfolio.cards()]
+        export_dossier(s, eid, tmp_path / "with.pdf")
+        (c,) = s.conflicts.list()
+        s.conflicts.resolve(c.id, "theirs")
+        export_dossier(s, eid, tmp_path / "without.pdf")
+    assert squash("Unresolved conflicts: 1 record changed on two laptops") in squash(" ".join(pdf_text(tmp_path / "with.pdf")))
+    assert "Unresolved conflicts" not in " ".join(pdf_text(tmp_path / "without.pdf"))
