@@ -89,14 +89,30 @@ def _v4_merge(database: SqliteDatabase) -> None:
         'AND "moved_at" != (SELECT e."stage_entered_at" FROM "engagement" e '
         'WHERE e."id" = "stage_move"."engagement_id")'
     )
-    device_row(database)
+    device = device_row(database)
+    # Every record so far is this laptop's version 1: what another laptop upgraded from the
+    # same handover holds is then "changed on both sides" where, and only where, they differ.
+    vector = clocks.dump({device: 1})
+    for table in _VERSIONED:
+        database.execute_sql(
+            f'INSERT OR IGNORE INTO "record_clock" ("uuid", "vv", "dots", "device") '
+            f"SELECT \"uuid\", ?, '{{}}', ? FROM \"{table}\"",
+            (vector, device),
+        )
 
 
-def device_row(database: SqliteDatabase) -> None:
-    """This file's device id (``db/clocks.py``), made once."""
+_VERSIONED = (  # the tables of records that change (moves, exports and links never do)
+    "engagement", "qualification_score", "onboarding_item", "stakeholder", "insight",
+    "hypothesis", "cycle", "learning", "check_in",
+)  # fmt: skip
+
+
+def device_row(database: SqliteDatabase) -> str:
+    """This file's device id (``db/clocks.py``), made once; returns it."""
     database.execute_sql(
         "INSERT OR IGNORE INTO setting (key, value) VALUES (?, ?)", (clocks.DEVICE_KEY, str(uuid.uuid4()))
     )
+    return database.execute_sql("SELECT value FROM setting WHERE key = ?", (clocks.DEVICE_KEY,)).fetchone()[0]
 
 
 # Indexes peewee's model declarations cannot express (descending, covering). New files get

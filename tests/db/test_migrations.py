@@ -654,7 +654,11 @@ def test_v3_file_is_upgraded_to_v4_keeping_every_record(tmp_path: Path) -> None:
     assert version(path) == 4
     assert kept_rows(before, after) == before
     assert set(after) - set(before) == V4_TABLES
-    assert after["tombstone"] == after["conflict"] == after["record_clock"] == []
+    assert after["tombstone"] == after["conflict"] == []
+    # Every record that can change is this laptop's version 1.
+    device = dict(after["setting"])["device_id"]
+    versioned = {r[1] for t in ("engagement", "stakeholder", "insight", "check_in") for r in before[t]}
+    assert versioned <= {u for u, vv, _, d in after["record_clock"] if vv == f'{{"{device}":1}}' and d == device}
     for eid in {m[3] for m in before["stage_move"]}:
         moves = sorted((m for m in after["stage_move"] if m[3] == eid), key=lambda m: (m[6], m[0]))
         assert moves[0][-2] is None  # the creation follows nothing
