@@ -60,7 +60,9 @@ def _check_move(n: int, m: Mapping[str, Any], reached: set[str]) -> None:
     if kind == "created" or src is None:
         raise HistoryProblem("Only the first move is the creation.", n, "kind")
     if m.get("after") is None:
-        raise HistoryProblem("Follows no move; every move but the creation names the one it followed.", n, "after")
+        raise HistoryProblem(
+            "Follows no move; every move but the creation names the one it followed.", n, "after"
+        )
     if src not in reached:
         raise HistoryProblem(f"Leaves {src}, which the history had not reached.", n, "from_stage")
     step = fw.stage_index(dst) - fw.stage_index(src)

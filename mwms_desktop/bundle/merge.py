@@ -124,9 +124,21 @@ class Snapshot:
         row = self.rows[target].get(uuid)
         return row is not None and engagement_id is not None and row.engagement_id == engagement_id
 
-    def version(self, uuid: str, at: datetime, values: Any = None) -> Version:
-        vv, dots, device = self.clocks.get(uuid, ({}, {}, ""))
-        return Version(values, vv, at, device, dots)
+    def clock(self, uuid: str) -> tuple[dict, dict, str]:
+        """The local (vector, dots, device) of ``uuid``, parsed on first use."""
+        found = self.clocks.get(uuid)
+        if found is None:
+            return {}, {}, ""
+        if isinstance(found[0], str):
+            found = self.clocks[uuid] = (clocks.parse(found[0]), json.loads(found[1]), found[2])
+        return found
+
+    def same_vector(self, uuid: str, vector: dict[str, int]) -> bool:
+        """Whether the local vector of ``uuid`` is ``vector``, without parsing it if it can."""
+        found = self.clocks.get(uuid)
+        if found is not None and isinstance(found[0], str):
+            return found[0] == clocks.dump(vector)
+        return self.clock(uuid)[0] == vector
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -161,13 +173,15 @@ def _read(bundle: Bundle) -> Snapshot:
         rows[kind.key] = {r[0]: Row(r[1], r[2], r[4] if natural else None, r[3], r[0]) for r in found}
     every = sorted({u for k in wanted.values() for u in k} | {e.uuid for e in bundle.engagements})
     snap = Snapshot(engagements, rows)
-    snap.clocks = {
-        u: (clocks.parse(vv), json.loads(dots), device)
-        for u, vv, dots, device in _where_in(RecordClock, "uuid", every, "uuid", "vv", "dots", "device")
-    }
-    snap.tombs = {
-        t.uuid: t for chunk in _chunks(every) for t in Tombstone.select().where(Tombstone.uuid.in_(chunk))
-    }
+    # As stored: a vector is parsed only when the bundle's differs (see Snapshot.clock).
+    snap.clocks = {u: (vv, dots, device) for u, vv, dots, device in
+                   _where_in(RecordClock, "uuid", every, "uuid", "vv", "dots", "device")}  # fmt: skip
+    if database.execute_sql('SELECT 1 FROM "tombstone" LIMIT 1').fetchone() is not None:
+        columns = ("uuid", "kind", "engagement_uuid", "deleted_at", "device", "who", "vv")
+        for row in _where_in(Tombstone, "uuid", every, *columns):
+            stone = Tombstone(**dict(zip(columns, row, strict=True)))
+            stone.deleted_at = Tombstone.deleted_at.python_value(row[3])
+            snap.tombs[stone.uuid] = stone
     owners = sorted({r.engagement_id for k in rows.values() for r in k.values()} - {None})
     snap.engagement_uuids = {i: u for u, i in _where_in(Engagement, "id", owners, "uuid", "id")}
     snap.engagement_uuids.update({r.id: u for u, r in engagements.items()})
@@ -311,6 +325,16 @@ def _local_values(key: str, row: Row) -> dict[str, Any]:
     return kinds.portable(kind, kind.model.get_by_id(row.id))
 
 
+def _kept(snap: Snapshot, row: Row, vector: dict[str, int], at: datetime) -> bool:
+    """Whether the local row is the incoming version, or one that has seen it (no values
+    need reading): the same vector (without vectors, the same time), or a greater one."""
+    if vector and snap.same_vector(row.uuid, vector):
+        return True
+    vv = snap.clock(row.uuid)[0]
+    relation = clocks.compare(vv, vector)
+    return (relation == "equal" and (bool(vv) or row.at == at)) or (relation == "after" and bool(vector))
+
+
 def _resolve(
     snap: Snapshot, key: str, row: Row | None, uuid: str, theirs: Version
 ) -> tuple[Decision, Version | None]:
@@ -319,10 +343,9 @@ def _resolve(
     if row is None and tomb is None:
         return decide(None, theirs), None
     if row is not None:
-        vv, dots, device = snap.clocks.get(row.uuid, ({}, {}, ""))
-        relation = clocks.compare(vv, theirs.vv)
-        if (relation == "equal" and (vv or row.at == theirs.at)) or (relation == "after" and theirs.vv):
-            return Decision(KEEP, theirs), None  # the same version, or one that has seen it
+        if _kept(snap, row, theirs.vv, theirs.at):
+            return Decision(KEEP, theirs), None
+        vv, dots, device = snap.clock(row.uuid)
         mine = Version(_local_values(key, row), vv, row.at, device, dots)
     else:
         mine = Version(None, clocks.parse(tomb.vv), tomb.deleted_at, tomb.device)
@@ -388,6 +411,9 @@ def _plan(bundle: Bundle, snap: Snapshot, report: ImportReport, now: datetime) -
                                 plan.touched.add(local.id)
                     else:
                         report.count(kind.key, SKIPPED)
+                    continue
+                if row is not None and _kept(snap, row, r.vv, r.updated_at):
+                    report.count(kind.key, SKIPPED)  # the version here (most of a re-import)
                     continue
                 theirs = Version(_portable(kind.key, r.values), r.vv, r.updated_at, r.device, r.dots)
                 d, mine = _resolve(snap, kind.key, row, r.uuid, theirs)
@@ -495,7 +521,7 @@ def _naturals(kind: Kind, bundle: Bundle, snap: Snapshot) -> dict[tuple[int, Any
     )
     missing = sorted({u for *_, u in found} - set(snap.clocks))
     for u, vv, dots, device in _where_in(RecordClock, "uuid", missing, "uuid", "vv", "dots", "device"):
-        snap.clocks[u] = (clocks.parse(vv), json.loads(dots), device)
+        snap.clocks[u] = (vv, dots, device)
     return {(eid, value): Row(id_, eid, value, at, u) for id_, eid, value, at, u in found}
 
 
