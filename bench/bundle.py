@@ -87,7 +87,8 @@ if variant == "import":
             con.execute("UPDATE record_clock SET vv = ?, dots = ?, device = ? WHERE uuid = ?",
                         (json.dumps(vector), dots, device, uid))
         for sid in deletes:
-            uid, eid = con.execute("SELECT uuid, engagement_id FROM stakeholder WHERE id = ?", (sid,)).fetchone()
+            query = "SELECT uuid, engagement_id FROM stakeholder WHERE id = ?"
+            uid, eid = con.execute(query, (sid,)).fetchone()
             e_uuid = con.execute("SELECT uuid FROM engagement WHERE id = ?", (eid,)).fetchone()[0]
             con.execute("INSERT INTO tombstone VALUES (?, 'stakeholders', ?, ?, ?, 'bench', ?)",
                         (uid, e_uuid, later, device, json.dumps(vector)))
@@ -96,7 +97,8 @@ if variant == "import":
         con.commit()
         con.close()
 
-    ids = [i for (i,) in sqlite3.connect(db).execute("SELECT id FROM stakeholder ORDER BY id LIMIT ?", (2 * n,))]
+    first = sqlite3.connect(db).execute("SELECT id FROM stakeholder ORDER BY id LIMIT ?", (2 * n,))
+    ids = [i for (i,) in first]
     edit(db, device_a, {device_a: 2}, "Edited on A", ids[:n], ids[n:])
     edit(db_b, device_b, {device_a: 1, device_b: 1}, "Edited on B", ids[:n])
     open_database(db)
@@ -242,11 +244,15 @@ def main() -> None:
     print(f"  (each import includes its backup; a backup_now of the filled db alone: {real['backup']:.2f} s)")
     rt = real["rt"]
     assert (rt["deleted"], rt["conflicts"]) == (args.changes, args.changes), rt
-    print(f"round trip A -> B        {real['rt_export'] + real['rt_import']:8.2f} s   floor json.load + raw read    "
-          f"{floor['reimport']:6.2f} s   ratio {(real['rt_export'] + real['rt_import']) / floor['reimport']:5.1f}x   "
-          f"(export {real['rt_export']:.2f} s, import {real['rt_import']:.2f} s: {rt['deleted']} tombstones "
-          f"applied, {rt['conflicts']} conflicts listed, and {rt['gates']} passed gates that no longer hold: the\n"
-          f"  bench portfolio's engagements never met their gates, so each one touched lists its gaps)")  # fmt: skip
+    trip = real["rt_export"] + real["rt_import"]
+    print(f"round trip A -> B        {trip:8.2f} s   floor json.load + raw read    "
+          f"{floor['reimport']:6.2f} s   ratio {trip / floor['reimport']:5.1f}x   "
+          f"(export {real['rt_export']:.2f} s, import {real['rt_import']:.2f} s)")  # fmt: skip
+    print(
+        f"  {rt['deleted']} tombstones applied, {rt['conflicts']} conflicts listed, and {rt['gates']} passed "
+        "gates that no longer hold (the bench portfolio's engagements never met their gates: each "
+        "engagement a merge touches lists its gaps)"
+    )
     mb_real, mb_floor = real["maxrss_kb"] / 1024, floor["maxrss_kb"] / 1024
     print(f"peak memory (max RSS)   {mb_real:6.0f} MB   floor process                 {mb_floor:4.0f} MB   "
           f"ratio {mb_real / mb_floor:5.1f}x")  # fmt: skip

@@ -60,8 +60,9 @@ def _v4_merge(database: SqliteDatabase) -> None:
         '"who" TEXT NOT NULL, "vv" TEXT NOT NULL)',
         'CREATE INDEX "tombstone_engagement_uuid" ON "tombstone" ("engagement_uuid")',
         'CREATE TABLE "conflict" ("id" INTEGER NOT NULL PRIMARY KEY, "uuid" VARCHAR(36) NOT NULL, '
-        '"engagement_uuid" VARCHAR(36) NOT NULL, "record_uuid" VARCHAR(36) NOT NULL, "kind" VARCHAR(20) NOT NULL, '
-        '"fields" TEXT NOT NULL, "mine" TEXT, "theirs" TEXT, "mine_at" TEXT, "mine_device" VARCHAR(36) NOT NULL, '
+        '"engagement_uuid" VARCHAR(36) NOT NULL, "record_uuid" VARCHAR(36) NOT NULL, '
+        '"kind" VARCHAR(20) NOT NULL, "fields" TEXT NOT NULL, "mine" TEXT, "theirs" TEXT, '
+        '"mine_at" TEXT, "mine_device" VARCHAR(36) NOT NULL, '
         '"theirs_at" TEXT, "theirs_device" VARCHAR(36) NOT NULL, "winner" VARCHAR(8) NOT NULL, '
         '"detail" TEXT NOT NULL, "digest" VARCHAR(64) NOT NULL, "created_at" TEXT NOT NULL, '
         '"resolved_at" TEXT, "resolution" VARCHAR(8) NOT NULL)',
@@ -96,7 +97,7 @@ def _v4_merge(database: SqliteDatabase) -> None:
     for table in _VERSIONED:
         database.execute_sql(
             f'INSERT OR IGNORE INTO "record_clock" ("uuid", "vv", "dots", "device") '
-            f"SELECT \"uuid\", ?, '{{}}', ? FROM \"{table}\"",
+            f'SELECT "uuid", ?, \'{{}}\', ? FROM "{table}"',
             (vector, device),
         )
 

@@ -89,7 +89,8 @@ def run_list(ctx: Any) -> int:
         if c.resolvable:
             print(f"      mine:   {_side(c.mine, c.fields)}  ({_when(c.mine_at)}, {_device(c.mine_device)})")
             print(
-                f"      theirs: {_side(c.theirs, c.fields)}  ({_when(c.theirs_at)}, {_device(c.theirs_device)})"
+                f"      theirs: {_side(c.theirs, c.fields)}  "
+                f"({_when(c.theirs_at)}, {_device(c.theirs_device)})"
             )
             print(f"      now: {c.winner} kept")
     print("Keep one: mwms-desktop conflicts resolve ID --keep mine|theirs")

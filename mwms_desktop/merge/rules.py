@@ -130,7 +130,8 @@ def _by_field(
     vv: Mapping[str, int],
     valid: Callable[[Values], bool] | None,
 ) -> Decision:
-    assert mine.values is not None and theirs.values is not None
+    assert mine.values is not None
+    assert theirs.values is not None
     values: dict[str, Any] = {}
     dots: dict[str, Any] = {}
     both: list[str] = []

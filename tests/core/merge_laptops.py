@@ -68,7 +68,7 @@ def as_version_1(bundle: Path, out: Path) -> Path:
     for e in data["engagements"]:
         for key in ("vv", "device", "dots"):
             del e[key]
-        for k, records in e.items():
+        for records in e.values():
             if isinstance(records, list):
                 for r in records:
                     for key in ("vv", "device", "dots", "after", "entered_at"):

@@ -100,7 +100,8 @@ def test_an_older_edit_loses_to_a_deletion_that_saw_it_without_a_conflict(tmp_pa
     _do(b, "delete", T0 + 4 * HOUR)
     a.at(T0 + 5 * HOUR).receive(b.export())
     assert _stakeholder(a) is None
-    assert a.conflicts() == [] and b.conflicts() == []
+    assert a.conflicts() == []
+    assert b.conflicts() == []
 
 
 def test_clock_skew_never_makes_a_bundle_unimportable(tmp_path):
@@ -235,7 +236,7 @@ def test_a_version_1_bundle_still_imports_and_twice_changes_nothing(tmp_path):
     """A bundle written before format 2 (no vectors, tombstones or move chain) imports
     into an empty database; again, it changes nothing; into a database with a newer edit of
     a record, the newer wins and the older is kept in the conflicts list."""
-    a, b, eid = _handover(tmp_path, "execution")
+    a, _, _ = _handover(tmp_path, "execution")
     old = as_version_1(a.export(), tmp_path / "v1.json")
     c = Laptop(tmp_path, "c", T0 + HOUR)
     first = c.receive(old)
@@ -251,7 +252,8 @@ def test_a_version_1_bundle_still_imports_and_twice_changes_nothing(tmp_path):
     report = c.at(T0 + 2 * HOUR).receive(old)
     assert report.conflicts == 1
     (conflict,) = c.conflicts()
-    assert conflict.theirs["role"] != "Newer on C" and conflict.mine["role"] == "Newer on C"
+    assert conflict.theirs["role"] != "Newer on C"
+    assert conflict.mine["role"] == "Newer on C"
     with c.open() as s:
         assert s.lifecycle.detail(cid).stakeholders[0].role == "Newer on C"
 
@@ -259,12 +261,13 @@ def test_a_version_1_bundle_still_imports_and_twice_changes_nothing(tmp_path):
 def test_a_tombstone_of_a_record_never_seen_is_kept_and_counted_not_applied(tmp_path):
     """Bad input that is not refused: a deletion of a record this laptop never had is
     counted and kept (so the record cannot come back from a third laptop), nothing deleted."""
-    a, b, eid = _handover(tmp_path)
+    a, b, _ = _handover(tmp_path)
     path = a.export()
     data = json.loads(path.read_text())
     data["tombstones"].append(
-        {"uuid": "22222222-2222-4222-8222-222222222222", "kind": "insights", "engagement": data["engagements"][0]["uuid"],
-         "deleted_at": "2026-11-02T09:00:00+00:00", "device": data["device"], "who": "zoe", "vv": {data["device"]: 9}}
+        {"uuid": "22222222-2222-4222-8222-222222222222", "kind": "insights",
+         "engagement": data["engagements"][0]["uuid"], "deleted_at": "2026-11-02T09:00:00+00:00",
+         "device": data["device"], "who": "zoe", "vv": {data["device"]: 9}}
     )  # fmt: skip
     path.write_text(json.dumps(data))
     before = b.dump()
@@ -309,5 +312,6 @@ def test_the_dossier_summary_names_unresolved_conflicts(tmp_path):
         (c,) = s.conflicts.list()
         s.conflicts.resolve(c.id, "theirs")
         export_dossier(s, eid, tmp_path / "without.pdf")
-    assert squash("Unresolved conflicts: 1 record changed on two laptops") in squash(" ".join(pdf_text(tmp_path / "with.pdf")))
+    text = squash(" ".join(pdf_text(tmp_path / "with.pdf")))
+    assert squash("Unresolved conflicts: 1 record changed on two laptops") in text
     assert "Unresolved conflicts" not in " ".join(pdf_text(tmp_path / "without.pdf"))

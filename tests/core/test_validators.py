@@ -340,7 +340,8 @@ def _backward_without_reason(b: dict) -> None:
     h = b["engagements"][0]["stage_history"]
     last = h[-1]
     h.append({**last, "uuid": "00000000-0000-4000-8000-0000000000aa", "from_stage": "outcome",
-              "to_stage": "optimization", "kind": "backward", "reason": " ", "after": last["uuid"]})  # fmt: skip
+              "to_stage": "optimization", "kind": "backward", "reason": " ",
+              "after": last["uuid"]})  # fmt: skip
     b["engagements"][0]["stage"] = "optimization"
 
 

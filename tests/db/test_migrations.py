@@ -631,7 +631,8 @@ def write_v3(path: Path) -> None:
             migrations._v2_dossier_exports(db)
             migrations._v3_application_id(db)
             db.execute_sql(
-                "INSERT INTO dossier_export (uuid, updated_at, engagement_id, exported_at, file_name, sha256) "
+                "INSERT INTO dossier_export "
+                "(uuid, updated_at, engagement_id, exported_at, file_name, sha256) "
                 "VALUES ('d0000000-0000-4000-8000-000000000001', '2026-10-02T09:00:00+00:00', 1, "
                 f"'2026-10-02T09:00:00+00:00', 'acme.pdf', '{'a' * 64}')"
             )
@@ -647,7 +648,8 @@ def test_v3_file_is_upgraded_to_v4_keeping_every_record(tmp_path: Path) -> None:
     path = tmp_path / "v3.sqlite"
     write_v3(path)
     before = contents(path)
-    assert version(path) == 3 and before["dossier_export"]
+    assert version(path) == 3
+    assert before["dossier_export"]
     open_database(path)
     close_database()
     after = contents(path)
@@ -658,7 +660,8 @@ def test_v3_file_is_upgraded_to_v4_keeping_every_record(tmp_path: Path) -> None:
     # Every record that can change is this laptop's version 1.
     device = dict(after["setting"])["device_id"]
     versioned = {r[1] for t in ("engagement", "stakeholder", "insight", "check_in") for r in before[t]}
-    assert versioned <= {u for u, vv, _, d in after["record_clock"] if vv == f'{{"{device}":1}}' and d == device}
+    mine = f'{{"{device}":1}}'
+    assert versioned <= {u for u, vv, _, d in after["record_clock"] if vv == mine and d == device}
     for eid in {m[3] for m in before["stage_move"]}:
         moves = sorted((m for m in after["stage_move"] if m[3] == eid), key=lambda m: (m[6], m[0]))
         assert moves[0][-2] is None  # the creation follows nothing
