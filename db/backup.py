@@ -2,9 +2,12 @@
 
 A backup is a consistent snapshot read through SQLite (never a byte copy of a live file,
 which could catch a half-written page or miss the WAL). Each one is written under a
-temporary name in ``backups/`` beside the database, checked with ``PRAGMA integrity_check``
-and only then renamed into place, so every file listed here is a verified, self-contained
-database (journal mode DELETE, no ``-wal`` needed). Folder and files are owner-only.
+temporary name of its own (process id and a random part: many processes may back up in the
+same second) in ``backups/`` beside the database, checked with ``PRAGMA integrity_check``
+and only then given its final name, claimed atomically (a hard link, which fails rather than
+replace a name another process took). So every file listed here is a verified,
+self-contained database (journal mode DELETE, no ``-wal`` needed). Folder and files are
+owner-only. Restoring one is :mod:`db.restore`'s job.
 
 File names carry what the list shows: ``<db stem>.<UTC yyyymmdd-hhmmss>[-n].<reason>.sqlite``.
 Old backups are thinned by :func:`plan_rotation` after each new one; files moved aside by a
@@ -14,10 +17,14 @@ restore are never touched by it.
 from __future__ import annotations
 
 import contextlib
+import errno
+import logging
 import os
 import re
+import secrets
 import sqlite3
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -149,31 +156,108 @@ def full_check(path: Path) -> list[str]:
     return [f"{table} row {rowid} refers to a missing {parent} record" for table, rowid, parent, _ in rows]
 
 
-def _copy(source: Path, target: Path) -> None:
-    """``source`` into a new owner-only ``target`` through the backup API, verified."""
-    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
+def attempt_name(folder: Path, base: str) -> Path:
+    """A temporary name in ``folder`` that no other attempt, in this process or another,
+    can share (two backups in the same second used to write into one ``.partial`` file)."""
+    return folder / f".{base}.{os.getpid()}-{secrets.token_hex(6)}.partial"
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc)
+    if "database or disk is full" in text or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
+        return "the disk is full"
+    return text
+
+
+COPY_WAIT = 30.0  # seconds a copy waits for a source another process has locked
+
+
+def _give_up_after(seconds: float) -> Callable[[int, int, int], None]:
+    """A progress callback for ``Connection.backup``, which retries a locked source for ever:
+    give up (the copy raises) once it has been busy for ``seconds``."""
+    deadline = time.monotonic() + seconds
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise sqlite3.OperationalError("database is locked")
+
+    return progress
+
+
+def copy_from(src: sqlite3.Connection, source_name: str, target: Path, *, claimed: bool = False) -> None:
+    """What ``src`` reads into an owner-only ``target`` through the backup API, verified.
+    ``target`` is created (never over an existing file) unless this attempt already
+    ``claimed`` it as an empty file of its own."""
+    flags = os.O_WRONLY | (os.O_TRUNC if claimed else os.O_CREAT | os.O_EXCL)
     try:
-        src = _connect_ro(source)
+        os.close(os.open(target, flags, 0o600))
+    except OSError as exc:
+        raise BackupError(f"Cannot copy {source_name}: {_why(exc)}.") from exc
+    try:
         dest = sqlite3.connect(target)
         try:
-            src.backup(dest)
+            src.backup(dest, progress=_give_up_after(COPY_WAIT))
             dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         finally:
             dest.close()
-            src.close()
         problems = check(target)
         if problems:
-            raise BackupError(f"The copy of {source.name} failed its integrity check: {problems[0]}.")
+            raise BackupError(f"The copy of {source_name} failed its integrity check: {problems[0]}.")
     except BaseException as exc:
         target.unlink(missing_ok=True)  # our own unfinished copy, never a user's file
         if isinstance(exc, sqlite3.Error | OSError):
-            raise BackupError(f"Cannot copy {source.name}: {exc}.") from exc
+            raise BackupError(f"Cannot copy {source_name}: {_why(exc)}.") from exc
         raise
 
 
+def _copy(source: Path, target: Path) -> None:
+    """``source`` into a new owner-only ``target`` through the backup API, verified."""
+    try:
+        src = _connect_ro(source)
+    except sqlite3.Error as exc:
+        raise BackupError(f"Cannot copy {source.name}: {_why(exc)}.") from exc
+    try:
+        copy_from(src, source.name, target)
+    finally:
+        src.close()
+
+
+def _claim(partial: Path, target: Path) -> bool:
+    """Give the finished copy ``partial`` the name ``target`` unless that name is taken,
+    atomically: a hard link fails on an existing name (no exists()-then-rename race)."""
+    try:
+        os.link(partial, target)
+    except FileExistsError:
+        return False
+    except OSError:  # no hard links here: claim the name with O_EXCL, then rename over it
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            return False
+        os.replace(partial, target)
+        return True
+    partial.unlink()
+    return True
+
+
+STALE_PARTIAL = timedelta(hours=1)
+
+
+def sweep_partials(folder: Path, now: datetime, pattern: str = ".*.partial") -> None:
+    """Remove temporary copies left by a crash (older than an hour; a running attempt's is
+    younger than that)."""
+    cutoff = (now - STALE_PARTIAL).timestamp()
+    for path in folder.glob(pattern):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+
+
 def make_backup(db_path: Path, reason: str, *, now: datetime | None = None, rotate: bool = True) -> Backup:
-    """Write a verified backup of ``db_path`` now; returns it. Raises :class:`BackupError`."""
+    """Write a verified backup of ``db_path`` now; returns it. Raises :class:`BackupError`.
+
+    Safe to run in many processes at once: each copies under its own temporary name, then
+    claims the first free final name atomically."""
     if not _REASON.fullmatch(reason):
         raise ValueError(f"bad backup reason {reason!r}")
     now = now or datetime.now(UTC)
@@ -183,23 +267,28 @@ def make_backup(db_path: Path, reason: str, *, now: datetime | None = None, rota
     except OSError as exc:
         raise BackupError(f"Cannot create the backup folder {folder}: {exc.strerror}.") from exc
     stamp = _stamp(now)
+    sweep_partials(folder, datetime.now(UTC))
+    partial = attempt_name(folder, f"{db_path.name}.{stamp}.{reason}")
+    _copy(db_path, partial)
+    size = partial.stat().st_size
     # Number same-second backups after the highest one made (not into a gap rotation left),
     # so the newest always sorts first.
     created = now.astimezone(UTC).replace(microsecond=0)
     n = max((b.sequence + 1 for b in list_backups(db_path) if b.created == created), default=0)
-    while True:  # another process may have taken the name meanwhile
-        target = folder / f"{db_path.name}.{stamp}{f'-{n}' if n else ''}.{reason}.sqlite"
-        if not target.exists():
-            break
-        n += 1
-    partial = folder / f".{target.name}.partial"
-    partial.unlink(missing_ok=True)  # left by a crash during an earlier backup
-    _copy(db_path, partial)
-    os.replace(partial, target)
-    _fsync_dir(folder)
+    try:
+        while True:
+            target = folder / f"{db_path.name}.{stamp}{f'-{n}' if n else ''}.{reason}.sqlite"
+            if _claim(partial, target):
+                break
+            n += 1  # another process took the name meanwhile
+        _fsync_dir(folder)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"Cannot name the backup of {db_path.name}: {_why(exc)}.") from exc
     if rotate:
         prune(db_path, now, protect=target)
-    return Backup(target, created, reason, target.stat().st_size, n)
+    logging.getLogger(__name__).info("backup made (%s), %d bytes", reason, size)
+    return Backup(target, created, reason, size, n)
 
 
 def list_backups(db_path: Path) -> list[Backup]:
@@ -301,28 +390,6 @@ def backup_on_open(db_path: Path) -> Backup | None:
     return make_backup(db_path, "open")
 
 
-def move_aside(db_path: Path, label: str, now: datetime) -> list[Path]:
-    """Rename the database and its ``-wal``/``-shm`` to ``<name>.<label>-<stamp>[...]`` beside
-    it, owner-only; never over an existing file. SQLite still pairs the renamed files."""
-    stamp, n = _stamp(now), 0
-    while True:
-        base = f"{db_path.name}.{label}-{stamp}{f'-{n}' if n else ''}"
-        if not any((db_path.parent / (base + s)).exists() for s in ("", "-wal", "-shm")):
-            break
-        n += 1
-    moved = []
-    for suffix in ("", "-wal", "-shm"):
-        src = Path(str(db_path) + suffix)
-        if src.exists():
-            dst = db_path.parent / (base + suffix)
-            os.rename(src, dst)
-            with contextlib.suppress(OSError):
-                dst.chmod(0o600)
-            moved.append(dst)
-    _fsync_dir(db_path.parent)
-    return moved
-
-
 def backup_version(path: Path) -> int:
     """The schema version a backup (or any database file) records."""
     try:
@@ -333,40 +400,3 @@ def backup_version(path: Path) -> int:
             con.close()
     except sqlite3.Error as exc:
         raise BackupError(f"{path.name} is not a readable database ({exc}).") from exc
-
-
-def restore_file(db_path: Path, backup_path: Path, *, label: str, now: datetime | None = None) -> list[Path]:
-    """Put ``backup_path`` in place of ``db_path`` (which must be closed by everyone).
-
-    The backup is copied and verified under a temporary name first; only then is the
-    current file (if any) moved aside with ``label`` and the copy renamed into place.
-    Returns the paths the current file was moved to."""
-    now = now or datetime.now(UTC)
-    if not backup_path.is_file():
-        raise BackupError(f"{backup_path} does not exist.")
-    if db_path.exists() and not db_path.is_file():
-        raise BackupError(f"{db_path} is not a database file; nothing was restored.")
-    problems = check(backup_path)
-    if problems:
-        raise BackupError(f"{backup_path.name} is damaged ({problems[0]}); choose another backup.")
-    partial = db_path.parent / f".{db_path.name}.restoring"
-    partial.unlink(missing_ok=True)
-    _copy(backup_path, partial)
-    try:
-        moved = move_aside(db_path, label, now)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise BackupError(f"Cannot move {db_path.name} aside: {exc.strerror}.") from exc
-    try:
-        os.replace(partial, db_path)
-        _fsync_dir(db_path.parent)
-    except OSError as exc:  # put the current file (and its WAL) back where it was
-        for aside in moved:
-            original = Path(str(db_path) + aside.name[len(moved[0].name) :])
-            with contextlib.suppress(OSError):
-                os.replace(aside, original)
-        partial.unlink(missing_ok=True)
-        raise BackupError(
-            f"Cannot put the backup in place ({exc.strerror}); {db_path.name} was left as it was."
-        ) from exc
-    return moved

@@ -17,6 +17,7 @@ import logging
 import os
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 
 from peewee import DatabaseError as PeeweeDatabaseError
@@ -103,11 +104,22 @@ def damaged(path: Path, detail: str) -> DatabaseDamaged:
     return DatabaseDamaged(message, path, good.path if good else None)
 
 
-def open_database(path: str | os.PathLike[str], *, create: bool = True, backup_on_open: bool = True) -> Path:
+def open_database(
+    path: str | os.PathLike[str],
+    *,
+    create: bool = True,
+    backup_on_open: bool = True,
+    defer_check: bool = False,
+) -> Path:
     """Bind the models to ``path`` and bring its schema to the current version.
 
     Returns the resolved path. Raises :class:`DatabaseOpenError` for an unusable file
     (:class:`DatabaseDamaged` for a corrupt one).
+
+    ``defer_check``: a current-schema file's quick check (and then its start-up backup) runs
+    on a worker thread with its own connection, so the window's imports overlap it (SQLite
+    leaves the GIL while it reads). Nothing writes before it passes: every transaction's
+    BEGIN waits for it, and :func:`wait_checked` raises the damage it found.
     """
     path = Path(path).expanduser().resolve()
     is_new = _check_file(path, create)
@@ -115,11 +127,17 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True, backup_o
     if not is_new:
         _match_sidecar_modes(path)
     database.init(str(path), pragmas=CONNECTION_PRAGMAS)
+    global _pending
     try:
         database.connect()
         if not is_new:
+            found = migrations.found_version(database, path)
+            deferred = defer_check and found == migrations.SCHEMA_VERSION and _in_wal_mode()
+            if deferred:  # nothing below writes: the schema is current, the file already WAL
+                _pending = _PendingCheck(path, backup_on_open)
+                return path
             _check_integrity_quick(path)
-            if migrations.found_version(database, path) == 0:  # SQLite, but no tables
+            if found == 0:  # SQLite, but no tables
                 _refuse_if_it_held_data(path, "it has no tables")
         found = migrations.upgrade(database, path)
         database.execute_sql(f"PRAGMA journal_mode = {PRAGMAS['journal_mode']}")
@@ -131,11 +149,78 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True, backup_o
         raise
     # An upgrade has just made its own backup; a new file has nothing worth keeping yet.
     if backup_on_open and not is_new and found == migrations.SCHEMA_VERSION:
-        try:
-            backup.backup_on_open(path)
-        except (BackupError, OSError) as exc:  # never stop the consultant from working
-            logging.getLogger(__name__).warning("Start-up backup of %s failed: %s", path, exc)
+        _backup_on_open(path)
     return path
+
+
+def _backup_on_open(path: Path) -> None:
+    try:
+        backup.backup_on_open(path)
+    except (BackupError, OSError) as exc:  # never stop the consultant from working
+        logging.getLogger(__name__).warning("Start-up backup of %s failed: %s", path, exc)
+
+
+def _in_wal_mode() -> bool:
+    return database.execute_sql("PRAGMA journal_mode").fetchone()[0] == PRAGMAS["journal_mode"]
+
+
+class _PendingCheck:
+    """The quick check of an opened file, on a worker thread with its own connection; the
+    start-up backup follows it there only once it passed."""
+
+    def __init__(self, path: Path, backup_on_open: bool) -> None:
+        self.path = path
+        self.backup_on_open = backup_on_open
+        self.problem: str | None = None
+        self.error: sqlite3.Error | None = None
+        self._thread = threading.Thread(target=self._run, name="mwms-quick-check", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            con = sqlite3.connect(str(self.path), timeout=5)
+            try:
+                rows = con.execute("PRAGMA quick_check").fetchall()
+            finally:
+                con.close()
+        except sqlite3.Error as exc:
+            self.error = exc
+            return
+        if [r[0] for r in rows] != ["ok"]:
+            self.problem = str(rows[0][0])
+        elif self.backup_on_open:
+            _backup_on_open(self.path)
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self.error is not None:
+            raise _describe(self.path, self.error)
+        if self.problem is not None:
+            raise damaged(self.path, self.problem)
+
+
+_pending: _PendingCheck | None = None
+
+
+def wait_checked() -> None:
+    """Wait for a deferred quick check; raise :class:`DatabaseDamaged` (every time, while the
+    file stays open) if it failed. Immediate when there is none."""
+    global _pending
+    pending = _pending
+    if pending is not None:
+        pending.wait()
+        _pending = None
+
+
+_begin = type(database).begin
+
+
+def _begin_once_checked(*args: object, **kwargs: object) -> object:
+    wait_checked()  # no write before the quick check passed
+    return _begin(database, *args, **kwargs)
+
+
+database.begin = _begin_once_checked
 
 
 def _check_integrity_quick(path: Path) -> None:
@@ -155,6 +240,10 @@ def _describe(path: Path, exc: Exception) -> DatabaseOpenError:
 
 def close_database() -> None:
     clocks.forget_devices()
+    global _pending
+    if _pending is not None:  # let it finish (and its backup) before the file may be moved
+        _pending._thread.join()
+        _pending = None
     if not database.is_closed():
         database.close()
 

@@ -212,12 +212,27 @@ def foreign(path: Path) -> ForeignFile | None:
             return None
         if header.application_id == APPLICATION_ID:  # ours, whatever its version
             return None
+        if not _readable(path):  # damage (a header of garbage too): restored, not refused
+            return None
         file_version(path)
     except ForeignFile as exc:
         return exc
     except (DatabaseOpenError, sqlite3.Error):
         return None
     return None
+
+
+def _readable(path: Path) -> bool:
+    """Whether SQLite can read the schema of ``path`` at all."""
+    try:
+        con = connect_readonly(path, glance=True)
+        try:
+            con.execute(IDENTITY_SQL[2]).fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return True
 
 
 def check_restore(db_path: Path, backup_path: Path) -> None:

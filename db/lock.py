@@ -2,11 +2,12 @@
 
 Why a lock at all, when SQLite already makes concurrent writes safe (WAL, a busy timeout,
 one transaction per write)? Two windows on one file would each show a board that silently
-goes stale while the other edits, and a restore in one would pull the file from under the
-other. So the window holds this lock for as long as it is open, and so do restore and
-recovery while they swap files; a second window is told the database is already open.
-Short CLI commands that read or write do not take it: SQLite keeps them safe, and the
-window shows their changes when it next reloads.
+goes stale while the other edits, and a restore in one would change the database under the
+other's board. So the window holds this lock for as long as it is open, and so do restore
+and recovery while they work; a second window is told the database is already open.
+Short CLI commands that read or write do not take it: SQLite keeps them safe, restore
+included (it copies the backup into the live file under SQLite's own write lock, see
+``db/restore.py``), and the window shows their changes when it next reloads.
 
 The lock is the operating system's (``flock`` on POSIX, ``msvcrt.locking`` on Windows), so
 it vanishes with the process that held it, even after a crash or SIGKILL; the file itself

@@ -11,6 +11,7 @@ and a version no MWMS Desktop wrote are refused, untouched (``db/identity.py`` t
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -176,6 +177,7 @@ def upgrade(database: SqliteDatabase, path: Path) -> int:
                     f"(first in table {problems[0][0]}); the file was left as it was."
                 )
             database.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        logging.getLogger(__name__).info("schema upgraded from %d to %d", found, SCHEMA_VERSION)
     finally:
         database.execute_sql("PRAGMA foreign_keys = ON")
     return found

@@ -10,14 +10,18 @@ Exit status: 0 done, 1 an error (one line on stderr), 2 a refused move or a usag
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mwms_desktop import APP_NAME, __version__, paths
+from mwms_desktop import APP_NAME, __version__, logs, paths
 from mwms_desktop.commands import COMMANDS, Context
 from mwms_desktop.errors import MoveRefused, MwmsError
+from mwms_desktop.streams import ensure_std_streams
+
+log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
 
@@ -45,6 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ctx = Context(args)
     try:
+        if args.command in (None, "screenshot"):  # before Qt: name the package, not Qt's abort
+            from mwms_desktop import platform_check
+
+            platform_check.require_display_libraries(
+                None if args.command is None else {"QT_QPA_PLATFORM": "offscreen", **os.environ}
+            )
         if args.command is not None:
             ctx.db_path()  # refuses a folder, pipe or another program's file before anything
         if args.command is None:
@@ -53,11 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return window.open_window(ctx)
         return args.run(ctx)
     except MoveRefused as exc:
+        log.info("%s: move refused", args.command)
         print("Move refused. Missing:", file=sys.stderr)
         for requirement in exc.requirements:
             print(requirement, file=sys.stderr)
         return EXIT_REFUSED
     except MwmsError as exc:
+        log.warning(
+            "%s: %s", args.command or "window", logs.describe(exc)
+        )  # no message: it may quote a client
         print(f"mwms-desktop: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -70,4 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:  # console/gui script target
-    sys.exit(main())
+    ensure_std_streams()  # a windowed build has no stderr: nothing may write to None
+    logs.setup()
+    try:
+        status = main()
+    except Exception as exc:
+        log.error("unexpected error: %s", logs.describe(exc))
+        raise
+    finally:
+        logging.shutdown()
+    sys.exit(status)

@@ -10,10 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import os
-from pathlib import Path
 
-from mwms_desktop import framework
-from mwms_desktop.bundle.export import write_private
+from mwms_desktop import files, framework
 from mwms_desktop.services import Services
 from mwms_desktop.views import EngagementCard
 
@@ -52,10 +50,11 @@ def row(card: EngagementCard) -> list[object]:
 def export_csv(services: Services, path: str | os.PathLike[str]) -> int:
     """Write the board to ``path`` (UTF-8 with a byte-order mark, which spreadsheet programs
     need to read accents right); returns the number of engagements written."""
+    files.check_target(path)  # before reading the board
     cards = services.portfolio.cards()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     writer.writerows(row(card) for card in cards)
-    write_private(Path(path), "\ufeff" + buffer.getvalue())
+    files.write_private(path, "\ufeff" + buffer.getvalue())
     return len(cards)

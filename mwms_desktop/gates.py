@@ -203,19 +203,81 @@ RULE_TITLES: dict[Rule, str] = {
 }
 
 
+# Which kind of record fixes each rule: the window links a checklist item to the pane that
+# edits that kind ("dossier" is the learning-preservation dossier's export).
+RULE_FIXED_IN: dict[Rule, str] = {
+    qualified_verdict: "qualification",
+    criteria_scored: "qualification",
+    has_stakeholder: "stakeholder",
+    onboarding_elements_done: "onboarding",
+    expectations_agreed: "expectations",
+    misalignment_mitigated: "stakeholder",
+    research_insight: "insight",
+    prioritised_hypothesis: "hypothesis",
+    evaluated_cycle: "cycle",
+    cycles_documented: "learning",
+    recent_checkin: "checkin",
+    outcome_chosen: "outcome",
+    completion_documented: "dossier",
+}
+
+
+def _no_misaligned(d: EngagementDetail) -> str | None:
+    if any(s.alignment == "misaligned" for s in d.stakeholders):
+        return None
+    return "no stakeholder is misaligned"
+
+
+def _no_evaluated_cycle(d: EngagementDetail) -> str | None:
+    return None if any(c.status == "evaluated" for c in d.cycles) else "no evaluated cycle"
+
+
+def _not_completion(d: EngagementDetail) -> str | None:
+    if d.outcome.outcome is None:
+        return "no outcome chosen"
+    if d.outcome.outcome != "project_completion":
+        return "the outcome is not a completion"
+    return None
+
+
+# A rule about records that do not exist yet holds without saying anything (no evaluated
+# cycle: every evaluated cycle has a learning). The checklist says so instead of a tick:
+# each of these gives the reason the rule does not apply yet, or None when it applies.
+RULE_NOT_YET: dict[Rule, Callable[[EngagementDetail], str | None]] = {
+    misalignment_mitigated: _no_misaligned,
+    cycles_documented: _no_evaluated_cycle,
+    completion_documented: _not_completion,
+}
+
+MET, MISSING, NOT_YET = "met", "missing", "not_yet"  # the states of a checklist item
+
+
 @dataclass(frozen=True, slots=True)
 class ChecklistItem:
+    """One rule of a gate. ``met``: the rule holds (the gate does not block on it);
+    ``state`` tells a real tick (MET) from a rule that does not apply yet (NOT_YET, with
+    ``not_yet`` saying why) and from one that blocks (MISSING, with the ``missing``
+    sentences a refused move gives). ``fixed_in``: the kind of record that fixes it."""
+
     title: str
     met: bool
     missing: tuple[str, ...]
+    state: str = MET
+    not_yet: str = ""
+    fixed_in: str = ""
 
 
 def checklist(d: EngagementDetail, ctx: GateContext) -> list[ChecklistItem]:
-    """The current stage's gate as a checklist: every rule, met or not, with what is missing."""
+    """The current stage's gate as a checklist: every rule, met, missing (with what is
+    missing) or not applying yet (with why)."""
     items = []
     for rule in EXIT_RULES[d.stage]:
         missing = tuple(rule(d, ctx))
-        items.append(ChecklistItem(RULE_TITLES[rule], not missing, missing))
+        why = RULE_NOT_YET[rule](d) if rule in RULE_NOT_YET else None
+        state = MISSING if missing else (NOT_YET if why else MET)
+        items.append(
+            ChecklistItem(RULE_TITLES[rule], not missing, missing, state, why or "", RULE_FIXED_IN[rule])
+        )
     return items
 
 

@@ -1,9 +1,10 @@
 """Keeping the database safe: backups, checks, restore and recovery, for the window and CLI.
 
 Everything here takes the database's path and raises :mod:`mwms_desktop.errors` errors.
-Restore and recovery swap files, so they hold the database's lock (``db/lock.py``) while
-they work: a window that holds it may restore its own database; anyone else is refused with
-:class:`DatabaseInUse`. The window takes :func:`lock_window` when it opens and calls
+Restore and recovery hold the database's lock (``db/lock.py``) while they work, which keeps
+other windows out: a window that holds it may restore its own database; anyone else is
+refused with :class:`DatabaseInUse`. Other writers (CLI commands) are serialised by SQLite's
+own locks, see ``db/restore.py``. The window takes :func:`lock_window` when it opens and calls
 :func:`maybe_backup` on a timer.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,11 +21,13 @@ from pathlib import Path
 
 from db import backup as db_backup
 from db import identity
+from db import restore as db_restore
 from db.backup import Backup
 from db.connection import close_database, damaged, database_path, open_database
 from db.errors import BackupError, DatabaseLocked, DatabaseOpenError
 from db.errors import DatabaseDamaged as DbDamaged
 from db.lock import DatabaseLock, exclusive
+from db.models import database
 from mwms_desktop import paths
 from mwms_desktop.errors import DatabaseDamaged, DatabaseError, DatabaseInUse
 
@@ -160,12 +164,25 @@ def find_backup(db_path: str | os.PathLike[str], name: str | os.PathLike[str]) -
 
 
 def restore(db_path: str | os.PathLike[str], backup: Backup | str | os.PathLike[str]) -> RestoreResult:
-    """Put a backup in place of the database. The current file (with its WAL) is moved
-    aside as ``<name>.replaced-<stamp>`` (``.damaged-`` if it fails a quick check), never
-    overwritten or deleted; an open database is closed and reopened on the restored file."""
+    """Put a backup in place of the database. The backup is copied *into* the live file
+    through SQLite's backup API, under SQLite's write lock, after its current content was
+    kept aside as ``<name>.replaced-<stamp>`` under that same lock (``db/restore.py``): a
+    write made meanwhile by another process is in one of the two, or its writer is told it
+    failed. A file that fails its quick check cannot be read that way: it is moved aside as
+    ``.damaged-`` instead. Nothing is ever overwritten or deleted."""
     path = _resolve(db_path)
-    label = "damaged" if path.exists() and db_backup.check(path, "quick_check") else "replaced"
-    return _swap(path, backup.path if isinstance(backup, Backup) else Path(backup), label)
+    sound = path.is_file() and _holds_database(path) and not db_backup.check(path, "quick_check")
+    label = "replaced" if sound or not path.exists() else "damaged"
+    return _swap(path, backup.path if isinstance(backup, Backup) else Path(backup), label, into=sound)
+
+
+def _holds_database(path: Path) -> bool:
+    """Whether ``path`` holds an MWMS Desktop database at all: an empty or truncated file
+    (no tables) is damage to be moved aside, not content to keep as "replaced"."""
+    try:
+        return identity.file_version(path) > 0
+    except (DatabaseOpenError, sqlite3.Error):
+        return False
 
 
 def recover_from_backup(db_path: str | os.PathLike[str]) -> RestoreResult:
@@ -175,21 +192,35 @@ def recover_from_backup(db_path: str | os.PathLike[str]) -> RestoreResult:
     good = db_backup.newest_good_backup(path)
     if good is None:
         raise DatabaseError(f"No good backup of {path.name} to recover from; the file was left as it is.")
-    return _swap(path, good.path, "damaged")
+    return _swap(path, good.path, "damaged", into=False)
 
 
-def _swap(path: Path, backup: Path, label: str) -> RestoreResult:
+def _swap(path: Path, backup: Path, label: str, *, into: bool) -> RestoreResult:
+    """Restore ``backup`` over ``path``: copied into the live file (``into``, a sound file
+    other processes may be writing to) or renamed into place (a damaged or missing file).
+    The window lock keeps other windows out meanwhile; this process's own window may
+    restore its database."""
     backup = backup.expanduser().resolve()
     with _translated():
         identity.check_restore(path, backup)  # ours, a version this one reads; never over another program's
         with exclusive(path):
-            bound = database_path() == path
-            if bound:
-                close_database()
-            try:
-                moved = db_backup.restore_file(path, backup, label=label)
-            finally:
-                if bound and path.is_file():  # never a new, empty file in its place
+            bound = database_path() == path and not database.is_closed()  # this thread's
+            if into:
+                moved = db_restore.restore_into(path, backup, label=label)
+                if bound:  # the schema cookie changed: start afresh
+                    close_database()
+                    open_database(path, create=False)
+            else:
+                if bound:
+                    close_database()
+                try:
+                    moved = db_restore.replace_file(path, backup, label=label)
+                except BaseException:
+                    if bound and path.is_file():  # the file as it was, if it opens at all
+                        with contextlib.suppress(DatabaseOpenError):
+                            open_database(path, create=False)
+                    raise
+                if bound:
                     open_database(path, create=False)
     return RestoreResult(backup, tuple(moved))
 

@@ -40,3 +40,24 @@ CHECKIN_STALE_DAYS = Setting(
 
 ALL: tuple[Setting, ...] = (STALL_DAYS, CHECKIN_STALE_DAYS)
 BY_KEY = {s.key: s for s in ALL}
+
+# The Today view's desktop notification (at most once a day); not shown in ALL's
+# threshold-editing list of rules, but stored the same way so every window on the file agrees.
+NOTIFY = Setting(
+    "notify_daily",
+    1,
+    0,
+    1,
+    "Daily desktop notification",
+    "Once a day, a desktop notification of newly overdue actions and new stalls (1 on, 0 off).",
+)
+NOTIFIED_ON = Setting(
+    "notified_on",
+    0,
+    0,
+    3_652_059,  # date.max.toordinal()
+    "Last notification day",
+    "The day (proleptic ordinal) of the last daily notification; 0: never.",
+)
+
+BY_KEY |= {s.key: s for s in (NOTIFY, NOTIFIED_ON)}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFont, QFontDatabase, QIcon, QPixmapCache
+from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from mwms_desktop import APP_NAME, __version__
@@ -18,9 +19,21 @@ from mwms_desktop.services import Services
 from ui import theme
 from ui.preferences import SCHEME, Preferences
 
+DESKTOP_ID = "mwms-desktop"  # resources/desktop/mwms-desktop.desktop, the icons' name
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
+def app_icon() -> QIcon:
+    """The window's, taskbar's and dock's icon: the PNG set (no SVG plugin needed)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(resources_dir() / "icons" / f"{DESKTOP_ID}-{size}.png"), QSize(size, size))
+    return icon
+
 
 def create_application(argv: list[str] | None = None) -> QApplication:
     """The one QApplication, Fusion-styled, with the shipped DejaVu fonts registered."""
+    QGuiApplication.setDesktopFileName(DESKTOP_ID)  # Wayland's app id: the launcher entry and icon
     app = QApplication.instance()
     if app is None:
         QCoreApplication.setOrganizationName("MWMS")
@@ -37,22 +50,27 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     font = QFont("DejaVu Sans")
     font.setPointSizeF(9.5)
     app.setFont(font)
-    icon = resources_dir() / "icons" / "mwms.svg"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setWindowIcon(app_icon())
     app.setStyleSheet(theme.style_sheet(dark=False))  # theme.apply() sets the scheme's
     return app
 
 
 def run_app(services: Services) -> int:
     app = create_application()
+    from ui import crash_dialog
+
+    crash_dialog.install()  # an exception in a slot: logged, explained, and the app goes on
     prefs = Preferences()
     theme.apply(prefs.text(SCHEME, "system"))
     from ui.main_window import MainWindow
 
     window = MainWindow(services, prefs)
     window.show()
-    return app.exec()
+    log = logging.getLogger(__name__)
+    log.info("window opened")
+    status = app.exec()
+    log.info("window closed, exit status %d", status)
+    return status
 
 
 def render_screenshot(
@@ -62,14 +80,17 @@ def render_screenshot(
     theme_name: str = "light",
     open_id: int | None = None,
     lanes: str = "",
+    analytics: str = "",
+    today_only: bool = False,
 ) -> None:
     """Render the main window (optionally with an engagement open, or in swimlanes by the
-    card field ``lanes``) to a PNG, headless."""
+    card field ``lanes``; or the analytics window on the tab ``analytics``; or the Today dock
+    alone) to a PNG, headless."""
     from PySide6.QtCore import qInstallMessageHandler
 
     previous = qInstallMessageHandler(_quiet_offscreen)
     try:
-        _render(services, target, size, theme_name, open_id, lanes)
+        _render(services, target, size, theme_name, open_id, lanes, analytics, today_only)
     finally:
         qInstallMessageHandler(previous)
 
@@ -84,7 +105,14 @@ def _quiet_offscreen(_mode: object, _context: object, message: str) -> None:
 
 
 def _render(
-    services: Services, target: Path, size: tuple[int, int], theme_name: str, open_id: int | None, lanes: str
+    services: Services,
+    target: Path,
+    size: tuple[int, int],
+    theme_name: str,
+    open_id: int | None,
+    lanes: str,
+    analytics: str = "",
+    today_only: bool = False,
 ) -> None:
     app = create_application()
     theme.apply(theme_name)
@@ -107,7 +135,12 @@ def _render(
         if workspace is not None:  # at the asked size, not the one that fits the (virtual) screen
             workspace.resize(*size)
         app.processEvents()
-    grab_target = window.active_workspace() or window
+    from ui.analytics.shot import settle_today, show_analytics
+
+    settle_today(app, window)  # the Today dock reads on a worker: show its list, not "Reading…"
+    grab_target = window.active_workspace() or (window.today if today_only else window)
+    if analytics:
+        grab_target = show_analytics(app, window, analytics, size)
     app.processEvents()
     pixmap = grab_target.grab()
     ok = pixmap.save(str(target), "PNG")

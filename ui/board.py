@@ -8,7 +8,10 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from mwms_desktop import framework
 from ui.board_controller import BoardController
 from ui.board_store import BoardStore
+from ui.board_view import OneSelection
 from ui.stage_column import COLUMN_MIN_WIDTH, StageColumn
+
+SPACING = 6  # around and between the columns: 6 × 160 + 7 × 6 = 1002 px, inside 1024
 
 
 class BoardWidget(QWidget):
@@ -22,9 +25,10 @@ class BoardWidget(QWidget):
         self.controller = controller
         self.setObjectName("board")
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.setSpacing(8)
+        layout.setContentsMargins(SPACING, SPACING, SPACING, SPACING)
+        layout.setSpacing(SPACING)
         self.columns: dict[str, StageColumn] = {}
+        self.selection = OneSelection(self)
         for n, stage in enumerate(framework.STAGE_SLUGS):
             column = StageColumn(store, stage, controller, controller.probe, self)
             column.setMinimumWidth(COLUMN_MIN_WIDTH)
@@ -36,6 +40,7 @@ class BoardWidget(QWidget):
             column.wip_menu_requested.connect(self.wip_menu_requested)
             layout.addWidget(column, 1)
             self.columns[stage] = column
+            self.selection.join(view)
         controller.moved.connect(self.select)
 
     def focus_column(self, index: int) -> None:
@@ -44,6 +49,15 @@ class BoardWidget(QWidget):
             view.setFocus()
             if not view.currentIndex().isValid() and view.model().rowCount():
                 view.setCurrentIndex(view.model().index(0, 0))
+
+    def focus_first(self) -> bool:
+        """Focus the first card shown (the search's ↓); False when none is shown."""
+        for n, column in enumerate(self.columns.values()):
+            if column.model.rowCount():
+                column.view.setCurrentIndex(column.model.index(0, 0))
+                self.focus_column(n)
+                return True
+        return False
 
     def select(self, eid: int) -> None:
         """Select and focus a card wherever it now is (after a move, an undo, a search)."""

@@ -27,6 +27,7 @@ class BoardController(QObject):
     move_refused = Signal(int, str, list)  # engagement id, target stage, unmet requirements
     error = Signal(str)
     moved = Signal(int)  # engagement id; the view re-selects it
+    changed = Signal(int)  # engagement id whose data changed (an edit, an undo, an export)
 
     def __init__(
         self,
@@ -52,6 +53,12 @@ class BoardController(QObject):
     def _changed(self, eid: int) -> None:
         self._probe_cache.clear()
         self.store.refresh_card(eid)
+        self.changed.emit(eid)
+
+    def notify_changed(self, eid: int) -> None:
+        """Data of ``eid`` changed outside the undo stack (a dossier export is recorded on the
+        engagement): everything that shows it follows, as after an edit."""
+        self._changed(eid)
 
     def _failed(self, exc: MwmsError) -> None:
         self.error.emit(str(exc))

@@ -18,12 +18,16 @@ from mwms_desktop.services.loading import CardSource
 from mwms_desktop.views import EngagementCard
 from ui.lane import LANE_FIELDS, Lane
 
+# The owner filter's "Unassigned": engagements with no owner. A control character, which no
+# owner's name can hold (the core refuses them), so it never names a real owner.
+UNASSIGNED = "\x1fnone"
+
 
 @dataclass(frozen=True, slots=True)
 class BoardFilter:
     text: str = ""
     engagement_type: str = ""  # "" = any
-    owner: str = ""
+    owner: str = ""  # "" = any, UNASSIGNED = none
     health_band: str = ""
     drift_only: bool = False
 
@@ -221,11 +225,12 @@ class BoardStore(QObject):
         f = self.filter
         words = f.text.casefold().split()
         field, text, card = self._field, self._search_text, self.card
+        owner = "" if f.owner == UNASSIGNED else f.owner
 
         def test(eid: int) -> bool:
             if f.engagement_type and field(eid, "engagement_type") != f.engagement_type:
                 return False
-            if f.owner and field(eid, "owner") != f.owner:
+            if f.owner and field(eid, "owner") != owner:
                 return False
             if words:
                 haystack = text(eid)

@@ -10,20 +10,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
+    QFocusEvent,
     QKeyEvent,
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView
+from shiboken6 import Shiboken
 
 from ui.stage_model import IdRole, decode_ids
 
 Probe = Callable[[int], list[str]]
+
+
+class OneSelection(QObject):
+    """One selected card on the whole board: selecting a card in one column (or swimlane cell)
+    clears the selection of every other, so two cards never both look selected."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.views: list[QListView] = []
+
+    def join(self, view: QListView) -> None:
+        self.views.append(view)
+        view.selectionModel().selectionChanged.connect(lambda *_: self._selected(view))
+
+    def _selected(self, view: QListView) -> None:
+        if not view.selectionModel().hasSelection():
+            return
+        self.views = [v for v in self.views if Shiboken.isValid(v)]
+        for other in self.views:
+            if other is not view and other.selectionModel().hasSelection():
+                other.clearSelection()
 
 
 class BoardListView(QListView):
@@ -50,6 +73,13 @@ class BoardListView(QListView):
         self.setMouseTracking(True)
         self.setProperty("dropState", "")
         self._verdict_for: int | None = None
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Tabbed or clicked into, the column's focus is on a card (its ring shows where), never
+        on nothing: the current card, or else the first."""
+        super().focusInEvent(event)
+        if not self.currentIndex().isValid() and self.model() is not None and self.model().rowCount():
+            self.setCurrentIndex(self.model().index(0, 0))
 
     def current_id(self) -> int | None:
         idx = self.currentIndex()

@@ -25,12 +25,29 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from mwms_desktop.views import EngagementCard
 from ui import theme
-from ui.stage_model import CardRole
+from ui.stage_model import CardRole, days_shown
 
 CARD_HEIGHT = 96
-MIN_CARD_WIDTH = 160  # a column of 190 px less its frame and scroll bar
+MIN_CARD_WIDTH = 130  # a column of its narrowest (stage_column.COLUMN_MIN_WIDTH) less frame and scroll bar
 MARGIN = 5
-PAD = 9
+PAD = 7
+FOCUS_EDGE = 3  # px: the focused card's edge (a selected one has 2, any other 1)
+
+
+def _type_and_owner(type_label: str, owner: str, fm: QFontMetrics, width: int, room: bool) -> list[str]:
+    """The lines under the client: "Type · Owner" when it fits; else, with a line to spare
+    (``room``), the type and the owner each on a line; else the type cut so the owner shows."""
+    joined = type_label + (f" · {owner}" if owner else "")
+    if fm.horizontalAdvance(joined) <= width or not owner:
+        return [fm.elidedText(joined, Qt.TextElideMode.ElideRight, width)]
+    if room:
+        return [fm.elidedText(type_label, Qt.TextElideMode.ElideRight, width),
+                fm.elidedText(owner, Qt.TextElideMode.ElideRight, width)]  # fmt: skip
+    tail = f" · {owner}"
+    left = width - fm.horizontalAdvance(tail)
+    if left < fm.horizontalAdvance("Xx…"):  # a very long name: the name, cut, alone
+        return [fm.elidedText(owner, Qt.TextElideMode.ElideRight, width)]
+    return [fm.elidedText(type_label, Qt.TextElideMode.ElideRight, left) + tail]
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -101,8 +118,17 @@ class CardDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(option.rect.adjusted(MARGIN, MARGIN // 2 + 1, -MARGIN, -(MARGIN // 2 + 1)))
         base = pal.color(QPalette.ColorRole.Base)
-        border = pal.color(QPalette.ColorRole.Highlight) if selected else theme.card_edge_colour(pal)
-        painter.setPen(QPen(border, 2 if selected or focused else 1))
+        accent = pal.color(QPalette.ColorRole.Highlight)
+        if focused:
+            # The keyboard's place: a halo in the accent colour around a thick accent edge,
+            # unmistakable next to a card that is merely selected (a thinner edge).
+            halo = QColor(accent)
+            halo.setAlpha(90)
+            painter.setPen(QPen(halo, 5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect, 6, 6)
+        border = accent if selected or focused else theme.card_edge_colour(pal)
+        painter.setPen(QPen(border, FOCUS_EDGE if focused else 2 if selected else 1))
         painter.setBrush(base)
         painter.drawRoundedRect(rect, 6, 6)
 
@@ -130,33 +156,34 @@ class CardDelegate(QStyledItemDelegate):
             QRect(inner.left(), inner.top(), inner.width(), line_h), Qt.AlignmentFlag.AlignVCenter, client
         )
 
-        # Line 2: type and owner.
+        # Line 2: type and owner; when both do not fit, the owner keeps their name whole:
+        # on a line of their own if the card has one free (no next action), else the type
+        # gives way.
         painter.setFont(small)
         painter.setPen(muted)
         sfm = QFontMetrics(small)
         y = inner.top() + line_h + 2
-        sub = card.type_label + (f" · {card.owner}" if card.owner else "")
-        painter.drawText(
-            QRect(inner.left(), y, inner.width(), sfm.height()),
-            Qt.AlignmentFlag.AlignVCenter,
-            sfm.elidedText(sub, Qt.TextElideMode.ElideRight, inner.width()),
-        )
+        lines = _type_and_owner(card.type_label, card.owner, sfm, inner.width(), room=not card.next_action)
+        for text in lines:
+            painter.drawText(
+                QRect(inner.left(), y, inner.width(), sfm.height()), Qt.AlignmentFlag.AlignVCenter, text
+            )
+            y += sfm.height() + (1 if len(lines) > 1 else 4)
+        y += 3 if len(lines) > 1 else 0
 
         # Line 3: days in stage (ageing) and health word.
-        y += sfm.height() + 4
         stalled = any(s.code == "stalled" for s in card.drift)
-        days = f"{card.days_in_stage} day{'s' if card.days_in_stage != 1 else ''} in stage"
+        days = days_shown(card.days_in_stage)
         health_text = card.health.band_label + (
             f" {card.health.score}" if card.health.score is not None else ""
         )
         hw = sfm.horizontalAdvance(health_text)
-        # A narrow column shortens "days in stage" to "days", never overlapping the health.
-        room = inner.width() - hw - 20
-        if sfm.horizontalAdvance(days) > room:
-            days = sfm.elidedText(days.removesuffix(" in stage"), Qt.TextElideMode.ElideRight, room)
         painter.setPen(theme.warning_text_colour(dark) if stalled else text_colour)
+        room = inner.width() - hw - 16
         painter.drawText(
-            QRect(inner.left(), y, inner.width(), sfm.height()), Qt.AlignmentFlag.AlignVCenter, days
+            QRect(inner.left(), y, room, sfm.height()),
+            Qt.AlignmentFlag.AlignVCenter,
+            sfm.elidedText(days, Qt.TextElideMode.ElideRight, room),
         )
         dot = QRectF(inner.right() - hw - 12, y + sfm.height() / 2 - 4, 8, 8)
         painter.setPen(Qt.PenStyle.NoPen)

@@ -7,6 +7,7 @@ progress and reports. The board's filter decides which engagements a portfolio d
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, QUrl
@@ -46,35 +47,62 @@ def _offer_to_open(parent: QWidget, result: object) -> None:
 
 
 def export_engagement(
-    parent: QWidget, services: Services, eid: int, path: Path | None = None, on_done=None
+    parent: QWidget,
+    services: Services,
+    eid: int,
+    path: Path | None = None,
+    on_done=None,
+    on_recorded: Callable[[int], None] | None = None,
 ) -> Task | None:
-    """Export one engagement's dossier; ``path`` skips the file dialog (tests, scripts)."""
+    """Export one engagement's dossier; ``path`` skips the file dialog (tests, scripts).
+    ``on_recorded(eid)`` is told once the export is recorded on the engagement, before
+    ``on_done``, so what shows the engagement (its gate) can follow."""
     from mwms_desktop.dossier import export_dossier
 
     card = services.portfolio.card(eid)
     path = path or _ask_path(parent, f"{_safe_name(card.client)} – dossier.pdf")
     if path is None:
         return None
+    finish = on_done or (lambda result: _offer_to_open(parent, result))
+
+    def done(result: object) -> None:
+        if on_recorded is not None:
+            on_recorded(eid)
+        finish(result)
+
     return run_task(
         parent,
         f"Writing the dossier of {card.client}…",
         lambda progress: export_dossier(services, eid, path, progress=progress),
-        on_done or (lambda result: _offer_to_open(parent, result)),
+        done,
     )
 
 
 def export_portfolio(
-    parent: QWidget, services: Services, ids: list[int], path: Path | None = None, on_done=None
+    parent: QWidget,
+    services: Services,
+    ids: list[int],
+    path: Path | None = None,
+    on_done=None,
+    on_recorded: Callable[[int], None] | None = None,
 ) -> Task | None:
-    """Export a portfolio dossier of ``ids`` (the engagements the board shows)."""
+    """Export a portfolio dossier of ``ids`` (the engagements the board shows); the export
+    is recorded on each of them, and ``on_recorded(eid)`` told for each."""
     from mwms_desktop.dossier import export_portfolio as build
 
     path = path or _ask_path(parent, "Portfolio – dossier.pdf")
     if path is None:
         return None
+    finish = on_done or (lambda result: _offer_to_open(parent, result))
+
+    def done(result: object) -> None:
+        for eid in ids if on_recorded is not None else ():
+            on_recorded(eid)
+        finish(result)
+
     return run_task(
         parent,
         f"Writing the portfolio dossier ({len(ids)} engagements)…",
         lambda progress: build(services, ids, path, progress=progress),
-        on_done or (lambda result: _offer_to_open(parent, result)),
+        done,
     )

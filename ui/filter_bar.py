@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from mwms_desktop import framework
 from ui import preferences as pk
-from ui.board_store import BoardFilter
+from ui.board_store import UNASSIGNED, BoardFilter
 from ui.preferences import Preferences
 
 
 class FilterBar(QWidget):
     changed = Signal(object)  # BoardFilter
+    to_cards = Signal()  # ↓ in the search: on to the first card shown
 
     def __init__(self, prefs: Preferences, parent=None) -> None:
         super().__init__(parent)
@@ -20,14 +22,19 @@ class FilterBar(QWidget):
         self.search = QLineEdit(
             placeholderText="Search client, tag, note…  (Ctrl+F)", clearButtonEnabled=True
         )
-        self.search.setMinimumWidth(180)
+        # The whole toolbar (Add, search, filters, Clear filters' place, Undo, Redo) fits a
+        # window 1024 pixels wide: the search and the two name drop-downs give way first.
+        self.search.setMinimumWidth(140)
         self.search.setAccessibleName("Search engagements")
+        self.search.setToolTip("Esc clears the search; ↓ goes to the first card shown")
+        self.search.installEventFilter(self)
         self.type_box = QComboBox(accessibleName="Engagement type filter")
         self.type_box.addItem("All types", "")
         for term in framework.ENGAGEMENT_TYPES:
             self.type_box.addItem(term.label, term.slug)
         self.owner_box = QComboBox(accessibleName="Owner filter")
         self.owner_box.addItem("All owners", "")
+        self.owner_box.addItem("Unassigned", UNASSIGNED)
         self.health_box = QComboBox(accessibleName="Health filter")
         self.health_box.addItem("Any health", "")
         for term in framework.HEALTH_BANDS:
@@ -35,10 +42,14 @@ class FilterBar(QWidget):
         self.drift_box = QCheckBox("Drift only")
         for box in (self.type_box, self.owner_box):  # a long name never pushes the toolbar
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(12)
+            box.setMinimumContentsLength(10)
         self.clear_button = QToolButton(text="Clear filters", autoRaise=True)
         self.clear_button.setToolTip("Show every engagement again")
         self.clear_button.clicked.connect(self.clear)
+        # Hidden, it keeps its place: the drop-downs never move under the pointer.
+        keep = self.clear_button.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.clear_button.setSizePolicy(keep)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
@@ -75,6 +86,7 @@ class FilterBar(QWidget):
         self.owner_box.blockSignals(True)
         self.owner_box.clear()
         self.owner_box.addItem("All owners", "")
+        self.owner_box.addItem("Unassigned", UNASSIGNED)
         for owner in owners:
             self.owner_box.addItem(owner, owner)
         self._select(self.owner_box, current)
@@ -110,6 +122,21 @@ class FilterBar(QWidget):
             w.blockSignals(False)
         self._debounce.stop()
         self._emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if event.key() == Qt.Key.Key_Escape and plain and self.search.text():
+                self.search.clear()
+                self._debounce.stop()
+                self._emit()  # at once: the next key acts on the whole board
+                return True
+            if event.key() == Qt.Key.Key_Down and plain:
+                self._debounce.stop()
+                self._emit()  # what was typed last applies before the cursor leaves
+                self.to_cards.emit()
+                return True
+        return super().eventFilter(watched, event)
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -33,12 +33,15 @@ from ui import theme
 from ui.board import BoardWidget
 from ui.board_controller import BoardController
 from ui.board_store import BoardStore
+from ui.board_view import BoardListView
 from ui.empty_state import EmptyState
 from ui.filter_bar import FilterBar
+from ui.focus_ring import FocusRing
 from ui.lane import LANE_FIELDS
 from ui.preferences import Preferences
 from ui.refusal_panel import RefusalPanel
 from ui.screen import fitted
+from ui.shortcuts import keys, redo_keys, undo_keys
 from ui.swimlanes import SwimlaneBoard
 
 
@@ -54,7 +57,7 @@ class MainWindow(QMainWindow):
         self._workspaces: dict[int, QWidget] = {}
 
         self.board = BoardWidget(self.store, self.controller)
-        self.refusal = RefusalPanel()
+        self.refusal = RefusalPanel(services, self.controller)  # follows the engagement's data
         self.empty = EmptyState()
         board_page = QWidget()
         page_layout = QVBoxLayout(board_page)
@@ -66,6 +69,7 @@ class MainWindow(QMainWindow):
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
         scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame, not a Tab stop: Tab goes to the columns
         self.boards = QStackedWidget()  # the plain board, or the same board in swimlanes
         self.boards.addWidget(scroller)
         self.lanes: SwimlaneBoard | None = None
@@ -84,6 +88,9 @@ class MainWindow(QMainWindow):
         self.data.status.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._build_actions()
         self._build_toolbar()
+        from ui.today import install_today
+
+        self.today = install_today(self)  # the Today dock beside the board
         self.status_counts = QLabel()
         self._health_counts = QTimer(self, singleShot=True, interval=0, timeout=self._update_health_counts)
         self._painted = self._health_pending = False
@@ -95,10 +102,15 @@ class MainWindow(QMainWindow):
         self.board.open_requested.connect(self.open_engagement)
         self.board.menu_requested.connect(self._card_menu)
         self.board.wip_menu_requested.connect(self._ask_wip)
-        self.refusal.open_checklist.connect(self.open_engagement)
+        self.refusal.open_checklist.connect(self.open_checklist)
         self.empty.add_requested.connect(self.add_engagement)
         self.empty.demo_requested.connect(self.load_demo)
         self.filters.changed.connect(self.store.set_filter)
+        self.filters.to_cards.connect(self.focus_first_card)
+        # Every Tab stop shows a clear ring; a board column shows it on its current card.
+        self.focus_ring = FocusRing(
+            self, skip=lambda w: isinstance(w, BoardListView) and w.currentIndex().isValid()
+        )
         self.store.counts_changed.connect(self._update_status)
 
         for stage, column in self.board.columns.items():
@@ -120,16 +132,19 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcuts(undo_keys())
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
-        self.add_action = QAction("&Add engagement…", self, shortcut=QKeySequence.StandardKey.New)
+        self.redo_action.setShortcuts(redo_keys())
+        self.add_action = QAction("&Add engagement…", self)
+        self.add_action.setShortcuts(keys(QKeySequence.StandardKey.New))
         self.add_action.triggered.connect(self.add_engagement)
-        self.find_action = QAction("&Find", self, shortcut=QKeySequence.StandardKey.Find)
+        self.find_action = QAction("&Find", self)
+        self.find_action.setShortcuts(keys(QKeySequence.StandardKey.Find))
         self.find_action.triggered.connect(self.filters.focus_search)
         self.archive_view_action = QAction("Archived and disqualified…", self)
         self.archive_view_action.triggered.connect(self.show_archive)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcuts(keys("Ctrl+Q", QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
 
         bar = self.menuBar()
@@ -146,8 +161,9 @@ class MainWindow(QMainWindow):
         edit.addAction(self.redo_action)
         edit.addSeparator()
         edit.addAction(self.find_action)
-        view = bar.addMenu("&View")
+        view = self.view_menu = bar.addMenu("&View")
         view.addAction(self.archive_view_action)
+        view.addAction("Portfolio analytics…", self.show_analytics)
         scheme_menu = view.addMenu("Colour scheme")
         for scheme in theme.SCHEMES:
             act = scheme_menu.addAction(scheme.title(), lambda s=scheme: self.set_scheme(s))
@@ -245,7 +261,8 @@ class MainWindow(QMainWindow):
     def export_dossier(self, eid: int) -> None:
         from ui.dossier_actions import export_engagement
 
-        export_engagement(self, self.services, eid)
+        # The export is recorded on the engagement: its card, workspace and gate follow.
+        export_engagement(self, self.services, eid, on_recorded=self.controller.notify_changed)
 
     def shown_ids(self) -> list[int]:
         """The engagements the board shows, column by column (the filter applies)."""
@@ -268,7 +285,7 @@ class MainWindow(QMainWindow):
         if not ids:
             QMessageBox.information(self, APP_NAME, "No engagement is shown: nothing to export.")
             return
-        export_portfolio(self, self.services, ids)
+        export_portfolio(self, self.services, ids, on_recorded=self.controller.notify_changed)
 
     def _ask_wip(self, stage: str) -> None:
         column = self.board.columns[stage]
@@ -323,6 +340,11 @@ class MainWindow(QMainWindow):
         window.raise_()
         window.activateWindow()
 
+    def open_checklist(self, eid: int, fixed_in: str) -> None:
+        """Open the engagement on the pane that fixes ``fixed_in`` (gates.RULE_FIXED_IN)."""
+        self.open_engagement(eid)
+        self._workspaces[eid].show_fix(fixed_in)
+
     def active_workspace(self) -> QWidget | None:
         return next((w for w in self._workspaces.values() if w.isVisible()), None)
 
@@ -330,6 +352,11 @@ class MainWindow(QMainWindow):
         from ui.archive_dialog import ArchiveDialog
 
         ArchiveDialog(self.services, self.controller, self).exec()
+
+    def show_analytics(self) -> None:
+        from ui.analytics.view import AnalyticsWindow  # imports pyqtgraph: only now
+
+        AnalyticsWindow(self.services, self.filters, self, store=self.store).show()
 
     def set_swimlanes(self, field: str) -> None:
         """Show the board in swimlanes by ``field`` (engagement_type or owner), or plain ("")."""
@@ -350,6 +377,10 @@ class MainWindow(QMainWindow):
                 self.lanes.set_wip_limit(stage, self.board.columns[stage].wip_limit)
             self.boards.addWidget(self.lanes)
         self.boards.setCurrentWidget(self.lanes or self.boards.widget(0))
+
+    def focus_first_card(self) -> None:
+        """The search's ↓: the first card shown, on the board as shown (plain or swimlanes)."""
+        (self.lanes or self.board).focus_first()
 
     def select(self, eid: int) -> None:
         """Select a card on the board as shown (plain or in swimlanes)."""
@@ -385,10 +416,16 @@ class MainWindow(QMainWindow):
                 self._health_counts.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A workspace saves what was typed before it closes; one whose save the core refuses
+        # stays open, saying why, and so does this window.
+        for window in list(self._workspaces.values()):
+            if not window.close():
+                event.ignore()
+                window.raise_()
+                window.activateWindow()
+                return
         self.prefs.set(pk.GEOMETRY, self.saveGeometry())
         self.prefs.set(pk.STATE, self.saveState())
         self.filters.save()
         self.prefs.sync()
-        for window in list(self._workspaces.values()):
-            window.close()
         super().closeEvent(event)

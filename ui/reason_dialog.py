@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from mwms_desktop import APP_NAME
@@ -22,6 +23,9 @@ class ReasonDialog(QDialog):
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText("For example: the sponsor changed and scope must be agreed again.")
         self.reason.setTabChangesFocus(True)
+        self.reason.installEventFilter(self)  # Ctrl+Enter moves back (Enter is a new line)
+        self.hint = QLabel("Ctrl+Enter moves back.")
+        self.hint.setObjectName("hint")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -32,9 +36,19 @@ class ReasonDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.question)
         layout.addWidget(self.reason, 1)
+        layout.addWidget(self.hint)
         layout.addWidget(self.buttons)
         self.resize(460, 240)
         self._update_ok()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.reason and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                if self.text():
+                    self.accept()
+                return True  # never a line break: Ctrl+Enter means "done"
+        return super().eventFilter(watched, event)
 
     def _update_ok(self) -> None:
         # The core refuses a blank reason; the button says so before the core has to.

@@ -135,7 +135,7 @@ class StageColumn(QFrame):
 
 BANNER_INSET = 6
 FRAME_INSET = 3
-COLUMN_MIN_WIDTH = 190  # six columns fit the window on a 1366-pixel laptop screen
+COLUMN_MIN_WIDTH = 160  # six columns fit a window 1024 pixels wide (board.SPACING)
 MAX_SHOWN = 4
 
 

@@ -56,11 +56,17 @@ def decode_ids(data: QMimeData) -> list[int]:
     return ids
 
 
+def days_shown(days: int) -> str:
+    """A card's days in its stage, in the one wording every card uses: "1 day", "12 days"."""
+    return f"{days} day{'' if days == 1 else 's'}"
+
+
 def accessible_text(card: EngagementCard) -> str:
     parts = [
         card.client,
         card.type_label,
-        f"{card.days_in_stage} days in {card.stage_label}",
+        *([f"owner {card.owner}"] if card.owner else []),
+        f"{days_shown(card.days_in_stage)} in {card.stage_label}",
         f"health {card.health.band_label}",
     ]
     if card.drift:
@@ -77,7 +83,7 @@ def tooltip(card: EngagementCard) -> str:
     lines = [f"<b>{escape(card.client)}</b> — {escape(card.type_label)}"]
     if card.owner:
         lines.append(f"Owner: {escape(card.owner)}")
-    lines.append(f"{card.days_in_stage} days in {escape(card.stage_label)}")
+    lines.append(f"{days_shown(card.days_in_stage)} in {escape(card.stage_label)}")
     score = f" ({card.health.score})" if card.health.score is not None else ""
     trend = framework.label(framework.TRENDS, card.health.trend)
     lines.append(f"Health: {escape(card.health.band_label)}{score}, trend {escape(trend.lower())}")

@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
 from mwms_desktop import framework
 from ui.board_controller import BoardController
 from ui.board_store import BoardStore
+from ui.board_view import OneSelection
 from ui.card_delegate import CARD_HEIGHT
 from ui.lane import Lane
 from ui.stage_column import COLUMN_MIN_WIDTH, FRAME_INSET, StageColumn
 from ui.stage_header import StageHeader
 
 LANE_ROWS = 3  # a lane is as tall as its fullest cell, up to this many cards; cells scroll beyond
-SPACING = 8
+SPACING = 6  # as the plain board: six cells and a scroll bar fit 1024 pixels
 
 
 def _even_row(widgets: list[QWidget]) -> QHBoxLayout:
@@ -123,6 +124,7 @@ class SwimlaneBoard(QWidget):
         self.field = field
         self.lanes: list[LaneRow] = []  # shown, in order
         self._rows: dict[Lane, LaneRow] = {}  # every lane built, shown or hidden by the filter
+        self.selection = OneSelection(self)
 
         self.headers = {stage: StageHeader(store, stage) for stage in framework.STAGE_SLUGS}
         for header in self.headers.values():
@@ -131,6 +133,8 @@ class SwimlaneBoard(QWidget):
         self._header_row = QWidget(self._header_clip)
         self._header_row.setLayout(_even_row(list(self.headers.values())))
         self._header_clip.setFixedHeight(self._header_row.sizeHint().height())
+        # A header grows a line when its column narrows (stage_header): the row follows.
+        self._header_row.installEventFilter(self)
 
         self._content = QWidget()
         self._lanes_layout = QVBoxLayout(self._content)
@@ -145,6 +149,7 @@ class SwimlaneBoard(QWidget):
         self.scroll.setWidget(self._content)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a frame, not a Tab stop
         self.scroll.horizontalScrollBar().valueChanged.connect(self._place_header)
         self._content.installEventFilter(self)
 
@@ -188,6 +193,7 @@ class SwimlaneBoard(QWidget):
         row = self._rows[lane] = LaneRow(self.store, self.controller, lane, self._content)
         for s, cell in enumerate(row.cells.values()):
             view = cell.view
+            self.selection.join(view)
             view.move_requested.connect(self.controller.move_by)
             view.open_requested.connect(self.open_requested)
             view.menu_requested.connect(self.menu_requested)
@@ -207,6 +213,17 @@ class SwimlaneBoard(QWidget):
                 view.setCurrentIndex(view.model().index(rows - 1 if at == -1 else 0, 0))
             self.scroll.ensureWidgetVisible(cell, 0, 0)
 
+    def focus_first(self) -> bool:
+        """Focus the first card shown, in the first unfolded lane (the search's ↓)."""
+        for row in self.lanes:
+            if not row.expanded:
+                continue
+            for index, cell in enumerate(row.cells.values()):
+                if cell.model.rowCount():
+                    self._focus_cell(row, index, at=0)
+                    return True
+        return False
+
     def _focus_lane(self, row: LaneRow, delta: int, index: int) -> None:
         """Up from a cell's first card or down from its last: the same stage in the next
         unfolded lane above or below."""
@@ -222,6 +239,11 @@ class SwimlaneBoard(QWidget):
     # --- the header row follows the lanes sideways ------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._header_row and event.type() == QEvent.Type.LayoutRequest:
+            height = self._header_row.sizeHint().height()
+            if height != self._header_clip.height():
+                self._header_clip.setFixedHeight(height)
+                self._place_header()
         if watched is self._content and event.type() == QEvent.Type.Resize:
             self._place_header()
         return False

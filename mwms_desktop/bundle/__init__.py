@@ -7,6 +7,7 @@ naming the place and leaves the database as it was. The format: docs/bundle-form
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,12 +16,12 @@ from pathlib import Path
 from peewee import IntegrityError, OperationalError
 
 from db.models import database
-from mwms_desktop import maintenance
+from mwms_desktop import files, maintenance
 from mwms_desktop.bundle.export import ExportResult, build_bundle, export_bundle
 from mwms_desktop.bundle.merge import ImportReport, apply, check_against_db
 from mwms_desktop.bundle.parse import parse
 from mwms_desktop.bundle.schema import FORMAT, VERSION, Bundle
-from mwms_desktop.errors import BundleError, MwmsError
+from mwms_desktop.errors import BundleError
 from mwms_desktop.services.base import storage_error
 
 __all__ = [
@@ -62,26 +63,23 @@ class ImportResult:
 
 def read_bundle(path: str | os.PathLike[str]) -> Bundle:
     """Read and validate a bundle file as far as possible without the database."""
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise BundleError(f"{path.name} is larger than any bundle should be.")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise MwmsError(f"Cannot read {path}: {exc.strerror}.") from exc
-    return parse(data)
+    return parse(files.read_regular(path, MAX_BYTES))
 
 
 def import_bundle(
     db_path: str | os.PathLike[str],
     bundle_path: str | os.PathLike[str],
     progress: Callable[[int, int], None] | None = None,
+    *,
+    bundle: Bundle | None = None,
 ) -> ImportResult:
     """Merge the bundle at ``bundle_path`` into the open database at ``db_path``: all of it
     in one transaction after a backup, or nothing (:class:`BundleError` names the place).
     ``progress(done, total)``, when given, hears how many of the bundle's records (the
-    engagements and everything in them) are merged, a kind of record at a time."""
-    bundle = read_bundle(bundle_path)
+    engagements and everything in them) are merged, a kind of record at a time. ``bundle``:
+    the file already read with :func:`read_bundle`."""
+    if bundle is None:
+        bundle = read_bundle(bundle_path)
     check_against_db(bundle)
     backup = maintenance.backup_now(db_path, "import") if bundle.engagements else None
     try:
@@ -92,6 +90,11 @@ def import_bundle(
         raise BundleError(f"The bundle conflicts with this database ({exc}); nothing was imported.") from exc
     except OperationalError as exc:  # locked by another writer, disk full, read-only
         raise storage_error(exc) from exc
+    logging.getLogger(__name__).info(
+        "bundle imported: %s; per kind (added/updated/skipped/deleted): %s",
+        report.summary(),
+        ", ".join(f"{kind} {a}/{u}/{s}/{d}" for kind, (a, u, s, d) in report.counts.items()),
+    )
     return ImportResult(report, backup.path if backup else None)
 
 
@@ -124,3 +127,4 @@ def describe_import(result: ImportResult) -> list[str]:
             "was kept and the other listed: `mwms-desktop conflicts`, or the engagement's workspace."
         )
     return lines
+

@@ -22,10 +22,10 @@ from db.models import (
     Tombstone,
     database,
 )
-from mwms_desktop import __version__
+from mwms_desktop import __version__, files
 from mwms_desktop.bundle.schema import ENGAGEMENT_FIELDS, FORMAT, KINDS, VERSION, Kind
 from mwms_desktop.clock import Clock
-from mwms_desktop.errors import MwmsError, NotFound
+from mwms_desktop.errors import NotFound
 
 _CHUNK = 500  # engagement ids per IN (...) query, well under SQLite's variable limit
 
@@ -171,33 +171,13 @@ def build_bundle(engagement_ids: Sequence[int] | None, now: datetime) -> dict[st
     }
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically and owner-only (it holds client data): a
-    temporary file beside it, synced, then renamed over the target."""
-    path = Path(path)
-    if not path.parent.resolve().is_dir():
-        raise MwmsError(f"Folder {path.parent} does not exist.")
-    if path.is_dir():
-        raise MwmsError(f"{path} is a folder.")
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise MwmsError(f"Cannot write {path}: {exc.strerror}.") from exc
-
-
 def export_bundle(
     path: str | os.PathLike[str], engagement_ids: Sequence[int] | None = None, *, clock: Clock | None = None
 ) -> ExportResult:
     """Write the bundle of ``engagement_ids`` (all engagements when None) to ``path``."""
+    files.check_target(path)  # before reading everything
     bundle = build_bundle(engagement_ids, (clock or Clock()).now())
     text = json.dumps(bundle, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
-    write_private(Path(path), text)
+    files.write_private(path, text)
     records = sum(len(e[k.key]) for e in bundle["engagements"] for k in KINDS)
     return ExportResult(Path(path), len(bundle["engagements"]), records)

@@ -43,7 +43,7 @@ class Context:
             self._path = path
         return self._path
 
-    def services(self, *, create: bool = False) -> Services:
+    def services(self, *, create: bool = False, defer_check: bool = False) -> Services:
         """Open the database. The default file is always created when missing; a file named
         with ``--db`` only when ``create`` (commands that make data: demo, add, import)."""
         if self._services is None:
@@ -52,7 +52,11 @@ class Context:
             path = explicit if explicit is not None else paths.default_database()
             if explicit is not None and not explicit.exists() and not create:
                 raise DatabaseError(f"{explicit} does not exist.")
-            self._services = open_services(path)
+            self._services = open_services(path, defer_check=defer_check)
+        return self._services
+
+    def opened(self) -> Services | None:
+        """The services if the database was opened, else None (nothing opened yet)."""
         return self._services
 
     def close(self) -> None:
@@ -61,6 +65,6 @@ class Context:
             self._services = None
 
 
-from mwms_desktop.commands import board, conflicts, data, dossier, window  # noqa: E402
+from mwms_desktop.commands import board, conflicts, data, dossier, report, window  # noqa: E402
 
-COMMANDS = (board, window, dossier, data, conflicts)
+COMMANDS = (board, window, dossier, data, report, conflicts)

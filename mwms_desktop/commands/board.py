@@ -1,4 +1,4 @@
-"""Board commands: ``demo``, ``list``, ``add``, ``move``."""
+"""Board commands: ``demo``, ``list``, ``add``, ``move``, ``gate``."""
 
 from __future__ import annotations
 
@@ -37,6 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("stage", help="target stage: " + " ".join(framework.STAGE_SLUGS))
     p.add_argument("--reason", default="", help="why (required for a backward move)")
     p.set_defaults(run=run_move)
+
+    p = sub.add_parser("gate", help="the checklist of an engagement's current stage gate")
+    p.add_argument("id", help="engagement id (see list)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    p.set_defaults(run=run_gate)
 
 
 def parse_stage(slug: str) -> str:
@@ -140,4 +145,37 @@ def run_move(ctx: Any) -> int:
         f"Moved {card.client} from {framework.stage(move.from_stage or stage).label} "
         f"to {framework.stage(move.to_stage).label}."
     )
+    return 0
+
+
+GATE_MARKS = {"met": "✓", "missing": "✗", "not_yet": "—"}
+
+
+def run_gate(ctx: Any) -> int:
+    """The gate as the workspace's panel shows it: ✓ met, ✗ missing (with the sentences a
+    refused move gives), — not yet (with why)."""
+    eid = parse_id(ctx.args.id)
+    services = ctx.services()
+    card = services.portfolio.card(eid)
+    items = services.lifecycle.gate_checklist(eid)
+    if ctx.args.json:
+        records = [
+            {"title": i.title, "state": i.state, "missing": list(i.missing), "not_yet": i.not_yet,
+             "fixed_in": i.fixed_in}
+            for i in items
+        ]  # fmt: skip
+        gate = {"id": eid, "stage": card.stage, "items": records}
+        json.dump(gate, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not items:
+        print(f"{card.client}: {card.stage_label} is the final stage; no further gate.")
+        return 0
+    print(f"{card.client}: leaving {card.stage_label}")
+    for i in items:
+        print(f"{GATE_MARKS[i.state]} {i.title}")
+        for sentence in i.missing:
+            print(f"    {sentence}")
+        if i.state == "not_yet":
+            print(f"    Not yet: {i.not_yet}.")
     return 0

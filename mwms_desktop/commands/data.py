@@ -8,11 +8,13 @@ through the services, so they still work on a database too damaged to open.
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 from typing import Any
 
 from mwms_desktop import maintenance
 from mwms_desktop.commands.board import id_argument
+from mwms_desktop.errors import MwmsError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -107,14 +109,42 @@ def run_export(ctx: Any) -> int:
 
 
 def run_import(ctx: Any) -> int:
-    from mwms_desktop.bundle import describe_import, import_bundle
+    from mwms_desktop.bundle import describe_import, import_bundle, read_bundle
 
-    services = ctx.services(create=True)
-    result = import_bundle(services.path, ctx.args.file)
+    bundle = read_bundle(ctx.args.file)  # a malformed bundle is refused before any file is made
+    path = ctx.db_path()
+    new = not path.exists()
+    had = {b.path for b in maintenance.list_backups(path)}
+    try:
+        services = ctx.services(create=True)
+        result = import_bundle(services.path, ctx.args.file, bundle=bundle)
+    except MwmsError:
+        if new:
+            _remove_if_still_empty(ctx, path, had)
+        raise
     print(f"Imported {ctx.args.file} into {services.path}.")
     for line in describe_import(result):
         print(line)
     return 0
+
+
+def _remove_if_still_empty(ctx: Any, path: Path, had: set[Path]) -> None:
+    """A refused import into a database it created leaves nothing behind: the new file (and
+    a backup made of it), unless something was written to it meanwhile."""
+    services = ctx.opened()
+    try:
+        if services is not None and services.portfolio.cards(statuses=None):
+            return
+    except MwmsError:  # cannot tell: leave it, and report the import's own error
+        return
+    ctx.close()
+    for backup in maintenance.list_backups(path):
+        if backup.path not in had:
+            backup.path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # only when empty: it was made for this file
+        maintenance.backup_folder(path).rmdir()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
 
 
 def run_export_csv(ctx: Any) -> int:

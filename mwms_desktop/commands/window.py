@@ -9,14 +9,17 @@ import argparse
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
+from mwms_desktop import files
 from mwms_desktop.commands.board import id_argument
 from mwms_desktop.errors import DatabaseDamaged, MwmsError
 
 DEFAULT_SIZE = (1440, 900)
 LANES = {"type": "engagement_type", "owner": "owner"}  # --lanes -> the card field lanes follow
+ANALYTICS = ("flow", "durations", "outcomes", "execution", "health")  # --analytics: its tabs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="colour scheme")
     p.add_argument("--open", type=id_argument, metavar="ID", help="show this engagement's workspace")
     p.add_argument("--lanes", choices=tuple(LANES), help="show the board in swimlanes by type or owner")
+    p.add_argument("--analytics", choices=ANALYTICS, metavar="SECTION",
+                   help="the Portfolio analytics window on this tab: " + " ".join(ANALYTICS))  # fmt: skip
+    p.add_argument("--today", action="store_true", help="only the Today dock, as the board shows it")
     p.set_defaults(run=run_screenshot)
 
 
@@ -52,7 +58,10 @@ def open_window(ctx: Any) -> int:
         if path.parent.is_dir():
             lock = maintenance.lock_window(path)  # DatabaseInUse: open in another window
         try:
-            services = ctx.services(create=True)
+            services = ctx.services(create=True, defer_check=True)
+            import ui.main_window  # noqa: F401  (the window's imports overlap the quick check)
+
+            services.checked()
         except DatabaseDamaged as exc:
             ctx.close()
             if exc.backup is None or exc.path is None:
@@ -83,9 +92,7 @@ def open_window(ctx: Any) -> int:
 
 def run_screenshot(ctx: Any) -> int:
     size = parse_size(ctx.args.size)
-    target: Path = ctx.args.file
-    if not target.parent.resolve().is_dir():
-        raise MwmsError(f"Folder {target.parent} does not exist.")
+    target = files.check_target(ctx.args.file)
     services = ctx.services()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ui.app import render_screenshot
@@ -94,6 +101,13 @@ def run_screenshot(ctx: Any) -> int:
     if open_id is not None:
         services.portfolio.card(open_id)  # NotFound -> one clear line
     lanes = LANES.get(ctx.args.lanes or "", "")
-    render_screenshot(services, target, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes)
-    print(f"Saved {target}.")
+    # Rendered into a private scratch folder, then written owner-only and atomically.
+    with tempfile.TemporaryDirectory(prefix="mwms-shot-") as scratch:
+        png = Path(scratch) / "shot.png"
+        render_screenshot(
+            services, png, size, theme_name=ctx.args.theme, open_id=open_id, lanes=lanes,
+            analytics=ctx.args.analytics or "", today_only=ctx.args.today,
+        )  # fmt: skip
+        files.write_private(target, png.read_bytes())
+    print(f"Saved {ctx.args.file}.")
     return 0

@@ -8,13 +8,14 @@ healthy). Both rely on lightness rather than hue, so they read in greyscale.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from mwms_desktop import framework, health
+from mwms_desktop.clock import local_day
 from mwms_desktop.dossier import styles as st
 from mwms_desktop.dossier.facts import StageSpan, fmt_day
 from mwms_desktop.views import CheckInView
@@ -32,9 +33,30 @@ def _text(x: float, y: float, text: str, size: float = 7.5, *, bold: bool = Fals
     )  # fmt: skip
 
 
-def _ticks(start: datetime, end: datetime, count: int) -> list[datetime]:
-    span = end - start
-    return [start + span * (n / count) for n in range(count + 1)]
+TICK_STEPS_DAYS = (1, 2, 7, 14, 30, 61, 91, 182, 365, 730)
+
+
+def _ticks(start: datetime, end: datetime, most: int) -> list[datetime]:
+    """Ticks on local midnights inside [start, end], a whole number of days apart (the
+    smallest step of ``TICK_STEPS_DAYS`` that gives at most ``most``), so no two ticks name
+    the same day; the start leads when its day has no tick of its own."""
+    first, last = local_day(start), local_day(end)
+    zone = start.astimezone().tzinfo
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(), tzinfo=zone)
+
+    span = (last - first).days
+    step = next((s for s in TICK_STEPS_DAYS if span // s + 1 <= most), span or 1)
+    ticks = []
+    day = first
+    while day <= last:
+        if start <= midnight(day) <= end:
+            ticks.append(midnight(day))
+        day += timedelta(days=step)
+    if not ticks or local_day(ticks[0]) != first:
+        ticks.insert(0, start)
+    return ticks
 
 
 def _clamped_label(x: float, y: float, text: str, low: float, high: float) -> String:
@@ -64,10 +86,17 @@ def timeline_chart(spans: list[StageSpan], width: float = st.FRAME_WIDTH) -> Dra
         if n % 2 == 0:
             d.add(Rect(0, y, width, ROW_H, fillColor=st.SHADE, strokeColor=None))
         d.add(_text(4, y + 5.5, f"{stage.number}  {stage.label}", 7.5))
-    for tick in _ticks(start, end, max(2, int(plot_w // 85))):
+    last_x, shown = None, set()
+    ticks = _ticks(start, end, max(2, int(plot_w // 85)))
+    for tick in [*ticks, end]:  # the end closes the axis if its day is not labelled yet
         x = x_of(tick)
+        label = fmt_day(tick)
+        if label in shown or (last_x is not None and x - last_x < stringWidth(label, st.FONT, 6.5) + 6):
+            continue  # a day once only, and no label over the one before
+        last_x = x
+        shown.add(label)
         d.add(Line(x, AXIS_H - 2, x, top, strokeColor=st.RULE, strokeWidth=0.4, strokeDashArray=[1, 2]))
-        d.add(_clamped_label(x, AXIS_H - 12, fmt_day(tick), plot_x - 20, width))
+        d.add(_clamped_label(x, AXIS_H - 12, label, plot_x - 20, width))
     d.add(Line(plot_x, AXIS_H - 2, plot_x + plot_w, AXIS_H - 2, strokeColor=st.MUTED, strokeWidth=0.6))
     for span in spans:
         row = framework.stage_index(span.stage)

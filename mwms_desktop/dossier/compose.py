@@ -12,7 +12,8 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from mwms_desktop import framework
-from mwms_desktop.dossier import sections, sections_work
+from mwms_desktop.analytics.report import Report
+from mwms_desktop.dossier import sections, sections_analytics, sections_work
 from mwms_desktop.dossier import styles as st
 from mwms_desktop.dossier.blocks import SectionContext, grid, key_values, markup, para
 from mwms_desktop.dossier.document import Heading, Metadata, PageMark, toc_pages_needed
@@ -69,8 +70,9 @@ def engagement_flowables(d: EngagementDetail, now: datetime) -> tuple[list[Flowa
 
 
 def portfolio_flowables(
-    details: Sequence[EngagementDetail], now: datetime
+    details: Sequence[EngagementDetail], now: datetime, analytics: Report | None = None
 ) -> tuple[list[Flowable], Metadata]:
+    """The portfolio document; with ``analytics``, its charts and tables follow the summary."""
     s = st.styles()
     owners = sorted({d.card.owner for d in details if d.card.owner})
     out: list[Flowable] = [
@@ -89,8 +91,9 @@ def portfolio_flowables(
             ]
         ),
         PageBreak(),
-        *_contents(1 + len(details)),
+        *_contents(1 + (analytics is not None) + len(details)),
         *portfolio_summary(details),
+        *(sections_analytics.analytics(analytics) if analytics is not None else ()),
     ]
     for d in details:
         out += [PageBreak(), *_engagement(d, now, standalone=False)]

@@ -1,10 +1,10 @@
 """Exporting dossiers: the public API the CLI and the window's worker thread call.
 
 Everything is read through the services first, then laid out (no query runs while
-building), then written atomically: a temporary file in the target folder, flushed to
-disk, then renamed over the target. A failed export leaves neither a partial file nor the
-temporary one, and says why. Each successful export is recorded on its engagements, which is
-what the "structured project completion" gate looks for.
+building), then written atomically and owner-only (:mod:`mwms_desktop.files`). A failed write leaves neither
+a partial file nor the temporary one, and says why. Each written dossier is then recorded on
+its engagements, which is what the "structured project completion" gate looks for; when that
+record cannot be made, the error says the file was written but not recorded.
 
 Safe to call from a worker thread: peewee gives that thread its own connection (closing it
 is the caller's business) and the only write, recording the export, is one transaction.
@@ -12,22 +12,22 @@ is the caller's business) and the only write, recording the export, is one trans
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import io
 import os
-import tempfile
-from collections.abc import Callable, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportlab.platypus import Flowable
 
+from mwms_desktop import files
 from mwms_desktop.dossier import compose
 from mwms_desktop.dossier.document import DossierDoc, Metadata
-from mwms_desktop.errors import DossierError
+from mwms_desktop.errors import DossierError, MwmsError
+from mwms_desktop.services.base import storage_reason
 
 if TYPE_CHECKING:
     from mwms_desktop.services import Services
@@ -51,7 +51,8 @@ def export_dossier(
     detail = services.portfolio.detail(eid)
     flowables, meta = compose.engagement_flowables(detail, services.clock.now())
     result = _render_and_write(flowables, meta, target, progress)
-    services.lifecycle.record_dossier_export(eid, target.name, result.sha256)
+    with _recording(result):
+        services.lifecycle.record_dossier_export(eid, target.name, result.sha256)
     return result
 
 
@@ -71,10 +72,29 @@ def export_portfolio(
     if not ids:
         raise DossierError("There are no engagements to put in the dossier.")
     details = [services.portfolio.detail(eid) for eid in ids]
-    flowables, meta = compose.portfolio_flowables(details, services.clock.now())
+    from mwms_desktop.analytics.report import compute_for
+
+    flowables, meta = compose.portfolio_flowables(details, services.clock.now(), compute_for(services, ids))
     result = _render_and_write(flowables, meta, target, progress)
-    services.lifecycle.record_dossier_exports(ids, target.name, result.sha256)
+    with _recording(result):
+        services.lifecycle.record_dossier_exports(ids, target.name, result.sha256)
     return result
+
+
+@contextmanager
+def _recording(result: DossierResult) -> Iterator[None]:
+    """The PDF is written before its export is recorded (a record must never name a file
+    that was not written). If the record then fails (a read-only database, a full disk, the
+    engagement removed by a restore meanwhile), the file stays, it is the consultant's work,
+    and the error says exactly that."""
+    try:
+        yield
+    except MwmsError as exc:
+        why = storage_reason(exc.__cause__) if exc.__cause__ is not None else None
+        raise DossierError(
+            f"The dossier was written to {result.path}, but the database did not record its "
+            f"export ({why or exc}), so the completion gate will not count it."
+        ) from exc
 
 
 def check_target(path: str | os.PathLike[str]) -> Path:
@@ -119,55 +139,11 @@ def _render_and_write(
 
 
 def write_atomically(data: bytes, target: Path) -> None:
-    """Temporary file beside ``target``, fsync, rename over it; on failure remove the
-    temporary file and raise :class:`DossierError` saying why."""
+    """Owner-only and atomic (:func:`mwms_desktop.files.write_private`); on failure nothing
+    is left at ``target`` and :class:`DossierError` says why."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    except OSError as exc:
-        raise DossierError(_why(exc, target)) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _mode_for(target))
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise DossierError(_why(exc, target)) from exc
-        raise
-    _fsync_folder(target.parent)
-
-
-def _mode_for(target: Path) -> int:
-    """Keep the mode of a file being replaced; a new one gets the usual rw-r--r--."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        return 0o644
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows it (not on Windows)."""
-    with suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _why(exc: OSError, target: Path) -> str:
-    if exc.errno == errno.ENOSPC:
-        reason = "the disk is full"
-    elif exc.errno in (errno.EACCES, errno.EPERM):
-        reason = f"no permission to write in {target.parent}"
-    elif exc.errno == errno.ENOENT:
-        reason = f"folder {target.parent} does not exist"
-    elif exc.errno == errno.EROFS:
-        reason = "the disk is read-only"
-    else:
-        reason = exc.strerror or str(exc)
-    return f"Cannot write the dossier {target.name}: {reason}. Nothing was written."
+        files.write_private(target, data)
+    except files.FileWriteError as exc:
+        cause = exc.__cause__
+        why = files.reason(cause, target.parent) if isinstance(cause, OSError) else str(exc)
+        raise DossierError(f"Cannot write the dossier {target.name}: {why}. Nothing was written.") from exc

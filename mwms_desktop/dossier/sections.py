@@ -5,7 +5,7 @@ a section with nothing recorded says so instead of vanishing."""
 from __future__ import annotations
 
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from mwms_desktop import framework
 from mwms_desktop.dossier import charts, facts
@@ -134,21 +134,28 @@ def summary(ctx: SectionContext) -> list[Flowable]:
 def timeline(ctx: SectionContext) -> list[Flowable]:
     d = ctx.detail
     spans = facts.stage_spans(d, ctx.now)
-    out: list[Flowable] = [CondPageBreak(8 * cm), heading(ctx, "timeline", "Lifecycle timeline")]
-    out.append(charts.timeline_chart(spans))
-    out.append(para("Each bar is a stay in a stage; a backward move shows as a second bar in an earlier "
-                    "stage.", ctx.s.caption))  # fmt: skip
+    chart: list[Flowable] = [heading(ctx, "timeline", "Lifecycle timeline"), charts.timeline_chart(spans),
+        para("Each bar is a stay in a stage; a backward move shows as a second bar in an earlier stage.",
+             ctx.s.caption)]  # fmt: skip
     rows = []
-    for total in facts.stage_totals(spans):
+    totals = facts.stage_totals(spans)
+    revisited = any(total.visits > 1 for total in totals)  # else a "Stays" column is all blank
+    for total in totals:
         stage = framework.stage(total.stage)
         if total.visits == 0:
-            rows.append([f"{stage.number}. {stage.label}", "—", "—", "not reached", ""])
-            continue
-        left = "current" if total.current else fmt_day(total.last_left)
-        stays = str(total.visits) if total.visits > 1 else ""
-        rows.append([f"{stage.number}. {stage.label}", fmt_day(total.first_entered), left,
-                     fmt_days(total.days), stays])  # fmt: skip
-    out += grid(["Stage", "First entered", "Left", "Days in stage", "Stays"], rows, [6, 3, 3, 3, 2])
+            row = [f"{stage.number}. {stage.label}", "—", "—", "not reached", ""]
+        else:
+            left = "current" if total.current else fmt_day(total.last_left)
+            stays = str(total.visits) if total.visits > 1 else ""
+            row = [f"{stage.number}. {stage.label}", fmt_day(total.first_entered), left,
+                   fmt_days(total.days), stays]  # fmt: skip
+        rows.append(row if revisited else row[:-1])
+    if revisited:
+        table = grid(["Stage", "First entered", "Left", "Days in stage", "Stays"], rows, [6, 3, 3, 3, 2])
+    else:
+        table = grid(["Stage", "First entered", "Left", "Days in stage"], rows, [6, 3, 3, 3])
+    # The heading, the chart and its table on one page: never a chart a page away from its table.
+    out: list[Flowable] = [CondPageBreak(8 * cm), KeepTogether([*chart, *table])]
     out += h2("Stage-move log")
     log = []
     for m in d.history:

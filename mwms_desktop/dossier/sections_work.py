@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether
 
 from mwms_desktop import framework
 from mwms_desktop.dossier import charts
@@ -145,23 +145,33 @@ def _concerns(ratings: dict[str, int]) -> str:
 
 def health(ctx: SectionContext) -> list[Flowable]:
     d, s = ctx.detail, ctx.s
-    out: list[Flowable] = [CondPageBreak(8 * cm), heading(ctx, "health", "Health check-ins and drift")]
     h = d.card.health
     score = f" (score {h.score})" if h.score is not None else ""
     trend = framework.label(framework.TRENDS, h.trend).lower()
-    out.append(markup(f"<b>Health at export:</b> {st.esc(h.band_label)}{score}; trend: {st.esc(trend)}."))
+    top: list[Flowable] = [
+        heading(ctx, "health", "Health check-ins and drift"),
+        markup(f"<b>Health at export:</b> {st.esc(h.band_label)}{score}; trend: {st.esc(trend)}."),
+    ]
+    out: list[Flowable] = [CondPageBreak(8 * cm)]
     if not d.checkins:
-        out.append(empty("No health check-ins recorded."))
+        out += [*top, empty("No health check-ins recorded.")]
     else:
-        out.append(charts.health_chart(d.checkins))
-        out.append(para("Score 0–100 of each check-in: half from the six healthy indicators present, "
-                        "half from the five unhealthy signals absent.", s.caption))  # fmt: skip
         rows = [
             [fmt_day(c.held_on), str(c.score), framework.label(framework.HEALTH_BANDS, c.band),
              _concerns(dict(c.ratings)), c.note or "—"]
             for c in d.checkins
         ]  # fmt: skip
-        out += grid(["Held on", "Score", "Band", "Concerns", "Note"], rows, [2.4, 1.3, 1.8, 6.0, 5.5])
+        table = grid(["Held on", "Score", "Band", "Concerns", "Note"], rows, [2.4, 1.3, 1.8, 6.0, 5.5])
+        # The heading, the chart, its caption and the table start on one page: a table is
+        # never left a page away from the chart it details (one longer than a page flows on).
+        out.append(KeepTogether([
+            *top,
+            charts.health_chart(d.checkins),
+            para("Score 0–100 of each check-in: half from the six healthy indicators present, "
+                 "half from the five unhealthy signals absent.", s.caption),
+            table[0],
+        ]))  # fmt: skip
+        out += table[1:]
     out += h2("Open drift signals at export")
     if not d.card.drift:
         out.append(empty("No drift signals open at export."))

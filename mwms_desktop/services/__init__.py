@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.connection import close_database, open_database
+from db.connection import close_database, open_database, wait_checked
 from db.errors import DatabaseOpenError
 from mwms_desktop.clock import Clock
 from mwms_desktop.maintenance import core_error
@@ -34,14 +34,27 @@ class Services:
     def close(self) -> None:
         close_database()
 
+    def checked(self) -> None:
+        """Wait for a deferred quick check (``open_services(defer_check=True)``); raise the
+        damage it found, naming the backup to restore. Every write waits for it anyway."""
+        try:
+            wait_checked()
+        except DatabaseOpenError as exc:
+            raise core_error(exc) from exc
+
 
 def open_services(
-    path: str | os.PathLike[str], *, clock: Clock | None = None, create: bool = True
+    path: str | os.PathLike[str],
+    *,
+    clock: Clock | None = None,
+    create: bool = True,
+    defer_check: bool = False,
 ) -> Services:
-    """Open (creating or upgrading if needed) the database at ``path``."""
+    """Open (creating or upgrading if needed) the database at ``path``. ``defer_check``: the
+    quick integrity check runs on a worker; call :meth:`Services.checked` before reading."""
     clock = clock or Clock()
     try:
-        resolved = open_database(path, create=create)
+        resolved = open_database(path, create=create, defer_check=defer_check)
     except DatabaseOpenError as exc:
         raise core_error(exc) from exc  # damage names the backup to restore
     return Services(

@@ -19,19 +19,42 @@ from mwms_desktop.services.loading import Thresholds, engagement_row
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# SQLite rolls a transaction back by itself after some errors (a full disk at commit, an
+# I/O error); the ROLLBACK that the transaction wrapper then sends fails with one of these,
+# and that second error would hide the first.
+_NO_TRANSACTION = ("no transaction is active",)
+
+
+def original_error(exc: BaseException) -> BaseException:
+    """The error that made a transaction fail, not the failed ROLLBACK (or COMMIT) after it."""
+    seen = exc
+    while any(m in str(seen) for m in _NO_TRANSACTION) and isinstance(seen.__context__, Exception):
+        seen = seen.__context__
+    return seen
+
+
+_REASONS = (
+    (("locked", "busy"), "the database is busy: another MWMS Desktop process is writing to it",
+     "Nothing was saved; try again."),
+    (("full",), "the disk is full", "Nothing was saved; free some space and try again."),
+    (("readonly", "read-only"), "the database file cannot be written (read-only)", "Nothing was saved."),
+)  # fmt: skip
+
+
+def storage_reason(exc: BaseException) -> str | None:
+    """What SQLite's refusal means, as a short phrase; None when it means nothing specific."""
+    text = str(original_error(exc))
+    return next((phrase for words, phrase, _ in _REASONS if any(w in text for w in words)), None)
+
+
 def storage_error(exc: Exception) -> DatabaseError:
     """SQLite's refusal, in words a consultant can act on."""
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return DatabaseError(
-            "The database is busy: another MWMS Desktop process is writing to it. "
-            "Nothing was saved; try again."
-        )
-    if "full" in text:
-        return DatabaseError("The disk is full. Nothing was saved; free some space and try again.")
-    if "readonly" in text or "read-only" in text:
-        return DatabaseError("The database file cannot be written (read-only). Nothing was saved.")
-    if isinstance(exc, IntegrityError):
+    root = original_error(exc)
+    text = str(root)
+    for words, phrase, advice in _REASONS:
+        if any(w in text for w in words):
+            return DatabaseError(f"{phrase[0].upper()}{phrase[1:]}. {advice}")
+    if isinstance(root, IntegrityError):
         return DatabaseError(f"The change conflicts with what is saved ({text}). Nothing was saved.")
     return DatabaseError(f"The database refused the change ({text}). Nothing was saved.")
 

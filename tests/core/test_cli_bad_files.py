@@ -276,3 +276,26 @@ def test_positional_ids_out_of_range_are_one_line(
     assert err.count("\n") == 1
     assert err.startswith(f"mwms-desktop: {message}")
     assert list(out.iterdir()) == []
+
+
+# The files a command reads besides the database: the bundle of `import`, the backup of
+# `restore`. Given a FIFO or a folder, each is refused at once in one line, and the database
+# (a sound one here) is left exactly as it was.
+INPUTS = {"import": ["import", "{given}"], "restore": ["restore", "{given}"]}
+
+
+@pytest.mark.parametrize("command", list(INPUTS))
+@pytest.mark.parametrize("kind", [k for k in KINDS if k in ("fifo", "folder")])
+def test_an_input_file_that_is_a_fifo_or_a_folder_is_refused_at_once(
+    tmp_path: Path, sound: dict[str, Path], kind: str, command: str, capsys
+) -> None:
+    given = tmp_path / "input" / "given.json"
+    make(kind, given)
+    before = snapshot(sound["db"].parent)
+    status = main(["--db", str(sound["db"]), *(a.format(given=given) for a in INPUTS[command])])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "Traceback" not in captured.err
+    assert captured.err.count("\n") == 1, captured.err
+    assert str(given) in captured.err
+    assert snapshot(sound["db"].parent) == before

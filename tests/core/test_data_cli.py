@@ -112,3 +112,44 @@ def test_export_with_a_bad_engagement_id_is_a_usage_error(services, tmp_path, ca
     assert "'abc' is not an engagement id" in err
     assert "Traceback" not in err
     assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("when", ["parsing", "checking against the database"])
+def test_a_refused_import_into_a_new_db_leaves_no_file(services, tmp_path, capsys, monkeypatch, when):
+    """Refused while the bundle is read (nothing is created) or later, once the new database
+    was opened: either way the folder is left as it was, with no empty database in it."""
+    from mwms_desktop import bundle as bundle_module
+    from mwms_desktop.bundle import export_bundle
+    from mwms_desktop.errors import BundleError
+
+    services.portfolio.add("Acme")
+    file = tmp_path / "b.json"
+    export_bundle(file)
+    services.close()
+    if when == "parsing":
+        file.write_text('{"format": "nope"}', encoding="utf-8")
+    else:
+
+        def refuse(bundle):
+            raise BundleError("engagements[0]: refused for this test.")
+
+        monkeypatch.setattr(bundle_module, "check_against_db", refuse)
+    folder = tmp_path / "laptop"
+    folder.mkdir()
+    assert main(["--db", str(folder / "new.sqlite"), "import", str(file)]) == 1
+    assert capsys.readouterr().err.startswith("mwms-desktop: ")
+    assert list(folder.iterdir()) == []
+
+
+def test_import_summarises_the_added_clients(demo_services, tmp_path, capsys):
+    """Thirteen engagements added: five names, then how many more, not every name."""
+    bundle = tmp_path / "all.json"
+    assert main([*_db(demo_services), "export", str(bundle)]) == 0
+    clients = [c.client for c in demo_services.portfolio.cards(statuses=None)]
+    demo_services.close()
+    capsys.readouterr()
+    assert main(["--db", str(tmp_path / "other.sqlite"), "import", str(bundle)]) == 0
+    (added,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Added: ")]
+    names = added.removeprefix("Added: ").removesuffix(f" and {len(clients) - 5} more").split(", ")
+    assert len(names) == 5
+    assert set(names) <= set(clients)

@@ -7,11 +7,12 @@ import errno
 import hashlib
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.graphics.shapes import String
 
 from mwms_desktop import framework
 from mwms_desktop.clock import FixedClock
@@ -356,7 +357,7 @@ def test_portfolio_has_summary_then_every_engagement(demo_services: Services, tm
     nested = [t for depth, t in outline_titles(path) if depth == 1]
     recorded = {c.id: len(demo_services.portfolio.detail(c.id).dossier_exports) for c in cards}
     assert (top, nested.count("Learnings"), set(recorded.values()), result.pages) == (
-        ["Portfolio summary", *(c.client for c in cards)],
+        ["Portfolio summary", "Portfolio analytics", *(c.client for c in cards)],
         len(cards),
         {1},
         len(PdfReader(path).pages),
@@ -370,7 +371,7 @@ def test_portfolio_of_chosen_ids_keeps_their_order(demo_services: Services, tmp_
     path = tmp_path / "some.pdf"
     export_portfolio(demo_services, chosen, path)
     top = [t for depth, t in outline_titles(path) if depth == 0]
-    assert top == ["Portfolio summary", cards[-1].client, cards[0].client]
+    assert top == ["Portfolio summary", "Portfolio analytics", cards[-1].client, cards[0].client]
 
 
 def test_portfolio_of_nothing_is_refused(services: Services, tmp_path: Path) -> None:
@@ -400,3 +401,68 @@ def test_texts_taller_than_a_page_print_in_full(rich_pdf: Path) -> None:
     lines = [ln for page in pdf_text(rich_pdf) for ln in page.splitlines() if not ln.startswith(furniture)]
     text = squash(" ".join(lines))
     assert squash("Evaluation text that keeps going. " * 580) in text
+
+
+# --- issue 11, item 8: the timeline's axis, the Stays column, the health table ------------
+
+
+def _axis_labels(drawing) -> list[str]:
+    from mwms_desktop.dossier import charts
+
+    return [s.text for s in drawing.contents if isinstance(s, String) and s.y == charts.AXIS_H - 12]
+
+
+@pytest.mark.parametrize(
+    ("days", "hour"), [(0, 9), (0, 23), (1, 9), (6, 15), (45, 9), (400, 9)]
+)  # fmt: skip
+def test_timeline_axis_names_distinct_days(days: int, hour: int) -> None:
+    """However short or long the engagement, no two ticks of the time axis name the same day
+    (a day's whole history drew "30 Nov 2026" three times), and the first names its start."""
+    from mwms_desktop.dossier import charts
+    from mwms_desktop.dossier.facts import StageSpan, fmt_day
+    from mwms_desktop.dossier.styles import register_fonts
+
+    register_fonts()
+    start = datetime(2026, 11, 30, hour, 0).astimezone()
+    end = start + timedelta(days=days, hours=2)
+    spans = [StageSpan("qualification", start, start + (end - start) / 2, False),
+             StageSpan("onboarding", start + (end - start) / 2, end, True)]  # fmt: skip
+    labels = _axis_labels(charts.timeline_chart(spans))
+    assert len(labels) >= 2
+    assert len(labels) == len(set(labels)), labels
+    assert labels[0] == fmt_day(start)
+
+
+def test_the_stays_column_shows_only_when_a_stage_was_visited_twice(
+    services: Services, tmp_path: Path
+) -> None:
+    eid = engagement_at(services, "onboarding")
+    out = tmp_path / "once.pdf"
+    export_dossier(services, eid, out)
+    assert "Stays" not in squash(" ".join(pdf_text(out)))
+    services.lifecycle.move(eid, "qualification", reason="Sponsor changed")
+    services.lifecycle.move(eid, "onboarding")
+    again = tmp_path / "twice.pdf"
+    export_dossier(services, eid, again)
+    assert "Stays" in squash(" ".join(pdf_text(again)))
+
+
+def test_a_chart_its_heading_and_its_table_share_a_page(services: Services, tmp_path: Path) -> None:
+    """Whatever comes before them, the health chart starts on the page of its heading and of
+    the check-in table (it was pushed a page away), and so does the lifecycle timeline."""
+    from tests.factories import ALL_HEALTHY
+
+    eid = engagement_at(services, "optimization")
+    services.records.add("checkin", eid, ratings=ALL_HEALTHY, note="Kick-off")
+    caption = "Score 0–100 of each check-in"
+    for n in range(40):  # each learning moves the health section further down the pages
+        services.records.add("learning", eid, statement=f"Learning {n}")
+        out = tmp_path / f"d{n}.pdf"
+        export_dossier(services, eid, out)
+        pages = [squash(p) for p in pdf_text(out)]
+        chart_page = next(i for i, p in enumerate(pages) if squash(caption) in p)
+        assert squash("Held on Score Band Concerns Note") in pages[chart_page], n
+        assert squash("Health check-ins and drift Health at export") in pages[chart_page], n
+        timeline = next(i for i, p in enumerate(pages) if squash("Each bar is a stay") in p)
+        assert squash("Lifecycle timeline") in pages[timeline], n
+        assert squash("Stage First entered Left Days in stage") in pages[timeline], n

@@ -29,11 +29,11 @@ def test_dossier_of_one_engagement_prints_path_and_pages(
 def test_dossier_all_writes_the_portfolio(
     demo_services: Services, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """--all puts every engagement after a portfolio summary."""
+    """--all puts every engagement after a portfolio summary and the portfolio analytics."""
     out = tmp_path / "all.pdf"
     status = run(db_path, "--all", "--out", str(out))
     top = [item.title for item in PdfReader(out).outline if not isinstance(item, list)]
-    assert (status, len(top)) == (0, 1 + len(demo_services.portfolio.cards(statuses=None)))
+    assert (status, len(top)) == (0, 2 + len(demo_services.portfolio.cards(statuses=None)))
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ on the window's timer only when something changed; one window per database."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 import subprocess
@@ -248,3 +249,108 @@ def test_a_burst_of_backups_never_rotates_away_the_new_one(services):
         assert b.path.exists()
         assert maintenance.list_backups(services.path)[0] == b
     assert len(maintenance.list_backups(services.path)) == 10
+
+
+# Each process waits for the same instant, then runs one CLI command: they collide on
+# purpose, within the same second.
+_AT_ONCE = """
+import sys, time
+from mwms_desktop.cli import main
+at = float(sys.argv[1])
+time.sleep(max(0.0, at - time.time()))
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _at_once(commands: list[list[str]]) -> list[subprocess.CompletedProcess[str]]:
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    at = int(time.time()) + 3.0  # a whole second, once every process has started
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _AT_ONCE, str(at), *argv], cwd=root, env=env, **pipes)
+        for argv in commands
+    ]
+    done = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    return done
+
+
+def test_twelve_parallel_backups_all_succeed_with_distinct_verified_files(services):
+    """Twelve `backup` commands in the same second (they used to share one temporary name:
+    eleven failed with I/O errors or a traceback). Each reports its own file; rotation then
+    keeps the newest ten of them, each sound; no temporary file is left."""
+    services.portfolio.add("Acme")
+    path = services.path
+    services.close()
+    done = _at_once([["--db", str(path), "backup"] for _ in range(12)])
+    assert [(d.returncode, d.stderr) for d in done] == [(0, "")] * 12
+    made = [Path(d.stdout.strip().removeprefix("Backed up to ")) for d in done]
+    assert len(set(made)) == 12
+    kept = maintenance.list_backups(path)
+    assert len(kept) >= db_backup.KEEP_RECENT
+    assert {b.path for b in kept} <= set(made)
+    for b in kept:
+        assert db_backup.check(b.path) == []
+        assert _clients(b.path) == ["Acme"]
+        assert _mode(b.path) == 0o600
+    assert not list(db_backup.backup_dir(path).glob(".*"))
+
+
+def test_parallel_adds_and_imports_back_up_without_a_warning(services, tmp_path):
+    """Six `add`s (each makes a start-up backup of the changed file) and four `import`s (each
+    backs up first) at once: none warns or is refused."""
+    services.portfolio.add("Acme")
+    bundle = tmp_path / "b.json"
+    from mwms_desktop.bundle import export_bundle
+
+    export_bundle(bundle)
+    path = services.path
+    services.close()
+    other = tmp_path / "other.sqlite"
+    s = open_services(other)
+    s.portfolio.add("Seed")
+    s.close()
+    adds = [["--db", str(other), "add", f"Client {n}"] for n in range(6)]
+    imports = [["--db", str(other), "import", str(bundle)] for _ in range(4)]
+    done = _at_once(adds + imports)
+    assert [(d.returncode, d.stderr) for d in done] == [(0, "")] * 10
+    s = open_services(other)
+    try:
+        clients = sorted(c.client for c in s.portfolio.cards())
+    finally:
+        s.close()
+    assert clients == sorted(["Acme", "Seed", *(f"Client {n}" for n in range(6))])
+    assert path.exists()
+
+
+def test_without_hard_links_backups_still_claim_distinct_names(services, monkeypatch):
+    """A file system without hard links: the final name is claimed with O_EXCL instead,
+    so same-second backups still each get their own name and none is overwritten."""
+
+    def no_links(src, dst):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(db_backup.os, "link", no_links)
+    made = [db_backup.make_backup(services.path, "manual", now=NOW, rotate=False) for _ in range(3)]
+    assert len({b.path for b in made}) == 3
+    for b in made:
+        assert db_backup.check(b.path) == []
+    assert not list(db_backup.backup_dir(services.path).glob(".*"))
+
+
+def test_a_crashed_attempts_temporary_copy_is_swept_later(services):
+    """A copy left by a crash (an hour old) is removed by the next backup; one that may
+    belong to an attempt running now is not."""
+    folder = db_backup.backup_dir(services.path)
+    maintenance.backup_now(services.path)
+    stale, fresh = folder / ".old.1-aa.partial", folder / ".new.2-bb.partial"
+    for p in (stale, fresh):
+        p.write_bytes(b"half")
+    hour_ago = time.time() - 2 * 3600
+    os.utime(stale, (hour_ago, hour_ago))
+    maintenance.backup_now(services.path)
+    assert not stale.exists()
+    assert fresh.exists()

@@ -366,3 +366,17 @@ def test_restore_of_an_empty_file_is_refused(tmp_path):
     ):
         maintenance.restore(path, empty)
     assert maintenance.check(path).ok
+
+
+@pytest.mark.parametrize("keep", [0, 100])
+def test_restore_over_a_truncated_file_keeps_it_aside_as_damaged(backed_up, keep):
+    """A file cut short holds no database: restoring over it keeps it aside, byte for byte,
+    as .damaged- (not as a 'replaced' database) and the backup's content is back."""
+    path, good = backed_up
+    path.write_bytes(path.read_bytes()[:keep])
+    cut = path.read_bytes()
+    result = maintenance.restore(path, good)
+    (aside,) = [p for p in result.moved_aside if not p.name.endswith(("-wal", "-shm"))]
+    assert ".damaged-" in aside.name
+    assert aside.read_bytes() == cut
+    assert open_services(path).portfolio.count() == 30

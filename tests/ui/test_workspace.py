@@ -20,7 +20,7 @@ def test_window_title_is_client_and_stage(make, services):
     eid = engagement_at(services, "insight", client="Fjord AS")
     h = make(services, eid)
     assert h.window.windowTitle() == "Fjord AS — Initial Insight Development"
-    assert h.window.tabs.count() == 9
+    assert h.window.tabs.count() == 10
 
 
 def test_added_stakeholder_is_undone_and_redone_exactly(make, services):
@@ -190,17 +190,20 @@ def test_scores_and_verdict_undo_and_not_a_fit_returns_to_its_place(make, servic
     assert services.portfolio.card_below(eid) == other
 
 
-def test_outcome_is_shown_from_optimization_and_undone(make, services):
-    """The outcome box appears in Continuous Optimization; choosing one is undoable."""
+def test_outcome_has_its_own_pane_usable_from_optimization_and_undone(make, services):
+    """The outcome has its own pane: before Continuous Optimization it explains when it comes
+    and its fields are disabled; from there on choosing one is undoable."""
     early = make(services, engagement_at(services, "execution", client="Early"))
-    assert early.pane("Overview").outcome_box.isHidden()
+    pane = early.pane("Outcome")
+    assert not pane.box.isEnabled()
+    assert "chosen from stage 5, Continuous Optimization" in pane.intro.text()
     eid = engagement_at(services, "optimization")
     h = make(services, eid)
     before = h.detail()
-    overview = h.pane("Overview")
-    assert not overview.outcome_box.isHidden()
+    outcome = h.pane("Outcome")
+    assert outcome.box.isEnabled()
     values = {"outcome": "expanded_scope", "decided_on": None, "summary": "More markets"}
-    assert overview.set_outcome(values) is None
+    assert outcome.set_outcome(values) is None
     assert h.detail().outcome.outcome == "expanded_scope"
     h.stack.undo()
     assert h.detail() == before

@@ -8,7 +8,7 @@ undo or redo is reported through the controller like any other.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QResizeEvent
@@ -19,6 +19,9 @@ from mwms_desktop.services import Services
 from mwms_desktop.views import EngagementDetail
 from ui.board_controller import BoardController
 from ui.undo_commands import ServiceCommand
+
+if TYPE_CHECKING:
+    from ui.workspace.forms import AutoSave
 
 
 class WorkspaceContext(QObject):
@@ -52,8 +55,12 @@ class WorkspaceContext(QObject):
 
 
 class Pane(QWidget):
-    """One tab of the workspace. ``set_detail`` is called with fresh data after every edit
-    (and every undo or redo); it must keep what the user is looking at."""
+    """One pane of the workspace. ``set_detail`` is called with fresh data after every edit
+    (and every undo or redo); it must keep what the user is looking at.
+
+    A pane has no Save button: each group of fields it edits inline is registered with
+    ``saves`` (an ``AutoSave``), which saves as the user goes; ``flush`` saves them all now,
+    and the window calls it before it closes."""
 
     title = ""
 
@@ -61,7 +68,24 @@ class Pane(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.detail: EngagementDetail | None = None
-        self.setAccessibleName(self.title)
+        self.savers: list[AutoSave] = []
+        self.setAccessibleName(self.title.replace("&", ""))
+
+    def saves(self, saver: AutoSave) -> AutoSave:
+        self.savers.append(saver)
+        return saver
+
+    def pending(self) -> bool:
+        """Something typed here is not saved yet."""
+        return any(s.pending() for s in self.savers)
+
+    def flush(self) -> tuple[MwmsError, QWidget | None] | None:
+        """Save everything typed here; the first refusal and the field it belongs to."""
+        for saver in self.savers:
+            error = saver.flush()
+            if error is not None:
+                return error, saver.focus
+        return None
 
     def set_detail(self, detail: EngagementDetail) -> None:
         self.detail = detail

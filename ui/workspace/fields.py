@@ -7,21 +7,25 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QSizePolicy,
     QSpinBox,
+    QToolButton,
     QWidget,
+    QWidgetAction,
 )
 
 from mwms_desktop import framework
@@ -32,7 +36,7 @@ from mwms_desktop.framework import Term
 NONE_SHOWN = "—"
 UNSET = "Not set"
 UNSCORED = "Not scored"
-_NO_DAY = QDate(1900, 1, 1)  # the date editor's minimum, which it shows as UNSET
+_BASE_YEAR = 2000  # a two-digit year typed in the short format is 20yy
 
 
 def shown(text: str) -> str:
@@ -95,10 +99,35 @@ def term_items(terms: Sequence[Term], optional: bool = False) -> list[tuple[str,
     return items + [(t.label, t.slug) for t in terms]
 
 
+def parse_day(text: str, locale: QLocale | None = None) -> date | None:
+    """The day ``text`` names, read exactly as typed: ISO (2026-11-02) or the locale's short
+    format (11/2/26, 02.11.26; a two-digit year is this century). None when it names none."""
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    locale = locale or QLocale()
+    for fmt in (locale.dateFormat(QLocale.FormatType.ShortFormat), _four_digit_year(locale)):
+        day = QDate.fromString(text, fmt, _BASE_YEAR)
+        if day.isValid():
+            return day.toPython()
+    return None
+
+
+def _four_digit_year(locale: QLocale) -> str:
+    fmt = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    return fmt if "yyyy" in fmt else fmt.replace("yy", "yyyy")
+
+
 class DateEditor(QWidget):
-    """A day. An optional one has a box saying whether a date is set; while it is not, the
-    date reads "Not set" (never a greyed day that looks like a value). A required one (the
-    core puts today when none is given) has no box and starts at today."""
+    """A day, typed as text (ISO or the locale's short format) and taken exactly as typed, or
+    picked from a calendar (the button, or Alt+Down / F4). One Tab stop: Tab leaves the field.
+
+    An optional one has a box saying whether a date is set; while it is not, the date reads
+    "Not set" (never a greyed day that looks like a value). A required one (the core puts
+    today when none is given) has no box and starts at today. Text that names no day is handed
+    on as typed, so the core refuses it with a message and the text stays to be corrected."""
 
     def __init__(
         self, label: str, today: date, parent: QWidget | None = None, *, optional: bool = True
@@ -110,38 +139,108 @@ class DateEditor(QWidget):
         self.check = QCheckBox("Set")
         self.check.setAccessibleName(f"{label}: set a date")
         self.check.setVisible(optional)
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit = QLineEdit()
         self.edit.setAccessibleName(label)
-        self.edit.setMinimumDate(_NO_DAY)
-        self.edit.setSpecialValueText(UNSET)  # shown at the minimum, i.e. while not set
+        example = QLocale().toString(QDate(today), QLocale.FormatType.ShortFormat)
+        self.edit.setToolTip(f"Type a date as {today.isoformat()} or {example}; Alt+Down opens a calendar")
+        self.edit.setPlaceholderText("YYYY-MM-DD")
+        width = self.edit.fontMetrics().horizontalAdvance("0000-00-00 " + UNSET)
+        self.edit.setFixedWidth(width)
+        self.edit.installEventFilter(self)
+        self.pick = QToolButton()
+        self.pick.setText("▾")
+        self.pick.setAccessibleName(f"{label}: pick from a calendar")
+        self.pick.setToolTip("Pick from a calendar")
+        self.pick.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing is the keyboard's way; one stop
+        self.pick.clicked.connect(self.open_calendar)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addWidget(self.check)
         layout.addWidget(self.edit)
+        layout.addWidget(self.pick)
         # Its natural width wherever it is put (a form, a grid): a date never needs more.
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.setFocusProxy(self.check if optional else self.edit)
         self.check.toggled.connect(self._toggled)
         # Only the user's own tick moves the cursor to the date (a load never takes focus).
-        self.check.clicked.connect(lambda on: on and self.edit.setFocus())
+        self.check.clicked.connect(lambda on: on and self._focus_text())
+        self.edit.editingFinished.connect(self._tidy)
         self.set_value(None)
 
+    def _focus_text(self) -> None:
+        self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.edit.selectAll()  # typing replaces the day shown
+
     def _toggled(self, on: bool) -> None:
-        if not on and self.edit.date() != _NO_DAY:
-            self._remembered = self.edit.date().toPython()
+        if not on:
+            day = parse_day(self.edit.text())
+            self._remembered = day or self._remembered
         self._show(on)
 
     def _show(self, on: bool) -> None:
+        # The field's focus (a refusal puts the cursor back "in the field") is the text while a
+        # date is set, so typing goes on where it was; the box while none is.
+        self.setFocusProxy(self.edit if on else self.check)
         self.edit.setEnabled(on)
-        self.edit.setDate(QDate(self._remembered or self.today) if on else _NO_DAY)
+        self.pick.setEnabled(on)
+        self.edit.setText((self._remembered or self.today).isoformat() if on else UNSET)
+
+    def _tidy(self) -> None:
+        """A day typed in another format is shown back in ISO once the user leaves it (the same
+        day); text that names no day is left exactly as typed."""
+        day = parse_day(self.edit.text())
+        if day is not None and self.edit.text() != day.isoformat():
+            self.edit.setText(day.isoformat())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            alt_down = event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
+            if alt_down or event.key() == Qt.Key.Key_F4:
+                self.open_calendar()
+                return True
+        return super().eventFilter(watched, event)
+
+    def open_calendar(self) -> None:
+        if not self.edit.isEnabled():
+            return
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        calendar = QCalendarWidget(menu)
+        calendar.setSelectedDate(QDate(parse_day(self.edit.text()) or self.today))
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(calendar)
+        menu.addAction(action)
+
+        def chosen(day: QDate) -> None:
+            text = day.toPython().isoformat()
+            self.edit.setText(text)
+            menu.close()
+            self.edit.setFocus(Qt.FocusReason.PopupFocusReason)
+            # A pick is the user's edit, as if typed: whoever saves as the user goes hears it.
+            self.edit.textEdited.emit(text)
+            self.edit.editingFinished.emit()
+
+        calendar.activated.connect(chosen)
+        calendar.clicked.connect(chosen)
+        self.calendar = calendar  # the open one, for tests and accessibility
+        menu.popup(self.edit.mapToGlobal(self.edit.rect().bottomLeft()))
+        calendar.setFocus()
 
     def is_set(self) -> bool:
         return not self.optional or self.check.isChecked()
 
-    def value(self) -> date | None:
-        return self.edit.date().toPython() if self.is_set() else None
+    def is_complete(self) -> bool:
+        """Whether what is shown names a day, or no day (not set, or empty): False while a
+        date is half typed ("2026-1"), when saving on a pause would only earn a refusal."""
+        text = self.edit.text().strip()
+        return not self.is_set() or not text or parse_day(text) is not None
+
+    def value(self) -> date | str | None:
+        """The day; None when not set (or left empty); the text itself when it names no day."""
+        if not self.is_set():
+            return None
+        text = self.edit.text().strip()
+        return parse_day(text) or (text or None)
 
     def set_value(self, value: Any) -> None:
         if value is None and not self.optional:
@@ -250,6 +349,10 @@ class RatingsEditor(QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(2, 1)
         grid.setHorizontalSpacing(12)
+
+    def first(self) -> QSpinBox:
+        """The first rating (where a new check-in starts)."""
+        return next(iter(self.spins.values()))
 
     def value(self) -> dict[str, int]:
         return {k: s.value() for k, s in self.spins.items() if s.value() >= framework.RATING_MIN}

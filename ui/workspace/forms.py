@@ -1,8 +1,12 @@
-"""Forms built from a list of field specs: the record dialogs and the panes' inline forms.
+"""Forms built from a list of field specs: the record dialogs and the panes' inline forms,
+and ``AutoSave``, the one way a pane's fields are saved.
 
 A form holds what was last loaded from the database, so a refresh after some other edit
 replaces only the fields whose stored value changed and keeps what the user is typing.
 Errors are the core's: the form shows the message and puts the cursor in the field it names.
+
+A pane has no Save button: what the user types is saved as an undoable edit when they leave
+the field, after a short pause in typing, and before the window closes (``AutoSave.flush``).
 """
 
 from __future__ import annotations
@@ -12,8 +16,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mwms_desktop.errors import MwmsError, ValidationError
 from mwms_desktop.framework import Term
@@ -74,7 +93,96 @@ def _set(editor: QWidget, value: Any) -> None:
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
         return tuple(sorted(a or ())) == tuple(sorted(b or ()))
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip() == b.strip()  # the core trims text: spaces at the ends are no change
     return a == b
+
+
+def _shows(editor: QWidget, value: Any) -> bool:
+    """The editor already shows ``value`` (up to the spaces at the ends the core trims: a save
+    during a pause in typing must not move the cursor)."""
+    return _same(_get(editor), value)
+
+
+PAUSE_MS = 1200  # typing that stops this long is saved, as if the field were left
+
+Save = Callable[[], MwmsError | None]
+
+
+class AutoSave(QObject):
+    """Saves a group of fields as the user goes. ``dirty`` says whether what is shown differs
+    from what is stored; ``save`` writes it (one undoable command) and returns the core's
+    refusal, if any. Leaving a field, a choice, a tick and a pause in typing all save;
+    ``flush`` saves now (the window calls it before closing) and returns the refusal."""
+
+    def __init__(self, save: Save, dirty: Callable[[], bool], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._save, self._dirty = save, dirty
+        self._saving = False
+        self.error: MwmsError | None = None
+        self.focus: QWidget | None = None  # the field to put the cursor in when a save is refused
+        self.timer = QTimer(self, singleShot=True, interval=PAUSE_MS, timeout=self.flush)
+
+    def watch(self, *editors: QWidget) -> AutoSave:
+        """Save these editors' changes; any editor of fields.py or a plain Qt input."""
+        for editor in editors:
+            self.focus = self.focus or editor
+            self._watch(editor)
+        return self
+
+    def _watch(self, editor: QWidget) -> None:
+        typing = self.timer.start  # wait for the pause
+        if isinstance(editor, f.DateEditor):
+            editor.check.clicked.connect(self.flush)
+            # A pause inside a half-typed date ("2026-1") is no moment to save: it would only
+            # earn a refusal. Leaving the field still saves (and says what is wrong with it).
+            editor.edit.textEdited.connect(lambda *_: typing() if editor.is_complete() else self.timer.stop())
+            editor.edit.editingFinished.connect(self.flush)
+        elif isinstance(editor, QDateEdit):
+            editor.dateChanged.connect(lambda *_: editor.hasFocus() and typing())
+            editor.editingFinished.connect(self.flush)
+        elif isinstance(editor, QLineEdit):
+            editor.textEdited.connect(typing)
+            editor.editingFinished.connect(self.flush)
+        elif isinstance(editor, QPlainTextEdit):
+            editor.textChanged.connect(lambda: editor.hasFocus() and typing())
+            editor.installEventFilter(self)  # leaving it saves (it has no editingFinished)
+        elif isinstance(editor, QComboBox):
+            editor.activated.connect(self.flush)
+        elif isinstance(editor, QAbstractSpinBox):
+            editor.editingFinished.connect(self.flush)
+            if hasattr(editor, "valueChanged"):
+                editor.valueChanged.connect(lambda *_: editor.hasFocus() and typing())
+        elif isinstance(editor, QAbstractButton):
+            editor.clicked.connect(self.flush)
+        elif isinstance(editor, QListWidget):
+            editor.itemChanged.connect(lambda *_: typing())
+        elif isinstance(editor, f.RatingsEditor):
+            for spin in editor.spins.values():
+                self._watch(spin)
+        else:
+            raise TypeError(f"AutoSave cannot watch {type(editor).__name__}")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self.flush()
+        return super().eventFilter(watched, event)
+
+    def pending(self) -> bool:
+        return self._dirty()
+
+    def flush(self) -> MwmsError | None:
+        """Save what is unsaved now; the core's refusal (then nothing was written)."""
+        self.timer.stop()
+        if self._saving or not self._dirty():
+            return None
+        self._saving = True  # a save refreshes the pane, which must not save again
+        self.error = None  # while it refreshes, the last refusal is no longer current
+        try:
+            self.error = self._save()
+        finally:
+            self._saving = False
+        return self.error
 
 
 class FormWidget(QWidget):
@@ -87,6 +195,9 @@ class FormWidget(QWidget):
         self.form.setContentsMargins(0, 0, 0, 0)
         # Text grows with the window; a date, a number or a choice keeps its natural width.
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        # Where label and field do not fit side by side (a narrow workspace on a small screen),
+        # the label goes above its field instead of pushing the window wider than the screen.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for spec in specs:
             editor = _editor(spec, today)
             editor.setAccessibleName(spec.label)
@@ -116,13 +227,28 @@ class FormWidget(QWidget):
         for key, editor in self.editors.items():
             if key not in values:
                 continue
-            if key not in self.loaded or not _same(values[key], self.loaded[key]):
+            stored_changed = key not in self.loaded or not _same(values[key], self.loaded[key])
+            # An editor already showing the stored value is left alone: its cursor stays
+            # where the user is typing (a pause saves while they go on).
+            if stored_changed and not _shows(editor, values[key]):
                 _set(editor, values[key])
         self.loaded.update({k: values[k] for k in self.editors if k in values})
 
     def changes(self) -> dict[str, Any]:
         """The fields whose shown value differs from the stored one."""
         return {k: v for k, v in self.values().items() if not _same(v, self.loaded.get(k))}
+
+    def autosave(self, save: Callable[[dict[str, Any]], MwmsError | None]) -> AutoSave:
+        """Save the changed fields as the user goes (``save`` gets them; see AutoSave)."""
+
+        def run() -> MwmsError | None:
+            error = save(self.changes())
+            self.show_error(error)
+            return error
+
+        saver = AutoSave(run, lambda: bool(self.changes()), self)
+        saver.watch(*self.editors.values())
+        return saver
 
     def show_error(self, error: MwmsError | None) -> None:
         self.error.show_error(error)
@@ -139,7 +265,8 @@ Submit = Callable[["FormWidget"], MwmsError | None]
 
 class RecordDialog(QDialog):
     """Add or edit one record. OK hands the form to ``submit`` (which pushes the command);
-    if the core refuses, the dialog stays open with the message and nothing was changed."""
+    if the core refuses, the dialog stays open with the message and nothing was changed.
+    Cancel, Esc or the title bar never drop what was typed silently: they ask first."""
 
     def __init__(
         self,
@@ -158,12 +285,42 @@ class RecordDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setToolTip("Save (Ctrl+Enter, or Enter outside a text box)")
+        # Enter in a text box starts a new line: Ctrl+Enter saves from anywhere in the dialog.
+        for key in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(key), self, self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(buttons)
         self.setMinimumWidth(600)
+        self.shown_first: dict[str, Any] | None = None  # the values as the dialog opened
+
+    def typed(self) -> bool:
+        """The user changed something since the dialog opened."""
+        first = self.shown_first or {}
+        return any(not _same(v, first.get(k)) for k, v in self.form.values().items())
+
+    def reject(self) -> None:
+        if self.shown_first is not None and self.typed():
+            buttons = QMessageBox.StandardButton
+            answer = QMessageBox.question(
+                self,
+                self.windowTitle(),
+                "Keep what you typed?",
+                buttons.Save | buttons.Discard | buttons.Cancel,
+                buttons.Save,
+            )
+            if answer == buttons.Save:
+                self.accept()
+                return
+            if answer != buttons.Discard:
+                return  # back to editing
+        super().reject()
 
     def showEvent(self, event: QShowEvent) -> None:
+        if self.shown_first is None:
+            self.shown_first = self.form.values()
         # Options and values arrive after construction: grow to fit them when first shown.
         hint = self.sizeHint()
         self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QGuiApplication, QHelpEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QHelpEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from mwms_desktop.errors import MwmsError
 from mwms_desktop.views import EngagementDetail
+from ui import shortcuts
 from ui import undo_commands as uc
 from ui.workspace.base import ErrorLabel, WorkspaceContext, plain_label
 from ui.workspace.forms import FieldSpec, FormWidget, RecordDialog
@@ -87,8 +88,9 @@ class RecordTable(QWidget):
         # Qt activates an item on double-click (and on Enter): one signal, one dialog.
         self.view.activated.connect(lambda _i: self.edit_selected())
         # Delete removes the selected row: only while this table has focus (Research has two).
-        delete = QShortcut(QKeySequence.StandardKey.Delete, self.view, self.remove_selected)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        for key in shortcuts.delete_keys():
+            delete = QShortcut(key, self.view, self.remove_selected)
+            delete.setContext(Qt.ShortcutContext.WidgetShortcut)
 
         noun = self.label.lower()
         self.add_button = QPushButton(f"Add {noun}…")

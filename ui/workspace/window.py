@@ -1,16 +1,21 @@
-"""The engagement workspace: one window per open engagement, its records in tabs and its
-stage gate always in view beside them.
+"""The engagement workspace: one window per open engagement, its records in panes listed
+down the left (every one reachable at any width) and its stage gate always in view beside them.
 
-Every edit is an undo command on the board's stack; whenever that stack moves (an edit here,
-an undo in any window, a drop on the board) the window re-reads the engagement and refreshes
-every pane in place, keeping the tab and the selections.
+Every edit is an undo command on the board's stack; whenever the engagement changes (an edit
+here, an undo in any window, a drop on the board, a dossier export) the window re-reads it
+and refreshes every pane in place, keeping the pane and the selections. After a move it shows
+the pane that fixes the first open requirement of the new stage.
+
+Nothing typed is lost: panes save as the user goes (forms.AutoSave), and closing the window
+(Close, Esc, Ctrl+W, the title bar, or the main window) saves first; a save the core refuses
+keeps the window open on the field, with the reason.
 """
 
 from __future__ import annotations
 
-import html
+from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -21,13 +26,24 @@ from PySide6.QtGui import (
     QShortcut,
     QUndoStack,
 )
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from shiboken6 import Shiboken
 
 from mwms_desktop import APP_NAME, framework, gates
 from mwms_desktop.services import Services
 from mwms_desktop.views import EngagementDetail
-from ui import theme
+from ui import shortcuts, theme
 from ui.board_controller import BoardController
 from ui.screen import fitted
 from ui.workspace.base import ElidedLabel, Pane, WorkspaceContext, plain_label, plural
@@ -37,13 +53,29 @@ from ui.workspace.panes.health import HealthPane
 from ui.workspace.panes.history import HistoryPane
 from ui.workspace.panes.learnings import LearningsPane
 from ui.workspace.panes.onboarding import OnboardingPane
+from ui.workspace.panes.outcome import OutcomePane
 from ui.workspace.panes.overview import OverviewPane
 from ui.workspace.panes.qualification import QualificationPane
 from ui.workspace.panes.research import ResearchPane
 from ui.workspace.panes.stakeholders import StakeholdersPane
 
 PANES = (OverviewPane, QualificationPane, OnboardingPane, StakeholdersPane, ResearchPane,
-         CyclesPane, LearningsPane, HealthPane, HistoryPane)  # fmt: skip
+         CyclesPane, LearningsPane, HealthPane, OutcomePane, HistoryPane)  # fmt: skip
+
+# The pane that edits each kind of record a gate requirement names (gates.RULE_FIXED_IN).
+FIXED_IN_PANE = {
+    "qualification": QualificationPane.title,
+    "stakeholder": StakeholdersPane.title,
+    "onboarding": OnboardingPane.title,
+    "expectations": OnboardingPane.title,
+    "insight": ResearchPane.title,
+    "hypothesis": ResearchPane.title,
+    "cycle": CyclesPane.title,
+    "learning": LearningsPane.title,
+    "checkin": HealthPane.title,
+    "outcome": OutcomePane.title,
+    "dossier": OutcomePane.title,
+}
 
 # The workspace's own look, from the palette so light and dark both read well.
 STYLE = """
@@ -54,10 +86,75 @@ STYLE = """
 #gatePanel { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }
 #gatePanel QScrollArea, #gatePanel QScrollArea > QWidget > QWidget { background: transparent; }
 #gateMissing { color: palette(placeholder-text); }
+#gateLink { border: 1px solid transparent; border-radius: 3px; }
+#gateLink:focus { border-color: palette(highlight); }
+#closeRefused { font-weight: bold; }
+#paneList { border: 1px solid palette(mid); border-radius: 4px; }
+#paneList::item { padding: 4px 8px; }
 """
 
+RECHECK_MS = 60 * 60 * 1000  # days in stage and the check-in's age move with the calendar
 GATE_MIN, GATE_MAX = 220, 320  # the gate panel's width: a quarter of the window within these
 UNDO_TEXT_CHARS = 48  # "Undo <what>" in the toolbar is cut to about this many characters
+
+
+class PaneList(QWidget):
+    """The panes, named in a list down the left and shown beside it: unlike tabs, every pane
+    stays in view at any width (no scroll arrows)."""
+
+    currentChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.list.setObjectName("paneList")
+        self.list.setAccessibleName("Engagement records")
+        self.list.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = QStackedWidget()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        layout.addWidget(self.stack, 1)
+        self.list.currentRowChanged.connect(self._row_changed)
+
+    def _row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+            self.currentChanged.emit(row)
+
+    def add(self, pane: QWidget, title: str, tip: str = "") -> int:
+        item = QListWidgetItem(title)
+        item.setToolTip(tip or title)
+        self.list.addItem(item)
+        index = self.stack.addWidget(pane)
+        fm = self.list.fontMetrics()
+        widest = max(fm.horizontalAdvance(self.list.item(i).text()) for i in range(self.list.count()))
+        self.list.setFixedWidth(widest + 2 * 8 + 18)  # the items' padding (STYLE), the frame
+        if self.list.currentRow() < 0:
+            self.list.setCurrentRow(0)
+        return index
+
+    def count(self) -> int:
+        return self.stack.count()
+
+    def currentIndex(self) -> int:
+        return self.stack.currentIndex()
+
+    def setCurrentIndex(self, index: int) -> None:
+        self.list.setCurrentRow(index)
+
+    def currentWidget(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def setCurrentWidget(self, pane: QWidget) -> None:
+        self.setCurrentIndex(self.stack.indexOf(pane))
+
+    def widget(self, index: int) -> QWidget:
+        return self.stack.widget(index)
+
+    def titles(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
 
 
 class GateSplitter(QSplitter):
@@ -112,38 +209,44 @@ class WorkspaceWindow(QMainWindow):
         self.undo_stack, self.controller = undo_stack, controller
         self.ctx = WorkspaceContext(services, eid, controller, self)
         self.detail: EngagementDetail | None = None
+        self._closed = False
 
         self.client = ElidedLabel(name="workspaceTitle")  # a long name is cut, whole in the tooltip
         self.subtitle = plain_label(name="paneIntro")
-        self.drift = QLabel()
-        self.drift.setObjectName("driftNotice")
-        self.drift.setTextFormat(Qt.TextFormat.RichText)
-        self.drift.setWordWrap(True)
+        # The drift line keeps its place when there is none, so the window never changes
+        # size when one appears: one line, the badge then the sentences cut with "…" (the
+        # whole list in the tooltip).
+        self.drift_badge = QLabel()
+        self.drift_badge.setTextFormat(Qt.TextFormat.RichText)
+        self.drift = ElidedLabel(name="driftNotice")
         self.drift.setAccessibleName("Drift signals")
-        self.drift.setToolTip("Drift signals: what the framework's drift protection finds in this "
-                              "engagement's records (the ⚠ on its board card).")  # fmt: skip
-        self.drift.hide()
+        drift_row = QWidget()
+        drift_layout = QHBoxLayout(drift_row)
+        drift_layout.setContentsMargins(0, 0, 0, 0)
+        drift_layout.addWidget(self.drift_badge)
+        drift_layout.addWidget(self.drift, 1)
+        drift_row.setFixedHeight(drift_row.sizeHint().height())
+        self.drift_row = drift_row
         self.health = QLabel()
         self.health.setTextFormat(Qt.TextFormat.RichText)
         header = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.client)
         titles.addWidget(self.subtitle)
-        titles.addWidget(self.drift)
+        titles.addWidget(drift_row)
         header.addLayout(titles, 1)
         header.addWidget(self.health, 0, Qt.AlignmentFlag.AlignTop)
 
-        self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Engagement records")
-        self.tabs.setDocumentMode(True)
+        self.tabs = PaneList()
         self.panes: dict[str, Pane] = {}
         for cls in PANES:
             pane = cls(self.ctx)
             self.panes[cls.title] = pane
-            index = self.tabs.addTab(pane, cls.title.replace("&", "&&"))
-            self.tabs.setTabToolTip(index, cls.title)
+            self.tabs.add(pane, cls.title)
+        self.panes[OutcomePane.title].export_requested.connect(lambda: self.export_requested.emit(self.eid))
         self.gate = GatePanel()
         self.gate.move_requested.connect(lambda slug: self.controller.move(self.eid, slug))
+        self.gate.fix_requested.connect(self.show_fix)
         self.splitter = GateSplitter()
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.gate)
@@ -158,22 +261,31 @@ class WorkspaceWindow(QMainWindow):
         layout.setContentsMargins(12, 10, 12, 6)
         layout.addLayout(header)
         layout.addWidget(self.splitter, 1)
+        self.status = plain_label(name="closeRefused")  # why the window did not close
+        self.status.hide()
+        layout.addWidget(self.status)
         self.setCentralWidget(central)
         self._build_actions()
 
-        undo_stack.indexChanged.connect(self._stack_moved)
+        controller.changed.connect(self._engagement_changed)
         controller.move_refused.connect(self._move_refused)
+        # The calendar moves too (days in stage, a check-in growing stale): re-read hourly,
+        # as the board does.
+        self._recheck = QTimer(self, interval=RECHECK_MS, timeout=self.refresh)
+        self._recheck.start()
         self.resize(fitted(self, 1280, 820))
         self.refresh()
 
     def _build_actions(self) -> None:
         # Undo and redo name the edit, which may hold a client's name: cut to a toolbar's width.
         self.undo_action = QAction("&Undo", self)
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.triggered.connect(self.undo_stack.undo)
+        self.undo_action.setShortcuts(shortcuts.undo_keys())
+        # What was typed is saved first, so Undo takes back the typing, not the edit before it.
+        self.undo_action.triggered.connect(lambda: self.save_pending("Not undone") and self.undo_stack.undo())
         self.redo_action = QAction("&Redo", self)
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
-        self.redo_action.triggered.connect(self.undo_stack.redo)
+        # Redo answers the same keys as the board's: Ctrl+Shift+Z, Ctrl+Y and the platform's own.
+        self.redo_action.setShortcuts(shortcuts.redo_keys())
+        self.redo_action.triggered.connect(lambda: self.save_pending("Not redone") and self.undo_stack.redo())
         for signal in (self.undo_stack.canUndoChanged, self.undo_stack.canRedoChanged,
                        self.undo_stack.undoTextChanged, self.undo_stack.redoTextChanged):  # fmt: skip
             signal.connect(self._name_undo_actions)
@@ -181,8 +293,14 @@ class WorkspaceWindow(QMainWindow):
         self.export_action = QAction("Export dossier…", self)
         self.export_action.triggered.connect(lambda: self.export_requested.emit(self.eid))
         self.close_action = QAction("Close", self)
-        self.close_action.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence.StandardKey.Close])
+        self.close_action.setShortcuts(shortcuts.keys("Esc", "Ctrl+W", QKeySequence.StandardKey.Close))
+        self.close_action.setToolTip("Close this engagement (Esc, Ctrl+W); what you typed is saved first")
         self.close_action.triggered.connect(self.close)
+        # The gate's move button from anywhere in the window, as Ctrl+→ moves a card on the board.
+        self.move_action = QAction("Move to the next stage", self)
+        self.move_action.setShortcut(QKeySequence("Alt+M"))
+        self.move_action.triggered.connect(self._move_on)
+        self.addAction(self.move_action)
         bar = self.addToolBar("Engagement")
         bar.setObjectName("workspaceToolbar")
         bar.setMovable(False)
@@ -190,10 +308,18 @@ class WorkspaceWindow(QMainWindow):
             bar.addAction(action)
         bar.addSeparator()
         bar.addAction(self.export_action)
-        self.addAction(self.close_action)
-        # Alt+1 … Alt+9 go straight to a tab.
-        for n in range(min(9, self.tabs.count())):
-            QShortcut(QKeySequence(f"Alt+{n + 1}"), self, lambda n=n: self.tabs.setCurrentIndex(n))
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        bar.addAction(self.close_action)  # a visible button; its keys work anywhere in the window
+        # Alt+1 … Alt+9, Alt+0 go straight to a pane.
+        for n in range(min(10, self.tabs.count())):
+            key = QKeySequence(f"Alt+{(n + 1) % 10}")
+            QShortcut(key, self, lambda n=n: self.tabs.setCurrentIndex(n))
+
+    def _move_on(self) -> None:
+        if self.gate.next_stage is not None and self.save_pending("Not moved"):
+            self.gate.move_button.click()
 
     def _name_undo_actions(self, *_args: object) -> None:
         if not Shiboken.isValid(self.undo_stack):
@@ -214,12 +340,14 @@ class WorkspaceWindow(QMainWindow):
 
     # --- refreshing --------------------------------------------------------------------
 
-    def _stack_moved(self, _index: int) -> None:
-        self.refresh()
+    def _engagement_changed(self, eid: int) -> None:
+        if eid == self.eid:
+            self.refresh()
 
     def refresh(self) -> None:
         """Re-read the engagement and show it everywhere (about ten queries)."""
         detail = self.services.portfolio.detail(self.eid)
+        moved = self.detail is not None and self.detail.stage != detail.stage
         self.detail = detail
         card = detail.card
         suffix = "" if card.status == "active" else f" ({card.status})"
@@ -240,6 +368,24 @@ class WorkspaceWindow(QMainWindow):
             pane.set_detail(detail)
         self.gate_items = gates.checklist(detail, self.services.lifecycle.gate_context())
         self._paint()
+        if not any(saver.error for pane in self.panes.values() for saver in pane.savers):
+            self.status.hide()  # the save that stopped a close has gone through since
+        if moved:
+            self.show_stage_work()
+
+    # --- getting around ------------------------------------------------------------------
+
+    def show_fix(self, kind: str) -> None:
+        """Show the pane that edits ``kind`` (a gate requirement's gates.RULE_FIXED_IN)."""
+        title = FIXED_IN_PANE.get(kind)
+        if title is not None:
+            self.tabs.setCurrentWidget(self.panes[title])
+
+    def show_stage_work(self) -> None:
+        """Show the pane that fixes the first open requirement of the stage's gate (in the
+        last stage, the outcome)."""
+        open_items = [i for i in self.gate_items if not i.met]
+        self.show_fix(open_items[0].fixed_in if open_items else "outcome")
 
     def _paint(self) -> None:
         """What is coloured by the scheme (health, drift, gate marks): again on a switch."""
@@ -255,21 +401,27 @@ class WorkspaceWindow(QMainWindow):
         self._show_drift(card.drift, dark)
         self.gate.set_gate(self.detail, self.gate_items)
 
-    def _show_drift(self, signals, dark: bool) -> None:
+    def _show_drift(self, signals: Iterable, dark: bool) -> None:
         """The open drift signals under the title, marked as on the board card: ⚠ and the count
-        on amber, then each signal's sentence."""
-        self.drift.setVisible(bool(signals))
+        on amber, then each signal's sentence (cut to the line; all of them in the tooltip).
+        With none the line stays empty but keeps its place."""
+        signals = list(signals)
         if not signals:
-            self.drift.clear()
+            self.drift_badge.clear()
+            self.drift.set_full_text("")
             self.drift.setAccessibleDescription("")
             return
         fill = theme.warning_colour(dark).name()
         ink = "#101010" if dark else "#1a1a1a"
         word = theme.warning_text_colour(dark).name()
         badge = f'<span style="background-color:{fill}; color:{ink}">&nbsp;⚠ {len(signals)}&nbsp;</span>'
-        sentences = " &nbsp;·&nbsp; ".join(html.escape(s.message) for s in signals)
         title = f'<span style="color:{word}; font-weight:bold">Drift</span>'
-        self.drift.setText(f"{badge}&nbsp; {title}: {sentences}")
+        self.drift_badge.setText(f"{badge}&nbsp; {title}:")
+        self.drift_badge.setToolTip("Drift signals: what the framework's drift protection finds in "
+                                    "this engagement's records (the ⚠ on its board card).")  # fmt: skip
+        sentences = " · ".join(s.message for s in signals)
+        self.drift.set_full_text(sentences)
+        self.drift.setAccessibleName(f"Drift signals: {len(signals)}")
         self.drift.setAccessibleDescription(" ".join(s.message for s in signals))
 
     def changeEvent(self, event: QEvent) -> None:
@@ -284,8 +436,33 @@ class WorkspaceWindow(QMainWindow):
     def pane(self, title: str) -> Pane:
         return self.panes[title]
 
+    def save_pending(self, not_done: str = "Not closed") -> bool:
+        """Save what was typed in every pane. False if the core refused a save: then the
+        pane and its field are shown with the reason (``not_done``: what did not happen),
+        and nothing of that field is written."""
+        for pane in self.panes.values():
+            refused = pane.flush()
+            if refused is not None:
+                error, field = refused
+                self.tabs.setCurrentWidget(pane)
+                if field is not None:
+                    field.setFocus()
+                self.status.setText(f"⚠ {not_done}, so that nothing you typed is lost: {error}")
+                self.status.show()
+                return False
+        self.status.hide()
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.undo_stack.indexChanged.disconnect(self._stack_moved)
+        if self._closed:  # closed before (a hidden window may be closed again)
+            super().closeEvent(event)
+            return
+        if not self.save_pending("Not closed"):
+            event.ignore()
+            return
+        self._closed = True
+        self._recheck.stop()
+        self.controller.changed.disconnect(self._engagement_changed)
         for signal in (self.undo_stack.canUndoChanged, self.undo_stack.canRedoChanged,
                        self.undo_stack.undoTextChanged, self.undo_stack.redoTextChanged):  # fmt: skip
             signal.disconnect(self._name_undo_actions)

@@ -14,7 +14,7 @@ from mwms_desktop import health as core_health
 from mwms_desktop.views import CheckInView, EngagementDetail
 from ui import theme
 from ui.workspace.base import Pane, WorkspaceContext, plain_label
-from ui.workspace.forms import FieldSpec
+from ui.workspace.forms import FieldSpec, RecordDialog, Submit
 from ui.workspace.record_pane import RecordTable
 from ui.workspace.table_model import Column
 
@@ -35,6 +35,16 @@ COLUMNS = (
     Column("Band", lambda c: framework.label(framework.HEALTH_BANDS, c.band), colour=band_colour),
     Column("Note", lambda c: c.note, main=True),
 )
+
+
+class CheckInTable(RecordTable):
+    """Check-ins: a dialog opens on the first rating, the first thing a user has to enter
+    (Held on is already today and is one Shift+Tab away)."""
+
+    def _dialog(self, title: str, submit: Submit) -> RecordDialog:
+        dialog = super()._dialog(title, submit)
+        dialog.form.editors["ratings"].first().setFocus(Qt.FocusReason.OtherFocusReason)
+        return dialog
 
 
 class TrendChart(QWidget):
@@ -126,7 +136,7 @@ class HealthPane(Pane):
         super().__init__(ctx, parent)
         self.summary = plain_label(name="paneIntro")
         self.chart = TrendChart()
-        self.table = RecordTable(ctx, "checkin", COLUMNS, FIELDS, lambda d: d.checkins)
+        self.table = CheckInTable(ctx, "checkin", COLUMNS, FIELDS, lambda d: d.checkins)
         layout = QVBoxLayout(self)
         layout.addWidget(
             plain_label("“Lifecycle structure supports relationship health monitoring.”", name="quote")

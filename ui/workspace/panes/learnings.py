@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from mwms_desktop import framework
 from mwms_desktop.views import EngagementDetail, LearningView
 from ui.workspace.base import Pane, WorkspaceContext, plain_label
-from ui.workspace.forms import FieldSpec
+from ui.workspace.forms import FieldSpec, RecordDialog
 from ui.workspace.record_pane import RecordTable
 from ui.workspace.table_model import Column
 
@@ -40,12 +40,24 @@ def options(detail: EngagementDetail) -> dict[str, list[tuple[int, str]]]:
     return {"cycle_ids": [(c.id, f"{c.title} ({status[c.status].lower()})") for c in detail.cycles]}
 
 
+class LearningTable(RecordTable):
+    """Learnings: a new one already cites the evaluated cycle no learning cites yet, when there
+    is exactly one (the gate asks for a learning citing every evaluated cycle)."""
+
+    def add_dialog(self) -> RecordDialog:
+        dialog = super().add_dialog()
+        waiting = self.detail.undocumented_cycles() if self.detail is not None else ()
+        if len(waiting) == 1:
+            dialog.form.editors["cycle_ids"].set_ids([waiting[0].id])
+        return dialog
+
+
 class LearningsPane(Pane):
     title = "Learnings"
 
     def __init__(self, ctx: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.table = RecordTable(
+        self.table = LearningTable(
             ctx, "learning", columns(lambda: self.detail), FIELDS, lambda d: d.learnings, options
         )
         layout = QVBoxLayout(self)

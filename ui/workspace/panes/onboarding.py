@@ -1,4 +1,5 @@
-"""Onboarding: the seven elements to confirm, and the expectations agreed with the client."""
+"""Onboarding: the seven elements to confirm, and the expectations agreed with the client;
+a tick, a note and the expectations are saved as they are made (no Save button)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +19,7 @@ from mwms_desktop.errors import MwmsError
 from mwms_desktop.views import EngagementDetail
 from ui import undo_commands as uc
 from ui.workspace.base import ErrorLabel, Pane, WorkspaceContext, plain_label
-from ui.workspace.forms import FieldSpec, FormWidget
+from ui.workspace.forms import AutoSave, FieldSpec, FormWidget
 
 EXPECTATION_FIELDS = (
     FieldSpec("scope", "Scope", "long"),
@@ -50,8 +49,9 @@ class OnboardingPane(Pane):
             grid.addWidget(check, row, 0)
             grid.addWidget(when, row, 1)
             grid.addWidget(note, row, 2)
-            check.clicked.connect(lambda on, slug=term.slug: self._commit(slug))
-            note.editingFinished.connect(lambda slug=term.slug: self._commit(slug))
+            saver = AutoSave(lambda slug=term.slug: self._commit(slug),
+                             lambda slug=term.slug: self._element_changed(slug), self)  # fmt: skip
+            self.saves(saver).watch(note, check)
             self.checks[term.slug], self.dates[term.slug], self.notes[term.slug] = check, when, note
         grid.setColumnStretch(2, 1)
         self.progress = plain_label(name="paneIntro")
@@ -59,16 +59,11 @@ class OnboardingPane(Pane):
 
         exp_box = QGroupBox("Expectations")
         self.expectations = FormWidget(EXPECTATION_FIELDS, ctx.services.clock.today())
-        save = QPushButton("Save expectations")
-        save.setAccessibleName("Save expectations")
-        save.clicked.connect(lambda: self.set_expectations(self.expectations.values()))
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(save)
+        self.saves(self.expectations.autosave(self.set_expectations))
         exp_layout = QVBoxLayout(exp_box)
         exp_layout.addWidget(plain_label("“Onboarding aligns expectations.”", name="quote"))
         exp_layout.addWidget(self.expectations)
-        exp_layout.addLayout(buttons)
+        exp_layout.addWidget(plain_label("Saved as you type.", name="hint"))
 
         self.error = ErrorLabel()
         layout = QVBoxLayout(self)
@@ -95,8 +90,13 @@ class OnboardingPane(Pane):
 
     # --- edits ---------------------------------------------------------------------------
 
-    def _commit(self, slug: str) -> None:
-        self.set_element(slug, self.checks[slug].isChecked(), self.notes[slug].text())
+    def _element_changed(self, slug: str) -> bool:
+        item = self.detail.element(slug) if self.detail else None
+        done, note = (item.done, item.note) if item else (False, "")
+        return (self.checks[slug].isChecked(), self.notes[slug].text().strip()) != (done, note.strip())
+
+    def _commit(self, slug: str) -> MwmsError | None:
+        return self.set_element(slug, self.checks[slug].isChecked(), self.notes[slug].text())
 
     def set_element(self, element: str, done: bool, note: str = "") -> MwmsError | None:
         """Tick or untick one element (with its note) as one undoable edit."""

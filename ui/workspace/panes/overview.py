@@ -1,11 +1,11 @@
-"""Overview: the card's own fields (client, type, owner, tags, notes, next action), the
-outcome once the engagement reaches Continuous Optimization, and a summary of its records."""
+"""Overview: the card's own fields (client, type, owner, tags, notes, next action), saved as
+they are typed, and a summary of its records."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from mwms_desktop import framework
 from mwms_desktop.errors import MwmsError
@@ -23,22 +23,6 @@ CARD_FIELDS = (
     FieldSpec("next_action_due", "Next action due", "date"),
     FieldSpec("notes", "Notes", "long"),
 )
-OUTCOME_FIELDS = (
-    FieldSpec("outcome", "Outcome", "optional_choice", framework.OUTCOMES),
-    FieldSpec("decided_on", "Decided on", "date"),
-    FieldSpec("summary", "Outcome summary", "long"),
-)
-OUTCOME_FROM = framework.stage_index("optimization")
-
-
-def _save_row(text: str, slot) -> QHBoxLayout:
-    button = QPushButton(text)
-    button.setAccessibleName(text)
-    button.clicked.connect(slot)
-    row = QHBoxLayout()
-    row.addStretch(1)
-    row.addWidget(button)
-    return row
 
 
 class OverviewPane(Pane):
@@ -53,24 +37,12 @@ class OverviewPane(Pane):
         self.card_form = FormWidget(CARD_FIELDS, today)
         card_layout = QVBoxLayout(card_box)
         card_layout.addWidget(self.card_form)
-        card_layout.addLayout(
-            _save_row("Save engagement", lambda: self.update_card(self.card_form.changes()))
-        )
-        self.outcome_box = QGroupBox("Outcome — expansion or completion")
-        self.outcome_form = FormWidget(OUTCOME_FIELDS, today)
-        outcome_layout = QVBoxLayout(self.outcome_box)
-        outcome_layout.addWidget(
-            plain_label("“Completion should preserve learning documentation.”", name="quote")
-        )
-        outcome_layout.addWidget(self.outcome_form)
-        outcome_layout.addLayout(
-            _save_row("Save outcome", lambda: self.set_outcome(self.outcome_form.values()))
-        )
+        card_layout.addWidget(plain_label("Saved as you type.", name="hint"))
+        self.saves(self.card_form.autosave(self.update_card))
         layout = QVBoxLayout(self)
         layout.addWidget(self.purpose)
         layout.addWidget(self.counts)
         layout.addWidget(card_box)
-        layout.addWidget(self.outcome_box)
         layout.addStretch(1)
 
     def set_detail(self, detail: EngagementDetail) -> None:
@@ -95,11 +67,6 @@ class OverviewPane(Pane):
              "tags": ", ".join(card.tags), "notes": card.notes, "next_action": card.next_action,
              "next_action_due": card.next_action_due}
         )  # fmt: skip
-        out = detail.outcome
-        self.outcome_form.load({"outcome": out.outcome, "decided_on": out.decided_on, "summary": out.summary})
-        self.outcome_box.setVisible(
-            framework.stage_index(card.stage) >= OUTCOME_FROM or out.outcome is not None
-        )
 
     # --- edits ---------------------------------------------------------------------------
 
@@ -110,23 +77,4 @@ class OverviewPane(Pane):
         command = uc.update_command(self.ctx.services, self.ctx.eid, changes, **self.ctx.hooks())
         error = self.ctx.run(command)
         self.card_form.show_error(error)
-        return error
-
-    def set_outcome(self, values: dict[str, Any]) -> MwmsError | None:
-        """Choose (or clear) the outcome, its date and summary, as one undoable edit."""
-        if self.detail is None:
-            return None
-        out = self.detail.outcome
-        old = {"outcome": out.outcome, "decided_on": out.decided_on, "summary": out.summary}
-        new = {k: values.get(k, old[k]) for k in old}
-        if new == old:
-            return None
-        lc, eid = self.ctx.services.lifecycle, self.ctx.eid
-
-        def apply(v: dict[str, Any]) -> None:
-            lc.set_outcome(eid, v["outcome"], decided_on=v["decided_on"], summary=v["summary"])
-
-        command = uc.setter_command("Edit outcome", eid, apply, new, old, **self.ctx.hooks())
-        error = self.ctx.run(command)
-        self.outcome_form.show_error(error)
         return error

@@ -1,7 +1,7 @@
 """The qualification scorecard: five criteria scored 0–3 with notes, and the verdict.
 
 Each change is one undoable command: a score as soon as it is picked, a note when the
-field is left, the verdict when chosen.
+field is left or typing pauses (forms.AutoSave), the verdict when chosen.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from mwms_desktop import framework
-from mwms_desktop.errors import MwmsError
+from mwms_desktop.errors import MwmsError, ValidationError
 from mwms_desktop.views import EngagementDetail
 from ui import undo_commands as uc
 from ui.workspace.base import ErrorLabel, Pane, WorkspaceContext, plain_label
 from ui.workspace.fields import UNSCORED, LongTextEditor, ValueCombo, term_items
+from ui.workspace.forms import AutoSave
 
 SCORE_ITEMS = [(UNSCORED, None)] + [
     (f"{n} — {framework.SCORE_LABELS[n]}", n) for n in range(framework.SCORE_MIN, framework.SCORE_MAX + 1)
@@ -45,8 +46,9 @@ class QualificationPane(Pane):
             grid.addWidget(label, row, 0)
             grid.addWidget(combo, row, 1)
             grid.addWidget(note, row, 2)
-            combo.activated.connect(lambda _i, slug=term.slug: self._commit_score(slug))
-            note.editingFinished.connect(lambda slug=term.slug: self._commit_score(slug))
+            saver = AutoSave(lambda slug=term.slug: self._commit_score(slug),
+                             lambda slug=term.slug: self._score_changed(slug), self)  # fmt: skip
+            self.saves(saver).watch(combo, note)
             self.scores[term.slug], self.notes[term.slug] = combo, note
         grid.setColumnStretch(2, 1)
         self.total = plain_label(name="paneIntro")
@@ -66,8 +68,8 @@ class QualificationPane(Pane):
                                 "Not a fit takes the engagement off the board (undo brings it back).",
                                 name="hint"), 2, 0, 1, 2)  # fmt: skip
         v.setColumnStretch(1, 1)
-        self.verdict.activated.connect(lambda _i: self._commit_verdict())
-        self.verdict_note.installEventFilter(self)
+        verdict_saver = AutoSave(self._commit_verdict, self._verdict_changed, self)
+        self.saves(verdict_saver).watch(self.verdict_note, self.verdict)
 
         self.error = ErrorLabel()
         layout = QVBoxLayout(self)
@@ -76,11 +78,6 @@ class QualificationPane(Pane):
         layout.addWidget(verdict_box)
         layout.addWidget(self.error)
         layout.addStretch(1)
-
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.verdict_note and event.type() == event.Type.FocusOut:
-            self._commit_verdict()
-        return super().eventFilter(watched, event)
 
     def set_detail(self, detail: EngagementDetail) -> None:
         super().set_detail(detail)
@@ -100,27 +97,44 @@ class QualificationPane(Pane):
 
     # --- edits ---------------------------------------------------------------------------
 
-    def _commit_score(self, slug: str) -> None:
-        self.set_score(slug, self.scores[slug].value(), self.notes[slug].text())
+    def _score_changed(self, slug: str) -> bool:
+        s = self.detail.score_of(slug) if self.detail else None
+        stored = (s.score, s.note.strip()) if s else (None, "")
+        return (self.scores[slug].value(), self.notes[slug].text().strip()) != stored
+
+    def _commit_score(self, slug: str) -> MwmsError | None:
+        return self.set_score(slug, self.scores[slug].value(), self.notes[slug].text())
 
     def set_score(self, criterion: str, score: int | None, note: str = "") -> MwmsError | None:
         """Score one criterion (None clears it) with its note, as one undoable edit."""
         old_score = self.detail.score_of(criterion) if self.detail else None
         old = {"score": old_score.score, "note": old_score.note} if old_score else {"score": None, "note": ""}
         new = {"score": score, "note": note}
-        if new == old or (score is None and old["score"] is None):
+        label = framework.label(framework.QUALIFICATION_CRITERIA, criterion)
+        if score is None and old["score"] is None:
+            if not note.strip():
+                return None
+            # The note is stored with its score: say so rather than drop what was typed.
+            error = ValidationError(f"{label}: choose a score to keep this note.", f"{label} score")
+            self.error.show_error(error)
+            return error
+        if new == old:
             return None
         lc, eid = self.ctx.services.lifecycle, self.ctx.eid
 
         def apply(v: dict[str, Any]) -> None:
             lc.score_criterion(eid, criterion, v["score"], v["note"])
 
-        label = framework.label(framework.QUALIFICATION_CRITERIA, criterion)
         command = uc.setter_command(f"Score {label.lower()}", eid, apply, new, old, **self.ctx.hooks())
         return self._show(self.ctx.run(command))
 
-    def _commit_verdict(self) -> None:
-        self.set_verdict(self.verdict.value() or "pending", self.verdict_note.value())
+    def _verdict_changed(self) -> bool:
+        d = self.detail
+        shown = (self.verdict.value() or "pending", self.verdict_note.value().strip())
+        return d is not None and shown != (d.verdict, d.verdict_note.strip())
+
+    def _commit_verdict(self) -> MwmsError | None:
+        return self.set_verdict(self.verdict.value() or "pending", self.verdict_note.value())
 
     def set_verdict(self, verdict: str, note: str = "") -> MwmsError | None:
         """Record the verdict; undoing "Not a fit" puts the card back where it stood."""

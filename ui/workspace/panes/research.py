@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from mwms_desktop import framework
 from mwms_desktop.views import EngagementDetail, HypothesisView
 from ui.workspace.base import Pane, WorkspaceContext, plain_label
-from ui.workspace.forms import FieldSpec
+from ui.workspace.forms import FieldSpec, RecordDialog
 from ui.workspace.record_pane import RecordTable
 from ui.workspace.table_model import Column
 
@@ -64,10 +64,24 @@ def hypothesis_columns(detail_of) -> tuple[Column, ...]:
 
 
 def hypothesis_options(detail: EngagementDetail) -> dict[str, list[tuple[int, str]]]:
+    """The insights a hypothesis may cite, the most recent first (a new hypothesis is most
+    often drawn from the latest research)."""
+
     def text(i) -> str:
         return f"{framework.label(framework.INSIGHT_ACTIVITIES, i.activity)}: {i.statement}"
 
-    return {"insight_ids": [(i.id, text(i)) for i in detail.insights]}
+    recent = sorted(detail.insights, key=lambda i: (i.recorded_on, i.id), reverse=True)
+    return {"insight_ids": [(i.id, text(i)) for i in recent]}
+
+
+class HypothesisTable(RecordTable):
+    """Hypotheses: a new one cites the engagement's insight already when there is only one."""
+
+    def add_dialog(self) -> RecordDialog:
+        dialog = super().add_dialog()
+        if self.detail is not None and len(self.detail.insights) == 1:
+            dialog.form.editors["insight_ids"].set_ids([self.detail.insights[0].id])
+        return dialog
 
 
 class ResearchPane(Pane):
@@ -76,7 +90,7 @@ class ResearchPane(Pane):
     def __init__(self, ctx: WorkspaceContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.insights = RecordTable(ctx, "insight", INSIGHT_COLUMNS, INSIGHT_FIELDS, lambda d: d.insights)
-        self.hypotheses = RecordTable(
+        self.hypotheses = HypothesisTable(
             ctx,
             "hypothesis",
             hypothesis_columns(lambda: self.detail),

@@ -1,0 +1,249 @@
+"""The raw facts the analytics read, in a few bulk queries, with days in the user's zone.
+
+Everything here is plain tuples and frozen dataclasses: the computations in the sibling
+modules never touch the database, so they are tested on hand-built facts and the same facts
+serve the window, ``mwms-desktop report`` and the portfolio dossier.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from db.models import CheckIn, Cycle, Engagement, Learning, StageMove, raw_rows
+from mwms_desktop.clock import Clock
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+DEFAULT_MONTHS = 12  # the period when none is given: the last twelve months up to today
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One row of the move log: ``at`` the instant, ``day`` its local calendar day."""
+
+    engagement_id: int
+    from_stage: str | None
+    to_stage: str
+    at: float  # the UTC instant in days since 1970-01-01 (fractions kept): durations subtract these
+    day: date
+    kind: str  # created | forward | backward | undo
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementFact:
+    id: int
+    client: str
+    engagement_type: str
+    owner: str
+    stage: str
+    status: str  # active | archived | disqualified
+    created: date  # local day
+    outcome: str | None
+    outcome_on: date | None
+    changed: date  # local day of the last change (``updated_at``): when it left the board if archived
+
+
+@dataclass(frozen=True, slots=True)
+class CycleFact:
+    engagement_id: int
+    status: str
+    result: str | None
+    ended_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class LearningFact:
+    engagement_id: int
+    day: date  # local day recorded
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInFact:
+    engagement_id: int
+    held_on: date
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything the analytics read. ``moves`` are grouped by engagement, each group in log
+    order (instant, then id); ``checkins`` likewise, oldest first."""
+
+    today: date
+    engagements: tuple[EngagementFact, ...]
+    moves: tuple[Move, ...]
+    cycles: tuple[CycleFact, ...] = ()
+    learnings: tuple[LearningFact, ...] = ()
+    checkins: tuple[CheckInFact, ...] = ()
+
+    def restricted(self, ids: set[int]) -> Facts:
+        """The same facts for the engagements in ``ids`` only."""
+        return Facts(
+            self.today,
+            tuple(e for e in self.engagements if e.id in ids),
+            tuple(m for m in self.moves if m.engagement_id in ids),
+            tuple(c for c in self.cycles if c.engagement_id in ids),
+            tuple(x for x in self.learnings if x.engagement_id in ids),
+            tuple(c for c in self.checkins if c.engagement_id in ids),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What to look at: a period of local days (both ends included), an engagement type and
+    an owner ("" = all). The board's type and owner filters are the same two fields."""
+
+    since: date
+    until: date
+    engagement_type: str = ""
+    owner: str = ""
+
+    def __post_init__(self) -> None:
+        if self.since > self.until:
+            raise ValueError("the period starts after it ends")
+
+    def covers(self, day: date | None) -> bool:
+        return day is not None and self.since <= day <= self.until
+
+    def selects(self, e: EngagementFact) -> bool:
+        return (not self.engagement_type or e.engagement_type == self.engagement_type) and (
+            not self.owner or e.owner == self.owner
+        )
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.since).days + 1
+
+
+def instant(at: datetime) -> float:
+    """An aware instant as ``Move.at``: days since 1970-01-01 UTC."""
+    return at.astimezone(UTC).timestamp() / 86_400
+
+
+def default_scope(today: date, months: int = DEFAULT_MONTHS, **filters: str) -> Scope:
+    """The last ``months`` whole months up to today: from the first of the month a year ago."""
+    year, month = divmod(today.year * 12 + today.month - 1 - (months - 1), 12)
+    return Scope(date(year, month + 1, 1), today, **filters)
+
+
+def scoped(facts: Facts, scope: Scope) -> Facts:
+    """The facts of the engagements the scope's type and owner select."""
+    if not scope.engagement_type and not scope.owner:
+        return facts
+    return facts.restricted({e.id for e in facts.engagements if scope.selects(e)})
+
+
+class _Days:
+    """ISO day text to ``date``, memoised: 60,000 moves fall on a few hundred days."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, date] = {}
+
+    def __call__(self, text: str | None) -> date | None:
+        if text is None:
+            return None
+        day = self._seen.get(text)
+        if day is None:
+            day = self._seen[text] = date.fromisoformat(text)
+        return day
+
+
+class _LocalDays:
+    """Stored UTC instants to (days since 1970 UTC, local calendar day), memoised.
+
+    The offset to local time (``astimezone``: the process's zone, as ``clock.local_day``) is
+    asked at the start and the end of each UTC day; on the few days when they differ (a
+    daylight-saving change) every instant of that day is asked on its own. 60,000 moves cost
+    a thousand zone look-ups instead of 60,000."""
+
+    def __init__(self) -> None:
+        self._offsets: dict[str, float | None] = {}  # UTC day -> the day's offset (None: it changes)
+        self._days: dict[int, date] = {}
+
+    def _offset(self, stored: str, at: float) -> float:
+        key = stored[:10]
+        offset = self._offsets.get(key, False)
+        if offset is False:
+            start = math.floor(at)
+            first, last = (_zone_offset(start), _zone_offset(start + 1 - 1 / 86_400))
+            offset = self._offsets[key] = first if first == last else None
+        return offset if offset is not None else _zone_offset(at)  # type: ignore[return-value]
+
+    def __call__(self, stored: str) -> tuple[float, date]:
+        at = datetime.fromisoformat(stored).timestamp() / 86_400
+        number = math.floor(at + self._offset(stored, at))
+        day = self._days.get(number)
+        if day is None:
+            day = self._days[number] = date.fromordinal(number + EPOCH_ORDINAL)
+        return at, day
+
+
+def _zone_offset(at: float) -> float:
+    """The local zone's offset from UTC at instant ``at`` (days since 1970), in days."""
+    moment = datetime.fromtimestamp(at * 86_400, UTC).astimezone()
+    return moment.utcoffset().total_seconds() / 86_400  # type: ignore[union-attr]
+
+
+def read_facts(clock: Clock) -> Facts:
+    """Every engagement (all statuses) and its move log, cycles, learnings and check-ins, in a
+    few bulk reads. Moves come grouped by engagement, each engagement's in log order."""
+    days, local = _Days(), _LocalDays()
+    E, M, C = Engagement, StageMove, CheckIn
+    engagements = []
+    for eid, client, etype, owner, stage, status, created, outcome, outcome_on, updated in raw_rows(
+        E.select(E.id, E.client, E.engagement_type, E.owner, E.stage, E.status, E.created_at, E.outcome,
+                 E.outcome_on, E.updated_at).order_by(E.id)
+    ):  # fmt: skip
+        engagements.append(EngagementFact(eid, client, etype, owner, stage, status, local(created)[1],
+                                          outcome, days(outcome_on), local(updated)[1]))  # fmt: skip
+    moves: list[Move] = []
+    group: list[Move] = []
+    # By engagement through its index (no sort); within an engagement the log order is the
+    # instant's, which insertion order nearly always is: a group is sorted only if it is not.
+    for eid, from_stage, to_stage, moved_at, kind in raw_rows(
+        M.select(M.engagement, M.from_stage, M.to_stage, M.moved_at, M.kind).order_by(M.engagement, M.id)
+    ):
+        at, day = local(moved_at)
+        if group and group[-1].engagement_id != eid:
+            _flush(moves, group)
+        group.append(Move(eid, from_stage, to_stage, at, day, kind))
+    _flush(moves, group)
+    cycles = tuple(
+        CycleFact(eid, status, result, days(ended))
+        for eid, status, result, ended in raw_rows(Cycle.select(Cycle.engagement, Cycle.status,
+                                                                Cycle.result, Cycle.ended_on))
+    )  # fmt: skip
+    learnings = tuple(
+        LearningFact(eid, local(at)[1])
+        for eid, at in raw_rows(Learning.select(Learning.engagement, Learning.recorded_at))
+    )
+    checkins = tuple(
+        CheckInFact(eid, days(held), score)  # type: ignore[arg-type]
+        for eid, held, score in raw_rows(
+            C.select(C.engagement, C.held_on, C.score).order_by(C.engagement, C.held_on, C.id)
+        )
+    )
+    return Facts(clock.today(), tuple(engagements), tuple(moves), cycles, learnings, checkins)
+
+
+def _flush(into: list[Move], group: list[Move]) -> None:
+    if any(a.at > b.at for a, b in itertools.pairwise(group)):
+        group.sort(key=lambda m: m.at)  # stable: same-instant moves keep their id order
+    into.extend(group)
+    group.clear()
+
+
+__all__ = [
+    "CheckInFact",
+    "CycleFact",
+    "EngagementFact",
+    "Facts",
+    "LearningFact",
+    "Move",
+    "Scope",
+    "default_scope",
+    "read_facts",
+    "scoped",
+]

@@ -1,0 +1,125 @@
+"""One chart with the table of its numbers beside it, its caption, and PNG and CSV export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mwms_desktop import APP_NAME
+from mwms_desktop.analytics.charts import ChartSpec
+from mwms_desktop.analytics.export import write_csv
+from mwms_desktop.errors import MwmsError
+from ui.analytics.chart import Chart
+from ui.analytics.table_model import NumbersModel
+
+
+class ChartPanel(QWidget):
+    exported = Signal(str)  # the file written
+
+    def __init__(self, spec: ChartSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.title = QLabel(spec.title, objectName="chartTitle", wordWrap=True)
+        self.chart = Chart(spec)
+        self.caption = QLabel(spec.caption, objectName="chartCaption", wordWrap=True)
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.model = NumbersModel(spec, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(f"Numbers of: {spec.title}")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(24)  # widths from the first rows: a year of days is not measured
+        self.table.setMinimumWidth(260)
+        self.png_button = QPushButton("Export PNG…")
+        self.csv_button = QPushButton("Export CSV…")
+        self.png_button.clicked.connect(self.ask_png)
+        self.csv_button.clicked.connect(self.ask_csv)
+
+        self.picture = QWidget()  # what a PNG shows: title, chart, caption
+        pic = QVBoxLayout(self.picture)
+        pic.setContentsMargins(0, 0, 0, 0)
+        pic.addWidget(self.title)
+        pic.addWidget(self.chart, 1)
+        pic.addWidget(self.caption)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.picture)
+        split.addWidget(self.table)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.png_button)
+        buttons.addWidget(self.csv_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 12)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+        self.setMinimumHeight(340)
+        self._show_state()
+
+    def set_spec(self, spec: ChartSpec) -> None:
+        self.spec = spec
+        self.title.setText(spec.title)
+        self.caption.setText(spec.caption)
+        self.chart.set_spec(spec)
+        self.model.set_spec(spec)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        self.caption.setVisible(bool(self.spec.caption))
+        self.table.setVisible(not self.spec.missing)
+        for button in (self.png_button, self.csv_button):
+            button.setEnabled(not self.spec.missing)
+
+    # --- export ---------------------------------------------------------------------------
+
+    def ask_png(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export chart as PNG", f"{self.spec.key}.png", "PNG image (*.png)"
+        )
+        if path:
+            self.export_png(Path(path))
+
+    def ask_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export numbers as CSV", f"{self.spec.key}.csv", "CSV (*.csv)"
+        )
+        if path:
+            self.export_csv(Path(path))
+
+    def export_png(self, path: Path) -> bool:
+        if not self.picture.grab().save(str(path), "PNG"):
+            QMessageBox.warning(
+                self, APP_NAME, f"Could not write {path}: check the folder exists and is writable."
+            )
+            return False
+        self.exported.emit(str(path))
+        return True
+
+    def export_csv(self, path: Path) -> bool:
+        try:
+            write_csv(self.spec, path)
+        except MwmsError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return False
+        self.exported.emit(str(path))
+        return True

@@ -1,0 +1,56 @@
+"""A chart's numbers as a read-only table model: what screen readers read and people copy."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from mwms_desktop.analytics.charts import ChartSpec
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class NumbersModel(QAbstractTableModel):
+    """Rows are the chart's categories (a day, a month, a stage), columns its series."""
+
+    def __init__(self, spec: ChartSpec | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self._headers: tuple[str, ...] = ()
+        self._rows: tuple[tuple[str, ...], ...] = ()
+        if spec is not None:
+            self.set_spec(spec)
+
+    def set_spec(self, spec: ChartSpec) -> None:
+        self.beginResetModel()
+        self._headers = spec.headers
+        self._rows = spec.rows if not spec.missing else ()
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self._headers):
+            return None
+        value = self._rows[index.row()][index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return f"{self._headers[index.column()]}: {value}"
+            return value
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._headers[section] if 0 <= section < len(self._headers) else None
+        return str(section + 1)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -1,0 +1,244 @@
+"""*View → Portfolio analytics*: a window of charts in five tabs (flow, time in stage,
+outcomes, execution and learning, health), each chart with its table.
+
+The period is chosen here; the engagement type and owner are the board's filters, shared
+both ways (choosing an owner here filters the board too). The numbers are computed on a
+worker thread (``mwms_desktop.analytics.report.compute``); the window only shows them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QMainWindow,
+    QScrollArea,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mwms_desktop import framework
+from mwms_desktop.analytics import charts, report
+from mwms_desktop.analytics.report import NOT_COMPUTED
+from mwms_desktop.analytics.source import Scope, default_scope
+from mwms_desktop.services import Services
+from ui.analytics.panel import ChartPanel
+from ui.screen import fitted
+
+PRESETS: tuple[tuple[str, int], ...] = (
+    ("Last 12 months", 12),
+    ("Last 6 months", 6),
+    ("Last 3 months", 3),
+    ("Last 24 months", 24),
+    ("Custom", 0),
+)
+STYLE = """
+#chartTitle { font-weight: bold; font-size: 10.5pt; }
+#chartCaption, #chartReadout, #analyticsNote { color: palette(placeholder-text); }
+#chartMissing { color: palette(placeholder-text); font-style: italic; }
+"""
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _day(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class AnalyticsWindow(QMainWindow):
+    loaded = Signal()  # the charts show the latest numbers
+
+    def __init__(self, services: Services, filters=None, parent: QWidget | None = None, store=None) -> None:
+        """``filters``: the board's FilterBar, whose type and owner this window shares;
+        ``store``: the board's BoardStore, whose active cards (built once for its counts) the
+        drift and health figures reuse instead of building them again."""
+        super().__init__(parent)
+        self.setWindowTitle("Portfolio analytics")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setStyleSheet(STYLE)
+        self.services = services
+        self.board_filters = filters
+        self.store = store
+        self._specs: dict[str, list[charts.ChartSpec]] = {}
+        self.report: report.Report | None = None
+        self.panels: dict[str, ChartPanel] = {}
+        self._pending = False
+        self._running = False
+        today = services.clock.today()
+
+        self.preset = QComboBox(accessibleName="Period")
+        for label, months in PRESETS:
+            self.preset.addItem(label, months)
+        self.since = QDateEdit(
+            _qdate(default_scope(today).since), calendarPopup=True, displayFormat="yyyy-MM-dd"
+        )
+        self.until = QDateEdit(_qdate(today), calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.since.setAccessibleName("From")
+        self.until.setAccessibleName("To")
+        self.type_box = QComboBox(accessibleName="Engagement type")
+        self.type_box.addItem("All types", "")
+        for term in framework.ENGAGEMENT_TYPES:
+            self.type_box.addItem(term.label, term.slug)
+        self.owner_box = QComboBox(accessibleName="Owner")
+        self.owner_box.addItem("All owners", "")
+        self._copy_board_filters()
+
+        bar = QToolBar("Analytics filters")
+        bar.setObjectName("analyticsFilters")
+        bar.setMovable(False)
+        for text, widget in (("Period ", self.preset), (" from ", self.since), (" to ", self.until),
+                             ("   ", self.type_box), (" ", self.owner_box)):  # fmt: skip
+            bar.addWidget(QLabel(text))
+            bar.addWidget(widget)
+        self.addToolBar(bar)
+
+        self.status = QLabel("Reading the portfolio…", objectName="analyticsNote")
+        self.tabs = QTabWidget(documentMode=True)
+        self.tabs.setAccessibleName("Analytics sections")
+        self._pages: dict[str, QVBoxLayout] = {}
+        for key, title in charts.SECTIONS:
+            page = QWidget()
+            layout = QVBoxLayout(page)
+            layout.setContentsMargins(12, 8, 12, 8)
+            self._pages[key] = layout
+            scroller = QScrollArea(widgetResizable=True)
+            scroller.setWidget(page)
+            self.tabs.addTab(scroller, title)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.resize(fitted(self, 1280, 860))
+
+        self._debounce = QTimer(self, singleShot=True, interval=150, timeout=self.refresh)
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        for edit in (self.since, self.until):
+            edit.dateChanged.connect(self._dates_edited)
+        self.type_box.currentIndexChanged.connect(self._own_filter_changed)
+        self.owner_box.currentIndexChanged.connect(self._own_filter_changed)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        if filters is not None:
+            filters.changed.connect(self._board_filter_changed)
+        self.refresh()
+
+    # --- filters --------------------------------------------------------------------------
+
+    def scope(self) -> Scope:
+        since, until = _day(self.since.date()), _day(self.until.date())
+        if since > until:
+            since, until = until, since
+        return Scope(since, until, self.type_box.currentData() or "", self.owner_box.currentData() or "")
+
+    def _copy_board_filters(self) -> None:
+        f = self.board_filters
+        if f is None:
+            return
+        for box in (self.type_box, self.owner_box):
+            box.blockSignals(True)
+        self.owner_box.clear()
+        for n in range(f.owner_box.count()):
+            self.owner_box.addItem(f.owner_box.itemText(n), f.owner_box.itemData(n))
+        self.type_box.setCurrentIndex(max(0, self.type_box.findData(f.type_box.currentData())))
+        self.owner_box.setCurrentIndex(max(0, self.owner_box.findData(f.owner_box.currentData())))
+        for box in (self.type_box, self.owner_box):
+            box.blockSignals(False)
+
+    def _board_filter_changed(self, _filter: object) -> None:
+        self._copy_board_filters()
+        self._debounce.start()
+
+    def _own_filter_changed(self) -> None:
+        f = self.board_filters
+        if f is None:
+            self._debounce.start()
+            return
+        # The board's filter is the one shared state: set it, and its change comes back here.
+        f.type_box.setCurrentIndex(max(0, f.type_box.findData(self.type_box.currentData())))
+        f.owner_box.setCurrentIndex(max(0, f.owner_box.findData(self.owner_box.currentData())))
+        self._debounce.start()
+
+    def _preset_chosen(self) -> None:
+        months = self.preset.currentData()
+        if not months:
+            return
+        today = self.services.clock.today()
+        for edit, day in ((self.since, default_scope(today, months).since), (self.until, today)):
+            edit.blockSignals(True)
+            edit.setDate(_qdate(day))
+            edit.blockSignals(False)
+        self._debounce.start()
+
+    def _dates_edited(self) -> None:
+        self.preset.blockSignals(True)
+        self.preset.setCurrentIndex(self.preset.findData(0))
+        self.preset.blockSignals(False)
+        self._debounce.start()
+
+    # --- numbers ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Compute the numbers for the current filters on a worker thread."""
+        if self._running:
+            self._pending = True
+            return
+        from ui.tasks import run_task
+
+        self._running = True
+        scope, services = self.scope(), self.services
+        store = self.store  # read here, on the store's thread; the worker gets frozen cards
+        cards = [c for c in map(store.card, store.all_ids()) if c is not None] if store is not None else None
+        run_task(self, "Analytics", lambda _progress: report.compute(services, scope, cards), self._show,
+                 quiet=True).failed.connect(self._failed)  # fmt: skip
+
+    def _tab_shown(self, index: int) -> None:
+        if self.report is not None and 0 <= index < len(charts.SECTIONS):
+            self._fill(charts.SECTIONS[index][0])
+
+    def _fill(self, section: str) -> None:
+        """Make (or update) the panels of one tab; a tab's charts are made when first shown."""
+        for spec in self._specs.get(section, ()):
+            panel = self.panels.get(spec.key)
+            if panel is None:
+                panel = self.panels[spec.key] = ChartPanel(spec)
+                self._pages[spec.section].addWidget(panel)
+            elif panel.spec != spec:
+                panel.set_spec(spec)
+        if section == "execution" and self.findChild(QLabel, "notComputed") is None:
+            self._pages["execution"].addWidget(
+                QLabel(" ".join(NOT_COMPUTED), objectName="notComputed", wordWrap=True)
+            )
+
+    def _failed(self, message: str) -> None:
+        self._running = False
+        self.status.setText(message)
+
+    def _show(self, result: report.Report) -> None:
+        self._running = False
+        if self._pending:
+            self._pending = False
+            self.refresh()
+            return
+        self.report = result
+        self._specs = {}
+        for spec in charts.specs(result):
+            self._specs.setdefault(spec.section, []).append(spec)
+        for section in self._specs:  # panels already made show the new numbers
+            if any(spec.key in self.panels for spec in self._specs[section]):
+                self._fill(section)
+        self._fill(charts.SECTIONS[self.tabs.currentIndex()][0])  # the others when first shown
+        s = result.scope
+        self.status.setText(
+            f"{result.engagements} engagement{'s' if result.engagements != 1 else ''} · "
+            f"{s.since.isoformat()} to {s.until.isoformat()} · days counted in your time zone"
+        )
+        self.loaded.emit()
