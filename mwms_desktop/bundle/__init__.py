@@ -127,4 +127,3 @@ def describe_import(result: ImportResult) -> list[str]:
             "was kept and the other listed: `mwms-desktop conflicts`, or the engagement's workspace."
         )
     return lines
-
