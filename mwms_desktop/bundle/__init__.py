@@ -126,4 +126,18 @@ def describe_import(result: ImportResult) -> list[str]:
             f"{report.conflicts} conflict(s): records changed on both laptops. The newer version "
             "was kept and the other listed: `mwms-desktop conflicts`, or the engagement's workspace."
         )
+    if report.added:
+        lines.append("Added: " + _some(report.added))
+    if report.updated:
+        lines.append("Updated: " + _some(report.updated))
     return lines
+
+
+NAMES_SHOWN = 5
+
+
+def _some(clients: list[str]) -> str:
+    """A few names, then how many more: 100,000 engagements make one short line."""
+    shown = ", ".join(clients[:NAMES_SHOWN])
+    rest = len(clients) - NAMES_SHOWN
+    return f"{shown} and {rest:,} more" if rest > 0 else shown
