@@ -46,6 +46,8 @@ COMMANDS: dict[str, list[Argv]] = {
         lambda w, db: ["--db", str(w / "new.sqlite"), "import", str(w / "bundle.json")],
     ],
     "export-csv": [lambda w, db: ["export-csv", str(w / "board.csv")]],
+    "report": [lambda w, db: ["report"], lambda w, db: ["report", "--json"]],
+    "conflicts": [lambda w, db: ["conflicts"], lambda w, db: ["conflicts", "--json"]],
 }
 WRITTEN = ("board.png", "one.pdf", "all.pdf", "bundle.json", "board.csv", "new.sqlite", "m.sqlite")
 
