@@ -84,7 +84,7 @@ class LifecycleService(ServiceBase):
         now = self.clock.now()
         if entered_at is not None:
             entered_at = fields.check("engagement", "stage_entered_at", entered_at, label="Entered at")
-            if kind != "undo" or entered_at > now:  # type: ignore[operator]
+            if kind != "undo":
                 raise ValidationError("Only an undo gives back an earlier time in a stage.", "entered_at")
         validate.choice(to_stage, framework.STAGE_TERMS, "Stage")
         e = self._engagement(eid)
@@ -93,6 +93,8 @@ class LifecycleService(ServiceBase):
         follows, previous_at = _last_move(e.id)
         if previous_at is not None and now <= previous_at:
             now = clocks.after(previous_at, now)
+        if entered_at is not None and entered_at > now:  # type: ignore[operator]
+            raise ValidationError("Only an undo gives back an earlier time in a stage.", "entered_at")
         limits = self.thresholds()
         detail = load_detail(eid, self.clock, limits, row=e)
         restoring = kind == "undo"
