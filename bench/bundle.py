@@ -10,6 +10,9 @@ A portfolio of ``--count`` engagements (bench/portfolio.py) is exported with
     keys), one transaction;
   * the same bundle imported again into that database (every record skipped) next to the
     floor: ``json.load`` plus one raw read of every table's uuid and updated_at, compared;
+  * the round trip of issue 12: a second laptop holding the same portfolio; the first deletes
+    ``--changes`` records (tombstones) and edits as many that the second edits too
+    (conflicts); the first exports, the second imports: next to the re-import floor;
   * peak memory: the maximum resident size of each process (VmHWM on Linux).
 
 The backup that ``import_bundle`` makes before merging is part of its time; a standalone
@@ -53,6 +56,64 @@ if variant == "import":
     maintenance.backup_now(db, "bench")
     out["backup"] = time.perf_counter() - t
     close_database()
+
+    # The round trip of issue 12: laptop B holds the same portfolio (a copy of this file
+    # with a device of its own, as if it had imported the same bundle); laptop A deletes
+    # 1,000 records and edits 1,000 others that B edits too, each as a local write stamps it
+    # (a newer version vector, a tombstone for each deletion). A exports; B imports.
+    import shutil, sqlite3
+    from mwms_desktop.bundle import export_bundle
+    n = int(sys.argv[5])
+    con = sqlite3.connect(db)
+    device_a = con.execute("SELECT value FROM setting WHERE key = 'device_id'").fetchone()[0]
+    con.execute("INSERT OR REPLACE INTO record_clock (uuid, vv, dots, device) SELECT uuid, ?, '{}', ? "
+                "FROM stakeholder", (json.dumps({device_a: 1}), device_a))
+    con.commit()
+    con.close()
+    db_b = db.with_name("laptop-b.sqlite")
+    shutil.copyfile(db, db_b)
+    device_b = str(uuid.uuid4())
+
+    def edit(path, device, vector, role, ids, deletes=()):
+        con = sqlite3.connect(path)
+        con.execute("PRAGMA foreign_keys = 1")
+        if device != device_a:
+            con.execute("UPDATE setting SET value = ? WHERE key = 'device_id'", (device,))
+        later = "2026-11-20T10:00:00+00:00" if device == device_a else "2026-11-20T09:00:00+00:00"
+        for sid in ids:
+            uid = con.execute("SELECT uuid FROM stakeholder WHERE id = ?", (sid,)).fetchone()[0]
+            con.execute("UPDATE stakeholder SET role = ?, updated_at = ? WHERE id = ?", (role, later, sid))
+            dots = json.dumps({"role": [device, vector[device], later]})
+            con.execute("UPDATE record_clock SET vv = ?, dots = ?, device = ? WHERE uuid = ?",
+                        (json.dumps(vector), dots, device, uid))
+        for sid in deletes:
+            query = "SELECT uuid, engagement_id FROM stakeholder WHERE id = ?"
+            uid, eid = con.execute(query, (sid,)).fetchone()
+            e_uuid = con.execute("SELECT uuid FROM engagement WHERE id = ?", (eid,)).fetchone()[0]
+            con.execute("INSERT INTO tombstone VALUES (?, 'stakeholders', ?, ?, ?, 'bench', ?)",
+                        (uid, e_uuid, later, device, json.dumps(vector)))
+            con.execute("UPDATE record_clock SET vv = ? WHERE uuid = ?", (json.dumps(vector), uid))
+            con.execute("DELETE FROM stakeholder WHERE id = ?", (sid,))
+        con.commit()
+        con.close()
+
+    first = sqlite3.connect(db).execute("SELECT id FROM stakeholder ORDER BY id LIMIT ?", (2 * n,))
+    ids = [i for (i,) in first]
+    edit(db, device_a, {device_a: 2}, "Edited on A", ids[:n], ids[n:])
+    edit(db_b, device_b, {device_a: 1, device_b: 1}, "Edited on B", ids[:n])
+    open_database(db)
+    t = time.perf_counter()
+    export_bundle(db.with_name("from-a.json"))
+    out["rt_export"] = time.perf_counter() - t
+    close_database()
+    open_database(db_b)
+    t = time.perf_counter()
+    rt = import_bundle(db_b, db.with_name("from-a.json"))
+    out["rt_import"] = time.perf_counter() - t
+    close_database()
+    kinds = dict(sqlite3.connect(db_b).execute("SELECT kind, COUNT(*) FROM conflict GROUP BY kind"))
+    out["rt"] = {"deleted": rt.report.total(3), "conflicts": kinds.get("stakeholders", 0),
+                 "gates": kinds.get("gate", 0)}
 else:
     import sqlite3
     from db.models import Engagement, HypothesisInsight, LearningEvidence
@@ -133,8 +194,8 @@ print(json.dumps(out))
 """
 
 
-def run_child(variant: str, bundle: Path, db: Path) -> dict:
-    cmd = [sys.executable, "-c", CHILD, str(ROOT), variant, str(bundle), str(db)]
+def run_child(variant: str, bundle: Path, db: Path, changes: int = 1000) -> dict:
+    cmd = [sys.executable, "-c", CHILD, str(ROOT), variant, str(bundle), str(db), str(changes)]
     result = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=3600)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -157,6 +218,9 @@ def make_bundle(folder: Path, count: int) -> tuple[Path, int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument(
+        "--changes", type=int, default=1000, help="tombstones, and conflicts, in the round trip"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -166,7 +230,7 @@ def main() -> None:
         print(f"bundle: {engagements} engagements, {records} records inside them, {size:.1f} MB "
               f"(generated and exported in {time.perf_counter() - t:.1f} s)")  # fmt: skip
         floor = run_child("floor", bundle, folder / "floor.sqlite")
-        real = run_child("import", bundle, folder / "import.sqlite")
+        real = run_child("import", bundle, folder / "import.sqlite", args.changes)
     added = sum(c[0] for c in real["first"].values())
     again = real["again"]
     assert added == engagements + records, (added, engagements + records)
@@ -178,6 +242,17 @@ def main() -> None:
     print(f"re-import (all skipped) {real['reimport']:8.2f} s   floor json.load + raw read    "
           f"{floor['reimport']:6.2f} s   ratio {real['reimport'] / floor['reimport']:5.1f}x")  # fmt: skip
     print(f"  (each import includes its backup; a backup_now of the filled db alone: {real['backup']:.2f} s)")
+    rt = real["rt"]
+    assert (rt["deleted"], rt["conflicts"]) == (args.changes, args.changes), rt
+    trip = real["rt_export"] + real["rt_import"]
+    print(f"round trip A -> B        {trip:8.2f} s   floor json.load + raw read    "
+          f"{floor['reimport']:6.2f} s   ratio {trip / floor['reimport']:5.1f}x   "
+          f"(export {real['rt_export']:.2f} s, import {real['rt_import']:.2f} s)")  # fmt: skip
+    print(
+        f"  {rt['deleted']} tombstones applied, {rt['conflicts']} conflicts listed, and {rt['gates']} passed "
+        "gates that no longer hold (the bench portfolio's engagements never met their gates: each "
+        "engagement a merge touches lists its gaps)"
+    )
     mb_real, mb_floor = real["maxrss_kb"] / 1024, floor["maxrss_kb"] / 1024
     print(f"peak memory (max RSS)   {mb_real:6.0f} MB   floor process                 {mb_floor:4.0f} MB   "
           f"ratio {mb_real / mb_floor:5.1f}x")  # fmt: skip

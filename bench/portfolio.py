@@ -103,10 +103,13 @@ def generate(path: Path, count: int, seed: int = 7) -> Path:
         for eid, row in zip(ids, rows, strict=True):
             # The history the window writes: the creation, then one stage at a time.
             reached = framework.stage_index(row["stage"])
+            follows = None  # each move names the one it followed (schema 4)
             for j in range(reached + 1):
+                move_uuid = new_uuid()
                 children[StageMove].append(
                     {
-                        "uuid": new_uuid(),
+                        "uuid": move_uuid,
+                        "after": follows,
                         "updated_at": NOW,
                         "engagement": eid,
                         "from_stage": framework.STAGES[j - 1].slug if j else None,
@@ -118,6 +121,7 @@ def generate(path: Path, count: int, seed: int = 7) -> Path:
                         "kind": "forward" if j else "created",
                     }
                 )
+                follows = move_uuid
             for k in range(2):
                 children[Stakeholder].append(
                     {

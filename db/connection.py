@@ -23,7 +23,7 @@ from pathlib import Path
 from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError
 
-from db import backup, fts, identity, migrations
+from db import backup, clocks, fts, identity, migrations
 from db.errors import BackupError, DatabaseDamaged, DatabaseOpenError, disk_full, original_error
 from db.models import database
 
@@ -259,6 +259,7 @@ def _describe(path: Path, exc: Exception) -> DatabaseOpenError:
 
 
 def close_database() -> None:
+    clocks.forget_devices()
     global _pending
     if _pending is not None:  # let it finish (and its backup) before the file may be moved
         _pending._thread.join()

@@ -12,16 +12,17 @@ and a version no MWMS Desktop wrote are refused, untouched (``db/identity.py`` t
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from db import backup, fts, identity
+from db import backup, clocks, fts, identity
 from db.errors import BackupError, DatabaseOpenError
 from db.models import MODELS
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v2_dossier_exports(database: SqliteDatabase) -> None:
@@ -74,6 +75,76 @@ def _v4_library(database: SqliteDatabase) -> None:
         fts.create(database)
 
 
+def _v5_merge(database: SqliteDatabase) -> None:
+    """Schema 5: merges that lose nothing. Version vectors beside the data (record_clock),
+    tombstones, the conflicts list, a device id for this file, and a causal stage history:
+    each move names the move it followed. Existing histories are chained in the order they
+    were recorded (time, then id), and an undo that gave back an earlier entry into the
+    stage keeps it on its move, so every engagement's stage and days in stage read the same."""
+    for ddl in (
+        'CREATE TABLE "record_clock" ("uuid" VARCHAR(36) NOT NULL PRIMARY KEY, "vv" TEXT NOT NULL, '
+        '"dots" TEXT NOT NULL, "device" VARCHAR(36) NOT NULL)',
+        'CREATE TABLE "tombstone" ("uuid" VARCHAR(36) NOT NULL PRIMARY KEY, "kind" VARCHAR(20) NOT NULL, '
+        '"engagement_uuid" VARCHAR(36) NOT NULL, "deleted_at" TEXT NOT NULL, "device" VARCHAR(36) NOT NULL, '
+        '"who" TEXT NOT NULL, "vv" TEXT NOT NULL)',
+        'CREATE INDEX "tombstone_engagement_uuid" ON "tombstone" ("engagement_uuid")',
+        'CREATE TABLE "conflict" ("id" INTEGER NOT NULL PRIMARY KEY, "uuid" VARCHAR(36) NOT NULL, '
+        '"engagement_uuid" VARCHAR(36) NOT NULL, "record_uuid" VARCHAR(36) NOT NULL, '
+        '"kind" VARCHAR(20) NOT NULL, "fields" TEXT NOT NULL, "mine" TEXT, "theirs" TEXT, '
+        '"mine_at" TEXT, "mine_device" VARCHAR(36) NOT NULL, '
+        '"theirs_at" TEXT, "theirs_device" VARCHAR(36) NOT NULL, "winner" VARCHAR(8) NOT NULL, '
+        '"detail" TEXT NOT NULL, "digest" VARCHAR(64) NOT NULL, "created_at" TEXT NOT NULL, '
+        '"resolved_at" TEXT, "resolution" VARCHAR(8) NOT NULL)',
+        'CREATE UNIQUE INDEX "conflict_uuid" ON "conflict" ("uuid")',
+        'CREATE INDEX "conflict_engagement_uuid" ON "conflict" ("engagement_uuid")',
+        'CREATE UNIQUE INDEX "conflict_digest" ON "conflict" ("digest")',
+        'ALTER TABLE "stage_move" ADD COLUMN "after" VARCHAR(36)',
+        'ALTER TABLE "stage_move" ADD COLUMN "entered_at" TEXT',
+    ):
+        database.execute_sql(ddl)
+    # Chain each engagement's moves in recorded order: each follows the one before it.
+    database.execute_sql(
+        'UPDATE "stage_move" SET "after" = (SELECT p."uuid" FROM "stage_move" p '
+        'WHERE p."engagement_id" = "stage_move"."engagement_id" '
+        'AND (p."moved_at" < "stage_move"."moved_at" OR (p."moved_at" = "stage_move"."moved_at" '
+        'AND p."id" < "stage_move"."id")) ORDER BY p."moved_at" DESC, p."id" DESC LIMIT 1) '
+        "WHERE \"kind\" != 'created'"
+    )
+    # The last move of each engagement keeps when its stage was entered, if not at the move.
+    database.execute_sql(
+        'UPDATE "stage_move" SET "entered_at" = (SELECT e."stage_entered_at" FROM "engagement" e '
+        'WHERE e."id" = "stage_move"."engagement_id") '
+        'WHERE "id" IN (SELECT m."id" FROM "stage_move" m WHERE NOT EXISTS '
+        '(SELECT 1 FROM "stage_move" n WHERE n."after" = m."uuid")) '
+        'AND "moved_at" != (SELECT e."stage_entered_at" FROM "engagement" e '
+        'WHERE e."id" = "stage_move"."engagement_id")'
+    )
+    device = device_row(database)
+    # Every record so far is this laptop's version 1: what another laptop upgraded from the
+    # same handover holds is then "changed on both sides" where, and only where, they differ.
+    vector = clocks.dump({device: 1})
+    for table in _VERSIONED:
+        database.execute_sql(
+            f'INSERT OR IGNORE INTO "record_clock" ("uuid", "vv", "dots", "device") '
+            f'SELECT "uuid", ?, \'{{}}\', ? FROM "{table}"',
+            (vector, device),
+        )
+
+
+_VERSIONED = (  # the tables of records that change (moves, exports and links never do)
+    "engagement", "qualification_score", "onboarding_item", "stakeholder", "insight",
+    "hypothesis", "cycle", "learning", "check_in", "learning_citation",
+)  # fmt: skip
+
+
+def device_row(database: SqliteDatabase) -> str:
+    """This file's device id (``db/clocks.py``), made once; returns it."""
+    database.execute_sql(
+        "INSERT OR IGNORE INTO setting (key, value) VALUES (?, ?)", (clocks.DEVICE_KEY, str(uuid.uuid4()))
+    )
+    return database.execute_sql("SELECT value FROM setting WHERE key = ?", (clocks.DEVICE_KEY,)).fetchone()[0]
+
+
 # Indexes peewee's model declarations cannot express (descending, covering). New files get
 # them with the tables; the step of the version that introduced each one adds it to old files.
 CHECKIN_RECENT_INDEX = (
@@ -90,6 +161,7 @@ MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     2: _v2_dossier_exports,
     3: _v3_application_id,
     4: _v4_library,
+    5: _v5_merge,
 }
 
 
@@ -116,6 +188,7 @@ def upgrade(database: SqliteDatabase, path: Path) -> int:
             if fts.fts5_available(database):
                 fts.create(database)
             database.execute_sql(f"PRAGMA application_id = {identity.APPLICATION_ID}")
+            device_row(database)
             database.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return found
 

@@ -27,6 +27,7 @@ from peewee import (
     fn,
 )
 
+from db import clocks
 from db.prepared import Prepared
 
 # Bound at start-up by ``db.connection.open_database`` (peewee's deferred initialisation).
@@ -68,7 +69,16 @@ class UtcDateTimeField(Field):
         return None if value is None else datetime.fromisoformat(value)
 
 
+# Fields that are bookkeeping, not a record's content: a change of them alone is no edit.
+_NOT_CONTENT = frozenset({"id", "uuid", "updated_at", "engagement"})
+
+
 class BaseModel(Model):
+    """Every write through ``save`` (and so ``create``) is stamped for merging
+    (``db/clocks.py``): this device's counter in the record's version vector goes up, each
+    field whose value changed gets its dot, and ``updated_at`` never goes back to or before
+    the version it replaces. Bulk writes (the merge) set their clocks themselves."""
+
     uuid = CharField(max_length=36, unique=True, default=new_uuid)
     updated_at = UtcDateTimeField(default=utcnow)
 
@@ -76,6 +86,34 @@ class BaseModel(Model):
         database = database
         legacy_table_names = False
         only_save_dirty = True  # an edit writes the fields it changed, not the whole row
+
+    _clocked = True  # links and append-only facts carry no version of their own
+
+    def __init__(self, *args, **kwargs):
+        loaded = bool(kwargs.get("__no_default__"))
+        super().__init__(*args, **kwargs)
+        # A row read from the file: what it held, so a save knows what really changed.
+        self._loaded = dict(self.__data__) if loaded else None
+
+    def save(self, force_insert: bool = False, only=None):
+        inserting = force_insert or self._loaded is None
+        loaded = self._loaded or {}
+        if not inserting:
+            now = self.updated_at if "updated_at" in self._dirty and self.updated_at else utcnow()
+            self.updated_at = clocks.after(loaded.get("updated_at"), now)
+        changed = (
+            ()
+            if inserting
+            else tuple(
+                n for n in sorted(self._dirty)
+                if n not in _NOT_CONTENT and self.__data__.get(n) != loaded.get(n)
+            )
+        )  # fmt: skip
+        result = super().save(force_insert=force_insert, only=only)
+        if self._clocked:
+            clocks.stamp(self._meta.database, self.uuid, changed, self.updated_at)
+        self._loaded = dict(self.__data__)
+        return result
 
 
 class Engagement(BaseModel):
@@ -178,6 +216,8 @@ class Hypothesis(_Child):
 
 
 class HypothesisInsight(BaseModel):
+    _clocked = False  # part of the hypothesis (learning) that owns it
+
     hypothesis = ForeignKeyField(Hypothesis, backref="insight_links", on_delete="CASCADE")
     insight = ForeignKeyField(Insight, backref="hypothesis_links", on_delete="CASCADE")
 
@@ -212,6 +252,8 @@ class Learning(_Child):
 
 
 class LearningEvidence(BaseModel):
+    _clocked = False  # part of the hypothesis (learning) that owns it
+
     learning = ForeignKeyField(Learning, backref="evidence", on_delete="CASCADE")
     cycle = ForeignKeyField(Cycle, backref="evidence", on_delete="CASCADE")
 
@@ -269,16 +311,23 @@ class CheckIn(_Child):
 
 
 class StageMove(_Child):
+    _clocked = False  # append-only: a move never changes
     engagement = ForeignKeyField(Engagement, backref="moves", on_delete="CASCADE")
     from_stage = CharField(max_length=20, null=True)
     to_stage = CharField(max_length=20)
     moved_at = UtcDateTimeField(default=utcnow)
     reason = TextField(default="")
     kind = CharField(max_length=12)  # created | forward | backward | undo
+    # The move this one followed (None: the creation): the history's causal order (schema 4).
+    after = CharField(max_length=36, null=True)
+    # The instant an undo gave back as the time the stage was entered (None: moved_at).
+    entered_at = UtcDateTimeField(null=True)
 
 
 class DossierExport(_Child):
     """A learning-preservation dossier written for the engagement (schema 2)."""
+
+    _clocked = False  # append-only
 
     engagement = ForeignKeyField(Engagement, backref="dossier_exports", on_delete="CASCADE")
     exported_at = UtcDateTimeField(default=utcnow)
@@ -289,6 +338,64 @@ class DossierExport(_Child):
 class Setting(Model):
     key = CharField(primary_key=True, max_length=60)
     value = TextField()
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class RecordClock(Model):
+    """A record's version vector and field dots (``db/clocks.py``), by its uuid; kept after
+    a deletion (the tombstone's vector is the record's last)."""
+
+    uuid = CharField(max_length=36, primary_key=True)
+    vv = TextField(default="{}")
+    dots = TextField(default="{}")
+    device = CharField(max_length=36, default="")
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Tombstone(Model):
+    """A deleted record (schema 4): deletions travel in bundles like edits, and the newer of
+    a deletion and an edit wins a merge."""
+
+    uuid = CharField(max_length=36, primary_key=True)  # the deleted record's uuid
+    kind = CharField(max_length=20)  # the bundle's key of its kind, e.g. "insights"
+    engagement_uuid = CharField(max_length=36, index=True)
+    deleted_at = UtcDateTimeField()
+    device = CharField(max_length=36)
+    who = TextField(default="")
+    vv = TextField(default="{}")
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Conflict(Model):
+    """A record changed on both sides since they last agreed, or a merged stage whose passed
+    gate no longer holds (schema 4): both versions as JSON, when and where each was made."""
+
+    uuid = CharField(max_length=36, unique=True, default=new_uuid)
+    engagement_uuid = CharField(max_length=36, index=True)
+    record_uuid = CharField(max_length=36)
+    kind = CharField(max_length=20)  # bundle key of the record's kind, "stage_history" or "gate"
+    fields = TextField(default="[]")  # JSON: the fields that differ
+    mine = TextField(null=True)  # JSON values of the local version (null: deleted)
+    theirs = TextField(null=True)  # JSON values of the incoming version (null: deleted)
+    mine_at = UtcDateTimeField(null=True)
+    mine_device = CharField(max_length=36, default="")
+    theirs_at = UtcDateTimeField(null=True)
+    theirs_device = CharField(max_length=36, default="")
+    winner = CharField(max_length=8)  # mine | theirs | merged
+    detail = TextField(default="")  # a sentence: what happened
+    digest = CharField(max_length=64, unique=True)  # the same conflict is recorded once
+    created_at = UtcDateTimeField(default=utcnow)
+    resolved_at = UtcDateTimeField(null=True)
+    resolution = CharField(max_length=8, default="")  # mine | theirs once resolved
 
     class Meta:
         database = database
@@ -325,6 +432,9 @@ MODELS: tuple[type[Model], ...] = (
     StageMove,
     DossierExport,
     LearningCitation,
+    RecordClock,
+    Tombstone,
+    Conflict,
 )
 
 

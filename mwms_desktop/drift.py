@@ -29,6 +29,8 @@ class DriftFacts:
     cycles_without_hypothesis: int
     recent_scores: Sequence[int]  # newest first
     inconsistent_cycles: int = 0  # running with no start date, or ended yet not evaluated
+    # What a passed gate no longer has after a merge (an unresolved conflict each).
+    lapsed_gates: Sequence[str] = ()
 
 
 def signals(facts: DriftFacts, *, stall_days: int, checkin_stale_days: int) -> tuple[DriftSignal, ...]:
@@ -36,6 +38,9 @@ def signals(facts: DriftFacts, *, stall_days: int, checkin_stale_days: int) -> t
     if facts.status != "active":
         return ()
     found: list[DriftSignal] = []
+    # "nothing is undone silently" (issue 12): a merged stage past a gate that no longer holds.
+    for what in facts.lapsed_gates:
+        found.append(DriftSignal("gate_lapsed", what))
     stage_idx = framework.stage_index(facts.stage)
     # "stalled projects" (Purpose); the final stage is a resting place, not a stall.
     if facts.days_in_stage > stall_days and facts.stage != "outcome":

@@ -3,12 +3,12 @@ the importer and, later, sync share it): see :func:`check_history`."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mwms_desktop import framework as fw
 from mwms_desktop.errors import ValidationError
+from mwms_desktop.merge import history
 
 
 class HistoryProblem(ValidationError):
@@ -22,46 +22,48 @@ class HistoryProblem(ValidationError):
 
 
 def check_history(moves: Sequence[Mapping[str, Any]], stage: str) -> None:
-    """The moves (clean values, in time order) must be ones the window makes, and explain
-    the engagement's ``stage``:
+    """The moves (clean values, each naming the move it followed in ``after``; in any order)
+    must be ones the window makes, and explain the engagement's ``stage``. They are checked
+    in causal order (``merge/history.py``), never by the laptops' clocks, so a move made on a
+    laptop whose clock runs behind is not "before" what it followed:
 
-    * the first is the creation in Qualification, and the only creation;
-    * in time order; each move leaves a stage the history had already reached (a history
-      merged from two laptops interleaves their moves, so consecutive moves need not chain);
+    * the first is the creation in Qualification, and the only creation; every other move
+      follows a move of this history, and no loop;
+    * each move leaves a stage the history had already reached (a history merged from two
+      laptops interleaves their moves, so consecutive moves need not chain);
     * a forward move goes exactly one stage on; an undo may go forward several, but only
       back to a stage already reached; any move back carries a reason;
-    * the engagement's stage is one the history reached.
-
-    Moves made in the same second may come in either order; they count as simultaneous."""
+    * the engagement's stage is one the history reached."""
     if not moves:
         raise HistoryProblem("The stage history is empty; it starts with the creation.", None)
-    first = moves[0]
+    try:
+        positions = history.order(moves)
+    except history.Unordered as exc:
+        raise HistoryProblem(str(exc), exc.index, "after") from None
+    first = moves[positions[0]]
     if first["kind"] != "created" or first["from_stage"] is not None or first["to_stage"] != "qualification":
-        raise HistoryProblem("The history must start with the creation in qualification.", 0, "kind")
+        raise HistoryProblem(
+            "The history must start with the creation in qualification.", positions[0], "kind"
+        )
     reached = {"qualification"}
-    for _, group in itertools.groupby(enumerate(moves), key=lambda m: m[1]["moved_at"]):
-        group = list(group)
-        within = reached | {m["to_stage"] for _, m in group}
-        for n, m in group:
-            if n == 0:
-                continue
-            _check_move(n, m, moves[n - 1], reached, within)
-        reached = within
+    for n in positions[1:]:
+        _check_move(n, moves[n], reached)
+        reached.add(moves[n]["to_stage"])
     if stage not in reached:
         raise HistoryProblem(
             f"The engagement is in {stage}, but its stage history never reaches it.", None, "stage"
         )
 
 
-def _check_move(
-    n: int, m: Mapping[str, Any], prev: Mapping[str, Any], reached: set[str], within: set[str]
-) -> None:
+def _check_move(n: int, m: Mapping[str, Any], reached: set[str]) -> None:
     kind, src, dst = m["kind"], m["from_stage"], m["to_stage"]
     if kind == "created" or src is None:
         raise HistoryProblem("Only the first move is the creation.", n, "kind")
-    if m["moved_at"] < prev["moved_at"]:
-        raise HistoryProblem("Earlier than the move before it.", n, "moved_at")
-    if src not in within:
+    if m.get("after") is None:
+        raise HistoryProblem(
+            "Follows no move; every move but the creation names the one it followed.", n, "after"
+        )
+    if src not in reached:
         raise HistoryProblem(f"Leaves {src}, which the history had not reached.", n, "from_stage")
     step = fw.stage_index(dst) - fw.stage_index(src)
     if step == 0 or (kind == "forward" and step != 1) or (kind == "backward" and step > 0):

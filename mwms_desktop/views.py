@@ -210,6 +210,7 @@ class EngagementDetail:
     history: tuple[StageMoveView, ...] = ()  # oldest first
     outcome: OutcomeView = field(default_factory=OutcomeView)
     dossier_exports: tuple[DossierExportView, ...] = ()  # oldest first
+    unresolved_conflicts: int = 0  # records changed on two laptops, not yet decided (issue 12)
 
     @property
     def id(self) -> int:

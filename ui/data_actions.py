@@ -83,7 +83,7 @@ class DataActions(QObject):
 
         self.data_replaced.emit()
         report = result.report  # type: ignore[attr-defined]
-        self.status.emit(f"Imported: {report.total(0)} added, {report.total(1)} updated.")
+        self.status.emit(f"Imported: {report.summary()}.")
         QMessageBox.information(
             self.window, APP_NAME, "\n".join(["Bundle imported.", *describe_import(result)])
         )  # type: ignore[arg-type]

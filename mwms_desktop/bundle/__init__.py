@@ -91,25 +91,41 @@ def import_bundle(
     except OperationalError as exc:  # locked by another writer, disk full, read-only
         raise storage_error(exc) from exc
     logging.getLogger(__name__).info(
-        "bundle imported (added/updated/skipped): %s",
-        ", ".join(f"{kind} {a}/{u}/{s}" for kind, (a, u, s) in report.counts.items()),
+        "bundle imported: %s; per kind (added/updated/skipped/deleted): %s",
+        report.summary(),
+        ", ".join(f"{kind} {a}/{u}/{s}/{d}" for kind, (a, u, s, d) in report.counts.items()),
     )
     return ImportResult(report, backup.path if backup else None)
 
 
 def describe_import(result: ImportResult) -> list[str]:
-    """What an import did, a line each, for the CLI and the window alike."""
+    """What an import did, a line each, for the CLI and the window alike: a summary (how
+    many records were added, updated, deleted, skipped; how many conflicts), then per kind."""
     report = result.report
     lines = []
     if result.backup:
         lines.append(f"The database was backed up first to {result.backup.name}.")
-    for key, (added, updated, skipped) in report.counts.items():
+    lines.append(f"Records: {report.summary()}.")
+    for key, (added, updated, skipped, deleted) in report.counts.items():
         kept = (
             "already present"
             if key in ("stage_history", "dossier_exports")
             else "skipped (the local copy is as new or newer)"
         )
-        lines.append(f"  {_LABELS.get(key, key)}: {added} added, {updated} updated, {skipped} {kept}")
+        gone = (
+            f", {deleted} deleted" if key not in ("engagements", "stage_history", "dossier_exports") else ""
+        )
+        lines.append(f"  {_LABELS.get(key, key)}: {added} added, {updated} updated{gone}, {skipped} {kept}")
+    if report.unknown_tombstones:
+        lines.append(
+            f"{report.unknown_tombstones} deletion(s) of records never seen here were kept "
+            "(so those records cannot come back from another laptop)."
+        )
+    if report.conflicts:
+        lines.append(
+            f"{report.conflicts} conflict(s): records changed on both laptops. The newer version "
+            "was kept and the other listed: `mwms-desktop conflicts`, or the engagement's workspace."
+        )
     if report.added:
         lines.append("Added: " + _some(report.added))
     if report.updated:

@@ -10,7 +10,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from db.models import Cycle, Engagement, Hypothesis, HypothesisInsight, Insight, LearningEvidence
+from db.clocks import device_id
+from db.models import (
+    Cycle,
+    Engagement,
+    Hypothesis,
+    HypothesisInsight,
+    Insight,
+    LearningEvidence,
+    RecordClock,
+    Tombstone,
+    database,
+)
 from mwms_desktop import __version__, files
 from mwms_desktop.bundle.schema import ENGAGEMENT_FIELDS, FORMAT, KINDS, VERSION, Kind
 from mwms_desktop.clock import Clock
@@ -64,6 +75,41 @@ def _links(link: type, own: Any, other_model: type, other: Any) -> dict[int, lis
     return {k: sorted(v) for k, v in result.items()}
 
 
+def _clocks(uuids: list[str] | None) -> dict[str, tuple[dict, dict, str]]:
+    """uuid -> (version vector, field dots, device) of every record that has them."""
+    query = RecordClock.select(RecordClock.uuid, RecordClock.vv, RecordClock.dots, RecordClock.device)
+    if uuids is not None:
+        found: dict[str, tuple[dict, dict, str]] = {}
+        for start in range(0, len(uuids), _CHUNK):
+            chunk = query.where(RecordClock.uuid.in_(uuids[start : start + _CHUNK]))
+            found.update({u: (json.loads(v), json.loads(d), dev) for u, v, d, dev in chunk.tuples()})
+        return found
+    return {u: (json.loads(v), json.loads(d), dev) for u, v, d, dev in query.tuples()}
+
+
+def _version(out: dict[str, Any], uuid: str, clocks: dict[str, tuple[dict, dict, str]]) -> dict[str, Any]:
+    vv, dots, device = clocks.get(uuid, ({}, {}, ""))
+    out["vv"], out["device"], out["dots"] = vv, device, dots
+    return out
+
+
+def _tombstones(engagement_uuids: set[str] | None) -> list[dict[str, Any]]:
+    query = Tombstone.select().order_by(Tombstone.deleted_at, Tombstone.uuid)
+    return [
+        {
+            "uuid": t.uuid,
+            "kind": t.kind,
+            "engagement": t.engagement_uuid,
+            "deleted_at": _json(t.deleted_at),
+            "device": t.device,
+            "who": t.who,
+            "vv": json.loads(t.vv),
+        }
+        for t in query
+        if engagement_uuids is None or t.engagement_uuid in engagement_uuids
+    ]
+
+
 def _record(row: Any, kind: Kind, refs: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"uuid": row.uuid, "updated_at": _json(row.updated_at)}
     for key in kind.fields:
@@ -98,19 +144,30 @@ def build_bundle(engagement_ids: Sequence[int] | None, now: datetime) -> dict[st
         "hypothesis": dict(Hypothesis.select(Hypothesis.id, Hypothesis.uuid).tuples()),
     }
     children = {kind.key: _rows(kind, ids) for kind in KINDS}
+    wanted = None
+    if ids is not None:
+        wanted = [e.uuid for e in engagements]
+        wanted += [r.uuid for kind in KINDS for rows in children[kind.key].values() for r in rows]
+    clocks = _clocks(wanted)
     out = []
     for e in engagements:
         record: dict[str, Any] = {"uuid": e.uuid, "updated_at": _json(e.updated_at)}
         record.update({key: _json(getattr(e, key)) for key in ENGAGEMENT_FIELDS})
+        _version(record, e.uuid, clocks)
         for kind in KINDS:
-            record[kind.key] = [_record(row, kind, refs) for row in children[kind.key].get(e.id, [])]
+            record[kind.key] = [
+                _version(_record(row, kind, refs), row.uuid, clocks)
+                for row in children[kind.key].get(e.id, [])
+            ]
         out.append(record)
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": _json(now),
         "app": f"MWMS Desktop {__version__}",
+        "device": device_id(database),
         "engagements": out,
+        "tombstones": _tombstones(None if ids is None else {e.uuid for e in engagements}),
     }
 
 

@@ -9,26 +9,36 @@ from mwms_desktop import fields, stage_history
 from mwms_desktop.bundle.schema import (
     ADDED_FIELDS,
     ADDED_LISTS,
+    CLOCK_KEYS,
     ENGAGEMENT_FIELDS,
     FORMAT,
     KINDS,
+    READS,
+    V1_ONLY_ABSENT,
     VERSION,
     Bundle,
     EngagementRecord,
     Kind,
     Record,
     Spec,
+    TombstoneRecord,
     Unusable,
+    _device,
+    _dots,
     _instant,
     _uuid,
+    _vector,
 )
 from mwms_desktop.clock import Clock
 from mwms_desktop.errors import BundleError, ValidationError
+from mwms_desktop.merge import history, tombstones
 
 _INT_DIGITS = 30  # longer integers fit no field (SQLite's hold 19 digits) and slow Python down
 
 _TOP = ("format", "version", "exported_at", "engagements")
+_TOP_V2 = (*_TOP, "device", "tombstones")
 _OPTIONAL_TOP = ("app",)
+_TOMBSTONE = ("uuid", "kind", "engagement", "deleted_at", "device", "who", "vv")
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -121,19 +131,26 @@ def _record(
     specs: dict[str, Spec],
     ctx: fields.Context,
     extra: tuple[str, ...] = (),
+    version: int = VERSION,
     later: dict[str, Any] | None = None,
 ) -> Record:
     """One record; ``later``: fields an older bundle may leave out, with what that means."""
     later = later or {}
-    required = tuple(k for k in ("uuid", "updated_at", *specs, *extra) if k not in later)
+    clock_keys = CLOCK_KEYS if version >= 2 else ()
+    required = tuple(k for k in ("uuid", "updated_at", *specs, *extra, *clock_keys) if k not in later)
     obj = _object(value, place, required, tuple(later))
     obj = {**later, **obj}
-    return Record(
+    record = Record(
         place=place,
         uuid=_field(obj["uuid"], Spec(_uuid), place, "uuid", ctx),
         updated_at=_field(obj["updated_at"], Spec(_instant), place, "updated_at", ctx),
         values={k: _field(obj[k], spec, place, k, ctx) for k, spec in specs.items()},
     )
+    if clock_keys:
+        record.vv = _field(obj["vv"], Spec(_vector), place, "vv", ctx)
+        record.device = _field(obj["device"], Spec(_device), place, "device", ctx)
+        record.dots = _field(obj["dots"], Spec(_dots(tuple(specs))), place, "dots", ctx)
+    return record
 
 
 def _list(value: Any, where: str) -> list:
@@ -142,25 +159,65 @@ def _list(value: Any, where: str) -> list:
     return value
 
 
-def _engagement(value: Any, place: str, ctx: fields.Context) -> EngagementRecord:
+def _engagement(value: Any, place: str, ctx: fields.Context, version: int) -> EngagementRecord:
     kinds = tuple(k.key for k in KINDS)
-    base = _record(value, place, ENGAGEMENT_FIELDS, ctx, kinds, dict.fromkeys(ADDED_LISTS, ()))
+    base = _record(value, place, ENGAGEMENT_FIELDS, ctx, kinds, version, dict.fromkeys(ADDED_LISTS, ()))
     _rules("engagement", base)
-    e = EngagementRecord(base.place, base.uuid, base.updated_at, base.values)
+    e = EngagementRecord(base.place, base.uuid, base.updated_at, base.values, base.vv, base.device, base.dots)
     for kind in KINDS:
         where = f"{place}.{kind.key}"
         items = _list(value.get(kind.key, []) if kind.key in ADDED_LISTS else value[kind.key], where)
+        specs = kind.fields
+        if version < 2 and kind.key in V1_ONLY_ABSENT:
+            specs = {k: v for k, v in specs.items() if k not in V1_ONLY_ABSENT[kind.key]}
         later = ADDED_FIELDS.get(kind.name)
         records = [
-            _record(item, f"{where}[{n}]", kind.fields, ctx, later=later) for n, item in enumerate(items)
+            _record(item, f"{where}[{n}]", specs, ctx, (), version, later) for n, item in enumerate(items)
         ]
         for r in records:
             _rules(kind.name, r)
         e.children[kind.key] = records
         if kind.natural:
             _unique_natural(records, kind)
+    if version < 2:  # no causal chain yet: the moves follow each other in the order written
+        moves = e.children["stage_history"]
+        after = {
+            m["uuid"]: m["after"] for m in history.chained([{"uuid": m.uuid, **m.values} for m in moves])
+        }
+        for r in moves:
+            r.values["after"], r.values["entered_at"] = after[r.uuid], None
     _check_history(e)
     return e
+
+
+def _tombstone(value: Any, place: str, ctx: fields.Context) -> TombstoneRecord:
+    obj = _object(value, place, _TOMBSTONE)
+    kind = obj["kind"]
+    uuid = _field(obj["uuid"], Spec(_uuid), place, "uuid", ctx)
+    if kind == "stage_history":
+        raise BundleError(
+            f"{place}.kind: {uuid} is a stage move; a stage history is append-only, its moves are "
+            "never deleted.",
+            f"{place}.kind",
+        )
+    if kind not in tombstones.DELETABLE:
+        allowed = ", ".join(tombstones.DELETABLE)
+        raise BundleError(
+            f"{place}.kind: {kind!r} records are never deleted (one of {allowed}).", f"{place}.kind"
+        )
+    who = obj["who"]
+    if not isinstance(who, str) or len(who) > 200:
+        raise BundleError(f"{place}.who: must be a name of at most 200 characters.", f"{place}.who")
+    return TombstoneRecord(
+        place=place,
+        uuid=uuid,
+        kind=kind,
+        engagement=_field(obj["engagement"], Spec(_uuid), place, "engagement", ctx),
+        deleted_at=_field(obj["deleted_at"], Spec(_instant), place, "deleted_at", ctx),
+        device=_field(obj["device"], Spec(_device), place, "device", ctx),
+        who=who,
+        vv=_field(obj["vv"], Spec(_vector), place, "vv", ctx),
+    )
 
 
 def _unique_natural(records: list[Record], kind: Kind) -> None:
@@ -177,7 +234,7 @@ def _check_history(e: EngagementRecord) -> None:
     (:func:`stage_history.check_history`)."""
     moves = e.children["stage_history"]
     try:
-        stage_history.check_history([m.values for m in moves], e.values["stage"])
+        stage_history.check_history([{"uuid": m.uuid, **m.values} for m in moves], e.values["stage"])
         exports = len(e.children["dossier_exports"])
         stage_history.check_completion(e.values["stage"], e.values["outcome"], exports)
     except stage_history.HistoryProblem as exc:
@@ -204,18 +261,39 @@ def parse(data: bytes, ctx: fields.Context | None = None) -> Bundle:
             f"this one reads version {VERSION}.",
             "version",
         )
-    if type(version) is not int or version != VERSION:
-        raise BundleError(f"version: must be {VERSION}, got {version!r}.", "version")
-    _object(top, "bundle", _TOP, _OPTIONAL_TOP)
+    if type(version) is not int or version not in READS:
+        raise BundleError(
+            f"version: must be one of {', '.join(map(str, READS))}, got {version!r}.", "version"
+        )
+    _object(top, "bundle", _TOP_V2 if version >= 2 else _TOP, _OPTIONAL_TOP)
     exported_at = _field(top["exported_at"], Spec(_instant), "bundle", "exported_at", ctx)
     engagements = [
-        _engagement(value, f"engagements[{n}]", ctx)
+        _engagement(value, f"engagements[{n}]", ctx, version)
         for n, value in enumerate(_list(top["engagements"], "engagements"))
     ]
+    stones = []
+    device = ""
+    if version >= 2:
+        device = _field(top["device"], Spec(_device), "bundle", "device", ctx)
+        stones = [
+            _tombstone(v, f"tombstones[{n}]", ctx)
+            for n, v in enumerate(_list(top["tombstones"], "tombstones"))
+        ]
     seen: dict[str, str] = {}
     for e in engagements:
         for r in [e, *(r for records in e.children.values() for r in records)]:
             if r.uuid in seen:
                 raise BundleError(f"{r.place}.uuid: {r.uuid} is also used by {seen[r.uuid]}.", r.place)
             seen[r.uuid] = r.place
-    return Bundle(exported_at, engagements)
+    buried: set[str] = set()
+    for t in stones:
+        if t.uuid in seen:
+            raise BundleError(
+                f"{t.place}.uuid: {t.uuid} is also a record in this bundle ({seen[t.uuid]}); a bundle "
+                "carries a record or its deletion, not both.",
+                t.place,
+            )
+        if t.uuid in buried:
+            raise BundleError(f"{t.place}.uuid: {t.uuid} is deleted twice in this bundle.", t.place)
+        buried.add(t.uuid)
+    return Bundle(exported_at, engagements, stones, version, device)

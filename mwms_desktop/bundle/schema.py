@@ -1,4 +1,4 @@
-"""The bundle format (version 1) and its validation, without the database.
+"""The bundle format (version 2; version 1 still reads) and its validation, without the database.
 
 A bundle is JSON: ``{"format": "mwms-desktop-bundle", "version": 1, "exported_at": ...,
 "engagements": [...]}``; docs/bundle-format.md describes every field. :func:`parse` reads
@@ -34,7 +34,8 @@ from mwms_desktop import fields
 from mwms_desktop.errors import ValidationError
 
 FORMAT = "mwms-desktop-bundle"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # version 1: no version vectors, tombstones or causal history
 MOVE_KINDS = fields.MOVE_KINDS
 
 Check = Callable[[Any, str, fields.Context], Any]
@@ -91,6 +92,45 @@ def _uuids(v: Any, k: str, ctx: fields.Context | None = None) -> tuple[str, ...]
     return items
 
 
+def _vector(v: Any, k: str, ctx: fields.Context | None = None) -> dict[str, int]:
+    """A version vector: device uuid -> a positive counter."""
+    if not isinstance(v, dict):
+        raise ValidationError(f"{k} must be an object of device ids and counters.", k)
+    out = {}
+    for device, counter in v.items():
+        _uuid(device, f"{k} device")
+        if type(counter) is not int or not 0 < counter < 2**53:
+            raise ValidationError(f"The counter of {device} must be a whole number from 1.", k)
+        out[device] = counter
+    return out
+
+
+def _device(v: Any, k: str, ctx: fields.Context | None = None) -> str:
+    """The device that made a version: a uuid, or "" (unknown: before version 2)."""
+    return "" if v == "" else _uuid(v, k)
+
+
+def _dots(names: tuple[str, ...]) -> Check:
+    """Each field's last change: ``{field: [device, counter, instant]}``."""
+
+    def check(v: Any, k: str, ctx: fields.Context | None = None) -> dict[str, list]:
+        if not isinstance(v, dict):
+            raise ValidationError(f"{k} must be an object of fields.", k)
+        out = {}
+        for name, dot in v.items():
+            if name not in names:
+                raise ValidationError(f"{k}: {name!r} is not a field of this record.", k)
+            if not isinstance(dot, list) or len(dot) != 3:
+                raise ValidationError(f"{k}.{name} must be [device, counter, instant].", k)
+            device, counter = _uuid(dot[0], f"{k}.{name}"), dot[1]
+            if type(counter) is not int or not 0 < counter < 2**53:
+                raise ValidationError(f"{k}.{name}: the counter must be a whole number from 1.", k)
+            out[name] = [device, counter, _instant(dot[2], f"{k}.{name}", ctx).isoformat(timespec="seconds")]
+        return out
+
+    return check
+
+
 ENGAGEMENT_FIELDS: dict[str, Spec] = _table("engagement")
 
 
@@ -127,11 +167,29 @@ KINDS: tuple[Kind, ...] = (
           targets={"hypothesis": "hypotheses"}),
     _kind("learnings", "learning", Learning, {"evidence": Spec(_uuids)}, targets={"evidence": "cycles"}),
     _kind("checkins", "checkin", CheckIn),
-    _kind("stage_history", "stage_move", StageMove),
+    _kind("stage_history", "stage_move", StageMove,
+          {"after": Spec(_uuid, nullable=True), "entered_at": Spec(_instant, nullable=True)}),
     _kind("dossier_exports", "dossier_export", DossierExport),
     _kind("citations", "learning_citation", LearningCitation),
 )  # fmt: skip
 KIND_BY_KEY = {k.key: k for k in KINDS}
+V1_ONLY_ABSENT = {"stage_history": ("after", "entered_at")}  # fields version 1 did not carry
+CLOCK_KEYS = ("vv", "device", "dots")  # every version-2 record's version
+
+
+@dataclass(slots=True)
+class TombstoneRecord:
+    """A deletion carried by the bundle."""
+
+    place: str
+    uuid: str
+    kind: str
+    engagement: str
+    deleted_at: datetime
+    device: str
+    who: str
+    vv: dict[str, int]
+
 
 # What bundles written before a field or a list existed leave out, and what it then means:
 # such a bundle (format version 1 from an older MWMS Desktop) still imports as it was meant.
@@ -150,6 +208,9 @@ class Record:
     uuid: str
     updated_at: datetime
     values: dict[str, Any]
+    vv: dict[str, int] = field(default_factory=dict)  # empty: version 1
+    device: str = ""
+    dots: dict[str, list] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -161,3 +222,6 @@ class EngagementRecord(Record):
 class Bundle:
     exported_at: datetime
     engagements: list[EngagementRecord]
+    tombstones: list[TombstoneRecord] = field(default_factory=list)
+    version: int = VERSION
+    device: str = ""

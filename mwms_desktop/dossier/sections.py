@@ -90,6 +90,13 @@ def summary(ctx: SectionContext) -> list[Flowable]:
     score = f" (score {h.score})" if h.score is not None else ""
     trend = framework.label(framework.TRENDS, h.trend)
     out.append(markup(f"<b>Health:</b> {st.esc(h.band_label)}{score}; trend: {st.esc(trend.lower())}."))
+    if d.unresolved_conflicts:  # a handover must not hide them
+        n = d.unresolved_conflicts
+        out.append(markup(
+            f"<b>Unresolved conflicts:</b> {n} record{'s' if n > 1 else ''} changed on two laptops "
+            "and not yet decided; the newer version is shown here, the other is kept in the "
+            "conflicts list (<i>mwms-desktop conflicts</i>, or the engagement's workspace)."
+        ))  # fmt: skip
     if card.next_action:
         due = f" (due {fmt_day(card.next_action_due)})" if card.next_action_due else ""
         out.append(markup(f"<b>Next action:</b> {st.esc(card.next_action)}{due}"))

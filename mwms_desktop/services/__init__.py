@@ -19,6 +19,7 @@ from db.errors import DatabaseOpenError
 from mwms_desktop.clock import Clock
 from mwms_desktop.maintenance import core_error
 from mwms_desktop.services.citations import CitationService
+from mwms_desktop.services.conflicts import ConflictService
 from mwms_desktop.services.lifecycle import LifecycleService
 from mwms_desktop.services.portfolio import PortfolioService
 from mwms_desktop.services.records import RecordService, Snapshot
@@ -63,6 +64,7 @@ class Services:
     lifecycle: LifecycleService
     records: RecordService
     citations: CitationService
+    conflicts: ConflictService
 
     def close(self) -> None:
         close_database()
@@ -110,6 +112,7 @@ def open_services(
         lifecycle=LifecycleService(clock),
         records=RecordService(clock),
         citations=CitationService(clock),
+        conflicts=ConflictService(clock),
     )
 
 

@@ -3,16 +3,41 @@
 
 from __future__ import annotations
 
+import uuid as uuid_mod
 from dataclasses import replace
 from datetime import date, datetime
 
+from db import clocks
 from db.models import DossierExport, OnboardingItem, QualificationScore, StageMove
 from mwms_desktop import fields, framework, gates, validate
 from mwms_desktop.errors import MoveRefused, ValidationError
+from mwms_desktop.merge import history, tombstones
 from mwms_desktop.services.base import ServiceBase, atomic
 from mwms_desktop.services.loading import Thresholds, load_detail, move_view
 from mwms_desktop.services.portfolio import PortfolioService
 from mwms_desktop.views import EngagementDetail, StageMoveView
+
+
+def natural_uuid(engagement_uuid: str, key: str) -> str:
+    """The uuid of an engagement's record that exists once per criterion (element): the same
+    on every laptop, so two laptops scoring one criterion edit one record, and a score
+    cleared and given again is the record its tombstone names."""
+    return str(uuid_mod.uuid5(uuid_mod.UUID(engagement_uuid), key))
+
+
+def _last_move(eid: int) -> tuple[str | None, datetime | None]:
+    """The move a new move follows (the last of the engagement's history in causal order),
+    and when it was made."""
+    moves = [
+        {"uuid": m.uuid, "after": m.after, "moved_at": m.moved_at}
+        for m in StageMove.select(StageMove.uuid, StageMove.after, StageMove.moved_at).where(
+            StageMove.engagement == eid
+        )
+    ]
+    if not moves:
+        return None, None
+    last = history.ordered(moves)[-1]
+    return last["uuid"], last["moved_at"]
 
 
 class LifecycleService(ServiceBase):
@@ -59,10 +84,17 @@ class LifecycleService(ServiceBase):
         now = self.clock.now()
         if entered_at is not None:
             entered_at = fields.check("engagement", "stage_entered_at", entered_at, label="Entered at")
-            if kind != "undo" or entered_at > now:  # type: ignore[operator]
+            if kind != "undo":
                 raise ValidationError("Only an undo gives back an earlier time in a stage.", "entered_at")
         validate.choice(to_stage, framework.STAGE_TERMS, "Stage")
         e = self._engagement(eid)
+        # A move is dated after the move it follows, even on a laptop whose clock runs behind
+        # the one that made that move: the history's times never contradict its order.
+        follows, previous_at = _last_move(e.id)
+        if previous_at is not None and now <= previous_at:
+            now = clocks.after(previous_at, now)
+        if entered_at is not None and entered_at > now:  # type: ignore[operator]
+            raise ValidationError("Only an undo gives back an earlier time in a stage.", "entered_at")
         limits = self.thresholds()
         detail = load_detail(eid, self.clock, limits, row=e)
         restoring = kind == "undo"
@@ -84,6 +116,8 @@ class LifecycleService(ServiceBase):
             reason=reason,
             kind=kind or ("backward" if backward else "forward"),
             updated_at=now,
+            after=follows,  # the history's causal chain, whatever the clocks say
+            entered_at=entered_at,
         )
         return move_view(move)
 
@@ -105,15 +139,22 @@ class LifecycleService(ServiceBase):
         note = fields.check("qualification_score", "note", note, label=f"{label} note")
         now = self.clock.now()
         if score is None:
-            QualificationScore.delete().where(
-                (QualificationScore.engagement == e) & (QualificationScore.criterion == criterion)
-            ).execute()
+            row = QualificationScore.get_or_none(engagement=e, criterion=criterion)
+            if row is not None:  # a deletion travels: its tombstone, in this transaction
+                tombstones.bury("qualification_scores", row.uuid, e.uuid, row.updated_at, now)
+                row.delete_instance()
         else:
             score = fields.check("qualification_score", "score", score, label=label)
             row = QualificationScore.get_or_none(engagement=e, criterion=criterion)
             if row is None:
+                uuid = natural_uuid(e.uuid, criterion)
                 QualificationScore.create(
-                    engagement=e, criterion=criterion, score=score, note=note, updated_at=now
+                    uuid=uuid,
+                    engagement=e,
+                    criterion=criterion,
+                    score=score,
+                    note=note,
+                    updated_at=clocks.after(tombstones.unbury(uuid), now),
                 )
             else:
                 row.score, row.note, row.updated_at = score, note, now
@@ -162,6 +203,7 @@ class LifecycleService(ServiceBase):
         row = OnboardingItem.get_or_none(engagement=e, element=element)
         if row is None:
             OnboardingItem.create(
+                uuid=natural_uuid(e.uuid, element),
                 engagement=e,
                 element=element,
                 done=done,

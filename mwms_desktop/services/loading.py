@@ -33,6 +33,7 @@ from db.prepared import Prepared
 from mwms_desktop import drift, framework, health
 from mwms_desktop.clock import Clock, local_day
 from mwms_desktop.errors import NotFound
+from mwms_desktop.merge import conflicts, history
 from mwms_desktop.validate import split_tags
 from mwms_desktop.views import (
     CheckInView,
@@ -131,6 +132,8 @@ class CardSource:
         self._limits = limits
         self._days = _LocalDays()
         self._misaligned, self._unprioritised, self._reactive, self._undocumented, self._inconsistent = counts
+        # Passed gates a merge left unmet (unresolved "gate" conflicts): a drift signal each.
+        self._lapsed = conflicts.lapsed_gates() if rows else {}
 
     def changed_since(self, older: CardSource) -> set[int]:
         """The ids whose card differs between ``older`` and this read: added, gone, or built
@@ -147,7 +150,7 @@ class CardSource:
         return changed
 
     def _counts(self) -> tuple[dict[int, int], ...]:
-        return self._misaligned, self._unprioritised, self._reactive, self._undocumented
+        return self._misaligned, self._unprioritised, self._reactive, self._undocumented, self._inconsistent
 
     # Raw fields, no card built: what filtering by stage, type, owner or text needs.
     def stage(self, eid: int) -> str:
@@ -196,6 +199,7 @@ class CardSource:
             cycles_without_hypothesis=self._reactive.get(eid, 0),
             inconsistent_cycles=self._inconsistent.get(eid, 0),
             recent_scores=scores,
+            lapsed_gates=tuple(self._lapsed.get(uuid, ())),
         )
         latest = scores[0] if scores else None
         return EngagementCard(
@@ -295,6 +299,15 @@ def checkin_view(c: CheckIn) -> CheckInView:
     return CheckInView(c.id, c.uuid, c.held_on, json.loads(c.ratings), c.score, health.band(c.score), c.note)
 
 
+def _causal(moves: list[StageMove]) -> list[StageMove]:
+    """The stage history in causal order (each move after the one it followed), not by the
+    laptops' clocks (``merge/history.py``)."""
+    if not moves:
+        return moves
+    keyed = [{"uuid": m.uuid, "after": m.after, "moved_at": m.moved_at} for m in moves]
+    return [moves[n] for n in history.order(keyed)]
+
+
 def move_view(m: StageMove) -> StageMoveView:
     return StageMoveView(m.id, m.uuid, m.from_stage, m.to_stage, m.moved_at, m.reason, m.kind)
 
@@ -377,10 +390,11 @@ def load_detail(eid: int, clock: Clock, limits: Thresholds, row: E | None = None
         cycles=tuple(cycle_view(c) for c in _CYCLES.models(eid)),
         learnings=tuple(learning_view(lr, evidence.get(lr.id, ())) for lr in _LEARNINGS.models(eid)),
         checkins=tuple(checkin_view(c) for c in _CHECKINS.models(eid)),
-        history=tuple(move_view(m) for m in _MOVES.models(eid)),
+        history=tuple(move_view(m) for m in _causal(_MOVES.models(eid))),
         outcome=OutcomeView(e.outcome, e.outcome_on, e.outcome_summary),
         dossier_exports=tuple(
             DossierExportView(x.id, x.uuid, x.exported_at, x.file_name, x.sha256)
             for x in _EXPORTS.models(eid)
         ),
+        unresolved_conflicts=conflicts.unresolved_count(e.uuid),
     )

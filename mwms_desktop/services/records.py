@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from db import clocks
 from db.models import (
     BaseModel,
     CheckIn,
@@ -24,9 +26,11 @@ from db.models import (
     Learning,
     LearningEvidence,
     Stakeholder,
+    database,
 )
 from mwms_desktop import fields, health
 from mwms_desktop.errors import NotFound, ValidationError
+from mwms_desktop.merge import tombstones
 from mwms_desktop.services import loading
 from mwms_desktop.services.base import _ID_MAX, _ID_MIN, ServiceBase, atomic
 
@@ -152,6 +156,17 @@ KINDS: dict[str, RecordKind] = {
     )
 }  # fmt: skip
 
+# The bundle's key of each kind (a tombstone names it) and the field its links are.
+_BUNDLE_KEYS = {
+    "stakeholder": "stakeholders",
+    "insight": "insights",
+    "hypothesis": "hypotheses",
+    "cycle": "cycles",
+    "learning": "learnings",
+    "checkin": "checkins",
+}
+_LINK_FIELDS = {"hypothesis": "insights", "learning": "evidence"}
+
 # Link tables: kind -> (link model, own field, other field, value key)
 _LINKS = {
     "hypothesis": (HypothesisInsight, "hypothesis", "insight", "insight_ids"),
@@ -233,6 +248,8 @@ class RecordService(ServiceBase):
             )
         snap = Snapshot(name, row.engagement_id, row.uuid, self.values(name, rid), dependents, row.id)
         e = Engagement.get_by_id(row.engagement_id)
+        # The deletion travels: its tombstone is written in this same transaction.
+        tombstones.bury(_BUNDLE_KEYS[name], row.uuid, e.uuid, row.updated_at, self.clock.now())
         row.delete_instance()
         self._touch(e)
         e.save()
@@ -251,18 +268,23 @@ class RecordService(ServiceBase):
             if snap.id is not None and kind.model.get_or_none(kind.model.id == snap.id) is None
             else None
         )
-        view = self._write(kind, e, None, dict(snap.values), uuid=snap.uuid, rid=rid)
+        # Undoing a deletion removes its tombstone and is a newer change than the deletion.
+        deleted_at = tombstones.unbury(snap.uuid)
+        at = clocks.after(deleted_at, self.clock.now())
+        view = self._write(kind, e, None, dict(snap.values), uuid=snap.uuid, rid=rid, at=at)
         deps = snap.dependents
-        if deps.get("cycles"):
-            Cycle.update(hypothesis=view.id).where(
-                Cycle.id.in_(deps["cycles"]) & (Cycle.engagement == e)
-            ).execute()
-        for hid in deps.get("hypotheses", ()):
-            if Hypothesis.get_or_none(Hypothesis.id == hid):
-                HypothesisInsight.create(hypothesis=hid, insight=view.id)
-        for lid in deps.get("learnings", ()):
-            if Learning.get_or_none(Learning.id == lid):
-                LearningEvidence.create(learning=lid, cycle=view.id)
+        for c in Cycle.select().where(Cycle.id.in_(deps.get("cycles", ())) & (Cycle.engagement == e)):
+            c.hypothesis, c.updated_at = view.id, at
+            c.save()
+        for dep, owner, link, own, other, ref in (
+            ("hypotheses", Hypothesis, HypothesisInsight, "hypothesis", "insight", "insights"),
+            ("learnings", Learning, LearningEvidence, "learning", "cycle", "evidence"),
+        ):
+            for oid in deps.get(dep, ()):
+                found = owner.get_or_none(owner.id == oid)
+                if found is not None:
+                    link.create(**{own: oid, other: view.id})
+                    clocks.stamp(database, found.uuid, (ref,), clocks.after(found.updated_at, at))
         return kind.view(kind.model.get_by_id(view.id))
 
     def _merge(self, kind: RecordKind, base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -280,12 +302,13 @@ class RecordService(ServiceBase):
         values: dict[str, Any],
         uuid: str | None = None,
         rid: int | None = None,
+        at: datetime | None = None,
     ) -> Any:
         clean = kind.clean(values, self, e.id)
         links = None
         if kind.name in _LINKS:
             links = clean.pop(_LINKS[kind.name][3])
-        now = self.clock.now()
+        now = at or self.clock.now()
         if row is None:
             extra: dict[str, Any] = {"uuid": uuid} if uuid else {}
             if rid is not None:
@@ -298,9 +321,13 @@ class RecordService(ServiceBase):
             row.save()
         if links is not None:
             link, own, other, _ = _LINKS[kind.name]
-            link.delete().where(getattr(link, own) == row).execute()
-            for other_id in links:
-                link.create(**{own: row, other: other_id})
+            before = sorted(getattr(r, f"{other}_id") for r in link.select().where(getattr(link, own) == row))
+            if before != sorted(links):
+                link.delete().where(getattr(link, own) == row).execute()
+                for other_id in links:
+                    link.create(**{own: row, other: other_id})
+                # The links are a field of the record they start from: a change of it.
+                clocks.stamp(database, row.uuid, (_LINK_FIELDS[kind.name],), row.updated_at)
         self._touch(e)
         e.save()
         return kind.view(row)

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from db.models import MODELS, HypothesisInsight, LearningEvidence, Setting
+from db.models import MODELS, Conflict, HypothesisInsight, LearningEvidence, RecordClock, Setting, Tombstone
 from mwms_desktop.bundle import FORMAT, VERSION, build_bundle, export_bundle, import_bundle
 from mwms_desktop.bundle.schema import ENGAGEMENT_FIELDS, KINDS
 from mwms_desktop.clock import FixedClock
 from mwms_desktop.errors import BundleError, MwmsError
+from mwms_desktop.merge.conflicts import list_conflicts
 from mwms_desktop.services import Services, open_services
 from tests.factories import dump, engagement_at, satisfy
 
@@ -44,8 +45,10 @@ def test_bundle_covers_every_stored_column():
     derived = {"id", "engagement", "score"}
     by_model = {k.model: set(k.fields) for k in KINDS}
     for model in MODELS:
-        if model in (Setting, HypothesisInsight, LearningEvidence):
-            continue  # settings are per laptop; links travel as uuid lists
+        if model in (Setting, HypothesisInsight, LearningEvidence, RecordClock, Tombstone, Conflict):
+            # settings and conflicts are per laptop; links travel as uuid lists; clocks as
+            # each record's vv, dots and device; tombstones as the bundle's own list
+            continue
         columns = set(model._meta.fields) - derived - {"uuid", "updated_at"}
         declared = set(ENGAGEMENT_FIELDS) if model.__name__ == "Engagement" else by_model[model]
         assert columns <= declared, (model.__name__, columns - declared)
@@ -78,7 +81,7 @@ def test_bundle_file_is_versioned_owner_only_json(demo_services, tmp_path):
     target = tmp_path / "b.json"
     result = export_bundle(target, [1, 2], clock=demo_services.clock)
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert (data["format"], data["version"]) == (FORMAT, 1)
+    assert (data["format"], data["version"]) == (FORMAT, 2)
     assert data["exported_at"] == "2026-11-02T09:00:00+00:00"
     assert len(data["engagements"]) == result.engagements == 2
     assert target.stat().st_mode & 0o777 == 0o600
@@ -110,9 +113,13 @@ def test_merge_of_two_diverged_copies(tmp_path):
     a.records.add("insight", eid_a, activity="data_review", statement="Seen on A")
     result = import_bundle(a_path, bundle)
     counts = result.report.counts
-    assert counts["engagements"] == [0, 0, 1]  # A's engagement record is newer
-    assert counts["insights"] == [1, 0, 0]
-    assert counts["stakeholders"] == [0, 1, 0]  # B's edit is newer
+    # Both laptops moved it after the move to Onboarding: a fork, kept whole, and listed.
+    (fork,) = list_conflicts()
+    assert fork.kind == "stage_history"
+    assert "after the same move" in fork.detail
+    assert counts["engagements"] == [0, 0, 1, 0]  # A's engagement record is newer
+    assert counts["insights"] == [1, 0, 0, 0]
+    assert counts["stakeholders"] == [0, 1, 0, 0]  # B's edit is newer
     assert counts["stage_history"][0] == 1  # B's backward move joins the history
     detail = a.lifecycle.detail(eid_a)
     assert detail.card.stage == "insight"
@@ -126,7 +133,7 @@ def test_merge_of_two_diverged_copies(tmp_path):
 
     b = _open(b_path, T0 + timedelta(hours=3))
     result = import_bundle(b_path, bundle)
-    assert result.report.counts["engagements"] == [0, 1, 0]
+    assert result.report.counts["engagements"] == [0, 1, 0, 0]
     assert b.portfolio.card(eid_b).stage == "insight"
     on_b = build_bundle(None, T0)
     b.close()
@@ -185,6 +192,28 @@ def _skip_a_stage(b: dict[str, Any]) -> dict[str, Any]:
     history = b["engagements"][0]["stage_history"]
     del history[2]  # onboarding -> insight gone: qualification -> onboarding, insight -> ...
     history[2]["from_stage"] = "onboarding"
+    history[2]["after"] = history[1]["uuid"]
+    return b
+
+
+def _bury(kind: str, **changes: Any) -> Mutation:
+    """A tombstone for a new record of ``kind`` in the bundle's engagement."""
+
+    def mutate(b: dict[str, Any]) -> dict[str, Any]:
+        e = b["engagements"][0]
+        b["tombstones"].append(
+            {"uuid": "11111111-1111-4111-8111-111111111111", "kind": kind, "engagement": e["uuid"],
+             "deleted_at": "2026-11-01T09:00:00+00:00", "device": _GHOST, "who": "zoe", "vv": {_GHOST: 3},
+             **changes}
+        )  # fmt: skip
+        return b
+
+    return mutate
+
+
+def _bury_and_edit(b: dict[str, Any]) -> dict[str, Any]:
+    b = _bury("insights")(b)
+    b["tombstones"][0]["uuid"] = b["engagements"][0]["insights"][0]["uuid"]
     return b
 
 
@@ -198,8 +227,8 @@ MALFORMED: list[tuple[str, Mutation | None, Callable[[str], str] | None, str]] =
     ("broken json", None, lambda t: t[: len(t) // 2], r"not valid JSON: .* line \d+, column \d+"),
     ("not utf-8", None, lambda t: "\udcff" + t, "not UTF-8"),
     ("wrong format", _set("format", "something-else"), None, "not an MWMS Desktop bundle"),
-    ("newer version", _set("version", 2), None, "version 2, written by a newer MWMS Desktop"),
-    ("version as text", _set("version", "1"), None, "version: must be 1, got '1'"),
+    ("newer version", _set("version", 3), None, "version 3, written by a newer MWMS Desktop"),
+    ("version as text", _set("version", "1"), None, "version: must be one of 1, 2, got '1'"),
     ("missing field", _set("engagements.0.client", _DELETE), None,
      r"engagements\[0\]: missing field 'client'"),
     ("missing list", _set("engagements.0.cycles", _DELETE), None,
@@ -242,6 +271,19 @@ MALFORMED: list[tuple[str, Mutation | None, Callable[[str], str] | None, str]] =
     ("twice scored", _set("engagements.0.qualification_scores.1.criterion", "business_scale"), None,
      r"qualification_scores\[1\]\.criterion: business_scale appears twice"),
     ("engagements not a list", _set("engagements", {}), None, "engagements: must be a list"),
+    # Version 2: deletions and versions (issue 12's bad input).
+    ("tombstone and edit", _bury_and_edit, None,
+     r"tombstones\[0\]\.uuid: .* is also a record in this bundle \(engagements\[0\]\.insights\[0\]\)"),
+    ("deleted in the future", _bury("insights", deleted_at="2999-01-01T00:00:00+00:00"), None,
+     r"tombstones\[0\]\.deleted_at: .*cannot be in the future"),
+    ("deleted stage move", _bury("stage_history"), None,
+     r"tombstones\[0\]\.kind: .* is a stage move; a stage history is append-only"),
+    ("deleted engagement", _bury("engagements"), None,
+     r"tombstones\[0\]\.kind: 'engagements' records are never deleted"),
+    ("bad vector", _set("engagements.0.vv", {"not-a-device": 1}), None, r"engagements\[0\]\.vv: .*device"),
+    ("zero counter", _set("engagements.0.vv", {_GHOST: 0}), None, r"engagements\[0\]\.vv: The counter"),
+    ("move after a stranger", _set("engagements.0.stage_history.1.after", _GHOST), None,
+     rf"stage_history\[1\]\.after: Follows the move {_GHOST}, which is not in this history"),
     ("top level list", lambda b: [b], None, "not an MWMS Desktop bundle"),
 ]  # fmt: skip
 
@@ -278,7 +320,7 @@ def test_the_unmutated_bundle_imports(valid_bundle, services, tmp_path):
     """The base of the malformed cases is itself valid: the refusals are the mutations'."""
     target = tmp_path / "good.json"
     target.write_text(valid_bundle, encoding="utf-8")
-    assert import_bundle(services.path, target).report.counts["engagements"] == [1, 0, 0]
+    assert import_bundle(services.path, target).report.counts["engagements"] == [1, 0, 0, 0]
 
 
 def test_a_uuid_owned_by_another_engagement_is_refused(valid_bundle, services, tmp_path):
@@ -310,6 +352,8 @@ def test_an_instant_past_the_last_representable_one_is_refused_naming_the_field(
         "version": VERSION,
         "exported_at": "9999-12-31T23:00:00-05:00",
         "engagements": [],
+        "device": "",
+        "tombstones": [],
     }
     path = tmp_path / "b.json"
     path.write_text(json.dumps(data), encoding="utf-8")

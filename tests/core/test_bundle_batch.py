@@ -1,6 +1,10 @@
-"""The batched bundle merge: it writes exactly what the record-at-a-time merge wrote (the
-reference below is that merge's logic, unchanged), with a number of queries that does not grow with
-the bundle, across chunk boundaries, reporting progress, refusing a conflict whole."""
+"""The batched bundle merge: the same writes whether its lookups fit one query or are split
+into many, every outcome of the merge rules, a number of queries that does not grow with the
+bundle, progress reported, a conflict the checks missed refused whole.
+
+(Until schema 4 the oracle here was the record-at-a-time merge by ``updated_at``; issue 12
+replaced that rule by version vectors, so the batched merge is now checked against itself
+across chunk sizes and against the outcomes the rules prescribe.)"""
 
 from __future__ import annotations
 
@@ -17,17 +21,13 @@ import pytest
 
 from db.connection import close_database, open_database
 from db.models import (
-    Engagement,
-    HypothesisInsight,
-    LearningEvidence,
     QualificationScore,
     database,
     table_names,
 )
-from mwms_desktop import health
-from mwms_desktop.bundle import build_bundle, import_bundle, merge, read_bundle
-from mwms_desktop.bundle.merge import ADDED, SKIPPED, UPDATED, ImportReport, Snapshot
-from mwms_desktop.bundle.schema import KIND_BY_KEY, KINDS
+from mwms_desktop.bundle import build_bundle, import_bundle, merge
+from mwms_desktop.bundle.merge import ADDED, SKIPPED, ImportReport, Snapshot
+from mwms_desktop.bundle.schema import KINDS
 from mwms_desktop.clock import FixedClock
 from mwms_desktop.errors import BundleError
 from mwms_desktop.services import open_services
@@ -36,104 +36,6 @@ from tests.factories import dump, engagement_at
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 LATER = "2026-12-01T00:00:00+00:00"
 EARLIER = "2026-01-01T00:00:00+00:00"
-
-
-# --- the record-at-a-time merge this replaced, as the oracle ---------------------------------
-
-
-def _ref_local(kind, r, engagement):
-    row = kind.model.get_or_none(kind.model.uuid == r.uuid)
-    if row is None and kind.natural and engagement is not None:
-        natural = getattr(kind.model, kind.natural)
-        row = kind.model.get_or_none(
-            (kind.model.engagement == engagement.id) & (natural == r.values[kind.natural])
-        )
-    return row
-
-
-def _ref_owned_id(target, uuid, engagement):
-    if engagement is None:
-        return None
-    model = KIND_BY_KEY[target].model
-    return model.select(model.id).where((model.uuid == uuid) & (model.engagement == engagement.id)).scalar()
-
-
-def _ref_check(bundle) -> None:
-    for e in bundle.engagements:
-        local = Engagement.get_or_none(Engagement.uuid == e.uuid)
-        incoming = {key: {r.uuid for r in records} for key, records in e.children.items()}
-        for kind in KINDS:
-            for r in e.children[kind.key]:
-                row = kind.model.get_or_none(kind.model.uuid == r.uuid)
-                if row is not None:
-                    if local is None or row.engagement_id != local.id:
-                        raise BundleError(f"{r.place}.uuid: {r.uuid} belongs to another engagement.")
-                    if kind.natural and getattr(row, kind.natural) != r.values[kind.natural]:
-                        raise BundleError(f"{r.place}.{kind.natural}: {r.uuid} is another record here.")
-                for ref, target in kind.refs.items():
-                    value = r.values[ref]
-                    for u in (value,) if isinstance(value, str) else value or ():
-                        if u not in incoming[target] and _ref_owned_id(target, u, local) is None:
-                            raise BundleError(f"{r.place}.{ref}: unknown uuid {u} (not in this engagement).")
-
-
-def _ref_assign(row, updated_at, values) -> None:
-    for key, value in values.items():
-        setattr(row, key, value)
-    row.updated_at = updated_at
-    row.save()
-
-
-def _ref_apply(bundle) -> ImportReport:
-    links_of = {
-        "hypotheses": (HypothesisInsight, "hypothesis", "insight", "insights"),
-        "learnings": (LearningEvidence, "learning", "cycle", "evidence"),
-    }
-    report = ImportReport()
-    for e in bundle.engagements:
-        local = Engagement.get_or_none(Engagement.uuid == e.uuid)
-        if local is None:
-            local = Engagement.create(uuid=e.uuid, updated_at=e.updated_at, **e.values)
-            report.count("engagements", ADDED)
-            report.added.append(local.client)
-        elif e.updated_at > local.updated_at:
-            _ref_assign(local, e.updated_at, e.values)
-            report.count("engagements", UPDATED)
-            report.updated.append(local.client)
-        else:
-            report.count("engagements", SKIPPED)
-        for kind in KINDS:
-            for r in e.children[kind.key]:
-                values = dict(r.values)
-                links = values.pop(links_of[kind.key][3]) if kind.key in links_of else None
-                if kind.key == "cycles" and values["hypothesis"] is not None:
-                    values["hypothesis"] = _ref_owned_id("hypotheses", values["hypothesis"], local)
-                if kind.key == "checkins":
-                    values["score"] = health.score(json.loads(values["ratings"]))
-                row = _ref_local(kind, r, local)
-                if row is None:
-                    row = kind.model.create(engagement=local, uuid=r.uuid, updated_at=r.updated_at, **values)
-                    report.count(kind.key, ADDED)
-                elif kind.key not in ("stage_history", "dossier_exports") and r.updated_at > row.updated_at:
-                    _ref_assign(row, r.updated_at, values)
-                    report.count(kind.key, UPDATED)
-                else:
-                    report.count(kind.key, SKIPPED)
-                    continue
-                if links is not None:
-                    link, own, other, _ = links_of[kind.key]
-                    target = kind.refs[links_of[kind.key][3]]
-                    link.delete().where(getattr(link, own) == row.id).execute()
-                    for u in links:
-                        link.create(**{own: row.id, other: _ref_owned_id(target, u, local)})
-    return report
-
-
-def _reference_import(db: Path, bundle_path: Path) -> ImportReport:
-    bundle = read_bundle(bundle_path)
-    with database.atomic("IMMEDIATE"):
-        _ref_check(bundle)
-        return _ref_apply(bundle)
 
 
 # --- bundles -----------------------------------------------------------------------------
@@ -173,28 +75,41 @@ def _clone(engagement: dict[str, Any], client: str) -> dict[str, Any]:
     return clone
 
 
+OTHER = "0ced0ced-0000-4000-8000-000000000000"  # the other laptop's device id
+
+
+def _edited(record: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """The record as the other laptop edited it after seeing this one's version."""
+    return record.update(updated_at=LATER, vv={**record["vv"], OTHER: 1}, device=OTHER, **changes)
+
+
+def _stale(record: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """The record as the other laptop edited it, earlier, without seeing this one's version."""
+    return record.update(updated_at=EARLIER, vv={OTHER: 1}, device=OTHER, dots={}, **changes)
+
+
 def _diverged(base: dict[str, Any]) -> dict[str, Any]:
     """The base bundle as another laptop changed it: every outcome of the merge occurs."""
     b = copy.deepcopy(base)
     a, beta = b["engagements"]
     delta = _clone(a, "Delta SA")
-    a.update(updated_at=LATER, notes="Edited on the other laptop")  # newer: updated
-    a["stakeholders"][0].update(updated_at=LATER, role="Budget owner")
+    _edited(a, notes="Edited on the other laptop")  # newer: updated
+    _edited(a["stakeholders"][0], role="Budget owner")
     score, same = a["qualification_scores"][0], a["qualification_scores"][1]
-    score.update(uuid=str(uuid_mod.uuid4()), updated_at=LATER, score=3 - score["score"])  # by criterion
+    _edited(score, uuid=str(uuid_mod.uuid4()), score=3 - score["score"])  # by criterion
     same["uuid"] = str(uuid_mod.uuid4())  # by criterion, as new as the local one: skipped
     old_insight = a["insights"].pop(0)  # left out: the hypothesis refers to the one here
     new_insight = {**old_insight, "uuid": str(uuid_mod.uuid4()), "statement": "Seen later"}
     a["insights"].append(new_insight)
-    a["hypotheses"][0].update(updated_at=LATER, insights=[new_insight["uuid"], old_insight["uuid"]])
-    a["learnings"][0].update(updated_at=LATER, evidence=[])  # its link goes
-    a["checkins"][0].update(updated_at=LATER, ratings={k: 1 for k in a["checkins"][0]["ratings"]})
+    _edited(a["hypotheses"][0], insights=[new_insight["uuid"], old_insight["uuid"]])
+    _edited(a["learnings"][0], evidence=[])  # its link goes
+    _edited(a["checkins"][0], ratings={k: 1 for k in a["checkins"][0]["ratings"]})
     a["dossier_exports"].append(
         {**a["dossier_exports"][0], "uuid": str(uuid_mod.uuid4()), "file_name": "e.pdf"}
     )
     a["stage_history"][1].update(updated_at=LATER, reason="Rewritten")  # a move never changes
-    beta.update(updated_at=EARLIER, notes="Stale")  # older: skipped
-    beta["stakeholders"][0].update(updated_at=EARLIER, role="Stale")
+    _stale(beta, notes="Stale")  # changed on both sides, older: kept here, the loser listed
+    _stale(beta["stakeholders"][0], role="Stale")
     bare = _clone(beta, "Gamma Ltd")
     for kind in KINDS:
         bare[kind.key] = bare[kind.key][:1] if kind.key == "stage_history" else []
@@ -221,6 +136,12 @@ def _state(path: Path) -> dict[str, list[tuple]]:
                     "hypothesis_id, insight_id" if table == "hypothesis_insight" else "learning_id, cycle_id"
                 )
                 out[table] = con.execute(f"SELECT {columns} FROM {table} ORDER BY 1, 2").fetchall()
+            elif table == "conflict":  # its own uuid and time are incidental
+                out[table] = con.execute(
+                    "SELECT record_uuid, kind, fields, mine, theirs, winner FROM conflict ORDER BY id"
+                ).fetchall()
+            elif table in ("record_clock", "tombstone"):
+                out[table] = con.execute(f"SELECT * FROM {table} ORDER BY uuid").fetchall()
             elif table != "setting":
                 out[table] = con.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
         return out
@@ -228,11 +149,11 @@ def _state(path: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def _merged(db: Path, first: Path, second: Path, reference: bool) -> ImportReport:
+def _merged(db: Path, first: Path, second: Path) -> ImportReport:
     open_database(db)
     try:
         import_bundle(db, first)
-        return _reference_import(db, second) if reference else import_bundle(db, second).report
+        return import_bundle(db, second).report
     finally:
         close_database()
 
@@ -242,27 +163,30 @@ def _report(report: ImportReport) -> tuple:
 
 
 @pytest.mark.parametrize("chunk", [2, 500], ids=["chunks of 2", "chunks of 500"])
-def test_batched_merge_writes_what_the_record_at_a_time_merge_wrote(base, tmp_path, monkeypatch, chunk):
-    """A diverged bundle (newer, older, new, matched by criterion, links rewritten, a
-    reference to a record only here, a new engagement first) merged into a copy of the
-    original: the same report, counts in the same order, and the same rows as the old
-    merge wrote, whether the uuid lookups fit one query or are split into many."""
+def test_batched_merge_writes_the_same_whatever_its_chunks(base, tmp_path, monkeypatch, chunk):
+    """A diverged bundle (newer, concurrent and older, new, matched by criterion, links
+    rewritten, a reference to a record only here, a new engagement first) merged into a copy
+    of the original: the same report and the same rows whether the uuid lookups fit one
+    query or are split into many; the outcomes the rules prescribe."""
     first, second = _write(tmp_path, "a.json", base), _write(tmp_path, "b.json", _diverged(base))
-    expected = _merged(tmp_path / "old.sqlite", first, second, reference=True)
+    monkeypatch.setattr(merge, "_CHUNK", 100_000)
+    expected = _merged(tmp_path / "one.sqlite", first, second)
     monkeypatch.setattr(merge, "_CHUNK", chunk)
-    report = _merged(tmp_path / "new.sqlite", first, second, reference=False)
+    report = _merged(tmp_path / "new.sqlite", first, second)
     assert _report(report) == _report(expected)
-    assert _state(tmp_path / "new.sqlite") == _state(tmp_path / "old.sqlite")
+    assert _state(tmp_path / "new.sqlite") == _state(tmp_path / "one.sqlite")
     counts = report.counts
     assert list(counts)[:2] == ["engagements", "stage_history"]  # the bare engagement's only kind
-    assert counts["engagements"] == [2, 1, 1]
-    assert counts["qualification_scores"] == [5, 1, 9]
-    assert counts["hypotheses"] == [1, 1, 1]
-    assert counts["insights"] == [2, 0, 1]
-    assert counts["dossier_exports"] == [2, 0, 1]
+    assert counts["engagements"] == [2, 1, 1, 0]
+    assert counts["qualification_scores"] == [5, 1, 9, 0]
+    assert counts["hypotheses"] == [1, 1, 1, 0]
+    assert counts["insights"] == [2, 0, 1, 0]
+    assert counts["stakeholders"] == [1, 1, 1, 0]
+    assert counts["dossier_exports"] == [2, 0, 1, 0]
     assert counts["stage_history"][1] == 0
     assert report.added == ["Gamma Ltd", "Delta SA"]
     assert report.updated == ["Alpha AS"]
+    assert report.conflicts == 2  # Beta's notes and its stakeholder's role: both sides changed them
 
 
 def test_a_score_with_a_new_uuid_updates_the_engagements_score_for_that_criterion(base, tmp_path):
@@ -272,7 +196,7 @@ def test_a_score_with_a_new_uuid_updates_the_engagements_score_for_that_criterio
     b = copy.deepcopy(base)
     scores = b["engagements"][0]["qualification_scores"]
     criterion, old_uuid = scores[0]["criterion"], scores[0]["uuid"]
-    scores[0].update(uuid=str(uuid_mod.uuid4()), updated_at=LATER, score=0, note="Re-scored")
+    _edited(scores[0], uuid=str(uuid_mod.uuid4()), score=0, note="Re-scored")
     scores[1]["uuid"] = str(uuid_mod.uuid4())
     db = tmp_path / "t.sqlite"
     open_database(db)
@@ -283,7 +207,7 @@ def test_a_score_with_a_new_uuid_updates_the_engagements_score_for_that_criterio
         rows = QualificationScore.select().count()
     finally:
         close_database()
-    assert report.counts["qualification_scores"] == [0, 1, 9]
+    assert report.counts["qualification_scores"] == [0, 1, 9, 0]
     assert (row.uuid, row.score, row.note) == (old_uuid, 0, "Re-scored")
     assert rows == 10
 

@@ -494,7 +494,7 @@ def test_file_of_a_newer_version_is_one_line(services: Services, db_path: Path, 
     err = one_error_line(capsys.readouterr().err)
     assert err == (
         f"mwms-desktop: {db_path.name} was written by a newer MWMS Desktop (schema 99; this "
-        "version reads up to 4). Update MWMS Desktop to open it."
+        "version reads up to 5). Update MWMS Desktop to open it."
     )
 
 

@@ -52,8 +52,8 @@ def test_backup_of_a_missing_database(tmp_path, capsys):
 
 
 def test_export_then_import_prints_added_then_skipped(demo_services, tmp_path, capsys):
-    """Export two engagements; importing them into a new file reports them added (by
-    client), importing again reports everything skipped."""
+    """Export two engagements; importing them into a new file reports them added (the
+    counts, and the few clients), importing again reports everything skipped."""
     bundle = tmp_path / "two.json"
     assert main([*_db(demo_services), "export", str(bundle), "--engagement", "1", "--engagement", "2"]) == 0
     assert "Exported 2 engagement(s)" in capsys.readouterr().out
@@ -63,12 +63,14 @@ def test_export_then_import_prints_added_then_skipped(demo_services, tmp_path, c
     assert main([*other, "import", str(bundle)]) == 0
     out = capsys.readouterr().out
     assert "engagements: 2 added, 0 updated, 0 skipped" in out
+    assert "deleted, 0 skipped, 0 conflicts." in out
     assert "Added: " + ", ".join(clients) in out
     assert "backed up first" in out
     assert main([*other, "import", str(bundle)]) == 0
     out = capsys.readouterr().out
     assert "engagements: 0 added, 0 updated, 2 skipped" in out
     assert "stage moves: 0 added" in out
+    assert "Records: 0 added, 0 updated, 0 deleted, " in out
 
 
 def test_import_of_a_malformed_bundle_is_one_line(services, tmp_path, capsys):

@@ -52,6 +52,7 @@ COMMANDS: dict[str, list[Argv]] = {
         lambda w, db: ["library", "playbook", "--out", str(w / "playbook.pdf")],
     ],
     "team": [lambda w, db: ["team", "leave"]],  # the rest need a team server: tests/team/
+    "conflicts": [lambda w, db: ["conflicts"], lambda w, db: ["conflicts", "--json"]],
 }
 WRITTEN = (
     "board.png",

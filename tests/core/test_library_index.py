@@ -63,8 +63,14 @@ def test_an_import_is_indexed(tmp_path, clock):
         # and again: an import that updates what is there
         for e in sent["engagements"]:
             for lr in e["learnings"]:
+                # Another laptop's edit of what it received (bundle format 2): its device's
+                # counter in the vector and a dot on the field, so the edit replaces this one.
+                other, at = "0b0b0b0b-0000-4000-8000-000000000002", "2026-11-02T09:30:00+00:00"
                 lr["statement"] += " (revised)"
-                lr["updated_at"] = "2026-11-02T09:30:00+00:00"  # newer: it replaces
+                lr["updated_at"] = at
+                lr["vv"] = {**lr["vv"], other: 1}
+                lr["device"] = other
+                lr["dots"] = {**lr["dots"], "statement": [other, 1, at]}
         (tmp_path / "b.json").write_text(json.dumps(sent), encoding="utf-8")
         import_bundle(s.path, tmp_path / "b.json")
         assert_index_is_a_fresh_rebuild()

@@ -349,7 +349,8 @@ def _backward_without_reason(b: dict) -> None:
     h = b["engagements"][0]["stage_history"]
     last = h[-1]
     h.append({**last, "uuid": "00000000-0000-4000-8000-0000000000aa", "from_stage": "outcome",
-              "to_stage": "optimization", "kind": "backward", "reason": " "})  # fmt: skip
+              "to_stage": "optimization", "kind": "backward", "reason": " ",
+              "after": last["uuid"]})  # fmt: skip
     b["engagements"][0]["stage"] = "optimization"
 
 
@@ -362,7 +363,7 @@ def _undo_to_unreached(b: dict) -> None:
     h = b["engagements"][0]["stage_history"]
     del h[2:]
     h.append({**h[1], "uuid": "00000000-0000-4000-8000-0000000000ab", "from_stage": "onboarding",
-              "to_stage": "execution", "kind": "undo", "reason": "Undo"})  # fmt: skip
+              "to_stage": "execution", "kind": "undo", "reason": "Undo", "after": h[1]["uuid"]})  # fmt: skip
     b["engagements"][0]["stage"] = "execution"
 
 

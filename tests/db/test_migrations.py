@@ -26,6 +26,7 @@ from mwms_desktop.services import open_services
 
 V1 = Path(__file__).parent / "data" / "schema_v1.sql"
 V2_TABLES = {"dossier_export"}
+V4_TABLES = {"record_clock", "tombstone", "conflict"}
 V2_INDEXES = {
     "dossier_export_uuid",
     "dossier_export_engagement_id",
@@ -134,12 +135,6 @@ def schema(path: Path) -> list[tuple[str, str, str, str | None]]:
         con.close()
 
 
-def old_columns(after: dict[str, list[tuple]], before: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
-    """``after``'s tables of ``before``, each row cut to the columns it had: schema 4 appends
-    columns (a cycle's kind, a learning's refinements) and leaves the old ones as they were."""
-    return {t: [row[: len(before[t][0])] for row in after[t]] if before[t] else after[t] for t in before}
-
-
 def contents(path: Path) -> dict[str, list[tuple]]:
     """Every row of every table, in rowid order (the full-text index aside: it is derived)."""
     con = connect(path)
@@ -190,11 +185,14 @@ def test_v1_file_with_data_is_backed_up_and_upgraded_on_open(tmp_path: Path, kin
     finally:
         close_database()
 
-    assert version(old) == migrations.SCHEMA_VERSION == 4
+    assert version(old) == migrations.SCHEMA_VERSION == 5
     assert application_id(old) == identity.APPLICATION_ID
     upgraded = contents(old)
-    assert old_columns(upgraded, original) == original
-    assert set(upgraded) - set(original) == V2_TABLES | {"learning_citation"}
+    # Every row keeps every value it had; schemas 4 and 5 add columns at the end (a move's
+    # predecessor, an undo's entry time) and this file's device id to the settings.
+    assert kept_rows(original, upgraded) == original
+    assert [r[0] for r in upgraded["setting"]].count("device_id") == 1
+    assert set(upgraded) - set(original) == V2_TABLES | V4_TABLES | {"learning_citation"}
     assert upgraded["dossier_export"] == []
     assert {name for type_, name, _, _ in schema(old) if type_ == "index"} >= V2_INDEXES
     assert backup.full_check(old) == []
@@ -295,7 +293,7 @@ def foreign_file(path: Path, journal: str) -> None:
         (
             newer_file,
             r"^refused\.sqlite was written by a newer MWMS Desktop \(schema 99; this version reads "
-            r"up to 4\)\. Update MWMS Desktop to open it\.$",
+            rf"up to {migrations.SCHEMA_VERSION}\)\. Update MWMS Desktop to open it\.$",
         ),
         (foreign_file, r"^refused\.sqlite is an SQLite file of another program\.$"),
     ],
@@ -465,20 +463,20 @@ def test_failing_step_rolls_back_completely(
 
 
 def test_failure_in_a_later_step_undoes_the_earlier_ones(tmp_path: Path, monkeypatch) -> None:
-    """Steps 1→2→3→4 run in one transaction: when step 4 fails, step 2's table and indexes
+    """Steps 1→2→3→4→5 run in one transaction: when step 5 fails, step 2's table and indexes
     and step 3's application id are gone too and the file is still version 1."""
     old = tmp_path / "old.sqlite"
     write_v1(old)
     before_schema, before_rows = schema(old), contents(old)
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 5)
 
-    def v4(db: SqliteDatabase) -> None:
+    def v5(db: SqliteDatabase) -> None:
         db.execute_sql("DELETE FROM dossier_export")  # step 2 really ran before this one
         assert db.execute_sql("PRAGMA application_id").fetchone()[0] == identity.APPLICATION_ID  # step 3 too
         db.execute_sql("UPDATE engagement SET client = 'overwritten'")
         _bad_sql(db)
 
-    monkeypatch.setitem(migrations.MIGRATIONS, 4, v4)
+    monkeypatch.setitem(migrations.MIGRATIONS, 5, v5)
     with pytest.raises(DatabaseOpenError, match="already exists"):
         open_database(old)
     assert (version(old), schema(old), contents(old)) == (1, before_schema, before_rows)
@@ -615,6 +613,64 @@ def test_new_files_carry_the_application_id(tmp_path: Path) -> None:
     assert identity.file_version(path) == migrations.SCHEMA_VERSION
 
 
+def kept_rows(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """``after``'s rows of ``before``'s tables, cut to the columns each had before (schemas 4
+    and 5 add columns at the end), without the device id schema 5 adds to the settings."""
+    kept = {t: [row[: len(before[t][0])] if before[t] else row for row in after[t]] for t in before}
+    kept["setting"] = [r for r in kept["setting"] if r[0] != "device_id"]
+    return kept
+
+
+def write_v3(path: Path) -> None:
+    """A populated schema-3 file: the v1 rows brought to schema 3 by the shipped steps."""
+    write_v1(path)
+    db = _own_connection(path)
+    try:
+        db.execute_sql("PRAGMA foreign_keys = OFF")
+        with db.atomic():
+            migrations._v2_dossier_exports(db)
+            migrations._v3_application_id(db)
+            db.execute_sql(
+                "INSERT INTO dossier_export "
+                "(uuid, updated_at, engagement_id, exported_at, file_name, sha256) "
+                "VALUES ('d0000000-0000-4000-8000-000000000001', '2026-10-02T09:00:00+00:00', 1, "
+                f"'2026-10-02T09:00:00+00:00', 'acme.pdf', '{'a' * 64}')"
+            )
+            db.execute_sql("PRAGMA user_version = 3")
+    finally:
+        db.close()
+
+
+def test_v3_file_is_upgraded_to_v5_keeping_every_record(tmp_path: Path) -> None:
+    """Schema 3 → 5: every row of every table keeps every value; the stage history is chained
+    in the order it was recorded (each move names the one before it) and the file gets a
+    device id and the empty tombstone, conflict and clock tables."""
+    path = tmp_path / "v3.sqlite"
+    write_v3(path)
+    before = contents(path)
+    assert version(path) == 3
+    assert before["dossier_export"]
+    open_database(path)
+    close_database()
+    after = contents(path)
+    assert version(path) == 5
+    assert kept_rows(before, after) == before
+    assert set(after) - set(before) == V4_TABLES | {"learning_citation"}
+    assert after["tombstone"] == after["conflict"] == []
+    # Every record that can change is this laptop's version 1.
+    device = dict(after["setting"])["device_id"]
+    versioned = {r[1] for t in ("engagement", "stakeholder", "insight", "check_in") for r in before[t]}
+    mine = f'{{"{device}":1}}'
+    assert versioned <= {u for u, vv, _, d in after["record_clock"] if vv == mine and d == device}
+    for eid in {m[3] for m in before["stage_move"]}:
+        moves = sorted((m for m in after["stage_move"] if m[3] == eid), key=lambda m: (m[6], m[0]))
+        assert moves[0][-2] is None  # the creation follows nothing
+        assert [m[-2] for m in moves[1:]] == [m[1] for m in moves[:-1]]
+    (b,) = backup.list_backups(path)
+    assert (b.reason, version(b.path)) == ("schema3", 3)
+    assert contents(b.path) == before
+
+
 def test_v2_file_is_upgraded_to_carry_the_application_id(tmp_path: Path) -> None:
     """A schema-2 file (no application id) is recognised by its tables, backed up as it was,
     and marked; its rows are unchanged."""
@@ -632,6 +688,6 @@ def test_v2_file_is_upgraded_to_carry_the_application_id(tmp_path: Path) -> None
     open_database(path)
     close_database()
     assert (version(path), application_id(path)) == (migrations.SCHEMA_VERSION, identity.APPLICATION_ID)
-    assert old_columns(contents(path), before) == before
+    assert kept_rows(before, contents(path)) == before
     (b,) = backup.list_backups(path)
     assert (b.reason, version(b.path), application_id(b.path)) == ("schema2", 2, 0)

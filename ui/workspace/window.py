@@ -53,6 +53,7 @@ from ui.focus_ring import FocusRing
 from ui.screen import fitted
 from ui.workspace.base import ElidedLabel, Pane, WorkspaceContext, plain_label, plural
 from ui.workspace.gate_panel import GatePanel
+from ui.workspace.panes.conflicts import ConflictsPane
 from ui.workspace.panes.cycles import CyclesPane
 from ui.workspace.panes.health import HealthPane
 from ui.workspace.panes.history import HistoryPane
@@ -448,6 +449,7 @@ class WorkspaceWindow(QMainWindow):
             f"{card.type_label}{owner} · {framework.stage(card.stage).number}. {card.stage_label}, "
             f"{plural(card.days_in_stage, 'day')} in stage{status}"
         )
+        self._show_conflicts(detail.unresolved_conflicts)
         for pane in self.panes.values():
             pane.set_detail(detail)
         self.gate_items = gates.checklist(detail, self.services.lifecycle.gate_context())
@@ -514,6 +516,21 @@ class WorkspaceWindow(QMainWindow):
                 "This engagement changed elsewhere (another window, the command line or an "
                 "import): it is shown as it is now."
             )
+
+    def _show_conflicts(self, count: int) -> None:
+        """ "Conflicts (N)" in the pane list while a merge left any (issue 12): the pane is
+        added the first time there are some, and its entry hidden again when none are left."""
+        pane = self.panes.get(ConflictsPane.title)
+        if pane is None:
+            if not count:
+                return
+            pane = self.panes[ConflictsPane.title] = ConflictsPane(self.ctx)
+            self.tabs.add(pane, f"{ConflictsPane.title} ({count})", "Records changed on two laptops")
+        item = self.tabs.list.item(self.tabs.stack.indexOf(pane))
+        item.setText(f"{ConflictsPane.title} ({count})" if count else ConflictsPane.title)
+        item.setHidden(not count)
+        if not count and self.tabs.currentWidget() is pane:
+            self.tabs.setCurrentIndex(0)
 
     # --- getting around ------------------------------------------------------------------
 
