@@ -21,6 +21,7 @@ from db.models import (
     HypothesisInsight,
     Insight,
     Learning,
+    LearningCitation,
     LearningEvidence,
     OnboardingItem,
     QualificationScore,
@@ -69,6 +70,7 @@ KINDS: dict[str, RecordKind] = {
         RecordKind("checkins", "checkin", CheckIn),
         RecordKind("stage_history", "stage_move", StageMove),
         RecordKind("dossier_exports", "dossier_export", DossierExport),
+        RecordKind("citations", "learning_citation", LearningCitation),  # "built on" (the library)
     )
 }
 APPEND_ONLY = ("stage_history", "dossier_exports")
