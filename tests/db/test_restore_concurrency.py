@@ -83,6 +83,12 @@ def _restore(path: Path, backup: Path) -> tuple[float, float, subprocess.Complet
     return started, time.monotonic(), done
 
 
+def _after(line: str, instant: float) -> bool:
+    """A writer's line ("ok N T" / "refused N T ...") for a write acknowledged after ``instant``."""
+    parts = line.split()
+    return len(parts) >= 3 and parts[0] == "ok" and float(parts[2]) > instant
+
+
 def _kept(path: Path) -> Path:
     (aside,) = [p for p in path.parent.iterdir() if ".replaced-" in p.name and not p.name.endswith("-wal")
                 and not p.name.endswith("-shm")]  # fmt: skip
@@ -107,15 +113,28 @@ def test_a_restore_while_another_process_writes_loses_no_acknowledged_write(serv
         assert first.startswith("ok 1 "), writer.stderr.read()
         time.sleep(0.5)  # a burst of writes before the restore
         started, returned, done = _restore(path, backup)
-        time.sleep(1.0)  # and a burst after it returned
+        # And writes after it returned: a few of them acknowledged, however loaded the machine
+        # (a fixed pause proved too short on a busy CI run).
+        seen, deadline = [], time.monotonic() + 60
+        while time.monotonic() < deadline and len([ln for ln in seen if _after(ln, returned)]) < 3:
+            line = writer.stdout.readline()
+            if not line:
+                break
+            seen.append(line.strip())
         stop.touch()
-        out, err = writer.communicate(timeout=60)
+        # The rest through the same buffered reader (communicate() would read the pipe
+        # beneath it and miss what readline had already buffered).
+        out = writer.stdout.read()
+        err = writer.stderr.read()
+        writer.wait(timeout=60)
     finally:
         writer.kill()
         writer.wait()
+        writer.stdout.close()
+        writer.stderr.close()
     assert done.returncode == 0, done.stderr
     assert writer.returncode == 0, err
-    lines = [first, *out.splitlines()]
+    lines = [first, *seen, *out.splitlines()]
     acked = {int(line.split()[1]): float(line.split()[2]) for line in lines if line.startswith("ok ")}
     refused = {int(line.split()[1]) for line in lines if line.startswith("refused ")}
     assert sorted(acked.keys() | refused) == list(range(1, len(lines) + 1))  # each one told
