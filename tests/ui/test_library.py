@@ -35,8 +35,8 @@ def window(qtbot, services, opened):
 def _type(qtbot, w: LibraryWindow, text: str) -> None:
     w.search.clear()
     qtbot.keyClicks(w.search, text)
-    qtbot.waitUntil(lambda: not w.query.busy and w.result is not None and w.result.query == library.search(
-        w.search.text()).query)  # fmt: skip
+    qtbot.waitUntil(lambda: not w.query.busy and not w.facet_query.busy and w.result is not None
+                    and w.result.query == library.search(w.search.text()).query)  # fmt: skip
 
 
 def test_the_results_model_is_a_sound_qt_model(qtmodeltester, services):
