@@ -305,3 +305,31 @@ def test_view_learning_library_opens_it_and_enter_opens_the_workspace_at_the_rec
     assert workspace.tabs.currentWidget() is pane
     assert pane.table.selected_id() == ids["muller"]
     lib.close()
+
+
+def test_facet_counts_come_after_the_results_and_never_for_text_typed_over(qtbot, services, monkeypatch):
+    portfolio(services)
+    w = LibraryWindow(services, lambda *a: None)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.result is not None and not w.facet_query.busy)
+    counted: list[str] = []
+    real = library.search
+
+    def spy(text, *args, **kw):
+        if kw.get("facets", True):
+            counted.append(text)
+        return real(text, *args, **kw)
+
+    monkeypatch.setattr(library, "search", spy)
+    w.search.setFocus()
+    qtbot.keyClicks(w.search, "check")
+    qtbot.waitUntil(lambda: w.result is not None and w.result.query.words == ("check",))
+    assert w.facet_query.busy  # the page first, its counts asked for after a pause
+    qtbot.keyClicks(w.search, "out")  # typed before the counts of "check" were asked for
+    qtbot.waitUntil(
+        lambda: not w.query.busy and not w.facet_query.busy and w.result.query.words == ("checkout",)
+    )
+    qtbot.waitUntil(lambda: w.facets.topLevelItemCount() > 0)
+    assert counted == ["checkout"]
+    assert "Kind of record" in [w.facets.topLevelItem(i).text(0) for i in range(w.facets.topLevelItemCount())]

@@ -40,6 +40,7 @@ from ui.library.text import FACET_TITLES, KIND_LABELS, marked_html, token, value
 
 OpenRecord = Callable[[int, str, int], None]  # engagement id, kind, record id
 LIMIT = 100
+FACETS_PAUSE_MS = 150  # after the results are painted
 TokenRole = Qt.ItemDataRole.UserRole + 2
 
 
@@ -164,8 +165,9 @@ class LibraryWindow(QMainWindow):
         self.query.ready.connect(self._show)
         self.query.failed.connect(self.count.setText)
         # The facet counts read the best FACET_CAP matches of each kind: asked for once the
-        # first page of results is painted, so a keystroke waits only for that page.
-        self.facet_query = LatestQuery(self, pause_ms=0)
+        # first page of results is painted and typing has paused, so a keystroke waits only
+        # for that page, and counts for text typed over are never computed.
+        self.facet_query = LatestQuery(self, pause_ms=FACETS_PAUSE_MS)
         self.facet_query.ready.connect(self._show_facets)
         self.facet_query.failed.connect(self.count.setText)
         self.evidence = LatestQuery(self, pause_ms=60)
@@ -180,6 +182,7 @@ class LibraryWindow(QMainWindow):
     # --- searching -----------------------------------------------------------------------
 
     def _ask(self, text: str) -> None:
+        self.facet_query.cancel()
         self.count.setText("Searching…")
         self.query.ask(lambda: library.search(text, limit=LIMIT, facets=False))
 
