@@ -90,7 +90,7 @@ class BoardController(QObject):
         another program committed meanwhile, so this write's refresh cannot take it in
         unannounced."""
         self.look_first()
-        if isinstance(command, uc.ServiceCommand) and not command.run_now():
+        if isinstance(command, (uc.ServiceCommand, uc.MacroCommand)) and not command.run_now():
             return False
         self.stack.push(command)
         return getattr(command, "error", None) is None

@@ -236,3 +236,96 @@ def setter_command(
     """A lifecycle field edit (score, verdict, checklist, expectations, outcome): ``apply``
     writes a set of values; undo writes the old ones back."""
     return ServiceCommand(text, eid, lambda: apply(new), lambda: apply(old), **hooks)
+
+
+def cite_command(services: Services, kind: str, rid: int, learning_id: int, **hooks: Any) -> ServiceCommand:
+    """Record that the hypothesis or insight is built on the learning; undo removes the
+    citation, redo puts the same one back (same uuid, same snapshot of the statement)."""
+    eid = services.records.engagement_of(kind, rid)
+    client = services.citations.source_client(learning_id)
+    holder: dict[str, Any] = {}
+
+    def do() -> Any:
+        if "snapshot" in holder:  # redo after undo
+            view = services.citations.restore(holder.pop("snapshot"))
+        else:
+            view = services.citations.cite(kind, rid, learning_id)
+        holder["id"] = view.id
+        return view
+
+    def undo() -> Any:
+        holder["snapshot"] = services.citations.uncite(holder["id"])
+
+    return ServiceCommand(f"Cite a learning of {client}", eid, do, undo, **hooks)
+
+
+def uncite_command(services: Services, citation_id: int, **hooks: Any) -> ServiceCommand:
+    """Remove a "built on" citation; undo puts it back as it was."""
+    view = services.citations.get(citation_id)
+    holder: dict[str, Any] = {"id": citation_id}
+
+    def do() -> Any:
+        holder["snapshot"] = services.citations.uncite(holder["id"])
+
+    def undo() -> Any:
+        restored = services.citations.restore(holder["snapshot"])
+        holder["id"] = restored.id
+        return restored
+
+    source = view.learning_client or "another engagement"
+    return ServiceCommand(f"Remove citation of a learning of {source}", view.engagement_id, do, undo, **hooks)
+
+
+class MacroCommand(QUndoCommand):
+    """Several service commands as one undo step (a record added and cited in one dialog):
+    undone in reverse order, redone in order. ``run_step`` does each step at once; a step the
+    service refuses is left out (each step is its own transaction, so nothing half-done
+    remains) and its error returned. ``BoardController.push`` then pushes the steps that were
+    done, and refuses an empty macro."""
+
+    def __init__(
+        self, text: str, eid: int, on_changed: Changed | None = None, on_error: ErrorSink | None = None
+    ) -> None:
+        super().__init__(text)
+        self.eid = eid
+        self.on_changed, self.on_error = on_changed, on_error
+        self.steps: list[ServiceCommand] = []
+        self.error: MwmsError | None = None
+        self.result: Any = None
+        self._already_done = False
+
+    def run_step(self, step: ServiceCommand) -> MwmsError | None:
+        step.on_changed, step.on_error = None, None  # the macro refreshes once; the caller shows errors
+        if not step.run_now():
+            return step.error
+        step._already_done = False  # the step's own redo runs on the macro's redo
+        step.on_error = self.on_error
+        self.steps.append(step)
+        if len(self.steps) == 1:
+            self.result = step.result
+        return None
+
+    def run_now(self) -> bool:
+        if not self.steps:
+            self.error = MwmsError("Nothing was done.")
+            self.setObsolete(True)
+            return False
+        self._already_done = True
+        if self.on_changed:
+            self.on_changed(self.eid)
+        return True
+
+    def redo(self) -> None:
+        if self._already_done:
+            self._already_done = False
+            return
+        for step in self.steps:
+            step.redo()
+        if self.on_changed:
+            self.on_changed(self.eid)
+
+    def undo(self) -> None:
+        for step in reversed(self.steps):
+            step.undo()
+        if self.on_changed:
+            self.on_changed(self.eid)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from db import fts
@@ -192,10 +193,10 @@ def _with(h: Hit, snippet: str) -> Hit:
 
 def scan_snippet(text: str, ws: tuple[str, ...]) -> str:
     """``text`` with the words that begin with one of ``ws`` (folded) marked."""
-    folded = [fold(w) for w in ws]
+    folded = tuple(fold(w) for w in ws if fold(w))
     out = []
     for token in text.split(" "):
-        if any(t.startswith(w) for t in _tokens(token) for w in folded if w):
+        if _marks(token, folded):
             out.append(f"{MARK_START}{token}{MARK_END}")
         else:
             out.append(token)
@@ -206,14 +207,23 @@ def scan_snippet(text: str, ws: tuple[str, ...]) -> str:
     return marked[:400]
 
 
+@lru_cache(maxsize=65536)
+def _marks(token: str, folded: tuple[str, ...]) -> bool:
+    """Whether a word of ``token`` begins with one of ``folded`` (cached: the same words
+    come back in every snippet and on every keystroke)."""
+    return any(t.startswith(folded) for t in _tokens(token)) if folded else False
+
+
 def _order(h: Hit) -> tuple[float, str, int]:
     return (-h.score, h.kind, h.id)
 
 
-def search(text: str, *, limit: int = 50, **extra: Iterable[str]) -> SearchResult:
+def search(text: str, *, limit: int = 50, facets: bool = True, **extra: Iterable[str]) -> SearchResult:
     """The library's answer to what was typed: the best ``limit`` hits, the total, and the
     facet counts of every match. ``extra`` adds facet values (``kind=["learning"]``), as
-    the CLI's options do."""
+    the CLI's options do. ``facets=False``: no facet counts (``counted`` 0), and with words
+    alone only the best ``limit`` of each kind are read: the window's first paint, its
+    facets asked for next."""
     q = parse(text)
     if extra:
         merged = dict(q.facets)
@@ -227,7 +237,7 @@ def search(text: str, *, limit: int = 50, **extra: Iterable[str]) -> SearchResul
     if q.words and not narrowed and indexed():
         # Words alone, the common case while typing: the index ranks every match but only
         # the best of each kind are read; the facets count those, the total counts all.
-        found, use_index = hits(q, kinds, top=FACET_CAP)
+        found, use_index = hits(q, kinds, top=FACET_CAP if facets else max(1, limit))
         total = sum(
             database.execute_sql(fts.count_sql(k), (fts_match(q.words),)).fetchone()[0] for k in kinds
         )
@@ -237,6 +247,6 @@ def search(text: str, *, limit: int = 50, **extra: Iterable[str]) -> SearchResul
             found = [h for h in found if facet_mod.matches(h, q.facets)]
         total = len(found)
     found.sort(key=_order)
-    counts = facet_mod.count(found)
+    counts = facet_mod.count(found) if facets else {}
     best = _snippets(found[: max(0, limit)], q, use_index)
-    return SearchResult(q, tuple(best), total, counts, use_index, len(found))
+    return SearchResult(q, tuple(best), total, counts, use_index, len(found) if facets else 0)

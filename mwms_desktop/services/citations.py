@@ -32,6 +32,20 @@ class CitationView:
     cited_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class CitationSnapshot:
+    """A removed citation, complete enough to put back as it was (same uuid, same snapshot
+    of the learning's statement, same time of citing): what undo needs."""
+
+    uuid: str
+    engagement_id: int
+    citing_kind: str
+    citing_uuid: str
+    learning_uuid: str
+    statement: str
+    cited_at: datetime
+
+
 def _citing(kind: str, rid: int):
     model = _CITING.get(kind)
     if model is None:
@@ -94,14 +108,53 @@ class CitationService(ServiceBase):
         return _views([c])[0]
 
     @atomic()
-    def uncite(self, citation_id: int) -> None:
+    def uncite(self, citation_id: int) -> CitationSnapshot:
+        """Remove the citation; what it was, for :meth:`restore`."""
         c = LearningCitation.get_or_none(LearningCitation.id == citation_id)
         if c is None:
-            raise NotFound(f"No citation with id {citation_id!r}.")
+            raise NotFound(f"No citation with id {citation_id!r}: it was removed already.")
+        snap = CitationSnapshot(c.uuid, c.engagement_id, c.citing_kind, c.citing_uuid, c.learning_uuid,
+                                c.statement, c.cited_at)  # fmt: skip
         e = self._engagement(c.engagement_id)
         c.delete_instance()
         self._touch(e)
         e.save()
+        return snap
+
+    @atomic()
+    def restore(self, snap: CitationSnapshot) -> CitationView:
+        """Put a removed citation back as it was (undo of a removal, redo of a citing)."""
+        model = _CITING.get(snap.citing_kind)
+        if model is None or model.get_or_none(model.uuid == snap.citing_uuid) is None:
+            raise NotFound(f"The {snap.citing_kind} that cited this learning is gone; nothing to restore.")
+        same = (LearningCitation.citing_uuid == snap.citing_uuid) & (
+            LearningCitation.learning_uuid == snap.learning_uuid
+        )
+        if LearningCitation.get_or_none((LearningCitation.uuid == snap.uuid) | same):
+            raise ValidationError(f"This {snap.citing_kind} is already built on that learning.", "learning")
+        e = self._engagement(snap.engagement_id)
+        c = LearningCitation.create(
+            uuid=snap.uuid, engagement=e.id, citing_kind=snap.citing_kind, citing_uuid=snap.citing_uuid,
+            learning_uuid=snap.learning_uuid, statement=snap.statement, cited_at=snap.cited_at,
+            updated_at=self.clock.now(),
+        )  # fmt: skip
+        self._touch(e)
+        e.save()
+        return _views([c])[0]
+
+    def get(self, citation_id: int) -> CitationView:
+        c = LearningCitation.get_or_none(LearningCitation.id == citation_id)
+        views = _views([c]) if c is not None else []
+        if not views:
+            raise NotFound(f"No citation with id {citation_id!r}.")
+        return views[0]
+
+    def source_client(self, learning_id: int) -> str:
+        """The client of the engagement the learning belongs to (to name a citation)."""
+        learning = Learning.get_or_none(Learning.id == learning_id) if isinstance(learning_id, int) else None
+        if learning is None:
+            raise NotFound(f"No learning with id {learning_id!r}.")
+        return Engagement.get_by_id(learning.engagement_id).client
 
     def built_on(self, citing_kind: str, citing_id: int) -> list[CitationView]:
         """What the hypothesis or insight cites, oldest first."""

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from mwms_desktop.bundle import build_bundle, import_bundle
-from mwms_desktop.errors import ValidationError
+from mwms_desktop.errors import NotFound, ValidationError
 from mwms_desktop.services import open_services
 from tests.core.library_helpers import portfolio
 
@@ -33,6 +33,26 @@ def test_a_citation_shows_both_ways_with_its_snapshot(services, clock):
     assert services.citations.reuse_counts()[built.learning_uuid] == {ids["b"], ids["c"]}
     assert [c.id for c in services.citations.reused_from_engagement(ids["a"])] == [c.id for c in reused]
     assert [c.citing_id for c in services.citations.of_engagement(ids["c"])] == [h]
+
+
+def test_a_removed_citation_comes_back_as_it_was(services, clock):
+    """What undo relies on: uncite gives a snapshot, restore puts back the same citation
+    (uuid, snapshot of the statement, time of citing), and refuses a second copy."""
+    ids = portfolio(services)
+    h = _hypothesis(services, ids["c"])
+    made = services.citations.cite("hypothesis", h, ids["checkout"])
+    services.records.update("learning", ids["checkout"], statement="Badges help, a little")
+    snap = services.citations.uncite(made.id)
+    assert services.citations.reused(ids["checkout"]) == []
+    back = services.citations.restore(snap)
+    assert (back.uuid, back.statement, back.cited_at) == (made.uuid, made.statement, made.cited_at)
+    assert [c.uuid for c in services.citations.reused(ids["checkout"])] == [made.uuid]
+    with pytest.raises(ValidationError, match="already built on"):
+        services.citations.restore(snap)
+    services.records.delete("hypothesis", h)
+    services.citations.uncite(back.id)
+    with pytest.raises(NotFound, match="nothing to restore"):
+        services.citations.restore(snap)  # its hypothesis is gone
 
 
 def test_refusals_are_one_clear_line_and_change_nothing(services):

@@ -136,3 +136,15 @@ def test_words_alone_count_every_match_and_facet_the_best(services, monkeypatch)
     assert [h.id for h in library.search("checkout kind:learning").hits][:1] == [ids["checkout"]]
     narrowed = library.search("checkout tag:trust")  # a facet token: every match is read
     assert (narrowed.total, narrowed.counted) == (1, 1)
+
+
+def test_the_first_page_without_facets_is_the_same_page(services, backend):
+    """The window's first paint asks without facets (its counts come next): the same best
+    hits, snippets and total, no counts."""
+    portfolio(services)
+    for text in ("checkout", "ch", "zoe", "checkout tag:trust", ""):
+        full, first = library.search(text, limit=2), library.search(text, limit=2, facets=False)
+        assert first.hits == full.hits
+        assert first.total == full.total
+        assert (first.facets, first.counted) == ({}, 0)
+        assert full.facets["kind"]

@@ -35,8 +35,8 @@ def window(qtbot, services, opened):
 def _type(qtbot, w: LibraryWindow, text: str) -> None:
     w.search.clear()
     qtbot.keyClicks(w.search, text)
-    qtbot.waitUntil(lambda: not w.query.busy and w.result is not None and w.result.query == library.search(
-        w.search.text()).query)  # fmt: skip
+    qtbot.waitUntil(lambda: not w.query.busy and not w.facet_query.busy and w.result is not None
+                    and w.result.query == library.search(w.search.text()).query)  # fmt: skip
 
 
 def test_the_results_model_is_a_sound_qt_model(qtmodeltester, services):
@@ -161,6 +161,96 @@ def test_the_panel_follows_the_statement_as_it_is_typed_and_cites(make, services
     assert services.citations.reused(ids["notes_only"])[0].client == "Иванов и партнёры"
 
 
+CTRL = Qt.KeyboardModifier.ControlModifier
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def _undo_key(qtbot, h, mods) -> None:
+    """Ctrl+Z (or Ctrl+Shift+Z) in the workspace window, as the person presses it."""
+    with qtbot.waitActive(h.window):
+        h.window.activateWindow()
+    h.window.tabs.setFocus()
+    qtbot.keyClick(h.window.tabs, Qt.Key.Key_Z, mods)
+
+
+def _reused(services, lid: int) -> list[str]:
+    return [c.client for c in services.citations.reused(lid)]
+
+
+def _cite_row(qtbot, panel: RelatedPanel, statement: str) -> int:
+    qtbot.waitUntil(lambda: panel.list.count() >= 1)
+    texts = [panel.list.item(i).text() for i in range(panel.list.count())]
+    row = next(i for i, t in enumerate(texts) if t.startswith(statement))
+    panel.list.setFocus()
+    panel.list.setCurrentRow(row)
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return)  # cite it
+    return row
+
+
+def test_adding_and_citing_in_one_dialog_is_one_undo_step(make, services, qtbot):
+    ids = portfolio(services)
+    h = make(services, ids["c"])
+    h.show(qtbot)
+    table = h.pane("Insights & hypotheses").hypotheses
+    before = h.detail().hypotheses
+    dialog = table.add_dialog()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    editor = dialog.form.editors["statement"]
+    editor.setFocus()
+    qtbot.keyClicks(editor, "Express checkout buttons for first buyers")
+    _cite_row(qtbot, dialog.related, "Express buttons confuse")
+    qtbot.keyClick(editor, Qt.Key.Key_Return, CTRL)  # save
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert _reused(services, ids["notes_only"]) == ["Иванов и партнёры"]
+    assert h.stack.undoText() == "Add hypothesis built on 1 learning"
+
+    _undo_key(qtbot, h, CTRL)  # the hypothesis and its citation go together
+    assert _reused(services, ids["notes_only"]) == []
+    assert h.detail().hypotheses == before
+    _undo_key(qtbot, h, CTRL_SHIFT)
+    (hyp,) = set(h.detail().hypotheses) - set(before)
+    assert hyp.statement == "Express checkout buttons for first buyers"
+    (cited,) = services.citations.built_on("hypothesis", hyp.id)
+    assert cited.learning_id == ids["notes_only"]
+
+
+def test_citing_and_removing_a_citation_are_undoable_edits(make, services, qtbot):
+    ids = portfolio(services)
+    hid = services.records.add("hypothesis", ids["c"], statement="Express checkout for first buyers").id
+    h = make(services, ids["c"])
+    h.show(qtbot)
+    table = h.pane("Insights & hypotheses").hypotheses
+    table.select_id(hid)
+    dialog = table.edit_dialog(hid)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    panel: RelatedPanel = dialog.related
+    _cite_row(qtbot, panel, "Express buttons confuse")  # recorded at once
+    assert _reused(services, ids["notes_only"]) == ["Иванов и партнёры"]
+    assert h.stack.undoText() == "Cite a learning of Müller & Söhne GmbH"
+    built_on = dialog.built_on
+    assert built_on.list.count() == 1
+    built_on.list.setFocus()
+    built_on.list.setCurrentRow(0)
+    qtbot.mouseClick(built_on.remove_button, Qt.MouseButton.LeftButton)
+    assert _reused(services, ids["notes_only"]) == []
+    assert built_on.list.count() == 0
+    assert "cited" not in panel.list.item(0).text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+    _undo_key(qtbot, h, CTRL)  # the removal undone: the citation is back, as it was
+    (back,) = services.citations.built_on("hypothesis", hid)
+    assert _reused(services, ids["notes_only"]) == ["Иванов и партнёры"]
+    _undo_key(qtbot, h, CTRL)  # the citing undone: the "reused in" count goes back
+    assert _reused(services, ids["notes_only"]) == []
+    _undo_key(qtbot, h, CTRL_SHIFT)  # redo: the same citation (same uuid) again
+    (again,) = services.citations.built_on("hypothesis", hid)
+    assert again.uuid == back.uuid
+    assert _reused(services, ids["notes_only"]) == ["Иванов и партнёры"]
+
+
 def test_an_answer_to_older_text_is_dropped(qtbot, services):
     ids = portfolio(services)
     panel = RelatedPanel(ids["c"], pause_ms=0)
@@ -215,3 +305,31 @@ def test_view_learning_library_opens_it_and_enter_opens_the_workspace_at_the_rec
     assert workspace.tabs.currentWidget() is pane
     assert pane.table.selected_id() == ids["muller"]
     lib.close()
+
+
+def test_facet_counts_come_after_the_results_and_never_for_text_typed_over(qtbot, services, monkeypatch):
+    portfolio(services)
+    w = LibraryWindow(services, lambda *a: None)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.result is not None and not w.facet_query.busy)
+    counted: list[str] = []
+    real = library.search
+
+    def spy(text, *args, **kw):
+        if kw.get("facets", True):
+            counted.append(text)
+        return real(text, *args, **kw)
+
+    monkeypatch.setattr(library, "search", spy)
+    w.search.setFocus()
+    qtbot.keyClicks(w.search, "check")
+    qtbot.waitUntil(lambda: w.result is not None and w.result.query.words == ("check",))
+    assert w.facet_query.busy  # the page first, its counts asked for after a pause
+    qtbot.keyClicks(w.search, "out")  # typed before the counts of "check" were asked for
+    qtbot.waitUntil(
+        lambda: not w.query.busy and not w.facet_query.busy and w.result.query.words == ("checkout",)
+    )
+    qtbot.waitUntil(lambda: w.facets.topLevelItemCount() > 0)
+    assert counted == ["checkout"]
+    assert "Kind of record" in [w.facets.topLevelItem(i).text(0) for i in range(w.facets.topLevelItemCount())]

@@ -95,8 +95,10 @@ class RelatedPanel(QWidget):
         if lid is not None:
             self.cite_requested.emit(lid)
 
-    def mark_cited(self, learning_id: int) -> None:
-        self.cited.add(learning_id)
+    def mark_cited(self, learning_id: int | None) -> None:
+        """Show ``learning_id`` as cited (None: show ``cited`` as it now is)."""
+        if learning_id is not None:
+            self.cited.add(learning_id)
         self._show(self.related)
 
     def wait(self) -> None:

@@ -85,6 +85,13 @@ class LatestQuery(QObject):
             self.busy = False
             self.failed.emit(message)
 
+    def cancel(self) -> None:
+        """Forget the question: not started if still pausing, its answer dropped if running."""
+        self._timer.stop()
+        self._work = None
+        self._generation += 1
+        self.busy = False
+
     def wait(self) -> None:
         """Let a running query end (closing a window)."""
         self._timer.stop()

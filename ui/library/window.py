@@ -40,6 +40,7 @@ from ui.library.text import FACET_TITLES, KIND_LABELS, marked_html, token, value
 
 OpenRecord = Callable[[int, str, int], None]  # engagement id, kind, record id
 LIMIT = 100
+FACETS_PAUSE_MS = 150  # after the results are painted
 TokenRole = Qt.ItemDataRole.UserRole + 2
 
 
@@ -163,6 +164,12 @@ class LibraryWindow(QMainWindow):
         self.query = LatestQuery(self)
         self.query.ready.connect(self._show)
         self.query.failed.connect(self.count.setText)
+        # The facet counts read the best FACET_CAP matches of each kind: asked for once the
+        # first page of results is painted and typing has paused, so a keystroke waits only
+        # for that page, and counts for text typed over are never computed.
+        self.facet_query = LatestQuery(self, pause_ms=FACETS_PAUSE_MS)
+        self.facet_query.ready.connect(self._show_facets)
+        self.facet_query.failed.connect(self.count.setText)
         self.evidence = LatestQuery(self, pause_ms=60)
         self.evidence.ready.connect(self._show_evidence)
         self.search.textChanged.connect(self._ask)
@@ -175,8 +182,9 @@ class LibraryWindow(QMainWindow):
     # --- searching -----------------------------------------------------------------------
 
     def _ask(self, text: str) -> None:
+        self.facet_query.cancel()
         self.count.setText("Searching…")
-        self.query.ask(lambda: library.search(text, limit=LIMIT))
+        self.query.ask(lambda: library.search(text, limit=LIMIT, facets=False))
 
     def _show(self, result: SearchResult) -> None:
         self.result = result
@@ -185,16 +193,32 @@ class LibraryWindow(QMainWindow):
             self.notice.setText(SLOWER_NOTICE)
             self.notice.show()
         self.model.set_hits(result.hits)
-        shown = len(result.hits)
-        more = f" (the best {shown} shown)" if result.total > shown else ""
-        if result.counted < result.total:
-            more += f"; facets count the best {result.counted}"
-        self.count.setText(f"{result.total} found{more}." if result.total else "Nothing found.")
-        self._fill_facets(result)
+        self.count.setText(self._count_text(result))
         if result.hits:
             self.results.selectRow(0)
         else:
             self.detail.clear()
+        text = self.search.text()
+        self.facet_query.ask(lambda: library.search(text, limit=0))
+
+    def _count_text(self, result: SearchResult, counted: int | None = None) -> str:
+        if not result.total:
+            return "Nothing found."
+        shown = len(result.hits)
+        more = f" (the best {shown} shown)" if result.total > shown else ""
+        if counted is not None and counted < result.total:
+            more += f"; facets count the best {counted}"
+        return f"{result.total} found{more}."
+
+    def _show_facets(self, facets: SearchResult) -> None:
+        """The facet counts of what is shown (a worker's second answer to the same text)."""
+        result = self.result
+        if result is None or facets.query != result.query:
+            return  # counts of an older text: the newer are on their way
+        self.result = SearchResult(result.query, result.hits, result.total, facets.facets, result.indexed,
+                                   facets.counted)  # fmt: skip
+        self.count.setText(self._count_text(result, facets.counted))
+        self._fill_facets(self.result)
 
     def _fill_facets(self, result: SearchResult) -> None:
         self.facets.clear()
@@ -259,5 +283,6 @@ class LibraryWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.query.wait()
+        self.facet_query.wait()
         self.evidence.wait()
         super().closeEvent(event)

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 from mwms_desktop import framework
 from mwms_desktop.errors import MwmsError
 from mwms_desktop.views import EngagementDetail, HypothesisView
+from ui import undo_commands as uc
+from ui.library.built_on import BuiltOnList
 from ui.library.related_panel import RelatedPanel
 from ui.workspace.base import Pane, WorkspaceContext, plain_label
 from ui.workspace.forms import FieldSpec, FormWidget, RecordDialog
@@ -115,34 +117,76 @@ class CitingTable(RecordTable):
     def edit_dialog(self, rid: int) -> RecordDialog:
         dialog = super().edit_dialog(rid)
         panel: RelatedPanel = dialog.related  # type: ignore[attr-defined]
-        for c in self.ctx.services.citations.built_on(self.kind, rid):
-            if c.learning_id is not None:
-                panel.cited.add(c.learning_id)
-        panel.cite_requested.connect(lambda lid: self._cite(panel, rid, lid))
+        built_on = BuiltOnList(dialog)
+        panel.layout().addWidget(built_on)
+        dialog.built_on = built_on  # type: ignore[attr-defined]
+        self._show_built_on(panel, built_on, rid)
+        panel.cite_requested.connect(lambda lid: self._cite(panel, built_on, rid, lid))
+        built_on.remove_requested.connect(lambda cid: self._uncite(panel, built_on, rid, cid))
         panel.set_text(dialog.form.value("statement"))
         return dialog
 
-    def _cite(self, panel: RelatedPanel, rid: int, learning_id: int) -> MwmsError | None:
+    def _show_built_on(self, panel: RelatedPanel, built_on: BuiltOnList, rid: int) -> None:
+        cites = self.ctx.services.citations.built_on(self.kind, rid)
+        built_on.set_citations(cites)
+        panel.cited = {c.learning_id for c in cites if c.learning_id is not None}
+        panel.mark_cited(None)
+
+    def _cite(self, panel: RelatedPanel, built_on: BuiltOnList, rid: int, lid: int) -> MwmsError | None:
+        """Cite at once, as an undoable edit of the workspace."""
         try:
-            made = self.ctx.services.citations.cite(self.kind, rid, learning_id)
+            command = uc.cite_command(self.ctx.services, self.kind, rid, lid, **self.ctx.hooks())
+            error = self.ctx.run(command)
         except MwmsError as exc:
-            panel.status.setText(str(exc))
-            return exc
-        panel.mark_cited(learning_id)
-        panel.status.setText(f"Built on a learning of {made.learning_client}: recorded.")
+            error = exc
+        if error is not None:
+            panel.status.setText(str(error))
+            return error
+        made = command.result
+        self._show_built_on(panel, built_on, rid)
+        panel.status.setText(f"Built on a learning of {made.learning_client}: recorded (Undo takes it back).")
         self.status.setText(f"{self.label} built on a learning of {made.learning_client}.")
         return None
 
-    def _add_then_cite(self, form: FormWidget, pending: list[int]) -> MwmsError | None:
-        error = self.add_record(form.values())
-        rid = self.selected_id()
-        if error is None and rid is not None:
-            for lid in pending:
-                try:
-                    self.ctx.services.citations.cite(self.kind, rid, lid)
-                except MwmsError as exc:
-                    self.status.setText(f"{self.label} added, but not cited: {exc}")
+    def _uncite(self, panel: RelatedPanel, built_on: BuiltOnList, rid: int, cid: int) -> MwmsError | None:
+        try:
+            error = self.ctx.run(uc.uncite_command(self.ctx.services, cid, **self.ctx.hooks()))
+        except MwmsError as exc:
+            error = exc
+        self._show_built_on(panel, built_on, rid)
+        panel.status.setText(str(error) if error else "Citation removed (Undo brings it back).")
+        if error is None:
+            self.status.setText(f"{self.label} no longer built on that learning.")
         return error
+
+    def _add_then_cite(self, form: FormWidget, pending: list[int]) -> MwmsError | None:
+        """Add the record and cite what was chosen as one undo step."""
+        if not pending:
+            return self.add_record(form.values())
+        services, hooks = self.ctx.services, self.ctx.hooks()
+        n = len(pending)
+        macro = uc.MacroCommand(
+            f"Add {self.label.lower()} built on {n} learning{'s' if n > 1 else ''}", self.ctx.eid, **hooks
+        )
+        self.ctx.controller.look_first()
+        error = macro.run_step(uc.record_add_command(services, self.kind, self.ctx.eid, form.values()))
+        if error is not None:
+            return error
+        rid = macro.result.id
+        refused = []
+        for lid in pending:
+            try:
+                refused.append(macro.run_step(uc.cite_command(services, self.kind, rid, lid)))
+            except MwmsError as exc:
+                refused.append(exc)
+        self.ctx.run(macro)
+        self.select_id(rid)
+        problems = [str(e) for e in refused if e is not None]
+        self.status.setText(
+            f"{self.label} added, but not cited: {problems[0]}" if problems
+            else f"{self.label} added, built on {n} learning{'s' if n > 1 else ''}."
+        )  # fmt: skip
+        return None
 
 
 class HypothesisTable(CitingTable):
