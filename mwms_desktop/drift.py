@@ -15,6 +15,20 @@ from mwms_desktop.views import DriftSignal
 
 _ONBOARDING = framework.stage_index("onboarding")
 
+# Every signal :func:`signals` can give, in the order it gives them, with a short name for
+# counts and charts (the signal itself carries the full sentence).
+SIGNALS: tuple[framework.Term, ...] = (
+    framework.Term("gate_lapsed", "Passed gate no longer holds"),
+    framework.Term("stalled", "Stalled"),
+    framework.Term("misaligned", "Misaligned stakeholder after onboarding"),
+    framework.Term("undocumented_cycle", "Evaluated cycle without a learning"),
+    framework.Term("unprioritised", "Hypothesis without a priority"),
+    framework.Term("reactive", "Cycle without a hypothesis"),
+    framework.Term("inconsistent_execution", "Inconsistent execution structure"),
+    framework.Term("health_falling", "Health falling"),
+    framework.Term("no_checkin", "No recent check-in"),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class DriftFacts:

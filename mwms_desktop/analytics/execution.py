@@ -17,14 +17,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from mwms_desktop import framework
 from mwms_desktop.analytics.months import month_of, months
 from mwms_desktop.analytics.source import Facts, Scope
 
+# How a cycle concluded: the framework's results, then abandoned (a status, not a result).
 KINDS: tuple[tuple[str, str], ...] = (
-    ("win", "Win"),
-    ("loss", "Loss"),
-    ("inconclusive", "Inconclusive"),
-    ("abandoned", "Abandoned"),
+    *((t.slug, t.label) for t in framework.CYCLE_RESULTS),
+    ("abandoned", framework.label(framework.CYCLE_STATUSES, "abandoned")),
 )
 
 

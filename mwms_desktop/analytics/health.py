@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mwms_desktop import framework
+from mwms_desktop import drift, framework
 from mwms_desktop import health as rules
 from mwms_desktop.analytics.months import months
 from mwms_desktop.analytics.source import Facts, Scope
@@ -22,16 +22,8 @@ from mwms_desktop.views import EngagementCard
 
 BANDS = framework.slugs(framework.HEALTH_BANDS)  # healthy, watch, at_risk, unknown
 
-# Every drift signal the board can show, in mwms_desktop.drift's order, with a short name.
-SIGNALS: tuple[tuple[str, str], ...] = (
-    ("stalled", "Stalled"),
-    ("misaligned", "Misaligned stakeholder after onboarding"),
-    ("undocumented_cycle", "Evaluated cycle without a learning"),
-    ("unprioritised", "Hypothesis without a priority"),
-    ("reactive", "Cycle without a hypothesis"),
-    ("health_falling", "Health falling"),
-    ("no_checkin", "No recent check-in"),
-)
+# Every drift signal the board can show, in mwms_desktop.drift's order, with its short name.
+SIGNALS: tuple[tuple[str, str], ...] = tuple((t.slug, t.label) for t in drift.SIGNALS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,3 +121,29 @@ def test_no_cycle_evaluated_gives_no_rate():
     assert result.win_rate.value is None
     assert result.learnings_per_cycle is None
     assert "no cycle was evaluated" in result.win_sentence
+
+
+def test_the_drift_counts_cover_every_signal_the_board_can_show(demo_services):
+    """Every drift code a card carries is one the analytics count and name (the list is
+    drift.SIGNALS, so a new signal cannot be left out of the counts), and the counts are the
+    cards' own."""
+    from collections import Counter
+
+    from mwms_desktop import drift
+    from mwms_desktop.analytics.health import SIGNALS, drift_counts, signal_label
+
+    cards = demo_services.portfolio.cards()
+    shown = Counter(s.code for c in cards for s in c.drift)
+    assert {"inconsistent_execution", "stalled"} <= set(shown)  # the demo shows old and new ones
+    counted, total = drift_counts(cards)
+    assert total == len(cards)
+    assert dict(counted) == {t.slug: shown.get(t.slug, 0) for t in drift.SIGNALS}
+    assert [code for code, _ in SIGNALS] == [t.slug for t in drift.SIGNALS]
+    assert all(signal_label(code) != code for code in shown)
+
+
+def test_cycles_concluded_are_counted_by_the_frameworks_results_then_abandoned():
+    from mwms_desktop import framework
+    from mwms_desktop.analytics.execution import KINDS
+
+    assert [k for k, _ in KINDS] == [*(t.slug for t in framework.CYCLE_RESULTS), "abandoned"]
