@@ -1,12 +1,22 @@
 """Three laptops exchanging bundles in every order converge (issue 12): a property test over
 random edits, additions, deletions, undone deletions, stage moves, clocks that disagree and
 exchange orders. After everyone has sent everyone their bundle (twice round), the canonical
-dumps (no local ids) are identical, and importing again changes nothing."""
+dumps (no local ids) are identical, importing again changes nothing, and no losing version is
+missing from a conflicts list.
+
+What "losing" means is worked out here independently of the app's version vectors: the test
+keeps, for each laptop, the set of changes it has seen (its own, and those of every bundle it
+imported). A change that a later change of the same field (or a deletion, or a restore) had
+seen was replaced knowingly, and loses nothing. Every other change is a *leaf*: its value must
+be in the merged data, or in one side of a conflict on that record on some laptop (each
+laptop keeps the conflicts its own merges met)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -50,39 +60,121 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return origin.export()
 
 
+@dataclass(frozen=True)
+class Change:
+    """One local change: ``field`` is a field's name, or DELETE / RESTORE for the record."""
+
+    n: int
+    record: str
+    field: str
+    value: Any
+    seen: frozenset[int]  # the changes its laptop had seen when it was made
+
+
+DELETE, RESTORE = "<delete>", "<restore>"
+
+
+@dataclass
+class Knowledge:
+    """Which changes each laptop has seen, and which each bundle carries."""
+
+    laptops: list[set[int]]
+    changes: list[Change] = field(default_factory=list)
+    bundles: dict[Path, frozenset[int]] = field(default_factory=dict)
+
+    def change(self, n: int, record: str, name: str, value: Any) -> None:
+        c = Change(len(self.changes), record, name, value, frozenset(self.laptops[n]))
+        self.changes.append(c)
+        self.laptops[n].add(c.n)
+
+    def export(self, lap: Laptop, n: int) -> Path:
+        path = lap.export()
+        self.bundles[path] = frozenset(self.laptops[n])
+        return path
+
+    def receive(self, lap: Laptop, n: int, bundle: Path) -> None:
+        lap.receive(bundle)
+        self.laptops[n] |= self.bundles[bundle]
+
+    def leaves(self) -> list[Change]:
+        """Changes no later change of the same field or record had seen."""
+
+        def replaces(later: Change, c: Change) -> bool:
+            same = later.field == c.field or later.field in (DELETE, RESTORE) or c.field == DELETE
+            return later.record == c.record and same and c.n in later.seen
+
+        return [c for c in self.changes if not any(replaces(later, c) for later in self.changes)]
+
+
+def _lost(knowledge: Knowledge, final: list[dict[str, Any]], conflicts: list[Any]) -> list[Change]:
+    """The leaf changes found neither in the merged data nor in a conflict."""
+    records: dict[str, dict[str, Any]] = {}
+    for e in final[:-1]:
+        records[e["uuid"]] = e
+        for r in e["stakeholders"]:
+            records[r["uuid"]] = r
+    sides: dict[str, list[dict[str, Any] | None]] = {}
+    for c in conflicts:
+        sides.setdefault(c.record_uuid, []).extend([c.mine, c.theirs])
+    lost = []
+    for c in knowledge.leaves():
+        now = records.get(c.record)
+        kept = sides.get(c.record, [])
+        if c.field == DELETE:
+            ok = now is None or None in kept
+        elif c.field == RESTORE:
+            ok = now is not None or any(side is not None for side in kept)
+        else:
+            ok = (now is not None and now.get(c.field) == c.value) or any(
+                side is not None and side.get(c.field) == c.value for side in kept
+            )
+        if not ok:
+            lost.append(c)
+    return lost
+
+
 def _eid(s: Services) -> int:
     (eid,) = [c.id for c in s.portfolio.cards(None)]
     return eid
 
 
-def _step(laptops: list[Laptop], undo: dict[int, object], step: tuple) -> None:
+def _step(laptops: list[Laptop], undo: dict[int, Any], step: tuple, known: Knowledge) -> None:
     kind, n = step[0], step[1]
     lap = laptops[n]
     if kind == "sync":
         if step[2] != n:
-            laptops[step[2]].receive(lap.export())
+            known.receive(laptops[step[2]], step[2], known.export(lap, n))
         return
     if kind == "swap":
         if step[2] != n:
             other = laptops[step[2]]
-            mine, theirs = lap.export(), other.export()
-            other.receive(mine)
-            lap.receive(theirs)
+            mine, theirs = known.export(lap, n), known.export(other, step[2])
+            known.receive(other, step[2], mine)
+            known.receive(lap, n, theirs)
         return
     with lap.open() as s:
         eid = _eid(s)
-        stakeholders = s.lifecycle.detail(eid).stakeholders
+        card = s.lifecycle.detail(eid)
+        stakeholders = card.stakeholders
         try:
             if kind == "edit" and step[2] in ("notes", "owner"):
-                s.portfolio.update(eid, **{step[2]: step[3]})
+                if getattr(s.portfolio.card(eid), step[2]) != step[3]:  # a change, not a no-op
+                    s.portfolio.update(eid, **{step[2]: step[3]})
+                    known.change(n, s.portfolio.card(eid).uuid, step[2], step[3])
             elif kind == "edit" and stakeholders:
-                s.records.update("stakeholder", stakeholders[0].id, **{step[2]: step[3]})
+                if getattr(stakeholders[0], step[2]) != step[3]:
+                    s.records.update("stakeholder", stakeholders[0].id, **{step[2]: step[3]})
+                    known.change(n, stakeholders[0].uuid, step[2], step[3])
             elif kind == "add":
                 s.records.add("stakeholder", eid, name=f"Added {step[2] or 'x'}")
             elif kind == "delete" and stakeholders:
-                undo[n] = s.records.delete("stakeholder", stakeholders[step[2] % len(stakeholders)].id)
+                gone = stakeholders[step[2] % len(stakeholders)]
+                undo[n] = s.records.delete("stakeholder", gone.id)
+                known.change(n, gone.uuid, DELETE, None)
             elif kind == "undo" and n in undo:
-                s.records.restore(undo.pop(n))
+                snap = undo.pop(n)
+                s.records.restore(snap)
+                known.change(n, snap.uuid, RESTORE, None)
             elif kind == "move":
                 stage = s.portfolio.card(eid).stage
                 target = {"insight": ("execution", "onboarding"), "execution": ("optimization", "insight"),
@@ -113,20 +205,23 @@ def test_three_laptops_converge_in_every_exchange_order(base, tmp_path_factory, 
     now = T0 + timedelta(hours=1)
     for lap in laptops:
         lap.at(now).receive(base)
-    undo: dict[int, object] = {}
+    known = Knowledge([set() for _ in laptops])
+    undo: dict[int, Any] = {}
     for step in steps:
         now += timedelta(minutes=3)
         for lap in laptops:
             lap.at(now)
-        _step(laptops, undo, step)
+        _step(laptops, undo, step, known)
     for _ in range(2):  # everyone exports at once, then imports the others' in the drawn order
         now += timedelta(minutes=3)
         for lap in laptops:
             lap.at(now)
-        bundles = [lap.export() for lap in laptops]
+        bundles = [known.export(lap, n) for n, lap in enumerate(laptops)]
         for src, dst in order:
-            laptops[dst].receive(bundles[src])
+            known.receive(laptops[dst], dst, bundles[src])
     dumps = [lap.dump() for lap in laptops]
     assert dumps[0] == dumps[1] == dumps[2]
+    conflicts = [c for lap in laptops for c in lap.conflicts()]
+    assert _lost(known, dumps[0], conflicts) == []
     again = laptops[0].receive(laptops[1].export())
     assert (again.total(0), again.total(1), again.total(3), again.conflicts) == (0, 0, 0, 0)
