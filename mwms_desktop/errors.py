@@ -27,6 +27,12 @@ class MoveRefused(MwmsError):
         super().__init__("Move refused:\n" + "\n".join(f"- {r}" for r in self.requirements))
 
 
+class ChangedElsewhere(MwmsError):
+    """An undo or redo of an edit whose record was changed outside this window since (by a
+    sync, an import or the command line): doing it would overwrite that change unseen, so
+    nothing is written."""
+
+
 class DatabaseError(MwmsError):
     """A database file that cannot be used: missing, unreadable, not SQLite, too new, locked."""
 

@@ -5,6 +5,10 @@ back in ``undo``, both through the services, so the database, the stage history 
 screen agree. If the service refuses (a gate no longer holds, a record has gone), the
 command keeps the error, marks itself obsolete so the stack drops it, and reports through
 ``on_error``; nothing half-done remains, because each service call is one transaction.
+
+An edit's or a move's undo and redo say what they expect to find (the values, the stage the
+other way left): a record changed outside the window since (by a sync, an import or the
+command line) is refused with :class:`ChangedElsewhere`, never overwritten unseen.
 """
 
 from __future__ import annotations
@@ -94,10 +98,10 @@ def move_command(
     entered = services.portfolio.stage_entered_at(eid)  # an undo gives back the days in stage
     label_to = framework.stage(to_stage).label
 
-    def do() -> Any:
-        return services.lifecycle.move(eid, to_stage, reason, before_id=before_id)
+    def do() -> Any:  # a redo only from where the undo left it
+        return services.lifecycle.move(eid, to_stage, reason, before_id=before_id, expect_stage=from_stage)
 
-    def undo() -> Any:
+    def undo() -> Any:  # never from a stage reached outside this window since
         return services.lifecycle.move(
             eid,
             from_stage,
@@ -105,6 +109,7 @@ def move_command(
             before_id=old_before,
             kind="undo",
             entered_at=entered,
+            expect_stage=to_stage,
         )
 
     return ServiceCommand(f"Move {card.client} to {label_to}", eid, do, undo, **hooks)
@@ -139,8 +144,10 @@ def update_command(services: Services, eid: int, changes: dict[str, Any], **hook
     return ServiceCommand(
         f"Edit {card.client}",
         eid,
-        lambda: services.portfolio.update(eid, **changes),
-        lambda: services.portfolio.update(eid, **old),
+        # Each way only over what the other way left: a change made outside the window
+        # since (a sync, an import, the command line) is never overwritten unseen.
+        lambda: services.portfolio.update(eid, expect=old, **changes),
+        lambda: services.portfolio.update(eid, expect=changes, **old),
         **hooks,
     )
 
@@ -203,8 +210,8 @@ def record_update_command(
     return ServiceCommand(
         f"Edit {label.lower()}",
         eid,
-        lambda: services.records.update(kind, rid, **changes),
-        lambda: services.records.update(kind, rid, **old),
+        lambda: services.records.update(kind, rid, expect=old, **changes),
+        lambda: services.records.update(kind, rid, expect=changes, **old),
         **hooks,
     )
 

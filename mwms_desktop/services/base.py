@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from peewee import IntegrityError, OperationalError
 
 from db.errors import original_error
 from db.models import Engagement, Setting, database
+from mwms_desktop import fields, validate
 from mwms_desktop import settings as setting_defs
-from mwms_desktop import validate
 from mwms_desktop.clock import Clock
-from mwms_desktop.errors import DatabaseError, NotFound, ValidationError
+from mwms_desktop.errors import ChangedElsewhere, DatabaseError, NotFound, ValidationError
 from mwms_desktop.services.loading import Thresholds, engagement_row
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,6 +44,32 @@ def storage_error(exc: Exception) -> DatabaseError:
     if isinstance(root, IntegrityError):
         return DatabaseError(f"The change conflicts with what is saved ({text}). Nothing was saved.")
     return DatabaseError(f"The database refused the change ({text}). Nothing was saved.")
+
+
+def _clean(kind_name: str, name: str, value: Any) -> Any:
+    """A field's value as stored, to compare two forms of it ("a, b" and ["a", "b"])."""
+    try:
+        return fields.check(kind_name, name, value)
+    except (KeyError, ValidationError):  # a link list or a value no form could enter
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def changed_fields(kind_name: str, current: Mapping[str, Any], expect: Mapping[str, Any]) -> list[str]:
+    """The labels of the fields of ``expect`` whose current value is no longer the expected one."""
+    by_name = fields.kind(kind_name).by_name
+    return [
+        by_name[name].label.lower() if name in by_name else name.replace("_", " ")
+        for name, value in expect.items()
+        if _clean(kind_name, name, value) != _clean(kind_name, name, current.get(name))
+    ]
+
+
+def changed_elsewhere(what: str, labels: list[str]) -> ChangedElsewhere:
+    """The refusal of an undo or redo that would overwrite a change made outside the window."""
+    return ChangedElsewhere(
+        f"Not done: {what} was changed outside this window since ({', '.join(labels)}: by a sync, "
+        "an import or the command line). Nothing was overwritten; the window shows the new version."
+    )
 
 
 def atomic() -> Callable[[F], F]:

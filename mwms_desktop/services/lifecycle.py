@@ -12,7 +12,7 @@ from db.models import DossierExport, OnboardingItem, QualificationScore, StageMo
 from mwms_desktop import fields, framework, gates, validate
 from mwms_desktop.errors import MoveRefused, ValidationError
 from mwms_desktop.merge import history, tombstones
-from mwms_desktop.services.base import ServiceBase, atomic
+from mwms_desktop.services.base import ServiceBase, atomic, changed_elsewhere
 from mwms_desktop.services.loading import Thresholds, load_detail, move_view
 from mwms_desktop.services.portfolio import PortfolioService
 from mwms_desktop.views import EngagementDetail, StageMoveView
@@ -71,13 +71,16 @@ class LifecycleService(ServiceBase):
         before_id: int | None = None,
         kind: str | None = None,
         entered_at: datetime | None = None,
+        expect_stage: str | None = None,
     ) -> StageMoveView:
         """Move an engagement to ``to_stage`` or raise :class:`MoveRefused` listing every unmet
         requirement. The move is recorded in the stage history; the card goes above
         ``before_id`` in the target column, or to its bottom. ``kind="undo"`` marks a move that
         takes back an earlier one (see ``gates.check_move(restoring=...)``); it may give back
         the time the engagement had entered that stage (``entered_at``), so an undone move
-        does not reset its days in stage."""
+        does not reset its days in stage. ``expect_stage`` (an undo's or redo's) is where the
+        engagement must still be: moved elsewhere outside the window since, it stays there
+        (:class:`ChangedElsewhere`)."""
         reason = fields.check("stage_move", "reason", reason)
         if kind not in (None, "undo"):
             raise ValidationError(f"Unknown kind of move {kind!r}.", "kind")
@@ -88,6 +91,8 @@ class LifecycleService(ServiceBase):
                 raise ValidationError("Only an undo gives back an earlier time in a stage.", "entered_at")
         validate.choice(to_stage, framework.STAGE_TERMS, "Stage")
         e = self._engagement(eid)
+        if expect_stage is not None and e.stage != expect_stage:
+            raise changed_elsewhere(e.client, [f"it is now in {framework.stage(e.stage).label}"])
         # A move is dated after the move it follows, even on a laptop whose clock runs behind
         # the one that made that move: the history's times never contradict its order.
         follows, previous_at = _last_move(e.id)

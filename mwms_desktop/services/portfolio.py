@@ -3,8 +3,9 @@ archiving and restoring."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from peewee import Tuple
 
@@ -12,7 +13,7 @@ from db.models import Engagement, StageMove
 from db.prepared import Prepared
 from mwms_desktop import fields
 from mwms_desktop.errors import ValidationError
-from mwms_desktop.services.base import ServiceBase, atomic
+from mwms_desktop.services.base import ServiceBase, atomic, changed_elsewhere, changed_fields
 from mwms_desktop.services.loading import CardSource, load_cards, load_detail
 from mwms_desktop.views import EngagementCard, EngagementDetail
 
@@ -106,9 +107,15 @@ class PortfolioService(ServiceBase):
         notes: object = _UNSET,
         next_action: object = _UNSET,
         next_action_due: object = _UNSET,
+        expect: Mapping[str, Any] | None = None,
     ) -> EngagementCard:
-        """Change any of the card's own fields; the others stay as they are."""
+        """Change any of the card's own fields; the others stay as they are. ``expect``
+        (an undo's or redo's) names fields and the values they must still hold, or nothing
+        is written (:class:`ChangedElsewhere`): a change made outside the window since is
+        never overwritten unseen."""
         e = self._engagement(eid)
+        if expect and (changed := changed_fields("engagement", {k: getattr(e, k) for k in expect}, expect)):
+            raise changed_elsewhere(e.client, changed)
         if client is not _UNSET:
             e.client = fields.check("engagement", "client", client)
         if engagement_type is not _UNSET:

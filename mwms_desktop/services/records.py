@@ -32,7 +32,14 @@ from mwms_desktop import fields, health
 from mwms_desktop.errors import NotFound, ValidationError
 from mwms_desktop.merge import tombstones
 from mwms_desktop.services import loading
-from mwms_desktop.services.base import _ID_MAX, _ID_MIN, ServiceBase, atomic
+from mwms_desktop.services.base import (
+    _ID_MAX,
+    _ID_MIN,
+    ServiceBase,
+    atomic,
+    changed_elsewhere,
+    changed_fields,
+)
 
 Cleaner = Callable[[dict[str, Any], "RecordService", int], dict[str, Any]]
 
@@ -222,11 +229,15 @@ class RecordService(ServiceBase):
         return self._write(kind, e, None, self._merge(kind, dict(kind.defaults), values))
 
     @atomic()
-    def update(self, name: str, rid: int, /, **changes: Any) -> Any:
-        """Change some fields of a record; every field is checked again as a whole."""
+    def update(self, name: str, rid: int, /, expect: Mapping[str, Any] | None = None, **changes: Any) -> Any:
+        """Change some fields of a record; every field is checked again as a whole. ``expect``
+        (an undo's or redo's) names fields and the values they must still hold, or nothing
+        is written (:class:`ChangedElsewhere`)."""
         kind = self.kind(name)
         row = self._row(kind, rid)
         current = self.values(name, rid)
+        if expect and (changed := changed_fields(kind.name, current, expect)):
+            raise changed_elsewhere(f"this {kind.label.lower()}", changed)
         e = Engagement.get_by_id(row.engagement_id)
         return self._write(kind, e, row, self._merge(kind, current, changes))
 

@@ -631,3 +631,39 @@ def test_tags_have_one_length_limit_as_text_or_as_a_list(services, world):
             services.portfolio.update(world.eid, tags=tags)
     services.portfolio.update(world.eid, tags="short, " + "y" * 60)
     assert services.portfolio.card(world.eid).tags == ("short", "y" * 60)
+
+
+def test_an_update_that_expects_other_values_writes_nothing(services: Services) -> None:
+    """An undo's or redo's ``expect``: a field changed since (outside the window) is never
+    overwritten; the same values in another form ("a, b" for tags) still count as the same."""
+    from mwms_desktop.errors import ChangedElsewhere
+
+    eid = services.portfolio.add("Acme", "consulting", tags="a, b").id
+    sid = services.records.add("stakeholder", eid, name="Ana", role="CFO").id
+    services.records.update("stakeholder", sid, role="COO")  # the change made "elsewhere"
+    with pytest.raises(ChangedElsewhere, match=r"changed outside this window since \(role"):
+        services.records.update("stakeholder", sid, expect={"role": "CFO"}, role="CTO")
+    assert services.records.values("stakeholder", sid)["role"] == "COO"
+    services.records.update("stakeholder", sid, expect={"role": "COO"}, role="CTO")
+    assert services.records.values("stakeholder", sid)["role"] == "CTO"
+    services.portfolio.update(eid, notes="Theirs")
+    with pytest.raises(ChangedElsewhere, match=r"Acme.*notes"):
+        services.portfolio.update(eid, expect={"notes": ""}, notes="Mine")
+    assert services.portfolio.card(eid).notes == "Theirs"
+    services.portfolio.update(eid, expect={"tags": ["a", "b"], "notes": "Theirs"}, notes="Mine")
+    assert services.portfolio.card(eid).notes == "Mine"
+
+
+def test_a_move_that_expects_another_stage_moves_nothing(services: Services) -> None:
+    from mwms_desktop.errors import ChangedElsewhere
+    from tests.factories import engagement_at, satisfy
+
+    eid = engagement_at(services, "onboarding")
+    satisfy(services, eid, "onboarding")
+    before = len(services.lifecycle.history(eid))
+    with pytest.raises(ChangedElsewhere, match="now in Onboarding"):
+        services.lifecycle.move(eid, "qualification", "Undo", kind="undo", expect_stage="insight")
+    assert services.portfolio.card(eid).stage == "onboarding"
+    assert len(services.lifecycle.history(eid)) == before
+    services.lifecycle.move(eid, "insight", expect_stage="onboarding")
+    assert services.portfolio.card(eid).stage == "insight"

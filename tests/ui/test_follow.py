@@ -311,3 +311,55 @@ def test_an_undo_in_the_workspace_right_after_an_outside_change_still_says_so(qt
     assert crowded.portfolio.card(eid).next_action == ""
     assert ws.notice.isVisible()
     assert "Onboarding" in ws.subtitle.text()
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the window's warning boxes said (a modal box would wait for a click)."""
+    seen: list[str] = []
+    monkeypatch.setattr("ui.main_window.QMessageBox.warning", lambda _p, _t, text, *a, **k: seen.append(text))
+    return seen
+
+
+SET_NEXT_ACTION = (
+    "import sys; from mwms_desktop.services import open_services; s = open_services(sys.argv[1]);"
+    " s.portfolio.update(int(sys.argv[2]), next_action=sys.argv[3]); s.close()"
+)
+
+
+def test_undo_never_overwrites_an_edit_made_outside_the_window(qtbot, window, crowded, warnings):
+    """An edit typed in the workspace, the same field changed from another program, then
+    Ctrl+Z: the other program's value stays, and the window says why nothing was undone."""
+    eid = window.store.ids("qualification")[0]
+    window.open_engagement(eid)
+    ws = window.active_workspace()
+    qtbot.waitExposed(ws)
+    field = ws.pane("Overview").card_form.editors["next_action"]
+    qtbot.keyClicks(field, "Call the CFO")
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # saved: one undoable edit
+    outside_python(SET_NEXT_ACTION, str(crowded.path), str(eid), "Send the audit")
+    ws.undo_action.trigger()
+    assert crowded.portfolio.card(eid).next_action == "Send the audit"
+    assert len(warnings) == 1
+    assert "changed outside this window" in warnings[0]
+    assert "next action" in warnings[0]
+    assert not ws.undo_action.isEnabled()  # the refused edit left the stack
+
+
+def test_undo_of_a_move_never_moves_a_card_moved_elsewhere_since(qtbot, window, crowded, warnings):
+    """A move made with the keyboard, the engagement moved on from a terminal, then Undo:
+    it stays where the terminal put it, and the window says so."""
+    eid = window.store.ids("qualification")[0]
+    satisfy(crowded, eid, "qualification")
+    satisfy(crowded, eid, "onboarding")
+    pick(qtbot, window, "qualification", 0)
+    view = window.board.columns["qualification"].view
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)  # move right
+    qtbot.waitUntil(lambda: crowded.portfolio.card(eid).stage == "onboarding", timeout=5000)
+    outside("--db", str(crowded.path), "move", str(eid), "insight")
+    qtbot.keyClick(window.board.columns["onboarding"].view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert crowded.portfolio.card(eid).stage == "insight"
+    assert [m.kind for m in crowded.lifecycle.history(eid)] == ["created", "forward", "forward"]
+    assert len(warnings) == 1
+    assert "now in Initial Insight Development" in warnings[0]
+    qtbot.waitUntil(lambda: eid in window.store.ids("insight"), timeout=5000)
