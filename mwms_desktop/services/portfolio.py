@@ -116,20 +116,18 @@ class PortfolioService(ServiceBase):
         e = self._engagement(eid)
         if expect and (changed := changed_fields("engagement", {k: getattr(e, k) for k in expect}, expect)):
             raise changed_elsewhere(e.client, changed)
-        if client is not _UNSET:
-            e.client = fields.check("engagement", "client", client)
-        if engagement_type is not _UNSET:
-            e.engagement_type = fields.check("engagement", "engagement_type", engagement_type)
-        if owner is not _UNSET:
-            e.owner = fields.check("engagement", "owner", owner)
-        if tags is not _UNSET:
-            e.tags = fields.check("engagement", "tags", tags)
-        if notes is not _UNSET:
-            e.notes = fields.check("engagement", "notes", notes)
-        if next_action is not _UNSET:
-            e.next_action = fields.check("engagement", "next_action", next_action)
-        if next_action_due is not _UNSET:
-            e.next_action_due = fields.check("engagement", "next_action_due", next_action_due)
+        given = {
+            "client": client,
+            "engagement_type": engagement_type,
+            "owner": owner,
+            "tags": tags,
+            "notes": notes,
+            "next_action": next_action,
+            "next_action_due": next_action_due,
+        }
+        for name, value in given.items():
+            if value is not _UNSET:  # each checked by its field's one validator
+                setattr(e, name, fields.check("engagement", name, value))
         self._touch(e)
         e.save()
         return self.card(eid)
