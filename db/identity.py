@@ -94,28 +94,49 @@ def regular_file(path: Path) -> os.stat_result | None:
     return st
 
 
-def _require_regular(path: Path, st: os.stat_result) -> None:
+def _require_regular(
+    path: Path,
+    st: os.stat_result,
+    error: Callable[[str], Exception] = DatabaseOpenError,
+    what: str = "a database file",
+) -> None:
     if stat.S_ISDIR(st.st_mode):
-        raise DatabaseOpenError(f"{path} is a folder, not a database file.")
+        raise error(f"{path} is a folder, not {what}.")
     if not stat.S_ISREG(st.st_mode):
-        raise DatabaseOpenError(f"{path} is not a regular file (a pipe or a device), not a database file.")
+        raise error(f"{path} is not a regular file (a pipe or a device), not {what}.")
+
+
+def read_regular(
+    path: Path,
+    limit: int,
+    *,
+    error: Callable[[str], Exception] = DatabaseOpenError,
+    what: str = "a database file",
+) -> tuple[os.stat_result, bytes]:
+    """The first ``limit`` bytes of the regular file ``path``, and its ``stat``. Opened
+    non-blocking and checked on the open descriptor, so a FIFO (whose read would wait for
+    ever for a writer) or one swapped in after a ``stat`` is never read; a folder, FIFO or
+    device raises ``error`` saying what it is, not ``what`` was expected."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except IsADirectoryError as exc:
+        raise error(f"{path} is a folder, not {what}.") from exc
+    except OSError as exc:
+        raise error(f"Cannot read {path}: {exc.strerror}.") from exc
+    try:
+        st = os.fstat(fd)
+        _require_regular(path, st, error, what)
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return st, fh.read(limit)
+    except OSError as exc:
+        raise error(f"Cannot read {path}: {exc.strerror}.") from exc
+    finally:
+        os.close(fd)
 
 
 def read_header(path: Path) -> Header:
-    """The header of the regular file ``path``. Opened non-blocking and checked again on the
-    open descriptor, so a FIFO swapped in after a ``stat`` is never read."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise DatabaseOpenError(f"Cannot read {path}: {exc.strerror}.") from exc
-    try:
-        st = os.fstat(fd)
-        _require_regular(path, st)
-        data = os.read(fd, HEADER_SIZE)
-    except OSError as exc:
-        raise DatabaseOpenError(f"Cannot read {path}: {exc.strerror}.") from exc
-    finally:
-        os.close(fd)
+    """The header of the regular file ``path`` (:func:`read_regular`)."""
+    st, data = read_regular(path, HEADER_SIZE)
     is_sqlite = data[:16] == SQLITE_HEADER
     full = is_sqlite and len(data) == HEADER_SIZE
 

@@ -16,6 +16,7 @@ import tempfile
 from contextlib import suppress
 from pathlib import Path
 
+from db import identity
 from mwms_desktop.errors import MwmsError
 
 PRIVATE_MODE = 0o600
@@ -102,26 +103,7 @@ def read_regular(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     or a device is refused without blocking (a FIFO with no writer would hang a read for
     ever), and so is a larger file; raises :class:`MwmsError` saying which."""
     source = Path(path)
-    try:
-        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except IsADirectoryError as exc:
-        raise MwmsError(f"{source} is a folder, not a file.") from exc
-    except OSError as exc:
-        raise MwmsError(f"Cannot read {source}: {exc.strerror}.") from exc
-    try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise MwmsError(f"{source} is a folder, not a file.")
-        if not stat.S_ISREG(st.st_mode):
-            raise MwmsError(f"{source} is not a regular file (a pipe or a device).")
-        if st.st_size > max_bytes:
-            raise MwmsError(f"{source.name} is larger than {max_bytes // 2**20} MB.")
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise MwmsError(f"Cannot read {source}: {exc.strerror}.") from exc
-    finally:
-        os.close(fd)
-    if len(data) > max_bytes:
+    st, data = identity.read_regular(source, max_bytes + 1, error=MwmsError, what="a file")
+    if st.st_size > max_bytes or len(data) > max_bytes:
         raise MwmsError(f"{source.name} is larger than {max_bytes // 2**20} MB.")
     return data
