@@ -100,18 +100,22 @@ def _object(value: Any, place: str, required: tuple[str, ...], optional: tuple[s
 
 
 def _field(value: Any, spec: Spec, place: str, key: str, ctx: fields.Context) -> Any:
-    where = f"{place}.{key}"
+    # A bundle holds a million fields: the place is spelled out only for a refusal.
     if isinstance(value, Unusable):
+        where = f"{place}.{key}"
         raise BundleError(f"{where}: {value!r} is not allowed ({value.why}).", where)
     if value is None:
         if spec.nullable:
             return None
+        where = f"{place}.{key}"
         raise BundleError(f"{where}: must not be null.", where)
     try:
         return spec.check(value, key, ctx)
     except ValidationError as exc:
+        where = f"{place}.{key}"
         raise BundleError(f"{where}: {exc}", where) from None
     except (TypeError, ValueError, OverflowError, RecursionError) as exc:  # no check expects it
+        where = f"{place}.{key}"
         raise BundleError(f"{where}: unusable value ({type(exc).__name__}).", where) from None
 
 

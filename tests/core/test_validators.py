@@ -697,3 +697,33 @@ def test_a_one_line_field_keeps_no_line_break_of_any_kind(services: Services, br
     """U+2028 and U+2029 break a line in the window and in the dossier as a newline does."""
     card = services.portfolio.add(f"Line{brk}Break")
     assert services.portfolio.card(card.id).client == "Line Break"
+
+
+@given(
+    st.one_of(
+        st.uuids().map(str),
+        st.uuids().map(lambda u: str(u).upper()),
+        st.uuids().map(lambda u: u.hex),
+        st.uuids().map(lambda u: "{" + str(u) + "}"),
+        st.uuids().map(lambda u: f"urn:uuid:{u}"),
+        st.uuids().map(lambda u: str(u) + "\n"),
+        st.text(alphabet="0123456789abcdef-", min_size=30, max_size=40),
+        st.text(max_size=40),
+    )
+)
+def test_a_uuid_is_accepted_exactly_in_the_form_python_writes_it(text: str) -> None:
+    """The check (a pattern, for speed) agrees with uuid.UUID's own round trip."""
+    import uuid
+
+    from mwms_desktop import fields
+
+    try:
+        canonical = str(uuid.UUID(text)) == text
+    except ValueError:
+        canonical = False
+    try:
+        fields.UUID.check(text, "uuid")
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == canonical
