@@ -99,7 +99,7 @@ def test_a_checkin_opens_on_the_first_rating_and_tab_walks_the_ratings(make, ser
     dialog = h.pane("Health").table.add_dialog()
     _show(qtbot, dialog)
     ratings = dialog.form.editors["ratings"]
-    first = ratings.spins[framework.HEALTHY_INDICATORS[0].slug]
+    first = ratings.pickers[framework.HEALTHY_INDICATORS[0].slug]
     assert QApplication.focusWidget() is first
     # Shift+Tab back to Held on and Tab again: the date is one stop, not three.
     _key(qtbot, Qt.Key.Key_Backtab)
@@ -107,7 +107,7 @@ def test_a_checkin_opens_on_the_first_rating_and_tab_walks_the_ratings(make, ser
     _key(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is first
     slugs = [t.slug for t in (*framework.HEALTHY_INDICATORS, *framework.UNHEALTHY_SIGNALS)]
-    for _slug in slugs:  # Tab into a rating selects it, so a digit replaces "Not scored"
+    for _slug in slugs:  # a digit rates the indicator that has the focus
         _type(qtbot, "3")
         _key(qtbot, Qt.Key.Key_Tab)
     _ok(qtbot, dialog)

@@ -49,14 +49,26 @@ def test_a_number_clicked_into_while_it_says_not_scored_takes_the_typed_digit(qt
     assert form.values()["impact"] == 8
 
 
-def test_a_rating_clicked_into_while_it_says_not_scored_takes_the_typed_digit(qtbot):
-    """The health check-in: click a rating that reads "Not scored", type 3 (or 0): it is 3 (0)."""
+def test_a_rating_is_one_click_and_a_second_click_takes_it_back(qtbot):
+    """The health check-in: each indicator is 0 1 2 3 side by side; one click rates it, a
+    click on the pressed one leaves it "Not scored" again, and a digit typed rates it too."""
     form = _score_form(qtbot)
-    spins = form.editors["ratings"].spins
-    first, second = list(spins)[:2]
-    _click_into_text_and_type(qtbot, spins[first], "3")
-    _click_into_text_and_type(qtbot, spins[second], "0")
+    pickers = form.editors["ratings"].pickers
+    first, second, third = list(pickers)[:3]
+    qtbot.mouseClick(pickers[first].buttons[3], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(pickers[second].buttons[0], Qt.MouseButton.LeftButton)
     assert form.values()["ratings"] == {first: 3, second: 0}
+    assert pickers[first].text() == "3"
+    qtbot.mouseClick(pickers[first].buttons[3], Qt.MouseButton.LeftButton)  # pressed: cleared
+    assert pickers[first].text() == "Not scored"
+    assert QApplication.focusWidget() is pickers[first]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), "2")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    assert form.values()["ratings"] == {second: 0, third: 3}
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backspace)
+    assert form.values()["ratings"] == {second: 0}
     assert framework.RATING_MIN == 0  # "0" is a rating, not the unset value
 
 

@@ -256,8 +256,8 @@ def test_editors_say_not_set_or_not_scored(qtbot):
     assert form.editors["result"].currentText() == "Not set"
     assert form.editors["impact"].text() == "Not scored"
     assert form.editors["on"].edit.text() == "Not set"
-    spins = form.editors["ratings"].spins
-    assert {s.text() for s in spins.values()} == {"Not scored"}
+    pickers = form.editors["ratings"].pickers
+    assert {p.text() for p in pickers.values()} == {"Not scored"}
 
 
 # --- layout -------------------------------------------------------------------------------

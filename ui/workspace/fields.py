@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -324,9 +324,95 @@ class LinksEditor(QListWidget):
                 item.setCheckState(Qt.CheckState.Checked if rid in wanted else Qt.CheckState.Unchecked)
 
 
+class RatingPicker(QWidget):
+    """One indicator rated with one click: 0 1 2 3 side by side, the chosen one pressed;
+    clicking it again (or Delete, Backspace) leaves the indicator "Not scored". From the
+    keyboard it is one Tab stop: a digit picks, ← and → step, so eleven ratings are eleven
+    digits and Tabs."""
+
+    valueChanged = Signal(int)  # the rating, or RATING_MIN - 1 for "Not scored"
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.unset = framework.RATING_MIN - 1
+        self._value = self.unset
+        self.label = label
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(label)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(2, 2, 2, 2)
+        row.setSpacing(2)
+        self.buttons: list[QToolButton] = []
+        for rating in range(framework.RATING_MIN, framework.RATING_MAX + 1):
+            button = QToolButton(self)
+            button.setObjectName("rating")
+            button.setText(str(rating))
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the picker is the one Tab stop
+            button.setAccessibleName(f"{label}: {rating}")
+            button.clicked.connect(lambda _checked, r=rating: self._pick(r))
+            row.addWidget(button)
+            self.buttons.append(button)
+        self._show()
+
+    def value(self) -> int:
+        return self._value
+
+    def text(self) -> str:
+        """What the picker says: the rating, or "Not scored"."""
+        return UNSCORED if self._value == self.unset else str(self._value)
+
+    def setValue(self, value: int) -> None:
+        value = value if framework.RATING_MIN <= value <= framework.RATING_MAX else self.unset
+        if value != self._value:
+            self._value = value
+            self._show()
+            self.valueChanged.emit(value)
+
+    def _pick(self, rating: int) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        self.setValue(self.unset if rating == self._value else rating)  # a second click clears
+
+    def _show(self) -> None:
+        for rating, button in enumerate(self.buttons, start=framework.RATING_MIN):
+            button.setChecked(rating == self._value)
+        self.setToolTip(f"{self.label}: {self.text()}")
+        self.setAccessibleDescription(self.text())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, text = event.key(), event.text()
+        if text.isdigit() and framework.RATING_MIN <= int(text) <= framework.RATING_MAX:
+            self.setValue(int(text))
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.setValue(self.unset)
+        elif key in (Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Left, Qt.Key.Key_Down):
+            step = 1 if key in (Qt.Key.Key_Right, Qt.Key.Key_Up) else -1
+            start = framework.RATING_MIN - 1 if self._value == self.unset and step > 0 else self._value
+            self.setValue(max(framework.RATING_MIN, min(framework.RATING_MAX, start + step)))
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def focusInEvent(self, event: Any) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: Any) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
+    def paintEvent(self, event: Any) -> None:
+        super().paintEvent(event)
+        if self.hasFocus():  # where the keyboard is: a ring round the row
+            p = QPainter(self)
+            p.setPen(QPen(self.palette().highlight().color(), 2))
+            p.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 4, 4)
+
+
 class RatingsEditor(QWidget):
-    """Every health indicator and signal rated 0–3 ("Not scored" leaves it out; the core says
-    whether that is allowed)."""
+    """Every health indicator and signal rated 0–3 with one click each ("Not scored" leaves
+    it out; the core says whether that is allowed)."""
 
     changed = Signal()
 
@@ -334,7 +420,7 @@ class RatingsEditor(QWidget):
         super().__init__(parent)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        self.spins: dict[str, QSpinBox] = {}
+        self.pickers: dict[str, RatingPicker] = {}
         groups = (
             ("Healthy indicators", framework.HEALTHY_INDICATORS),
             ("Unhealthy signals", framework.UNHEALTHY_SIGNALS),
@@ -344,31 +430,28 @@ class RatingsEditor(QWidget):
             title.setObjectName("sectionTitle")
             grid.addWidget(title, 0, col * 2, 1, 2)
             for row, term in enumerate(terms, start=1):
-                spin = UnsetSpinBox()
-                spin.setRange(framework.RATING_MIN - 1, framework.RATING_MAX)
-                spin.setSpecialValueText(UNSCORED)
-                spin.setAccessibleName(term.label)
+                picker = RatingPicker(term.label)
                 label = QLabel(term.label)
-                label.setBuddy(spin)
+                label.setBuddy(picker)
                 grid.addWidget(label, row, col * 2)
-                grid.addWidget(spin, row, col * 2 + 1)
-                spin.valueChanged.connect(self.changed)
-                self.spins[term.slug] = spin
-        scale = QLabel("Each rated 0 (absent) to 3 (strongly present).")
+                grid.addWidget(picker, row, col * 2 + 1)
+                picker.valueChanged.connect(self.changed)
+                self.pickers[term.slug] = picker
+        scale = QLabel("Each rated 0 (absent) to 3 (strongly present): click, or type the digit.")
         scale.setObjectName("hint")
         grid.addWidget(scale, len(framework.HEALTHY_INDICATORS) + 1, 0, 1, 4)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(2, 1)
         grid.setHorizontalSpacing(12)
 
-    def first(self) -> QSpinBox:
+    def first(self) -> RatingPicker:
         """The first rating (where a new check-in starts)."""
-        return next(iter(self.spins.values()))
+        return next(iter(self.pickers.values()))
 
     def value(self) -> dict[str, int]:
-        return {k: s.value() for k, s in self.spins.items() if s.value() >= framework.RATING_MIN}
+        return {k: p.value() for k, p in self.pickers.items() if p.value() >= framework.RATING_MIN}
 
     def set_value(self, value: Mapping[str, int] | None) -> None:
         value = value or {}
-        for k, spin in self.spins.items():
-            spin.setValue(value.get(k, framework.RATING_MIN - 1))
+        for k, picker in self.pickers.items():
+            picker.setValue(value.get(k, framework.RATING_MIN - 1))

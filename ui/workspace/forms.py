@@ -159,8 +159,7 @@ class AutoSave(QObject):
         elif isinstance(editor, QListWidget):
             editor.itemChanged.connect(lambda *_: typing())
         elif isinstance(editor, f.RatingsEditor):
-            for spin in editor.spins.values():
-                self._watch(spin)
+            editor.changed.connect(self.flush)  # a click or a digit is a finished rating
         else:
             raise TypeError(f"AutoSave cannot watch {type(editor).__name__}")
 
