@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from mwms_desktop import framework
 from mwms_desktop.analytics import months as mo
 from mwms_desktop.analytics.durations import Spread
-from mwms_desktop.analytics.execution import KINDS
+from mwms_desktop.analytics.execution import KINDS, REUSE_DEFINITION
 from mwms_desktop.analytics.health import BANDS, SIGNALS
 from mwms_desktop.analytics.report import Report, band_label, days, outcome_label, type_label
 
@@ -26,6 +26,7 @@ class Series:
     values: tuple[Value, ...]  # one per category
     drawn: bool = True  # False: a count shown in the table only (samples behind a median)
     unit: str | None = None  # None: the chart's unit
+    short: str = ""  # the table's column header when the name is long (the name: its tooltip)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +50,17 @@ class ChartSpec:
 
     @property
     def headers(self) -> tuple[str, ...]:
-        def head(s: Series) -> str:
-            unit = self.unit if s.unit is None else s.unit
-            return f"{s.name} ({unit})" if unit else s.name
+        """The table's column headers: short names, so a column is as wide as its numbers."""
+        return (self.category_title, *(self._head(s, s.short or s.name) for s in self.series))
 
-        return (self.category_title, *(head(s) for s in self.series))
+    @property
+    def full_headers(self) -> tuple[str, ...]:
+        """The columns' full names (tooltips, screen readers, CSV)."""
+        return (self.category_title, *(self._head(s, s.name) for s in self.series))
+
+    def _head(self, s: Series, name: str) -> str:
+        unit = self.unit if s.unit is None else s.unit
+        return f"{name} ({unit})" if unit else name
 
     @property
     def rows(self) -> tuple[tuple[str, ...], ...]:
@@ -261,6 +268,29 @@ def specs(r: Report) -> tuple[ChartSpec, ...]:
             "kinds",
             caption=f"{e.win_sentence} {e.learning_sentence}",
             missing=missing.get("execution", ""),
+        )
+    )
+
+    reuse = e.reuse
+    out.append(
+        ChartSpec(
+            "reuse",
+            "execution",
+            "Learnings recorded per month and how many other engagements reuse",
+            "grouped_bars",
+            "Month",
+            tuple(mo.label(m.month) for m in reuse.by_month),
+            (
+                Series("Recorded", tuple(float(m.recorded) for m in reuse.by_month)),
+                Series(
+                    "Reused by another engagement",
+                    tuple(float(m.reused) for m in reuse.by_month),
+                    short="Reused",
+                ),
+            ),
+            "pair",
+            caption=f"{reuse.sentence} {REUSE_DEFINITION}",
+            missing="" if reuse.share.whole else "No learning was recorded in this period.",
         )
     )
 

@@ -33,12 +33,14 @@ from mwms_desktop.analytics.health import BANDS, BandCount, HealthSummary, drift
 from mwms_desktop.analytics.months import month_of, months
 from mwms_desktop.analytics.source import (
     EPOCH_ORDINAL,
+    REUSE_QUERY,
     CycleFact,
     EngagementFact,
     Facts,
     LearningFact,
     Scope,
     _zone_offset,
+    reuse,
 )
 from mwms_desktop.clock import Clock
 from mwms_desktop.views import EngagementCard
@@ -200,10 +202,13 @@ def read(clock: Clock) -> FastFacts:
             "SELECT engagement_id, status, result, ended_on FROM cycle"
         )
     )
-    learning_rows = con.execute("SELECT engagement_id, recorded_at FROM learning").fetchall()
-    learning_days = local_days(_instants([r[1] for r in learning_rows])).tolist()
+    learning_rows = con.execute("SELECT id, engagement_id, recorded_at FROM learning").fetchall()
+    learning_days = local_days(_instants([r[2] for r in learning_rows])).tolist()
+    reused = reuse(con.execute(REUSE_QUERY).fetchall())
+    none: frozenset[int] = frozenset()
     learnings = tuple(
-        LearningFact(r[0], day_of(d)) for r, d in zip(learning_rows, learning_days, strict=True)
+        LearningFact(r[1], day_of(d), reused.get(r[0], none))
+        for r, d in zip(learning_rows, learning_days, strict=True)
     )
     return FastFacts(Facts(clock.today(), engagements, (), cycles, learnings, ()), log, checkins)
 

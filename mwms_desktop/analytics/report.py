@@ -12,7 +12,7 @@ from mwms_desktop import framework
 from mwms_desktop.analytics import fast
 from mwms_desktop.analytics import months as mo
 from mwms_desktop.analytics.durations import Durations, Spread, durations
-from mwms_desktop.analytics.execution import KINDS, Execution, execution
+from mwms_desktop.analytics.execution import KINDS, REUSE_DEFINITION, Execution, execution
 from mwms_desktop.analytics.fast import FastFacts
 from mwms_desktop.analytics.flow import STAGES, Flow, flow
 from mwms_desktop.analytics.health import BANDS, HealthSummary, health, signal_label
@@ -22,12 +22,6 @@ from mwms_desktop.views import EngagementCard
 
 if TYPE_CHECKING:
     from mwms_desktop.services import Services
-
-NOT_COMPUTED = (
-    "Learnings reused across engagements: not computed yet; it needs the reuse links of the "
-    "learning library (issue 13).",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Report:
@@ -234,6 +228,17 @@ def to_json(r: Report) -> dict[str, Any]:
             "learnings": r.execution.learnings,
             "evaluated_cycles": r.execution.evaluated,
             "learnings_per_evaluated_cycle": r.execution.learnings_per_cycle,
+            "learnings_reused_across_engagements": {
+                "definition": REUSE_DEFINITION + " Of the learnings recorded in the period.",
+                "reused": r.execution.reuse.share.part,
+                "learnings": r.execution.reuse.share.whole,
+                "share": r.execution.reuse.share.value,
+                "citing_engagements": r.execution.reuse.citing_engagements,
+                "per_month": [
+                    {"month": mo.label(m.month), "recorded": m.recorded, "reused": m.reused}
+                    for m in r.execution.reuse.by_month
+                ],
+            },
         },
         "health": {
             "now": dict(zip(BANDS, r.health.now.counts, strict=True)),
@@ -244,7 +249,6 @@ def to_json(r: Report) -> dict[str, Any]:
             "drift_signals": dict(r.health.drift),
             "engagements_on_board": r.health.on_board,
         },
-        "not_computed": list(NOT_COMPUTED),
     }
 
 
@@ -301,8 +305,8 @@ def to_text(r: Report) -> str:
         lines.append(f"  Cycles concluded: {kinds}")
     lines.append(f"  {r.execution.win_sentence}")
     lines.append(f"  {r.execution.learning_sentence}")
-    for text in NOT_COMPUTED:
-        lines.append(f"  {text}")
+    lines.append(f"  {r.execution.reuse.sentence}")
+    lines.append(f"    ({REUSE_DEFINITION})")
     if section("HEALTH (now)", "health"):
         for band, n in zip(BANDS, r.health.now.counts, strict=True):
             lines.append(f"  {band_label(band):<30} {n:>6}")

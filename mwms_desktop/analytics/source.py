@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from db.models import CheckIn, Cycle, Engagement, Learning, StageMove, raw_rows
+from db.models import CheckIn, Cycle, Engagement, Learning, StageMove, database, raw_rows
 from mwms_desktop.clock import Clock
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -60,6 +61,30 @@ class CycleFact:
 class LearningFact:
     engagement_id: int
     day: date  # local day recorded
+    # The other engagements that built a hypothesis or an insight on it (a citation whose
+    # citing record still exists): empty when no other engagement reused it.
+    reused_by: frozenset[int] = frozenset()
+
+
+# Per learning, the other engagements citing it: (learning id, citing engagement id) rows.
+# A citation counts while its citing hypothesis or insight exists (removing one keeps its
+# citation for undo, see services/citations.py); a learning cited only from its own
+# engagement is not reused across engagements.
+REUSE_QUERY = (
+    "SELECT DISTINCT l.id, c.engagement_id FROM learning_citation c"
+    " JOIN learning l ON l.uuid = c.learning_uuid"
+    " WHERE c.engagement_id != l.engagement_id AND ("
+    "(c.citing_kind = 'hypothesis' AND EXISTS (SELECT 1 FROM hypothesis h WHERE h.uuid = c.citing_uuid))"
+    " OR (c.citing_kind = 'insight' AND EXISTS (SELECT 1 FROM insight i WHERE i.uuid = c.citing_uuid)))"
+)
+
+
+def reuse(rows: Iterable[tuple[int, int]]) -> dict[int, frozenset[int]]:
+    """``REUSE_QUERY``'s rows as learning id -> the engagements citing it."""
+    out: dict[int, set[int]] = {}
+    for learning, engagement in rows:
+        out.setdefault(learning, set()).add(engagement)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,9 +244,10 @@ def read_facts(clock: Clock) -> Facts:
         for eid, status, result, ended in raw_rows(Cycle.select(Cycle.engagement, Cycle.status,
                                                                 Cycle.result, Cycle.ended_on))
     )  # fmt: skip
+    reused = reuse(database.execute_sql(REUSE_QUERY).fetchall())
     learnings = tuple(
-        LearningFact(eid, local(at)[1])
-        for eid, at in raw_rows(Learning.select(Learning.engagement, Learning.recorded_at))
+        LearningFact(eid, local(at)[1], reused.get(lid, frozenset()))
+        for lid, eid, at in raw_rows(Learning.select(Learning.id, Learning.engagement, Learning.recorded_at))
     )
     checkins = tuple(
         CheckInFact(eid, days(held), score)  # type: ignore[arg-type]
@@ -249,5 +275,6 @@ __all__ = [
     "Scope",
     "default_scope",
     "read_facts",
+    "reuse",
     "scoped",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from mwms_desktop.analytics import charts
-from mwms_desktop.analytics.report import NOT_COMPUTED, Report, type_label
+from mwms_desktop.analytics.report import Report, type_label
 from mwms_desktop.dossier import styles as st
 from mwms_desktop.dossier.analytics_charts import draw
 from mwms_desktop.dossier.blocks import empty, grid, h2, h3, markup, para
@@ -40,7 +40,6 @@ def analytics(report: Report) -> list[Flowable]:
             "time zone of the computer that made this dossier. Medians and 85th percentiles "
             "interpolate between closest ranks; shares always come with their counts."
         ),
-        para(" ".join(NOT_COMPUTED), s.caption),
     ]
     specs = charts.specs(report)
     for key, title in charts.SECTIONS:

@@ -72,6 +72,9 @@ def test_every_chart_has_its_table_and_the_models_pass_the_model_tester(qtbot, q
         assert panel.model.rowCount() == len(spec.categories)
         assert panel.model.columnCount() == len(spec.headers)
         assert not panel.table.isHidden()
+    reuse = view.panels["reuse"]  # learnings reused across engagements: computed, with its definition
+    assert reuse.caption.text().startswith(view.report.execution.reuse.sentence)
+    assert "other engagement built a hypothesis or an insight on it" in reuse.caption.text()
     cfd = view.panels["cfd"].model
     last = cfd.rowCount() - 1
     stage_total = sum(int(cfd.index(last, c).data()) for c in range(1, 7))

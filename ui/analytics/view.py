@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from mwms_desktop import framework
 from mwms_desktop.analytics import charts, fast, report
 from mwms_desktop.analytics.fast import FastFacts
-from mwms_desktop.analytics.report import NOT_COMPUTED
 from mwms_desktop.analytics.source import Scope, default_scope
 from mwms_desktop.services import Services
 from ui.analytics.panel import ChartPanel
@@ -254,10 +253,6 @@ class AnalyticsWindow(QMainWindow):
                 self._pages[spec.section].addWidget(panel)
             elif panel.spec != spec:
                 panel.set_spec(spec)
-        if section == "execution" and self.findChild(QLabel, "notComputed") is None:
-            self._pages["execution"].addWidget(
-                QLabel(" ".join(NOT_COMPUTED), objectName="notComputed", wordWrap=True)
-            )
 
     def _failed(self, message: str) -> None:
         self._running = False
