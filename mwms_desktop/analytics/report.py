@@ -23,6 +23,7 @@ from mwms_desktop.views import EngagementCard
 if TYPE_CHECKING:
     from mwms_desktop.services import Services
 
+
 @dataclass(frozen=True, slots=True)
 class Report:
     scope: Scope

@@ -64,8 +64,13 @@ def test_hand_built_citations_give_the_same_reuse_in_both_paths_and_in_report(se
     services.records.delete("hypothesis", gone)  # its citation stays (for undo) but is not reuse
     # A citation from the learning's own engagement (only a merge or a hand-made file has one).
     own = services.records.add("hypothesis", ids["b"], statement="Invoices again").id
-    LearningCitation.create(engagement=ids["b"], citing_kind="hypothesis", citing_uuid=Hypothesis.get_by_id(own).uuid,
-                            learning_uuid=Learning.get_by_id(ids["notes_only"]).uuid, statement="x")  # fmt: skip
+    LearningCitation.create(
+        engagement=ids["b"],
+        citing_kind="hypothesis",
+        citing_uuid=Hypothesis.get_by_id(own).uuid,
+        learning_uuid=Learning.get_by_id(ids["notes_only"]).uuid,
+        statement="x",
+    )
     scope = Scope(date(2026, 1, 1), date(2026, 11, 2))
     fast = report.compute(services, scope)
     reference = report.build(read_facts(services.clock), scope, services.portfolio.cards())
