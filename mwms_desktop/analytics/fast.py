@@ -29,7 +29,7 @@ from mwms_desktop import framework
 from mwms_desktop import health as rules
 from mwms_desktop.analytics.durations import Durations, Spread, StageTime
 from mwms_desktop.analytics.flow import Flow, FlowDay, MonthThroughput, Rework
-from mwms_desktop.analytics.health import BANDS, BandCount, HealthSummary, drift_counts
+from mwms_desktop.analytics.health import BANDS, BandCount, DriftMap, HealthSummary, drift_in
 from mwms_desktop.analytics.months import month_of, months
 from mwms_desktop.analytics.source import (
     EPOCH_ORDINAL,
@@ -77,6 +77,7 @@ class CheckIns:
     eid: np.ndarray
     day: np.ndarray  # local day number of ``held_on``
     band: np.ndarray  # BAND_CODES
+    score: np.ndarray  # int64, what the band is of (drift's "health falling" reads it)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def nothing(today: date) -> FastFacts:
     import numpy as np
 
     i, b, f = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.float64)
-    return FastFacts(Facts(today, (), ()), Log(i, b, b, b, f, i), CheckIns(i, i, b))
+    return FastFacts(Facts(today, (), ()), Log(i, b, b, b, f, i), CheckIns(i, i, b, i))
 
 
 def local_days(at: np.ndarray) -> np.ndarray:
@@ -265,7 +266,7 @@ def _read_checkins(con: Any) -> CheckIns:
         band = np.array([BAND_CODES[rules.band(int(v))] for v in score], dtype=np.int8)
     else:
         band = codes[score]
-    return CheckIns(_ints(eids), days, band)
+    return CheckIns(_ints(eids), days, band, score)
 
 
 def scoped(fast: FastFacts, scope: Scope) -> FastFacts:
@@ -282,7 +283,7 @@ def scoped(fast: FastFacts, scope: Scope) -> FastFacts:
     return FastFacts(
         fast.facts.restricted(ids),
         Log(log.eid[m], log.to[m], log.left[m], log.kind[m], log.at[m], log.day[m]),
-        CheckIns(ch.eid[c], ch.day[c], ch.band[c]),
+        CheckIns(ch.eid[c], ch.day[c], ch.band[c], ch.score[c]),
     )
 
 
@@ -475,7 +476,7 @@ def bands_at(fast: FastFacts, days: list[date]) -> list[BandCount]:
     return out
 
 
-def health(fast: FastFacts, scope: Scope, cards: Iterable[EngagementCard]) -> HealthSummary:
+def health(fast: FastFacts, scope: Scope, drift: DriftMap | Iterable[EngagementCard]) -> HealthSummary:
     from datetime import timedelta
 
     today = fast.facts.today
@@ -485,5 +486,5 @@ def health(fast: FastFacts, scope: Scope, cards: Iterable[EngagementCard]) -> He
         ends.append(min(nxt - timedelta(days=1), scope.until, today))
     days = sorted({*ends, today})
     counted = dict(zip(days, bands_at(fast, days), strict=True))
-    drift, total = drift_counts(c for c in cards if c.status == "active")
-    return HealthSummary(counted[today], tuple(counted[end] for end in ends), drift, total)
+    counts, total = drift_in(drift, {e.id for e in fast.facts.engagements})
+    return HealthSummary(counted[today], tuple(counted[end] for end in ends), counts, total)

@@ -15,7 +15,7 @@ from mwms_desktop.analytics.durations import Durations, Spread, durations
 from mwms_desktop.analytics.execution import KINDS, REUSE_DEFINITION, Execution, execution
 from mwms_desktop.analytics.fast import FastFacts
 from mwms_desktop.analytics.flow import STAGES, Flow, flow
-from mwms_desktop.analytics.health import BANDS, HealthSummary, health, signal_label
+from mwms_desktop.analytics.health import BANDS, DriftMap, HealthSummary, health, signal_label
 from mwms_desktop.analytics.outcomes import OUTCOME_SLUGS, Outcomes, outcomes
 from mwms_desktop.analytics.source import NO_OWNER, Facts, Scope, read_facts, scoped
 from mwms_desktop.views import EngagementCard
@@ -57,10 +57,10 @@ class Report:
         return out
 
 
-def build(facts: Facts, scope: Scope, cards: Iterable[EngagementCard]) -> Report:
-    """The report of ``facts`` (all engagements) for ``scope``; ``cards`` are the board's."""
+def build(facts: Facts, scope: Scope, drift: DriftMap | Iterable[EngagementCard]) -> Report:
+    """The report of ``facts`` (all engagements) for ``scope``; ``drift`` is the drift
+    signals of the engagements on the board (:data:`health.DriftMap`) or the board's cards."""
     mine = scoped(facts, scope)
-    ids = {e.id for e in mine.engagements}
     return Report(
         scope,
         facts.today,
@@ -69,14 +69,13 @@ def build(facts: Facts, scope: Scope, cards: Iterable[EngagementCard]) -> Report
         durations(mine, scope),
         outcomes(mine, scope),
         execution(mine, scope),
-        health(mine, scope, (c for c in cards if c.id in ids)),
+        health(mine, scope, drift),
     )
 
 
-def build_fast(read: FastFacts, scope: Scope, cards: Iterable[EngagementCard]) -> Report:
+def build_fast(read: FastFacts, scope: Scope, drift: DriftMap | Iterable[EngagementCard]) -> Report:
     """``build`` on the fast path's arrays (:mod:`fast`): the same report, sooner."""
     mine = fast.scoped(read, scope)
-    ids = {e.id for e in mine.facts.engagements}
     return Report(
         scope,
         read.facts.today,
@@ -85,7 +84,7 @@ def build_fast(read: FastFacts, scope: Scope, cards: Iterable[EngagementCard]) -
         fast.durations(mine, scope),
         outcomes(mine.facts, scope),
         execution(mine.facts, scope),
-        fast.health(mine, scope, (c for c in cards if c.id in ids)),
+        fast.health(mine, scope, drift),
     )
 
 
@@ -102,16 +101,23 @@ def first_tab(read: FastFacts, scope: Scope) -> Report:
         fast.durations(none, scope),
         outcomes(none.facts, scope),
         execution(none.facts, scope),
-        fast.health(none, scope, ()),
+        fast.health(none, scope, {}),
     )
 
 
 def compute(services: Services, scope: Scope, cards: Iterable[EngagementCard] | None = None) -> Report:
     """Read the portfolio (one query per table, the move log into arrays) and compute the
     report; ``cards`` are the board's active cards when the caller already holds them (else
-    they are read here)."""
-    cards = services.portfolio.cards() if cards is None else cards
-    return build_fast(fast.read(services.clock), scope, cards)
+    the drift signals are read narrowly, no card built: :mod:`drift_read`)."""
+    read = fast.read(services.clock)
+    return build_fast(read, scope, drift_of(services, read) if cards is None else cards)
+
+
+def drift_of(services: Services, read: FastFacts) -> DriftMap:
+    """The drift signals of every engagement on the board, from a narrow read (no card)."""
+    from mwms_desktop.analytics.drift_read import drift_signals
+
+    return drift_signals(services.clock, services.portfolio.thresholds(), read.checkins)
 
 
 def compute_for(services: Services, ids: Iterable[int]) -> Report:
@@ -121,8 +127,7 @@ def compute_for(services: Services, ids: Iterable[int]) -> Report:
 
     wanted = set(ids)
     facts = read_facts(services.clock).restricted(wanted)
-    cards = [c for c in services.portfolio.cards() if c.id in wanted]
-    return build(facts, default_scope(facts.today), cards)
+    return build(facts, default_scope(facts.today), services.portfolio.cards())
 
 
 # --- as text and JSON -------------------------------------------------------------------

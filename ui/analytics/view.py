@@ -229,7 +229,8 @@ class AnalyticsWindow(QMainWindow):
         services = self.services
 
         def work(_progress) -> report.Report:
-            return report.build_fast(read, scope, services.portfolio.cards() if cards is None else cards)
+            drift = report.drift_of(services, read) if cards is None else cards
+            return report.build_fast(read, scope, drift)
 
         run_task(self, "Analytics", work, self._show, quiet=True).failed.connect(self._failed)
 
