@@ -209,8 +209,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     from bench.portfolio import NOW
-    from mwms_desktop.analytics.report import build as reference_build
     from mwms_desktop.analytics.fast import read as fast_read
+    from mwms_desktop.analytics.report import build as reference_build
     from mwms_desktop.analytics.report import compute, drift_of
     from mwms_desktop.analytics.source import default_scope, read_facts
     from mwms_desktop.clock import FixedClock

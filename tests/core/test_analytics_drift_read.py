@@ -17,8 +17,14 @@ def test_the_narrow_drift_read_gives_every_cards_signals(demo_services):
     s = demo_services
     cards = s.portfolio.cards()
     lapsed = next(c for c in cards if c.stage != "qualification")
-    Conflict.create(engagement_uuid=Engagement.get_by_id(lapsed.id).uuid, record_uuid=new_uuid(), kind="gate",
-                    winner="merged", detail="Insight: no insight recorded any more.", digest=new_uuid())  # fmt: skip
+    Conflict.create(
+        engagement_uuid=Engagement.get_by_id(lapsed.id).uuid,
+        record_uuid=new_uuid(),
+        kind="gate",
+        winner="merged",
+        detail="Insight: no insight recorded any more.",
+        digest=new_uuid(),
+    )
     s.portfolio.archive(cards[-1].id)
     for stall, stale in ((None, None), (1, 1)):  # the demo's thresholds, then ones every engagement trips
         if stall is not None:
