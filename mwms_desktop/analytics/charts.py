@@ -43,6 +43,7 @@ class ChartSpec:
     caption: str = ""  # a sentence under the chart (a share with its counts)
     missing: str = ""  # non-empty: nothing to draw, say this instead
     ticks: tuple[str, ...] = ()  # short axis labels, one per category (empty: the categories)
+    counts: str = ""  # what the value axis counts, when not its section's usual (engagements, cycles)
 
     @property
     def tick_labels(self) -> tuple[str, ...]:
@@ -97,6 +98,17 @@ def _spreads(pairs: list[tuple[str, Spread]]) -> tuple[tuple[str, ...], tuple[Se
 
 
 SHORT_STAGE = {s.slug: s.slug.capitalize() for s in framework.STAGES} | {"outcome": "Outcome"}
+# The cumulative flow's table has nine columns: its headers are short (the full name is the
+# column's tooltip), so every column fits beside the chart.
+TINY_STAGE = {
+    "qualification": "Qualif.",
+    "onboarding": "Onboard.",
+    "insight": "Insight",
+    "execution": "Exec.",
+    "optimization": "Optim.",
+    "outcome": "Outcome",
+}
+STAGE_SLUGS = tuple(s.slug for s in framework.STAGES)
 SHORT_TYPE = {
     "consulting": "Consulting",
     "optimization_retainer": "Retainer",
@@ -131,11 +143,16 @@ def specs(r: Report) -> tuple[ChartSpec, ...]:
             tuple(d.day.isoformat() for d in r.flow.days),
             (
                 *(
-                    Series(label, tuple(float(d.counts[n]) for d in r.flow.days))
-                    for n, label in enumerate(stage_labels)
+                    Series(label, tuple(float(d.counts[n]) for d in r.flow.days), short=TINY_STAGE[slug])
+                    for n, (label, slug) in enumerate(zip(stage_labels, STAGE_SLUGS, strict=True))
                 ),
-                Series("Off the board", tuple(float(d.off_board) for d in r.flow.days)),
-                Series("Rework (backward moves)", tuple(float(d.rework) for d in r.flow.days), drawn=False),
+                Series("Off the board", tuple(float(d.off_board) for d in r.flow.days), short="Off board"),
+                Series(
+                    "Rework (backward moves)",
+                    tuple(float(d.rework) for d in r.flow.days),
+                    drawn=False,
+                    short="Rework",
+                ),
             ),
             "stages",
             caption=rework_text,
@@ -152,7 +169,11 @@ def specs(r: Report) -> tuple[ChartSpec, ...]:
             month_names,
             (
                 Series("Started", tuple(float(m.started) for m in r.flow.throughput)),
-                Series("Finished (reached an outcome)", tuple(float(m.finished) for m in r.flow.throughput)),
+                Series(
+                    "Finished (reached an outcome)",
+                    tuple(float(m.finished) for m in r.flow.throughput),
+                    short="Finished",
+                ),
             ),
             "pair",
             missing=missing.get("flow", ""),
@@ -199,6 +220,7 @@ def specs(r: Report) -> tuple[ChartSpec, ...]:
                         by_type[(s.stage, t.slug)].median if (s.stage, t.slug) in by_type else None
                         for s in d.stages
                     ),
+                    short=SHORT_TYPE.get(t.slug, ""),
                 )
                 for t in types
             ),
@@ -291,6 +313,7 @@ def specs(r: Report) -> tuple[ChartSpec, ...]:
             "pair",
             caption=f"{reuse.sentence} {REUSE_DEFINITION}",
             missing="" if reuse.share.whole else "No learning was recorded in this period.",
+            counts="learnings",
         )
     )
 

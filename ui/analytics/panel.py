@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -24,7 +23,11 @@ from mwms_desktop.analytics.charts import ChartSpec
 from mwms_desktop.analytics.export import write_csv
 from mwms_desktop.errors import MwmsError
 from ui.analytics.chart import Chart
+from ui.analytics.header import WrappingHeader, fit_columns
 from ui.analytics.table_model import NumbersModel
+
+MIN_TABLE, MAX_TABLE = 180, 560  # the numbers' table, in pixels (MAX_TABLE: before a first resize)
+TABLE_SHARE = 0.55  # at most this share of the panel's width
 
 
 class ChartPanel(QWidget):
@@ -44,10 +47,9 @@ class ChartPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(24)  # widths from the first rows: a year of days is not measured
-        self.table.setMinimumWidth(260)
+        # Labels wrap: each column is as wide as its numbers (or its header's longest word).
+        self.table.setHorizontalHeader(WrappingHeader(self.table))
+        self.table.horizontalHeader().setResizeContentsPrecision(24)  # a year of days is not measured
         self.png_button = QPushButton("Export PNG…")
         self.csv_button = QPushButton("Export CSV…")
         self.png_button.clicked.connect(self.ask_png)
@@ -62,9 +64,10 @@ class ChartPanel(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.picture)
         split.addWidget(self.table)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)  # the chart takes what the table does not need
+        split.setStretchFactor(1, 0)
         split.setChildrenCollapsible(False)
+        self.split = split
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.png_button)
@@ -84,7 +87,21 @@ class ChartPanel(QWidget):
         self.model.set_spec(spec)
         self._show_state()
 
+    def _fit_table(self) -> None:
+        """The table as wide as every column needs, up to a share of the panel: every number
+        is in view, and the chart keeps the rest."""
+        cap = max(MIN_TABLE, int(self.width() * TABLE_SHARE)) if self.width() > 0 else MAX_TABLE
+        width = max(MIN_TABLE, min(self._needed, cap))
+        if self.table.width() != width or self.table.minimumWidth() != width:
+            self.table.setFixedWidth(width)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_table()
+
     def _show_state(self) -> None:
+        self._needed = fit_columns(self.table)
+        self._fit_table()
         self.caption.setVisible(bool(self.spec.caption))
         self.table.setVisible(not self.spec.missing)
         for button in (self.png_button, self.csv_button):
