@@ -1,0 +1,80 @@
+"""Archiving, disqualifying and bringing back an engagement each leave a dated record
+(``status_change``, schema 7) written in the same transaction as the change; an old file's
+engagements already off the board get one dated by their last change."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from db.connection import close_database, open_database
+from db.models import Engagement, StatusChange, database
+from mwms_desktop.errors import ValidationError
+from mwms_desktop.services import open_services
+
+
+def _log(eid: int) -> list[tuple[str, str, str, datetime]]:
+    q = StatusChange.select().where(StatusChange.engagement == eid).order_by(StatusChange.id)
+    return [(c.from_status, c.to_status, c.stage, c.changed_at) for c in q]
+
+
+def test_archive_restore_and_verdicts_are_logged_with_their_time(services, clock):
+    now = clock.now()
+    a = services.portfolio.add("Archived Ltd").id
+    services.portfolio.archive(a)
+    services.portfolio.restore(a)
+    assert _log(a) == [
+        ("active", "archived", "qualification", now),
+        ("archived", "active", "qualification", now),
+    ]
+    d = services.portfolio.add("Not A Fit Ltd").id
+    services.lifecycle.set_verdict(d, "not_a_fit")
+    services.lifecycle.set_verdict(d, "not_a_fit", "still not")  # no change of status: no record
+    services.lifecycle.set_verdict(d, "qualified")
+    assert [(f, t) for f, t, _, _ in _log(d)] == [("active", "disqualified"), ("disqualified", "active")]
+    with pytest.raises(ValidationError):
+        services.portfolio.restore(a)  # already on the board: refused, nothing logged
+    assert len(_log(a)) == 2
+
+
+def test_the_record_and_the_change_commit_together_or_not_at_all(services, monkeypatch):
+    eid = services.portfolio.add("Kestrel").id
+
+    def fail(self, *args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Engagement, "save", fail)
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        services.portfolio.archive(eid)
+    monkeypatch.undo()
+    assert _log(eid) == []
+    assert Engagement.get_by_id(eid).status == "active"
+
+
+def test_an_old_file_gets_a_record_for_each_engagement_already_off_the_board(services, db_path):
+    kept = services.portfolio.add("Kept").id
+    gone = services.portfolio.add("Gone").id
+    services.close()
+    con = sqlite3.connect(db_path)  # the file as schema 5 left it: no log, an archived engagement
+    con.execute("DROP TABLE status_change")
+    con.execute(
+        "UPDATE engagement SET status = 'archived', updated_at = '2026-03-04T05:06:07+00:00' WHERE id = ?",
+        (gone,),
+    )
+    con.execute("PRAGMA user_version = 5")
+    con.commit()
+    con.close()
+    open_database(db_path)
+    try:
+        rows = database.execute_sql(
+            "SELECT engagement_id, from_status, to_status, stage, changed_at FROM status_change"
+        ).fetchall()
+        assert rows == [(gone, "active", "archived", "qualification", "2026-03-04T05:06:07+00:00")]
+        assert kept not in [r[0] for r in rows]
+    finally:
+        close_database()
+    again = open_services(db_path)
+    assert _log(gone)[0][3] == datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    again.close()
