@@ -33,6 +33,7 @@ from mwms_desktop.analytics.health import BANDS, BandCount, DriftMap, HealthSumm
 from mwms_desktop.analytics.months import month_of, months
 from mwms_desktop.analytics.source import (
     EPOCH_ORDINAL,
+    LEFT_BOARD_SQL,
     REUSE_QUERY,
     CycleFact,
     EngagementFact,
@@ -168,7 +169,7 @@ def read(clock: Clock) -> FastFacts:
     con = database.connection()
     rows = con.execute(
         "SELECT id, client, engagement_type, owner, stage, status, created_at, outcome, outcome_on,"
-        " updated_at FROM engagement ORDER BY id"
+        f" {LEFT_BOARD_SQL} FROM engagement ORDER BY id"
     ).fetchall()
     stamps = local_days(_instants([r[6] for r in rows] + [r[9] for r in rows]))
     n = len(rows)

@@ -78,3 +78,25 @@ def test_an_old_file_gets_a_record_for_each_engagement_already_off_the_board(ser
     again = open_services(db_path)
     assert _log(gone)[0][3] == datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
     again.close()
+
+
+def test_the_analytics_date_leaving_the_board_by_the_record_not_by_a_later_edit(services, clock):
+    """Before the log, an archived engagement left the board on its last change: editing it
+    a month later moved its departure (and its relationship's end) by a month."""
+    from datetime import date, timedelta
+
+    from mwms_desktop.analytics import report
+    from mwms_desktop.analytics.source import Scope, read_facts
+
+    start = clock.at
+    eid = services.portfolio.add("Kestrel").id
+    clock.at = start + timedelta(days=3)
+    services.portfolio.archive(eid)
+    clock.at = start + timedelta(days=30)
+    services.portfolio.update(eid, notes="Called back: not now.")  # an edit while archived
+    scope = Scope(start.date(), clock.at.date())
+    result = report.compute(services, scope)
+    assert result == report.build(read_facts(clock), scope, services.portfolio.cards())
+    off = {d.day: d.off_board for d in result.flow.days}
+    assert (off[date(2026, 11, 4)], off[date(2026, 11, 5)]) == (0, 1)  # archived on 5 November
+    assert result.outcomes.duration_by_type[0].spread.median == 3  # created 2 Nov, archived 5 Nov
