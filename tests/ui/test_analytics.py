@@ -185,6 +185,10 @@ def test_starting_the_main_window_imports_neither_pyqtgraph_nor_numpy(tmp_path):
         "w.show(); app.processEvents()\n"
         "print(sorted(m for m in ('pyqtgraph', 'numpy') if m in sys.modules))\n"
         "w.show_analytics(); app.processEvents()\n"
+        "import time\n"  # the chart library is imported on a worker while the window reads
+        "from ui.analytics.view import AnalyticsWindow\n"
+        "v, t = w.findChild(AnalyticsWindow), time.monotonic()\n"
+        "while not v._charts_ready and time.monotonic() - t < 60: app.processEvents(); time.sleep(0.01)\n"
         "print(sorted(m for m in ('pyqtgraph', 'numpy') if m in sys.modules))\n"
     )
     env = os.environ | {"PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen",

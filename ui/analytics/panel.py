@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,10 +23,13 @@ from mwms_desktop import APP_NAME
 from mwms_desktop.analytics.charts import ChartSpec
 from mwms_desktop.analytics.export import write_csv
 from mwms_desktop.errors import MwmsError
-from ui.analytics.chart import Chart
 from ui.analytics.header import WrappingHeader, fit_columns
 from ui.analytics.table_model import NumbersModel
 
+if TYPE_CHECKING:
+    from ui.analytics.chart import Chart
+
+CHART_HEIGHT = 260  # the chart's place before it is made: its legend, plot and read-out
 MIN_TABLE, MAX_TABLE = 180, 560  # the numbers' table, in pixels (MAX_TABLE: before a first resize)
 TABLE_SHARE = 0.55  # at most this share of the panel's width
 
@@ -37,7 +41,11 @@ class ChartPanel(QWidget):
         super().__init__(parent)
         self.spec = spec
         self.title = QLabel(spec.title, objectName="chartTitle", wordWrap=True)
-        self.chart = Chart(spec)
+        # The chart comes once the chart library is imported (``show_chart``): until then its
+        # place is kept, so the table and caption beside it are laid out and painted already.
+        self.chart: Chart | None = None
+        self._slot = QWidget()
+        self._slot.setMinimumHeight(CHART_HEIGHT)
         self.caption = QLabel(spec.caption, objectName="chartCaption", wordWrap=True)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.model = NumbersModel(spec, self)
@@ -59,7 +67,7 @@ class ChartPanel(QWidget):
         pic = QVBoxLayout(self.picture)
         pic.setContentsMargins(0, 0, 0, 0)
         pic.addWidget(self.title)
-        pic.addWidget(self.chart, 1)
+        pic.addWidget(self._slot, 1)
         pic.addWidget(self.caption)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.picture)
@@ -79,11 +87,23 @@ class ChartPanel(QWidget):
         self.setMinimumHeight(340)
         self._show_state()
 
+    def show_chart(self) -> None:
+        """Make the chart (the chart library is imported by now: ``library.ready()``)."""
+        if self.chart is not None:
+            return
+        from ui.analytics.chart import Chart
+
+        self.chart = Chart(self.spec)
+        self.picture.layout().replaceWidget(self._slot, self.chart)
+        self._slot.deleteLater()
+        self._show_state()
+
     def set_spec(self, spec: ChartSpec) -> None:
         self.spec = spec
         self.title.setText(spec.title)
         self.caption.setText(spec.caption)
-        self.chart.set_spec(spec)
+        if self.chart is not None:
+            self.chart.set_spec(spec)
         self.model.set_spec(spec)
         self._show_state()
 
@@ -104,8 +124,8 @@ class ChartPanel(QWidget):
         self._fit_table()
         self.caption.setVisible(bool(self.spec.caption))
         self.table.setVisible(not self.spec.missing)
-        for button in (self.png_button, self.csv_button):
-            button.setEnabled(not self.spec.missing)
+        self.csv_button.setEnabled(not self.spec.missing)
+        self.png_button.setEnabled(not self.spec.missing and self.chart is not None)
 
     # --- export ---------------------------------------------------------------------------
 
