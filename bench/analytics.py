@@ -12,10 +12,13 @@ Each figure is printed next to a floor measured in the same run:
     vs the same aggregates as raw SQL on a plain sqlite3 connection (daily stage deltas,
     stays per stage in sorted order, outcomes, cycles and learnings per month, latest
     check-in per engagement, the four drift counts);
-  * the view opened and painted, in a fresh process with the board open: from before
-    ``import pyqtgraph`` to the first paint of the first tab's charts with their numbers (the
-    other tabs are made when first shown) vs a bare QMainWindow shown and painted in a fresh
-    process. The board's cards are already built (its status counts build them), and reused.
+  * the view opened and painted, in a fresh process with the board open (pyqtgraph and numpy
+    not yet imported): from before importing the view's module to the first paint of the
+    first tab's charts with their numbers and tables (the other tabs are made when first
+    shown) vs a bare QMainWindow shown and painted in a fresh process. The chart library is
+    imported on a worker while the portfolio is read: the figure includes it, and when it
+    was ready is printed too. The board's cards are already built (its status counts build
+    them), and reused.
 
     python bench/analytics.py [--count 10000] [--moves 60000] [--runs 7]
 """
@@ -160,9 +163,15 @@ while board.today.today is None or board.today._running:  # the Today list's fir
     app.processEvents()                                      # tab's count) is not what is measured
     time.sleep(0.01)
 board.today.refresh = lambda: None
+assert "pyqtgraph" not in sys.modules and "numpy" not in sys.modules
 t0 = time.perf_counter()  # from here: the view's own cost, chart library import included
 from ui.analytics.view import AnalyticsWindow
-imported = time.perf_counter()
+ready = []
+library_ready = AnalyticsWindow._library_ready
+def _ready(self):
+    ready.append(time.perf_counter())
+    library_ready(self)
+AnalyticsWindow._library_ready = _ready
 w = AnalyticsWindow(services, board.filters, board, store=board.store)
 w.resize(1280, 860)
 w.show()
@@ -173,7 +182,7 @@ if w.report is None:
 w.repaint()  # the first tab's charts and tables, painted
 app.processEvents()
 done = time.perf_counter()
-print(f"VIEW {done - t0:.6f} IMPORT {imported - t0:.6f}", flush=True)
+print(f"VIEW {done - t0:.6f} IMPORT {ready[0] - t0:.6f}", flush=True)
 os._exit(0)
 """
 
@@ -267,8 +276,8 @@ def main() -> None:
             imports.append(imported)
             bares.append(child(BARE_CHILD)[0])
         print(f"view opened, painted   {ms(views):8.1f} ms   floor bare window        {ms(bares):7.1f} ms"
-              f"   ratio {ms(views) / ms(bares):5.1f}x   (goal <= 400 ms; of it, importing pyqtgraph"
-              f" {ms(imports):.0f} ms)")  # fmt: skip
+              f"   ratio {ms(views) / ms(bares):5.1f}x   (goal <= 400 ms; the chart library, imported on a"
+              f" worker meanwhile, was ready after {ms(imports):.0f} ms)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -163,7 +163,7 @@ def specs(r: Report) -> tuple[ChartSpec, ...]:
         ChartSpec(
             "throughput",
             "flow",
-            "Engagements started and finished per month",
+            "Engagements started, finished and taken off the board per month",
             "grouped_bars",
             "Month",
             month_names,
@@ -173,6 +173,11 @@ def specs(r: Report) -> tuple[ChartSpec, ...]:
                     "Finished (reached an outcome)",
                     tuple(float(m.finished) for m in r.flow.throughput),
                     short="Finished",
+                ),
+                Series(
+                    "Left the board (archived or disqualified)",
+                    tuple(float(m.left) for m in r.flow.throughput),
+                    short="Left",
                 ),
             ),
             "pair",

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from mwms_desktop import framework
 from mwms_desktop import health as rules
 from mwms_desktop.analytics.durations import Durations, Spread, StageTime
-from mwms_desktop.analytics.flow import Flow, FlowDay, MonthThroughput, Rework
+from mwms_desktop.analytics.flow import Flow, FlowDay, MonthThroughput, Rework, off_board_months
 from mwms_desktop.analytics.health import BANDS, BandCount, DriftMap, HealthSummary, drift_in
 from mwms_desktop.analytics.months import month_of, months
 from mwms_desktop.analytics.source import (
@@ -395,7 +395,10 @@ def throughput(fast: FastFacts, scope: Scope) -> tuple[MonthThroughput, ...]:
     days = fast.log.day[hit]
     ok = (days >= since) & (days <= until) & np.isin(fast.log.eid[hit], ids)
     finished = _months_of(days[ok].tolist())
-    return tuple(MonthThroughput(m, started[m], finished[m]) for m in months(scope.since, scope.until))
+    left = off_board_months(fast.facts, scope)
+    return tuple(
+        MonthThroughput(m, started[m], finished[m], left[m]) for m in months(scope.since, scope.until)
+    )
 
 
 def _spread(values: np.ndarray) -> Spread:

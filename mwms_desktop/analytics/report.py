@@ -189,7 +189,12 @@ def to_json(r: Report) -> dict[str, Any]:
                 "forward_moves": r.flow.rework.forward,
             },
             "per_month": [
-                {"month": mo.label(m.month), "started": m.started, "finished": m.finished}
+                {
+                    "month": mo.label(m.month),
+                    "started": m.started,
+                    "finished": m.finished,
+                    "left_board": m.left,
+                }
                 for m in r.flow.throughput
             ],
         },
@@ -287,9 +292,11 @@ def to_text(r: Report) -> str:
         )
         for stage, n in rw.by_stage:
             lines.append(f"    out of {framework.stage(stage).label}: {n}")
-        lines.append("  Started / finished per month:")
+        lines.append("  Started / finished / taken off the board (archived or disqualified) per month:")
         for m in r.flow.throughput:
-            lines.append(f"    {mo.label(m.month)}  {m.started:>5} started  {m.finished:>5} finished")
+            lines.append(
+                f"    {mo.label(m.month)}  {m.started:>5} started  {m.finished:>5} finished  {m.left:>5} left"
+            )
     if section("TIME IN STAGE (days; median and 85th percentile of finished stays)", "durations"):
         for st in r.durations.stages:
             lines.append(f"  {framework.stage(st.stage).label:<30} {spread_text(st.overall)}")

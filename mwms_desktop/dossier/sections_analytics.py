@@ -59,7 +59,7 @@ def analytics(report: Report) -> list[Flowable]:
             rows = _rows(spec)
             if spec.kind == "stacked_area":
                 out.append(markup("Each month's last day and the period's last day:", s.caption))
-            headers = spec.headers
+            headers = spec.full_headers  # a page has room for the full names
             if spec.kind == "stacked_area":  # nine columns: the stages' short names fit a page
                 headers = ("Day", *charts.SHORT_STAGE.values(), "Off the board", "Rework")
             widths = [2.4] + [1.6] * (len(headers) - 1)

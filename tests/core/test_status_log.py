@@ -100,3 +100,25 @@ def test_the_analytics_date_leaving_the_board_by_the_record_not_by_a_later_edit(
     off = {d.day: d.off_board for d in result.flow.days}
     assert (off[date(2026, 11, 4)], off[date(2026, 11, 5)]) == (0, 1)  # archived on 5 November
     assert result.outcomes.duration_by_type[0].spread.median == 3  # created 2 Nov, archived 5 Nov
+
+
+def test_engagements_taken_off_the_board_are_counted_per_month(services, clock):
+    from datetime import timedelta
+
+    from mwms_desktop.analytics import report
+    from mwms_desktop.analytics.source import Scope, read_facts
+
+    start = clock.at  # 2 November 2026
+    ids = [services.portfolio.add(f"Client {n}").id for n in range(4)]
+    clock.at = start - timedelta(days=40)  # an archive dated in September (a clock set back)
+    services.portfolio.archive(ids[0])
+    clock.at = start + timedelta(days=1)
+    services.portfolio.archive(ids[1])
+    services.lifecycle.set_verdict(ids[2], "not_a_fit")
+    services.portfolio.archive(ids[3])
+    services.portfolio.restore(ids[3])  # back on the board: not counted
+    scope = Scope(start.date().replace(day=1) - timedelta(days=61), start.date() + timedelta(days=5))
+    result = report.compute(services, scope)
+    assert result == report.build(read_facts(clock), scope, services.portfolio.cards())
+    assert [(m.month.month, m.left) for m in result.flow.throughput] == [(9, 1), (10, 0), (11, 2)]
+    assert report.to_json(result)["flow"]["per_month"][-1]["left_board"] == 2
