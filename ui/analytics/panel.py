@@ -114,6 +114,9 @@ class ChartPanel(QWidget):
         width = max(MIN_TABLE, min(self._needed, cap))
         if self.table.width() != width or self.table.minimumWidth() != width:
             self.table.setFixedWidth(width)
+        rest = self.split.width() - self.split.handleWidth() - width
+        if rest > 0 and self.split.sizes()[1] != width:
+            self.split.setSizes([rest, width])  # the chart takes every pixel the table does not
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
