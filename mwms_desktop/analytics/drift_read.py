@@ -3,29 +3,28 @@ board's cards.
 
 A card carries much more than its drift (health, next action, tags, notes) and building ten
 thousand of them costs more than all the analytics. The counts need only what
-:class:`mwms_desktop.drift.DriftFacts` holds, so this reads just that: the few engagement
-columns the rules read, the five per-engagement counts through the very queries the board's
-cards use (``services.loading._drift_counts``, built on ``db.models``' shared count
-queries), the last three check-ins from the check-ins the fast path has already read, and the
-unresolved gate conflicts (``merge.conflicts.lapsed_gates``). Each engagement's facts then go
-through the same rules, :func:`mwms_desktop.drift.signals`: no signal's rule is written twice,
-and the counts equal the cards' (tests and ``bench/analytics.py`` check that they do).
+:class:`mwms_desktop.drift.DriftFacts` holds, so this takes just that: the few engagement
+columns the rules read (``fast.read`` reads them with the engagements), the five
+per-engagement counts through the very queries the board's cards use
+(``services.loading._drift_counts``, built on ``db.models``' shared count queries), the last
+three check-ins from the check-ins the fast path has already read, and the unresolved gate
+conflicts (``merge.conflicts.lapsed_gates``). Each engagement's facts then go through the
+same rules, :func:`mwms_desktop.drift.signals`: no signal's rule is written twice, and the
+counts equal the cards' (tests and ``bench/analytics.py`` check that they do).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from db.models import database, raw_rows
+from db.models import raw_rows
 from mwms_desktop import drift
 from mwms_desktop.merge import conflicts
 from mwms_desktop.services.loading import Thresholds, _drift_counts
 
 if TYPE_CHECKING:
-    from mwms_desktop.analytics.fast import CheckIns
+    from mwms_desktop.analytics.fast import CheckIns, FastFacts
     from mwms_desktop.clock import Clock
-
-_ACTIVE = "SELECT id, uuid, stage, stage_entered_at, created_at FROM engagement WHERE status = 'active'"
 
 
 def _recent(checkins: CheckIns) -> dict[int, tuple[int, tuple[int, ...]]]:
@@ -47,26 +46,22 @@ def _recent(checkins: CheckIns) -> dict[int, tuple[int, tuple[int, ...]]]:
     return out
 
 
-def drift_signals(clock: Clock, limits: Thresholds, checkins: CheckIns) -> dict[int, tuple[str, ...]]:
-    """Active engagement id -> the codes of the drift signals it shows, as on its card.
-    ``checkins`` are every check-in as the fast path reads them (:func:`fast.read`)."""
-    from mwms_desktop.analytics.fast import _instants, local_days
+def drift_signals(clock: Clock, limits: Thresholds, read: FastFacts) -> dict[int, tuple[str, ...]]:
+    """Active engagement id -> the codes of the drift signals it shows, as on its card, from
+    what the fast path read (:func:`fast.read`: the engagements on the board, every check-in)."""
     from mwms_desktop.analytics.source import EPOCH_ORDINAL
 
-    rows = database.execute_sql(_ACTIVE).fetchall()
-    if not rows:
+    if not read.board:
         return {}
     misaligned, unprioritised, reactive, undocumented, inconsistent = (
         dict(raw_rows(q)) for q in _drift_counts(lambda model: ())
     )
     lapsed = conflicts.lapsed_gates()
-    recent = _recent(checkins)
-    n = len(rows)
-    stamps = local_days(_instants([r[3] for r in rows] + [r[4] for r in rows])).tolist()
+    recent = _recent(read.checkins)
     today = clock.today().toordinal() - EPOCH_ORDINAL
     stall, stale = limits.stall_days, limits.checkin_stale_days
     out: dict[int, tuple[str, ...]] = {}
-    for (eid, uuid, stage, *_), entered, created in zip(rows, stamps[:n], stamps[n:], strict=True):
+    for eid, uuid, stage, entered, created in read.board:
         last = recent.get(eid)
         facts = drift.DriftFacts(
             stage=stage,

@@ -89,6 +89,9 @@ class FastFacts:
     facts: Facts  # engagements, cycles, learnings (moves and check-ins are the arrays)
     log: Log
     checkins: CheckIns
+    # The engagements on the board, as drift reads them (``drift_read``): id, uuid, stage, and
+    # the local day numbers it entered that stage and was created.
+    board: tuple[tuple[int, str, str, int, int], ...] = ()
 
 
 def nothing(today: date) -> FastFacts:
@@ -169,9 +172,9 @@ def read(clock: Clock) -> FastFacts:
     con = database.connection()
     rows = con.execute(
         "SELECT id, client, engagement_type, owner, stage, status, created_at, outcome, outcome_on,"
-        f" {LEFT_BOARD_SQL} FROM engagement ORDER BY id"
+        f" {LEFT_BOARD_SQL}, uuid, stage_entered_at FROM engagement ORDER BY id"
     ).fetchall()
-    stamps = local_days(_instants([r[6] for r in rows] + [r[9] for r in rows]))
+    stamps = local_days(_instants([r[6] for r in rows] + [r[9] for r in rows] + [r[11] for r in rows]))
     n = len(rows)
     seen: dict[str, date] = {}
 
@@ -191,10 +194,13 @@ def read(clock: Clock) -> FastFacts:
             d = days[number] = _date(number)
         return d
 
-    created, changed = stamps[:n].tolist(), stamps[n:].tolist()
+    created, changed, entered = stamps[:n].tolist(), stamps[n : 2 * n].tolist(), stamps[2 * n :].tolist()
     engagements = tuple(
         EngagementFact(r[0], r[1], r[2], r[3], r[4], r[5], day_of(c), r[7], iso(r[8]), day_of(u))
         for r, c, u in zip(rows, created, changed, strict=True)
+    )
+    board = tuple(
+        (r[0], r[10], r[4], e, c) for r, e, c in zip(rows, entered, created, strict=True) if r[5] == "active"
     )
     log = _read_log(con)
     checkins = _read_checkins(con)
@@ -212,7 +218,7 @@ def read(clock: Clock) -> FastFacts:
         LearningFact(r[1], day_of(d), reused.get(r[0], none))
         for r, d in zip(learning_rows, learning_days, strict=True)
     )
-    return FastFacts(Facts(clock.today(), engagements, (), cycles, learnings, ()), log, checkins)
+    return FastFacts(Facts(clock.today(), engagements, (), cycles, learnings, ()), log, checkins, board)
 
 
 # One row: the whole log as comma-separated columns (``group_concat`` walks the table once),

@@ -117,7 +117,7 @@ def drift_of(services: Services, read: FastFacts) -> DriftMap:
     """The drift signals of every engagement on the board, from a narrow read (no card)."""
     from mwms_desktop.analytics.drift_read import drift_signals
 
-    return drift_signals(services.clock, services.portfolio.thresholds(), read.checkins)
+    return drift_signals(services.clock, services.portfolio.thresholds(), read)
 
 
 def compute_for(services: Services, ids: Iterable[int]) -> Report:
