@@ -22,7 +22,7 @@ from db import backup, clocks, fts, identity
 from db.errors import BackupError, DatabaseOpenError
 from db.models import MODELS
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7  # 6: reserved for team sync's local schema (see _v6_reserved)
 
 
 def _v2_dossier_exports(database: SqliteDatabase) -> None:
@@ -131,6 +131,37 @@ def _v5_merge(database: SqliteDatabase) -> None:
         )
 
 
+def _v6_reserved(database: SqliteDatabase) -> None:
+    """Schema 6 is the local schema of team sync, made on another branch; this branch keeps
+    the number free so that its own step is 7. At the merge, that step takes this place."""
+
+
+def _v7_status_log(database: SqliteDatabase) -> None:
+    """Schema 7: a dated record of each engagement taken off the board (archived or
+    disqualified) or brought back, which the analytics count per day and month. Until now
+    only the engagement's last change (``updated_at``) said when, and any later edit moved
+    it: each engagement already off the board gets one record dated so, the best evidence
+    there is."""
+    for ddl in (
+        'CREATE TABLE "status_change" ("id" INTEGER NOT NULL PRIMARY KEY, "uuid" VARCHAR(36) NOT NULL, '
+        '"engagement_id" INTEGER NOT NULL, "from_status" VARCHAR(12) NOT NULL, '
+        '"to_status" VARCHAR(12) NOT NULL, "stage" VARCHAR(20) NOT NULL, "changed_at" TEXT NOT NULL, '
+        'FOREIGN KEY ("engagement_id") REFERENCES "engagement" ("id") ON DELETE CASCADE)',
+        'CREATE UNIQUE INDEX "status_change_uuid" ON "status_change" ("uuid")',
+        'CREATE INDEX "status_change_engagement_id" ON "status_change" ("engagement_id")',
+    ):
+        database.execute_sql(ddl)
+    off = database.execute_sql(
+        "SELECT id, status, stage, updated_at FROM engagement WHERE status != 'active' ORDER BY id"
+    ).fetchall()
+    for eid, status, stage, updated in off:
+        database.execute_sql(
+            'INSERT INTO "status_change" ("uuid", "engagement_id", "from_status", "to_status", "stage",'
+            " \"changed_at\") VALUES (?, ?, 'active', ?, ?, ?)",
+            (str(uuid.uuid4()), eid, status, stage, updated),
+        )
+
+
 _VERSIONED = (  # the tables of records that change (moves, exports and links never do)
     "engagement", "qualification_score", "onboarding_item", "stakeholder", "insight",
     "hypothesis", "cycle", "learning", "check_in", "learning_citation",
@@ -162,6 +193,8 @@ MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     3: _v3_application_id,
     4: _v4_library,
     5: _v5_merge,
+    6: _v6_reserved,
+    7: _v7_status_log,
 }
 
 

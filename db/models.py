@@ -324,6 +324,24 @@ class StageMove(_Child):
     entered_at = UtcDateTimeField(null=True)
 
 
+class StatusChange(Model):
+    """An engagement taken off the board (archived, or disqualified by its verdict) or brought
+    back (schema 7): the dated record the analytics count, written by the core in the same
+    transaction as the change. Append-only and kept on this laptop, like the conflicts list;
+    ``stage`` is where the engagement stood."""
+
+    uuid = CharField(max_length=36, unique=True, default=new_uuid)
+    engagement = ForeignKeyField(Engagement, backref="status_changes", on_delete="CASCADE")
+    from_status = CharField(max_length=12)  # active | archived | disqualified
+    to_status = CharField(max_length=12)
+    stage = CharField(max_length=20)
+    changed_at = UtcDateTimeField(default=utcnow)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
 class DossierExport(_Child):
     """A learning-preservation dossier written for the engagement (schema 2)."""
 
@@ -435,6 +453,7 @@ MODELS: tuple[type[Model], ...] = (
     RecordClock,
     Tombstone,
     Conflict,
+    StatusChange,
 )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from mwms_desktop import framework
 from mwms_desktop.analytics import months as mo
 from mwms_desktop.analytics.durations import Spread
-from mwms_desktop.analytics.execution import KINDS
+from mwms_desktop.analytics.execution import KINDS, REUSE_DEFINITION
 from mwms_desktop.analytics.health import BANDS, SIGNALS
 from mwms_desktop.analytics.report import Report, band_label, days, outcome_label, type_label
 
@@ -26,6 +26,7 @@ class Series:
     values: tuple[Value, ...]  # one per category
     drawn: bool = True  # False: a count shown in the table only (samples behind a median)
     unit: str | None = None  # None: the chart's unit
+    short: str = ""  # the table's column header when the name is long (the name: its tooltip)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class ChartSpec:
     caption: str = ""  # a sentence under the chart (a share with its counts)
     missing: str = ""  # non-empty: nothing to draw, say this instead
     ticks: tuple[str, ...] = ()  # short axis labels, one per category (empty: the categories)
+    counts: str = ""  # what the value axis counts, when not its section's usual (engagements, cycles)
 
     @property
     def tick_labels(self) -> tuple[str, ...]:
@@ -49,11 +51,17 @@ class ChartSpec:
 
     @property
     def headers(self) -> tuple[str, ...]:
-        def head(s: Series) -> str:
-            unit = self.unit if s.unit is None else s.unit
-            return f"{s.name} ({unit})" if unit else s.name
+        """The table's column headers: short names, so a column is as wide as its numbers."""
+        return (self.category_title, *(self._head(s, s.short or s.name) for s in self.series))
 
-        return (self.category_title, *(head(s) for s in self.series))
+    @property
+    def full_headers(self) -> tuple[str, ...]:
+        """The columns' full names (tooltips, screen readers, CSV)."""
+        return (self.category_title, *(self._head(s, s.name) for s in self.series))
+
+    def _head(self, s: Series, name: str) -> str:
+        unit = self.unit if s.unit is None else s.unit
+        return f"{name} ({unit})" if unit else name
 
     @property
     def rows(self) -> tuple[tuple[str, ...], ...]:
@@ -90,6 +98,17 @@ def _spreads(pairs: list[tuple[str, Spread]]) -> tuple[tuple[str, ...], tuple[Se
 
 
 SHORT_STAGE = {s.slug: s.slug.capitalize() for s in framework.STAGES} | {"outcome": "Outcome"}
+# The cumulative flow's table has nine columns: its headers are short (the full name is the
+# column's tooltip), so every column fits beside the chart.
+TINY_STAGE = {
+    "qualification": "Qualif.",
+    "onboarding": "Onboard.",
+    "insight": "Insight",
+    "execution": "Exec.",
+    "optimization": "Optim.",
+    "outcome": "Outcome",
+}
+STAGE_SLUGS = tuple(s.slug for s in framework.STAGES)
 SHORT_TYPE = {
     "consulting": "Consulting",
     "optimization_retainer": "Retainer",
@@ -124,11 +143,16 @@ def specs(r: Report) -> tuple[ChartSpec, ...]:
             tuple(d.day.isoformat() for d in r.flow.days),
             (
                 *(
-                    Series(label, tuple(float(d.counts[n]) for d in r.flow.days))
-                    for n, label in enumerate(stage_labels)
+                    Series(label, tuple(float(d.counts[n]) for d in r.flow.days), short=TINY_STAGE[slug])
+                    for n, (label, slug) in enumerate(zip(stage_labels, STAGE_SLUGS, strict=True))
                 ),
-                Series("Off the board", tuple(float(d.off_board) for d in r.flow.days)),
-                Series("Rework (backward moves)", tuple(float(d.rework) for d in r.flow.days), drawn=False),
+                Series("Off the board", tuple(float(d.off_board) for d in r.flow.days), short="Off board"),
+                Series(
+                    "Rework (backward moves)",
+                    tuple(float(d.rework) for d in r.flow.days),
+                    drawn=False,
+                    short="Rework",
+                ),
             ),
             "stages",
             caption=rework_text,
@@ -139,13 +163,22 @@ def specs(r: Report) -> tuple[ChartSpec, ...]:
         ChartSpec(
             "throughput",
             "flow",
-            "Engagements started and finished per month",
+            "Engagements started, finished and taken off the board per month",
             "grouped_bars",
             "Month",
             month_names,
             (
                 Series("Started", tuple(float(m.started) for m in r.flow.throughput)),
-                Series("Finished (reached an outcome)", tuple(float(m.finished) for m in r.flow.throughput)),
+                Series(
+                    "Finished (reached an outcome)",
+                    tuple(float(m.finished) for m in r.flow.throughput),
+                    short="Finished",
+                ),
+                Series(
+                    "Left the board (archived or disqualified)",
+                    tuple(float(m.left) for m in r.flow.throughput),
+                    short="Left",
+                ),
             ),
             "pair",
             missing=missing.get("flow", ""),
@@ -192,6 +225,7 @@ def specs(r: Report) -> tuple[ChartSpec, ...]:
                         by_type[(s.stage, t.slug)].median if (s.stage, t.slug) in by_type else None
                         for s in d.stages
                     ),
+                    short=SHORT_TYPE.get(t.slug, ""),
                 )
                 for t in types
             ),
@@ -261,6 +295,30 @@ def specs(r: Report) -> tuple[ChartSpec, ...]:
             "kinds",
             caption=f"{e.win_sentence} {e.learning_sentence}",
             missing=missing.get("execution", ""),
+        )
+    )
+
+    reuse = e.reuse
+    out.append(
+        ChartSpec(
+            "reuse",
+            "execution",
+            "Learnings recorded per month and how many other engagements reuse",
+            "grouped_bars",
+            "Month",
+            tuple(mo.label(m.month) for m in reuse.by_month),
+            (
+                Series("Recorded", tuple(float(m.recorded) for m in reuse.by_month)),
+                Series(
+                    "Reused by another engagement",
+                    tuple(float(m.reused) for m in reuse.by_month),
+                    short="Reused",
+                ),
+            ),
+            "pair",
+            caption=f"{reuse.sentence} {REUSE_DEFINITION}",
+            missing="" if reuse.share.whole else "No learning was recorded in this period.",
+            counts="learnings",
         )
     )
 

@@ -1,14 +1,18 @@
 """Execution and learning: cycles concluded per month by kind, the win rate with its count,
-learnings per evaluated cycle.
+learnings per evaluated cycle, learnings reused across engagements.
 
 A cycle is concluded when it is evaluated (its kind is its result: win, loss, inconclusive)
 or abandoned, on its end day; a cycle with no end day has not concluded. The win rate is
 wins among evaluated cycles with a result, always with both counts. Learnings per evaluated
 cycle divides the learnings recorded in the period by the cycles evaluated in it.
 
-*Learnings reused across engagements* needs reuse links between learnings, which the
-learning library (issue 13) will bring: it is not computed here rather than shown as a
-number that means nothing.
+*Learnings reused across engagements* reads the learning library's reuse links (a
+hypothesis or insight "built on" a learning, ``learning_citation``): of the learnings
+recorded in the period by the engagements in scope, those cited by at least one *other*
+engagement (whenever it cited them, up to today), as a count and a share of those learnings,
+with the number of distinct engagements citing them. A learning cited only from its own
+engagement is not reuse across engagements; a citation whose hypothesis or insight was
+removed does not count.
 """
 
 from __future__ import annotations
@@ -47,11 +51,46 @@ class Ratio:
 
 
 @dataclass(frozen=True, slots=True)
+class ReuseMonth:
+    month: date
+    recorded: int  # learnings recorded in the month
+    reused: int  # of them, cited by another engagement
+
+
+REUSE_DEFINITION = (
+    "A learning is reused across engagements when at least one other engagement built a "
+    "hypothesis or an insight on it (cited it in the learning library)."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """Learnings recorded in the period that other engagements cite."""
+
+    share: Ratio  # reused learnings of the learnings recorded in the period
+    citing_engagements: int  # distinct other engagements citing them
+    by_month: tuple[ReuseMonth, ...]
+
+    @property
+    def sentence(self) -> str:
+        r = self.share
+        if not r.whole:
+            return "Learnings reused across engagements: no learning was recorded in this period."
+        n = self.citing_engagements
+        return (
+            f"Learnings reused across engagements: {r.part} of {r.whole} learnings recorded in this "
+            f"period ({100 * r.value:.0f}%) are cited by at least one other engagement"  # type: ignore[operator]
+            + (f", by {n} engagement{'s' if n != 1 else ''} in all." if r.part else ".")
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Execution:
     by_month: tuple[CycleMonth, ...]
     win_rate: Ratio  # wins of evaluated cycles with a result
     learnings: int  # recorded in the period
     evaluated: int  # cycles evaluated in the period
+    reuse: Reuse
 
     @property
     def win_sentence(self) -> str:
@@ -91,10 +130,26 @@ def execution(facts: Facts, scope: Scope) -> Execution:
                 wins += c.result == "win"
         elif c.status == "abandoned":
             per_month[month_of(c.ended_on)]["abandoned"] += 1
-    learnings = sum(1 for x in facts.learnings if scope.covers(x.day))
+    recorded: Counter[date] = Counter()
+    reused: Counter[date] = Counter()
+    citing: set[int] = set()
+    for x in facts.learnings:
+        if not scope.covers(x.day):
+            continue
+        month = month_of(x.day)
+        recorded[month] += 1
+        if x.reused_by:
+            reused[month] += 1
+            citing |= x.reused_by
+    learnings = sum(recorded.values())
     return Execution(
         tuple(CycleMonth(m, tuple(c[k] for k, _ in KINDS)) for m, c in per_month.items()),
         Ratio(wins, decided),
         learnings,
         evaluated,
+        Reuse(
+            Ratio(sum(reused.values()), learnings),
+            len(citing),
+            tuple(ReuseMonth(m, recorded[m], reused[m]) for m in per_month),
+        ),
     )

@@ -23,7 +23,7 @@ class ExportError(MwmsError):
 def csv_text(spec: ChartSpec) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in spec.headers])
+    writer.writerow([neutralise(h) for h in spec.full_headers])
     writer.writerows([neutralise(c) for c in row] for row in spec.rows)
     return out.getvalue()
 

@@ -28,17 +28,20 @@ from typing import TYPE_CHECKING, Any
 from mwms_desktop import framework
 from mwms_desktop import health as rules
 from mwms_desktop.analytics.durations import Durations, Spread, StageTime
-from mwms_desktop.analytics.flow import Flow, FlowDay, MonthThroughput, Rework
-from mwms_desktop.analytics.health import BANDS, BandCount, HealthSummary, drift_counts
+from mwms_desktop.analytics.flow import Flow, FlowDay, MonthThroughput, Rework, off_board_months
+from mwms_desktop.analytics.health import BANDS, BandCount, DriftMap, HealthSummary, drift_in
 from mwms_desktop.analytics.months import month_of, months
 from mwms_desktop.analytics.source import (
     EPOCH_ORDINAL,
+    LEFT_BOARD_SQL,
+    REUSE_QUERY,
     CycleFact,
     EngagementFact,
     Facts,
     LearningFact,
     Scope,
     _zone_offset,
+    reuse,
 )
 from mwms_desktop.clock import Clock
 from mwms_desktop.views import EngagementCard
@@ -75,6 +78,7 @@ class CheckIns:
     eid: np.ndarray
     day: np.ndarray  # local day number of ``held_on``
     band: np.ndarray  # BAND_CODES
+    score: np.ndarray  # int64, what the band is of (drift's "health falling" reads it)
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,9 @@ class FastFacts:
     facts: Facts  # engagements, cycles, learnings (moves and check-ins are the arrays)
     log: Log
     checkins: CheckIns
+    # The engagements on the board, as drift reads them (``drift_read``): id, uuid, stage, and
+    # the local day numbers it entered that stage and was created.
+    board: tuple[tuple[int, str, str, int, int], ...] = ()
 
 
 def nothing(today: date) -> FastFacts:
@@ -92,7 +99,7 @@ def nothing(today: date) -> FastFacts:
     import numpy as np
 
     i, b, f = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.float64)
-    return FastFacts(Facts(today, (), ()), Log(i, b, b, b, f, i), CheckIns(i, i, b))
+    return FastFacts(Facts(today, (), ()), Log(i, b, b, b, f, i), CheckIns(i, i, b, i))
 
 
 def local_days(at: np.ndarray) -> np.ndarray:
@@ -165,9 +172,9 @@ def read(clock: Clock) -> FastFacts:
     con = database.connection()
     rows = con.execute(
         "SELECT id, client, engagement_type, owner, stage, status, created_at, outcome, outcome_on,"
-        " updated_at FROM engagement ORDER BY id"
+        f" {LEFT_BOARD_SQL}, uuid, stage_entered_at FROM engagement ORDER BY id"
     ).fetchall()
-    stamps = local_days(_instants([r[6] for r in rows] + [r[9] for r in rows]))
+    stamps = local_days(_instants([r[6] for r in rows] + [r[9] for r in rows] + [r[11] for r in rows]))
     n = len(rows)
     seen: dict[str, date] = {}
 
@@ -187,10 +194,13 @@ def read(clock: Clock) -> FastFacts:
             d = days[number] = _date(number)
         return d
 
-    created, changed = stamps[:n].tolist(), stamps[n:].tolist()
+    created, changed, entered = stamps[:n].tolist(), stamps[n : 2 * n].tolist(), stamps[2 * n :].tolist()
     engagements = tuple(
         EngagementFact(r[0], r[1], r[2], r[3], r[4], r[5], day_of(c), r[7], iso(r[8]), day_of(u))
         for r, c, u in zip(rows, created, changed, strict=True)
+    )
+    board = tuple(
+        (r[0], r[10], r[4], e, c) for r, e, c in zip(rows, entered, created, strict=True) if r[5] == "active"
     )
     log = _read_log(con)
     checkins = _read_checkins(con)
@@ -200,12 +210,15 @@ def read(clock: Clock) -> FastFacts:
             "SELECT engagement_id, status, result, ended_on FROM cycle"
         )
     )
-    learning_rows = con.execute("SELECT engagement_id, recorded_at FROM learning").fetchall()
-    learning_days = local_days(_instants([r[1] for r in learning_rows])).tolist()
+    learning_rows = con.execute("SELECT id, engagement_id, recorded_at FROM learning").fetchall()
+    learning_days = local_days(_instants([r[2] for r in learning_rows])).tolist()
+    reused = reuse(con.execute(REUSE_QUERY).fetchall())
+    none: frozenset[int] = frozenset()
     learnings = tuple(
-        LearningFact(r[0], day_of(d)) for r, d in zip(learning_rows, learning_days, strict=True)
+        LearningFact(r[1], day_of(d), reused.get(r[0], none))
+        for r, d in zip(learning_rows, learning_days, strict=True)
     )
-    return FastFacts(Facts(clock.today(), engagements, (), cycles, learnings, ()), log, checkins)
+    return FastFacts(Facts(clock.today(), engagements, (), cycles, learnings, ()), log, checkins, board)
 
 
 # One row: the whole log as comma-separated columns (``group_concat`` walks the table once),
@@ -260,7 +273,7 @@ def _read_checkins(con: Any) -> CheckIns:
         band = np.array([BAND_CODES[rules.band(int(v))] for v in score], dtype=np.int8)
     else:
         band = codes[score]
-    return CheckIns(_ints(eids), days, band)
+    return CheckIns(_ints(eids), days, band, score)
 
 
 def scoped(fast: FastFacts, scope: Scope) -> FastFacts:
@@ -277,7 +290,7 @@ def scoped(fast: FastFacts, scope: Scope) -> FastFacts:
     return FastFacts(
         fast.facts.restricted(ids),
         Log(log.eid[m], log.to[m], log.left[m], log.kind[m], log.at[m], log.day[m]),
-        CheckIns(ch.eid[c], ch.day[c], ch.band[c]),
+        CheckIns(ch.eid[c], ch.day[c], ch.band[c], ch.score[c]),
     )
 
 
@@ -388,7 +401,10 @@ def throughput(fast: FastFacts, scope: Scope) -> tuple[MonthThroughput, ...]:
     days = fast.log.day[hit]
     ok = (days >= since) & (days <= until) & np.isin(fast.log.eid[hit], ids)
     finished = _months_of(days[ok].tolist())
-    return tuple(MonthThroughput(m, started[m], finished[m]) for m in months(scope.since, scope.until))
+    left = off_board_months(fast.facts, scope)
+    return tuple(
+        MonthThroughput(m, started[m], finished[m], left[m]) for m in months(scope.since, scope.until)
+    )
 
 
 def _spread(values: np.ndarray) -> Spread:
@@ -470,7 +486,7 @@ def bands_at(fast: FastFacts, days: list[date]) -> list[BandCount]:
     return out
 
 
-def health(fast: FastFacts, scope: Scope, cards: Iterable[EngagementCard]) -> HealthSummary:
+def health(fast: FastFacts, scope: Scope, drift: DriftMap | Iterable[EngagementCard]) -> HealthSummary:
     from datetime import timedelta
 
     today = fast.facts.today
@@ -480,5 +496,5 @@ def health(fast: FastFacts, scope: Scope, cards: Iterable[EngagementCard]) -> He
         ends.append(min(nxt - timedelta(days=1), scope.until, today))
     days = sorted({*ends, today})
     counted = dict(zip(days, bands_at(fast, days), strict=True))
-    drift, total = drift_counts(c for c in cards if c.status == "active")
-    return HealthSummary(counted[today], tuple(counted[end] for end in ends), drift, total)
+    counts, total = drift_in(drift, {e.id for e in fast.facts.engagements})
+    return HealthSummary(counted[today], tuple(counted[end] for end in ends), counts, total)

@@ -51,6 +51,7 @@ class MonthThroughput:
     month: date
     started: int  # entered Qualification (created)
     finished: int  # first reached Expansion or Completion
+    left: int = 0  # taken off the board (archived or disqualified) and off it still: its status record's day
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +153,9 @@ def flow(facts: Facts, scope: Scope) -> Flow:
 def throughput(
     facts: Facts, scope: Scope, logs: dict[int, list[Move]] | None = None
 ) -> tuple[MonthThroughput, ...]:
-    """Engagements started (created) and finished (first entry into Expansion or Completion)
-    in each local month of the period."""
+    """Engagements started (created), finished (first entry into Expansion or Completion) and
+    taken off the board (archived or disqualified, and still so) in each local month of the
+    period."""
     logs = logs if logs is not None else _by_engagement(facts.moves)
     started: Counter[date] = Counter()
     finished: Counter[date] = Counter()
@@ -163,4 +165,15 @@ def throughput(
         reached = next((m.day for m in logs.get(e.id, ()) if m.to_stage == "outcome"), None)
         if scope.covers(reached):
             finished[month_of(reached)] += 1  # type: ignore[arg-type]
-    return tuple(MonthThroughput(m, started[m], finished[m]) for m in months(scope.since, scope.until))
+    left = off_board_months(facts, scope)
+    return tuple(
+        MonthThroughput(m, started[m], finished[m], left[m]) for m in months(scope.since, scope.until)
+    )
+
+
+def off_board_months(facts: Facts, scope: Scope) -> Counter[date]:
+    """Per month of the period, the engagements it took off the board (and that are off it
+    still), on the day of their status record (``EngagementFact.changed``)."""
+    return Counter(
+        month_of(e.changed) for e in facts.engagements if e.status != "active" and scope.covers(e.changed)
+    )

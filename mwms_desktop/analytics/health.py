@@ -10,7 +10,7 @@ as the board computes them (``mwms_desktop.drift``): one count per engagement sh
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -72,24 +72,53 @@ def bands_on(facts: Facts, day: date) -> BandCount:
     return bands_at(facts, [day])[0]
 
 
-def drift_counts(cards: Iterable[EngagementCard]) -> tuple[tuple[tuple[str, int], ...], int]:
+# Active engagement id -> the codes of the drift signals it shows (``drift.signals``): what
+# the counts are made of, from the board's cards (``drift_map``) or from the analytics' own
+# narrow read (``analytics.drift_read``), which feeds the same rules without building cards.
+DriftMap = Mapping[int, tuple[str, ...]]
+
+
+def drift_map(cards: Iterable[EngagementCard]) -> dict[int, tuple[str, ...]]:
+    """The drift codes of the active ``cards``."""
+    return {c.id: tuple(s.code for s in c.drift) for c in cards if c.status == "active"}
+
+
+def as_drift_map(drift: DriftMap | Iterable[EngagementCard]) -> DriftMap:
+    return drift if isinstance(drift, Mapping) else drift_map(drift)
+
+
+def count_signals(shown: Iterable[Iterable[str]]) -> tuple[tuple[tuple[str, int], ...], int]:
+    """(signal code, engagements showing it) in SIGNALS order, and how many engagements."""
     tally: Counter[str] = Counter()
     total = 0
-    for card in cards:
+    for codes in shown:
         total += 1
-        tally.update({s.code for s in card.drift})
+        tally.update(set(codes))
     return tuple((code, tally[code]) for code, _ in SIGNALS), total
 
 
-def health(facts: Facts, scope: Scope, cards: Iterable[EngagementCard]) -> HealthSummary:
+def drift_counts(cards: Iterable[EngagementCard]) -> tuple[tuple[tuple[str, int], ...], int]:
+    return count_signals(drift_map(cards).values())
+
+
+Counts = tuple[tuple[str, int], ...]
+
+
+def drift_in(drift: DriftMap | Iterable[EngagementCard], ids: set[int]) -> tuple[Counts, int]:
+    """The counts over the engagements of ``ids`` (the scope's) that are on the board."""
+    shown = as_drift_map(drift)
+    return count_signals(codes for eid, codes in shown.items() if eid in ids)
+
+
+def health(facts: Facts, scope: Scope, drift: DriftMap | Iterable[EngagementCard]) -> HealthSummary:
     ends = []
     for m in months(scope.since, scope.until):
         nxt = (m + timedelta(days=32)).replace(day=1)
         ends.append(min(nxt - timedelta(days=1), scope.until, facts.today))
     days = sorted({*ends, facts.today})
     counted = dict(zip(days, bands_at(facts, days), strict=True))
-    drift, total = drift_counts(c for c in cards if c.status == "active")
-    return HealthSummary(counted[facts.today], tuple(counted[end] for end in ends), drift, total)
+    counts, total = drift_in(drift, {e.id for e in facts.engagements})
+    return HealthSummary(counted[facts.today], tuple(counted[end] for end in ends), counts, total)
 
 
 def signal_label(code: str) -> str:

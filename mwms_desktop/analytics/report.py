@@ -12,21 +12,16 @@ from mwms_desktop import framework
 from mwms_desktop.analytics import fast
 from mwms_desktop.analytics import months as mo
 from mwms_desktop.analytics.durations import Durations, Spread, durations
-from mwms_desktop.analytics.execution import KINDS, Execution, execution
+from mwms_desktop.analytics.execution import KINDS, REUSE_DEFINITION, Execution, execution
 from mwms_desktop.analytics.fast import FastFacts
 from mwms_desktop.analytics.flow import STAGES, Flow, flow
-from mwms_desktop.analytics.health import BANDS, HealthSummary, health, signal_label
+from mwms_desktop.analytics.health import BANDS, DriftMap, HealthSummary, health, signal_label
 from mwms_desktop.analytics.outcomes import OUTCOME_SLUGS, Outcomes, outcomes
 from mwms_desktop.analytics.source import NO_OWNER, Facts, Scope, read_facts, scoped
 from mwms_desktop.views import EngagementCard
 
 if TYPE_CHECKING:
     from mwms_desktop.services import Services
-
-NOT_COMPUTED = (
-    "Learnings reused across engagements: not computed yet; it needs the reuse links of the "
-    "learning library (issue 13).",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +57,10 @@ class Report:
         return out
 
 
-def build(facts: Facts, scope: Scope, cards: Iterable[EngagementCard]) -> Report:
-    """The report of ``facts`` (all engagements) for ``scope``; ``cards`` are the board's."""
+def build(facts: Facts, scope: Scope, drift: DriftMap | Iterable[EngagementCard]) -> Report:
+    """The report of ``facts`` (all engagements) for ``scope``; ``drift`` is the drift
+    signals of the engagements on the board (:data:`health.DriftMap`) or the board's cards."""
     mine = scoped(facts, scope)
-    ids = {e.id for e in mine.engagements}
     return Report(
         scope,
         facts.today,
@@ -74,14 +69,13 @@ def build(facts: Facts, scope: Scope, cards: Iterable[EngagementCard]) -> Report
         durations(mine, scope),
         outcomes(mine, scope),
         execution(mine, scope),
-        health(mine, scope, (c for c in cards if c.id in ids)),
+        health(mine, scope, drift),
     )
 
 
-def build_fast(read: FastFacts, scope: Scope, cards: Iterable[EngagementCard]) -> Report:
+def build_fast(read: FastFacts, scope: Scope, drift: DriftMap | Iterable[EngagementCard]) -> Report:
     """``build`` on the fast path's arrays (:mod:`fast`): the same report, sooner."""
     mine = fast.scoped(read, scope)
-    ids = {e.id for e in mine.facts.engagements}
     return Report(
         scope,
         read.facts.today,
@@ -90,7 +84,7 @@ def build_fast(read: FastFacts, scope: Scope, cards: Iterable[EngagementCard]) -
         fast.durations(mine, scope),
         outcomes(mine.facts, scope),
         execution(mine.facts, scope),
-        fast.health(mine, scope, (c for c in cards if c.id in ids)),
+        fast.health(mine, scope, drift),
     )
 
 
@@ -107,16 +101,23 @@ def first_tab(read: FastFacts, scope: Scope) -> Report:
         fast.durations(none, scope),
         outcomes(none.facts, scope),
         execution(none.facts, scope),
-        fast.health(none, scope, ()),
+        fast.health(none, scope, {}),
     )
 
 
 def compute(services: Services, scope: Scope, cards: Iterable[EngagementCard] | None = None) -> Report:
     """Read the portfolio (one query per table, the move log into arrays) and compute the
     report; ``cards`` are the board's active cards when the caller already holds them (else
-    they are read here)."""
-    cards = services.portfolio.cards() if cards is None else cards
-    return build_fast(fast.read(services.clock), scope, cards)
+    the drift signals are read narrowly, no card built: :mod:`drift_read`)."""
+    read = fast.read(services.clock)
+    return build_fast(read, scope, drift_of(services, read) if cards is None else cards)
+
+
+def drift_of(services: Services, read: FastFacts) -> DriftMap:
+    """The drift signals of every engagement on the board, from a narrow read (no card)."""
+    from mwms_desktop.analytics.drift_read import drift_signals
+
+    return drift_signals(services.clock, services.portfolio.thresholds(), read)
 
 
 def compute_for(services: Services, ids: Iterable[int]) -> Report:
@@ -126,8 +127,7 @@ def compute_for(services: Services, ids: Iterable[int]) -> Report:
 
     wanted = set(ids)
     facts = read_facts(services.clock).restricted(wanted)
-    cards = [c for c in services.portfolio.cards() if c.id in wanted]
-    return build(facts, default_scope(facts.today), cards)
+    return build(facts, default_scope(facts.today), services.portfolio.cards())
 
 
 # --- as text and JSON -------------------------------------------------------------------
@@ -189,7 +189,12 @@ def to_json(r: Report) -> dict[str, Any]:
                 "forward_moves": r.flow.rework.forward,
             },
             "per_month": [
-                {"month": mo.label(m.month), "started": m.started, "finished": m.finished}
+                {
+                    "month": mo.label(m.month),
+                    "started": m.started,
+                    "finished": m.finished,
+                    "left_board": m.left,
+                }
                 for m in r.flow.throughput
             ],
         },
@@ -234,6 +239,17 @@ def to_json(r: Report) -> dict[str, Any]:
             "learnings": r.execution.learnings,
             "evaluated_cycles": r.execution.evaluated,
             "learnings_per_evaluated_cycle": r.execution.learnings_per_cycle,
+            "learnings_reused_across_engagements": {
+                "definition": REUSE_DEFINITION + " Of the learnings recorded in the period.",
+                "reused": r.execution.reuse.share.part,
+                "learnings": r.execution.reuse.share.whole,
+                "share": r.execution.reuse.share.value,
+                "citing_engagements": r.execution.reuse.citing_engagements,
+                "per_month": [
+                    {"month": mo.label(m.month), "recorded": m.recorded, "reused": m.reused}
+                    for m in r.execution.reuse.by_month
+                ],
+            },
         },
         "health": {
             "now": dict(zip(BANDS, r.health.now.counts, strict=True)),
@@ -244,7 +260,6 @@ def to_json(r: Report) -> dict[str, Any]:
             "drift_signals": dict(r.health.drift),
             "engagements_on_board": r.health.on_board,
         },
-        "not_computed": list(NOT_COMPUTED),
     }
 
 
@@ -277,9 +292,11 @@ def to_text(r: Report) -> str:
         )
         for stage, n in rw.by_stage:
             lines.append(f"    out of {framework.stage(stage).label}: {n}")
-        lines.append("  Started / finished per month:")
+        lines.append("  Started / finished / taken off the board (archived or disqualified) per month:")
         for m in r.flow.throughput:
-            lines.append(f"    {mo.label(m.month)}  {m.started:>5} started  {m.finished:>5} finished")
+            lines.append(
+                f"    {mo.label(m.month)}  {m.started:>5} started  {m.finished:>5} finished  {m.left:>5} left"
+            )
     if section("TIME IN STAGE (days; median and 85th percentile of finished stays)", "durations"):
         for st in r.durations.stages:
             lines.append(f"  {framework.stage(st.stage).label:<30} {spread_text(st.overall)}")
@@ -301,8 +318,8 @@ def to_text(r: Report) -> str:
         lines.append(f"  Cycles concluded: {kinds}")
     lines.append(f"  {r.execution.win_sentence}")
     lines.append(f"  {r.execution.learning_sentence}")
-    for text in NOT_COMPUTED:
-        lines.append(f"  {text}")
+    lines.append(f"  {r.execution.reuse.sentence}")
+    lines.append(f"    ({REUSE_DEFINITION})")
     if section("HEALTH (now)", "health"):
         for band, n in zip(BANDS, r.health.now.counts, strict=True):
             lines.append(f"  {band_label(band):<30} {n:>6}")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from db.models import CheckIn, Cycle, Engagement, Learning, StageMove, raw_rows
+from db.models import CheckIn, Cycle, Learning, StageMove, database, raw_rows
 from mwms_desktop.clock import Clock
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -45,7 +46,10 @@ class EngagementFact:
     created: date  # local day
     outcome: str | None
     outcome_on: date | None
-    changed: date  # local day of the last change (``updated_at``): when it left the board if archived
+    # Off the board (archived, disqualified): the local day it left, from its status log
+    # (``status_change``; without a record there, as in a bundle from another laptop, the
+    # day of its last change). On the board: the day of its last change (not read).
+    changed: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,39 @@ class CycleFact:
 class LearningFact:
     engagement_id: int
     day: date  # local day recorded
+    # The other engagements that built a hypothesis or an insight on it (a citation whose
+    # citing record still exists): empty when no other engagement reused it.
+    reused_by: frozenset[int] = frozenset()
+
+
+# The instant an engagement off the board left it: its latest status record taking it off,
+# else (no record: merged from a laptop that kept none) its last change. A column of
+# ``engagement``, read by both paths.
+LEFT_BOARD_SQL = (
+    "CASE WHEN engagement.status = 'active' THEN engagement.updated_at ELSE coalesce("
+    "(SELECT max(s.changed_at) FROM status_change s WHERE s.engagement_id = engagement.id"
+    " AND s.to_status != 'active'), engagement.updated_at) END"
+)
+
+# Per learning, the other engagements citing it: (learning id, citing engagement id) rows.
+# A citation counts while its citing hypothesis or insight exists (removing one keeps its
+# citation for undo, see services/citations.py); a learning cited only from its own
+# engagement is not reused across engagements.
+REUSE_QUERY = (
+    "SELECT DISTINCT l.id, c.engagement_id FROM learning_citation c"
+    " JOIN learning l ON l.uuid = c.learning_uuid"
+    " WHERE c.engagement_id != l.engagement_id AND ("
+    "(c.citing_kind = 'hypothesis' AND EXISTS (SELECT 1 FROM hypothesis h WHERE h.uuid = c.citing_uuid))"
+    " OR (c.citing_kind = 'insight' AND EXISTS (SELECT 1 FROM insight i WHERE i.uuid = c.citing_uuid)))"
+)
+
+
+def reuse(rows: Iterable[tuple[int, int]]) -> dict[int, frozenset[int]]:
+    """``REUSE_QUERY``'s rows as learning id -> the engagements citing it."""
+    out: dict[int, set[int]] = {}
+    for learning, engagement in rows:
+        out.setdefault(learning, set()).add(engagement)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,12 +231,13 @@ def read_facts(clock: Clock) -> Facts:
     """Every engagement (all statuses) and its move log, cycles, learnings and check-ins, in a
     few bulk reads. Moves come grouped by engagement, each engagement's in log order."""
     days, local = _Days(), _LocalDays()
-    E, M, C = Engagement, StageMove, CheckIn
+    M, C = StageMove, CheckIn
     engagements = []
-    for eid, client, etype, owner, stage, status, created, outcome, outcome_on, updated in raw_rows(
-        E.select(E.id, E.client, E.engagement_type, E.owner, E.stage, E.status, E.created_at, E.outcome,
-                 E.outcome_on, E.updated_at).order_by(E.id)
-    ):  # fmt: skip
+    rows = database.execute_sql(
+        "SELECT id, client, engagement_type, owner, stage, status, created_at, outcome, outcome_on,"
+        f" {LEFT_BOARD_SQL} FROM engagement ORDER BY id"
+    )
+    for eid, client, etype, owner, stage, status, created, outcome, outcome_on, updated in rows:
         engagements.append(EngagementFact(eid, client, etype, owner, stage, status, local(created)[1],
                                           outcome, days(outcome_on), local(updated)[1]))  # fmt: skip
     moves: list[Move] = []
@@ -219,9 +257,10 @@ def read_facts(clock: Clock) -> Facts:
         for eid, status, result, ended in raw_rows(Cycle.select(Cycle.engagement, Cycle.status,
                                                                 Cycle.result, Cycle.ended_on))
     )  # fmt: skip
+    reused = reuse(database.execute_sql(REUSE_QUERY).fetchall())
     learnings = tuple(
-        LearningFact(eid, local(at)[1])
-        for eid, at in raw_rows(Learning.select(Learning.engagement, Learning.recorded_at))
+        LearningFact(eid, local(at)[1], reused.get(lid, frozenset()))
+        for lid, eid, at in raw_rows(Learning.select(Learning.id, Learning.engagement, Learning.recorded_at))
     )
     checkins = tuple(
         CheckInFact(eid, days(held), score)  # type: ignore[arg-type]
@@ -249,5 +288,6 @@ __all__ = [
     "Scope",
     "default_scope",
     "read_facts",
+    "reuse",
     "scoped",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from mwms_desktop.analytics import charts
-from mwms_desktop.analytics.report import NOT_COMPUTED, Report, type_label
+from mwms_desktop.analytics.report import Report, type_label
 from mwms_desktop.dossier import styles as st
 from mwms_desktop.dossier.analytics_charts import draw
 from mwms_desktop.dossier.blocks import empty, grid, h2, h3, markup, para
@@ -40,7 +40,6 @@ def analytics(report: Report) -> list[Flowable]:
             "time zone of the computer that made this dossier. Medians and 85th percentiles "
             "interpolate between closest ranks; shares always come with their counts."
         ),
-        para(" ".join(NOT_COMPUTED), s.caption),
     ]
     specs = charts.specs(report)
     for key, title in charts.SECTIONS:
@@ -60,7 +59,7 @@ def analytics(report: Report) -> list[Flowable]:
             rows = _rows(spec)
             if spec.kind == "stacked_area":
                 out.append(markup("Each month's last day and the period's last day:", s.caption))
-            headers = spec.headers
+            headers = spec.full_headers  # a page has room for the full names
             if spec.kind == "stacked_area":  # nine columns: the stages' short names fit a page
                 headers = ("Day", *charts.SHORT_STAGE.values(), "Off the board", "Rework")
             widths = [2.4] + [1.6] * (len(headers) - 1)

@@ -15,6 +15,7 @@ from mwms_desktop.merge import history, tombstones
 from mwms_desktop.services.base import ServiceBase, atomic, changed_elsewhere
 from mwms_desktop.services.loading import Thresholds, load_detail, move_view
 from mwms_desktop.services.portfolio import PortfolioService
+from mwms_desktop.services.status_log import change_status
 from mwms_desktop.views import EngagementDetail, StageMoveView
 
 
@@ -181,14 +182,14 @@ class LifecycleService(ServiceBase):
                 "The verdict is decided in Qualification; archive the engagement instead.", "verdict"
             )
         if verdict != "not_a_fit" and e.status == "disqualified":
-            e.status = "active"
+            change_status(e, "active", self.clock.now())
             portfolio = PortfolioService(self.clock)
             below = portfolio._still_beside(e.stage, before_id)
             e.position = portfolio._position_before(e.stage, below, exclude=eid)
         e.verdict = verdict
         e.verdict_note = note
         if verdict == "not_a_fit":
-            e.status = "disqualified"
+            change_status(e, "disqualified", self.clock.now())
         self._touch(e)
         e.save()
 

@@ -15,6 +15,7 @@ from mwms_desktop import fields
 from mwms_desktop.errors import ValidationError
 from mwms_desktop.services.base import ServiceBase, atomic, changed_elsewhere, changed_fields
 from mwms_desktop.services.loading import CardSource, load_cards, load_detail
+from mwms_desktop.services.status_log import change_status
 from mwms_desktop.views import EngagementCard, EngagementDetail
 
 _UNSET = object()
@@ -138,7 +139,7 @@ class PortfolioService(ServiceBase):
         e = self._engagement(eid)
         if e.status != "active":
             raise ValidationError(f"{e.client} is already {e.status}.", "status")
-        e.status = "archived"
+        change_status(e, "archived", self.clock.now())
         self._touch(e)
         e.save()
         return self.card(eid)
@@ -155,7 +156,7 @@ class PortfolioService(ServiceBase):
             raise ValidationError(f"{e.client} is already on the board.", "status")
         if e.status == "disqualified":
             e.verdict = "pending"
-        e.status = "active"
+        change_status(e, "active", self.clock.now())
         e.position = self._position_before(e.stage, self._still_beside(e.stage, before_id), exclude=eid)
         self._touch(e)
         e.save()

@@ -34,7 +34,8 @@ def test_the_portfolio_dossier_has_every_chart_with_its_table(
     for spec in specs(report):
         assert spec.title in text.replace("\n", " ")
     assert report.outcomes.retention.sentence in text.replace("\n", " ")
-    assert "Learnings reused across engagements: not computed yet" in text.replace("\n", " ")
+    assert report.execution.reuse.sentence in text.replace("\n", " ")
+    assert "not computed" not in text
     for page in pages:  # drawn as vectors: no page of the analytics holds a picture
         xobjects = page["/Resources"].get("/XObject", {})
         assert not [x for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image"]

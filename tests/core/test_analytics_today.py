@@ -131,7 +131,8 @@ def test_report_command_prints_the_same_numbers_as_json(services, db_path, capsy
     assert data["flow"]["rework"]["backward_moves"] == 1
     assert data["flow"]["end_of_period"]["qualification"] == 1
     assert data["outcomes"]["retention"]["share"] is None
-    assert data["not_computed"]  # the metric left out is named, never shown as a number
+    assert "not_computed" not in data  # every metric of the issue is computed
+    assert data["execution"]["learnings_reused_across_engagements"]["share"] is None  # no learning
     assert main(["--db", str(db_path), "report", "--since", "2026-10-31", "--until", "2026-10-01"]) == 1
     assert "is after" in capsys.readouterr().err
     assert main(["--db", str(db_path), "report"]) == 0

@@ -11,7 +11,16 @@ from typing import Any
 
 import pytest
 
-from db.models import MODELS, Conflict, HypothesisInsight, LearningEvidence, RecordClock, Setting, Tombstone
+from db.models import (
+    MODELS,
+    Conflict,
+    HypothesisInsight,
+    LearningEvidence,
+    RecordClock,
+    Setting,
+    StatusChange,
+    Tombstone,
+)
 from mwms_desktop.bundle import FORMAT, VERSION, build_bundle, export_bundle, import_bundle
 from mwms_desktop.bundle.schema import ENGAGEMENT_FIELDS, KINDS
 from mwms_desktop.clock import FixedClock
@@ -45,9 +54,10 @@ def test_bundle_covers_every_stored_column():
     derived = {"id", "engagement", "score"}
     by_model = {k.model: set(k.fields) for k in KINDS}
     for model in MODELS:
-        if model in (Setting, HypothesisInsight, LearningEvidence, RecordClock, Tombstone, Conflict):
-            # settings and conflicts are per laptop; links travel as uuid lists; clocks as
-            # each record's vv, dots and device; tombstones as the bundle's own list
+        local = (Setting, Conflict, StatusChange)
+        if model in (*local, HypothesisInsight, LearningEvidence, RecordClock, Tombstone):
+            # settings, conflicts and the status log are per laptop; links travel as uuid
+            # lists; clocks as each record's vv, dots and device; tombstones as the bundle's own list
             continue
         columns = set(model._meta.fields) - derived - {"uuid", "updated_at"}
         declared = set(ENGAGEMENT_FIELDS) if model.__name__ == "Engagement" else by_model[model]

@@ -185,14 +185,14 @@ def test_v1_file_with_data_is_backed_up_and_upgraded_on_open(tmp_path: Path, kin
     finally:
         close_database()
 
-    assert version(old) == migrations.SCHEMA_VERSION == 5
+    assert version(old) == migrations.SCHEMA_VERSION == 7
     assert application_id(old) == identity.APPLICATION_ID
     upgraded = contents(old)
     # Every row keeps every value it had; schemas 4 and 5 add columns at the end (a move's
     # predecessor, an undo's entry time) and this file's device id to the settings.
     assert kept_rows(original, upgraded) == original
     assert [r[0] for r in upgraded["setting"]].count("device_id") == 1
-    assert set(upgraded) - set(original) == V2_TABLES | V4_TABLES | {"learning_citation"}
+    assert set(upgraded) - set(original) == V2_TABLES | V4_TABLES | {"learning_citation", "status_change"}
     assert upgraded["dossier_export"] == []
     assert {name for type_, name, _, _ in schema(old) if type_ == "index"} >= V2_INDEXES
     assert backup.full_check(old) == []
@@ -653,9 +653,9 @@ def test_v3_file_is_upgraded_to_v5_keeping_every_record(tmp_path: Path) -> None:
     open_database(path)
     close_database()
     after = contents(path)
-    assert version(path) == 5
+    assert version(path) == migrations.SCHEMA_VERSION
     assert kept_rows(before, after) == before
-    assert set(after) - set(before) == V4_TABLES | {"learning_citation"}
+    assert set(after) - set(before) == V4_TABLES | {"learning_citation", "status_change"}
     assert after["tombstone"] == after["conflict"] == []
     # Every record that can change is this laptop's version 1.
     device = dict(after["setting"])["device_id"]

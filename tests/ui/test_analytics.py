@@ -72,6 +72,9 @@ def test_every_chart_has_its_table_and_the_models_pass_the_model_tester(qtbot, q
         assert panel.model.rowCount() == len(spec.categories)
         assert panel.model.columnCount() == len(spec.headers)
         assert not panel.table.isHidden()
+    reuse = view.panels["reuse"]  # learnings reused across engagements: computed, with its definition
+    assert reuse.caption.text().startswith(view.report.execution.reuse.sentence)
+    assert "other engagement built a hypothesis or an insight on it" in reuse.caption.text()
     cfd = view.panels["cfd"].model
     last = cfd.rowCount() - 1
     stage_total = sum(int(cfd.index(last, c).data()) for c in range(1, 7))
@@ -182,6 +185,10 @@ def test_starting_the_main_window_imports_neither_pyqtgraph_nor_numpy(tmp_path):
         "w.show(); app.processEvents()\n"
         "print(sorted(m for m in ('pyqtgraph', 'numpy') if m in sys.modules))\n"
         "w.show_analytics(); app.processEvents()\n"
+        "import time\n"  # the chart library is imported on a worker while the window reads
+        "from ui.analytics.view import AnalyticsWindow\n"
+        "v, t = w.findChild(AnalyticsWindow), time.monotonic()\n"
+        "while not v._charts_ready and time.monotonic() - t < 60: app.processEvents(); time.sleep(0.01)\n"
         "print(sorted(m for m in ('pyqtgraph', 'numpy') if m in sys.modules))\n"
     )
     env = os.environ | {"PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen",

@@ -103,7 +103,7 @@ class Chart(QWidget):
         if spec.kind != "hbars":
             self._bottom_ticks()
             item.getAxis("left").setTicks(None)
-            label = spec.unit or ("cycles" if spec.section == "execution" else "engagements")
+            label = spec.unit or spec.counts or ("cycles" if spec.section == "execution" else "engagements")
             item.getAxis("left").setLabel(label, color=ink.name())
             item.setXRange(-0.6, n - 0.4, padding=0)
         item.showGrid(x=False, y=True, alpha=0.25)

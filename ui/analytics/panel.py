@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -23,8 +23,15 @@ from mwms_desktop import APP_NAME
 from mwms_desktop.analytics.charts import ChartSpec
 from mwms_desktop.analytics.export import write_csv
 from mwms_desktop.errors import MwmsError
-from ui.analytics.chart import Chart
+from ui.analytics.header import WrappingHeader, fit_columns
 from ui.analytics.table_model import NumbersModel
+
+if TYPE_CHECKING:
+    from ui.analytics.chart import Chart
+
+CHART_HEIGHT = 260  # the chart's place before it is made: its legend, plot and read-out
+MIN_TABLE, MAX_TABLE = 180, 560  # the numbers' table, in pixels (MAX_TABLE: before a first resize)
+TABLE_SHARE = 0.55  # at most this share of the panel's width
 
 
 class ChartPanel(QWidget):
@@ -34,7 +41,11 @@ class ChartPanel(QWidget):
         super().__init__(parent)
         self.spec = spec
         self.title = QLabel(spec.title, objectName="chartTitle", wordWrap=True)
-        self.chart = Chart(spec)
+        # The chart comes once the chart library is imported (``show_chart``): until then its
+        # place is kept, so the table and caption beside it are laid out and painted already.
+        self.chart: Chart | None = None
+        self._slot = QWidget()
+        self._slot.setMinimumHeight(CHART_HEIGHT)
         self.caption = QLabel(spec.caption, objectName="chartCaption", wordWrap=True)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.model = NumbersModel(spec, self)
@@ -44,10 +55,9 @@ class ChartPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setResizeContentsPrecision(24)  # widths from the first rows: a year of days is not measured
-        self.table.setMinimumWidth(260)
+        # Labels wrap: each column is as wide as its numbers (or its header's longest word).
+        self.table.setHorizontalHeader(WrappingHeader(self.table))
+        self.table.horizontalHeader().setResizeContentsPrecision(24)  # a year of days is not measured
         self.png_button = QPushButton("Export PNG…")
         self.csv_button = QPushButton("Export CSV…")
         self.png_button.clicked.connect(self.ask_png)
@@ -57,14 +67,15 @@ class ChartPanel(QWidget):
         pic = QVBoxLayout(self.picture)
         pic.setContentsMargins(0, 0, 0, 0)
         pic.addWidget(self.title)
-        pic.addWidget(self.chart, 1)
+        pic.addWidget(self._slot, 1)
         pic.addWidget(self.caption)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.picture)
         split.addWidget(self.table)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)  # the chart takes what the table does not need
+        split.setStretchFactor(1, 0)
         split.setChildrenCollapsible(False)
+        self.split = split
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.png_button)
@@ -76,19 +87,48 @@ class ChartPanel(QWidget):
         self.setMinimumHeight(340)
         self._show_state()
 
+    def show_chart(self) -> None:
+        """Make the chart (the chart library is imported by now: ``library.ready()``)."""
+        if self.chart is not None:
+            return
+        from ui.analytics.chart import Chart
+
+        self.chart = Chart(self.spec)
+        self.picture.layout().replaceWidget(self._slot, self.chart)
+        self._slot.deleteLater()
+        self._show_state()
+
     def set_spec(self, spec: ChartSpec) -> None:
         self.spec = spec
         self.title.setText(spec.title)
         self.caption.setText(spec.caption)
-        self.chart.set_spec(spec)
+        if self.chart is not None:
+            self.chart.set_spec(spec)
         self.model.set_spec(spec)
         self._show_state()
 
+    def _fit_table(self) -> None:
+        """The table as wide as every column needs, up to a share of the panel: every number
+        is in view, and the chart keeps the rest."""
+        cap = max(MIN_TABLE, int(self.width() * TABLE_SHARE)) if self.width() > 0 else MAX_TABLE
+        width = max(MIN_TABLE, min(self._needed, cap))
+        if self.table.width() != width or self.table.minimumWidth() != width:
+            self.table.setFixedWidth(width)
+        rest = self.split.width() - self.split.handleWidth() - width
+        if rest > 0 and self.split.sizes()[1] != width:
+            self.split.setSizes([rest, width])  # the chart takes every pixel the table does not
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_table()
+
     def _show_state(self) -> None:
+        self._needed = fit_columns(self.table)
+        self._fit_table()
         self.caption.setVisible(bool(self.spec.caption))
         self.table.setVisible(not self.spec.missing)
-        for button in (self.png_button, self.csv_button):
-            button.setEnabled(not self.spec.missing)
+        self.csv_button.setEnabled(not self.spec.missing)
+        self.png_button.setEnabled(not self.spec.missing and self.chart is not None)
 
     # --- export ---------------------------------------------------------------------------
 

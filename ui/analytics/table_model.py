@@ -15,6 +15,7 @@ class NumbersModel(QAbstractTableModel):
     def __init__(self, spec: ChartSpec | None = None, parent=None) -> None:
         super().__init__(parent)
         self._headers: tuple[str, ...] = ()
+        self._full: tuple[str, ...] = ()  # the columns' full names (tooltips, screen readers)
         self._rows: tuple[tuple[str, ...], ...] = ()
         if spec is not None:
             self.set_spec(spec)
@@ -22,6 +23,7 @@ class NumbersModel(QAbstractTableModel):
     def set_spec(self, spec: ChartSpec) -> None:
         self.beginResetModel()
         self._headers = spec.headers
+        self._full = spec.full_headers
         self._rows = spec.rows if not spec.missing else ()
         self.endResetModel()
 
@@ -37,16 +39,19 @@ class NumbersModel(QAbstractTableModel):
         value = self._rows[index.row()][index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if role == Qt.ItemDataRole.AccessibleTextRole:
-                return f"{self._headers[index.column()]}: {value}"
+                return f"{self._full[index.column()]}: {value}"
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._full[section] if 0 <= section < len(self._full) else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if orientation == Qt.Orientation.Horizontal:
+        if horizontal:
             return self._headers[section] if 0 <= section < len(self._headers) else None
         return str(section + 1)
 

@@ -10,6 +10,7 @@ tab's charts when the tab is first shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -28,9 +29,9 @@ from PySide6.QtWidgets import (
 from mwms_desktop import framework
 from mwms_desktop.analytics import charts, fast, report
 from mwms_desktop.analytics.fast import FastFacts
-from mwms_desktop.analytics.report import NOT_COMPUTED
 from mwms_desktop.analytics.source import Scope, default_scope
 from mwms_desktop.services import Services
+from ui.analytics import library
 from ui.analytics.panel import ChartPanel
 from ui.screen import fitted
 
@@ -75,6 +76,9 @@ class AnalyticsWindow(QMainWindow):
         self.panels: dict[str, ChartPanel] = {}
         self._pending = False
         self._running = False
+        self._charts_ready = False  # the chart library is imported (on a worker, see ``library``)
+        self._waiting = False  # numbers shown whose charts are not yet announced (``loaded``)
+        self._rest: Callable[[], None] | None = None  # the other tabs' numbers, after the first's paint
         today = services.clock.today()
 
         self.preset = QComboBox(accessibleName="Period")
@@ -132,7 +136,8 @@ class AnalyticsWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_shown)
         if filters is not None:
             filters.changed.connect(self._board_filter_changed)
-        self.refresh()
+        self.refresh()  # the portfolio is read while the chart library is imported
+        library.load(self, self._library_ready, self._library_failed)
 
     # --- filters --------------------------------------------------------------------------
 
@@ -192,7 +197,8 @@ class AnalyticsWindow(QMainWindow):
     def refresh(self) -> None:
         """Compute the numbers for the current filters on a worker thread: when the window
         opens, the portfolio is read and the first tab's numbers computed and painted first;
-        the other tabs' numbers follow on the worker, from the same read."""
+        the other tabs' numbers follow on the worker, from the same read, once that tab is
+        shown with its charts."""
         if self._running:
             self._pending = True
             return
@@ -211,28 +217,56 @@ class AnalyticsWindow(QMainWindow):
 
     def _read(self, scope: Scope, read: FastFacts, partial: report.Report | None) -> None:
         """The portfolio is read (and, when opening, the first tab computed): show that tab,
-        then compute every section on the worker from the same read."""
-        from ui.tasks import run_task
-
+        then, once its charts are in, compute every section on the worker from the same read."""
         if self._pending:
             self._running = self._pending = False
             self.refresh()
             return
-        if partial is not None:
-            for spec in charts.specs(partial):
-                if spec.section == charts.SECTIONS[0][0]:
-                    self._specs.setdefault(spec.section, []).append(spec)
-            self._fill(charts.SECTIONS[0][0])
-            self._say(partial)
-            self.loaded.emit()
+        if partial is None:
+            self._compute_rest(scope, read)
+            return
+        for spec in charts.specs(partial):
+            if spec.section == charts.SECTIONS[0][0]:
+                self._specs.setdefault(spec.section, []).append(spec)
+        self._fill(charts.SECTIONS[0][0])
+        self._say(partial)
+        self._rest = lambda: self._compute_rest(scope, read)
+        self._waiting = True
+        self._announce()
+
+    def _compute_rest(self, scope: Scope, read: FastFacts) -> None:
+        from ui.tasks import run_task
+
         store = self.store  # read here, on the store's thread; the worker gets frozen cards
         cards = [c for c in map(store.card, store.all_ids()) if c is not None] if store is not None else None
         services = self.services
 
         def work(_progress) -> report.Report:
-            return report.build_fast(read, scope, services.portfolio.cards() if cards is None else cards)
+            drift = report.drift_of(services, read) if cards is None else cards
+            return report.build_fast(read, scope, drift)
 
         run_task(self, "Analytics", work, self._show, quiet=True).failed.connect(self._failed)
+
+    def _library_ready(self) -> None:
+        """The chart library is imported: make the charts of the panels shown so far."""
+        self._charts_ready = True
+        for panel in self.panels.values():
+            panel.show_chart()
+        self._announce()
+
+    def _library_failed(self, message: str) -> None:
+        self.status.setText(f"The charts cannot be drawn ({message}); their tables are below.")
+
+    def _announce(self) -> None:
+        """Numbers shown and charts made: say so (``loaded``), then compute what the first
+        tab's numbers left for later (after this paint, not competing with it)."""
+        if not (self._charts_ready and self._waiting):
+            return
+        self._waiting = False
+        self.loaded.emit()
+        rest, self._rest = self._rest, None
+        if rest is not None:
+            QTimer.singleShot(0, rest)
 
     def _say(self, result: report.Report) -> None:
         s = result.scope
@@ -252,12 +286,10 @@ class AnalyticsWindow(QMainWindow):
             if panel is None:
                 panel = self.panels[spec.key] = ChartPanel(spec)
                 self._pages[spec.section].addWidget(panel)
+                if self._charts_ready:
+                    panel.show_chart()
             elif panel.spec != spec:
                 panel.set_spec(spec)
-        if section == "execution" and self.findChild(QLabel, "notComputed") is None:
-            self._pages["execution"].addWidget(
-                QLabel(" ".join(NOT_COMPUTED), objectName="notComputed", wordWrap=True)
-            )
 
     def _failed(self, message: str) -> None:
         self._running = False
@@ -278,4 +310,5 @@ class AnalyticsWindow(QMainWindow):
                 self._fill(section)
         self._fill(charts.SECTIONS[self.tabs.currentIndex()][0])  # the others when first shown
         self._say(result)
-        self.loaded.emit()
+        self._waiting = True
+        self._announce()

@@ -1,0 +1,82 @@
+"""Drift signals of every active engagement, for the analytics' counts, without building the
+board's cards.
+
+A card carries much more than its drift (health, next action, tags, notes) and building ten
+thousand of them costs more than all the analytics. The counts need only what
+:class:`mwms_desktop.drift.DriftFacts` holds, so this takes just that: the few engagement
+columns the rules read (``fast.read`` reads them with the engagements), the five
+per-engagement counts through the very queries the board's cards use
+(``services.loading._drift_counts``, built on ``db.models``' shared count queries), the last
+three check-ins from the check-ins the fast path has already read, and the unresolved gate
+conflicts (``merge.conflicts.lapsed_gates``). Each engagement's facts then go through the
+same rules, :func:`mwms_desktop.drift.signals`: no signal's rule is written twice, and the
+counts equal the cards' (tests and ``bench/analytics.py`` check that they do).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from db.models import raw_rows
+from mwms_desktop import drift
+from mwms_desktop.merge import conflicts
+from mwms_desktop.services.loading import Thresholds, _drift_counts
+
+if TYPE_CHECKING:
+    from mwms_desktop.analytics.fast import CheckIns, FastFacts
+    from mwms_desktop.clock import Clock
+
+
+def _recent(checkins: CheckIns) -> dict[int, tuple[int, tuple[int, ...]]]:
+    """Per engagement with a check-in: the local day number of its latest and the scores of
+    its last three, newest first (the arrays come grouped by engagement, oldest first, in
+    ``held_on`` then id order: the board's ``CheckIn.recent_column`` order reversed)."""
+    import numpy as np
+
+    eid = checkins.eid
+    if not len(eid):
+        return {}
+    ends = np.nonzero(np.r_[eid[1:] != eid[:-1], True])[0]  # last index of each group
+    starts = np.r_[0, ends[:-1] + 1]
+    scores = checkins.score.tolist()
+    days = checkins.day[ends].tolist()
+    out = {}
+    for e, start, end, day in zip(eid[ends].tolist(), starts.tolist(), ends.tolist(), days, strict=True):
+        out[e] = (day, tuple(scores[max(start, end - 2) : end + 1][::-1]))
+    return out
+
+
+def drift_signals(clock: Clock, limits: Thresholds, read: FastFacts) -> dict[int, tuple[str, ...]]:
+    """Active engagement id -> the codes of the drift signals it shows, as on its card, from
+    what the fast path read (:func:`fast.read`: the engagements on the board, every check-in)."""
+    from mwms_desktop.analytics.source import EPOCH_ORDINAL
+
+    if not read.board:
+        return {}
+    misaligned, unprioritised, reactive, undocumented, inconsistent = (
+        dict(raw_rows(q)) for q in _drift_counts(lambda model: ())
+    )
+    lapsed = conflicts.lapsed_gates()
+    recent = _recent(read.checkins)
+    today = clock.today().toordinal() - EPOCH_ORDINAL
+    stall, stale = limits.stall_days, limits.checkin_stale_days
+    out: dict[int, tuple[str, ...]] = {}
+    for eid, uuid, stage, entered, created in read.board:
+        last = recent.get(eid)
+        facts = drift.DriftFacts(
+            stage=stage,
+            status="active",
+            days_in_stage=max(0, today - entered),
+            days_since_checkin=today - last[0] if last else None,
+            days_since_created=today - created,
+            misaligned_stakeholders=misaligned.get(eid, 0),
+            evaluated_cycles_without_learning=undocumented.get(eid, 0),
+            hypotheses_without_priority=unprioritised.get(eid, 0),
+            cycles_without_hypothesis=reactive.get(eid, 0),
+            inconsistent_cycles=inconsistent.get(eid, 0),
+            recent_scores=last[1] if last else (),
+            lapsed_gates=tuple(lapsed.get(uuid, ())),
+        )
+        found = drift.signals(facts, stall_days=stall, checkin_stale_days=stale)
+        out[eid] = tuple(s.code for s in found)
+    return out

@@ -1,0 +1,40 @@
+"""The chart library (pyqtgraph, with numpy), imported on a worker thread the first time the
+analytics window opens, while the window reads the portfolio and lays out its tables.
+
+Only imports run off the GUI thread: no Qt object is made there (importing pyqtgraph makes
+none: its clean-up hook is connected when its first view is made). The charts themselves are
+made on the GUI thread once the import is done."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+CHART_MODULE = "ui.analytics.chart"  # imports pyqtgraph and numpy
+
+
+def ready() -> bool:
+    """The chart module (and with it the library) is imported."""
+    return CHART_MODULE in sys.modules
+
+
+def _import(_progress: object) -> None:
+    import numpy  # noqa: F401
+    import pyqtgraph  # noqa: F401
+
+    import ui.analytics.chart  # noqa: F401
+
+
+def load(parent: QWidget, on_ready: Callable[[], None], on_failed: Callable[[str], None]) -> None:
+    """Import the chart library on a worker thread, then call ``on_ready`` on the GUI thread
+    (at once if it is already imported)."""
+    if ready():
+        on_ready()
+        return
+    from ui.tasks import run_task
+
+    done = lambda _result: on_ready()  # noqa: E731
+    task = run_task(parent, "Chart library", _import, done, quiet=True, show_errors=False)
+    task.failed.connect(on_failed)
