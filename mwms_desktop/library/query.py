@@ -36,6 +36,7 @@ FACET_KEYS: dict[str, str] = {
 class Query:
     words: tuple[str, ...] = ()
     facets: dict[str, frozenset[str]] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()  # tokens not understood, each said in a sentence
 
     @property
     def empty(self) -> bool:

@@ -51,7 +51,7 @@ class Hit(NamedTuple):
 class SearchResult:
     query: Query
     hits: tuple[Hit, ...]  # the best, best first
-    total: int  # every match after the facet tokens
+    total: int | None  # every match after the facet tokens; None: not counted (``count`` does)
     facets: dict[str, tuple[tuple[str, int], ...]]
     indexed: bool  # False: a plain scan (no FTS5 in this SQLite)
     counted: int = 0  # the matches the facet counts cover: all, or the best FACET_CAP of each kind
@@ -160,14 +160,50 @@ def hits(
     return found, use_index
 
 
-def _snippets(found: list[Hit], q: Query, use_index: bool) -> list[Hit]:
+def _page(q: Query, kinds: tuple[str, ...], limit: int) -> tuple[list[Hit], int | None]:
+    """The best ``limit`` matches of the query's words among ``kinds``, best first, each
+    with its notes; and the total when the page shows it is every match (else None).
+    Each kind's best rows are ranked by the index alone, then only the best ``limit``
+    overall are read (a keystroke's first page: no row is read that is not shown)."""
+    match = fts_match(q.words)
+    ranked: list[tuple[float, str, int]] = []
+    complete = True
+    for kind in kinds:
+        rows = database.execute_sql(fts.rank_sql(kind), (match, limit)).fetchall()
+        complete = complete and len(rows) < limit
+        ranked.extend((rank, kind, rowid) for rowid, rank in rows)
+    ranked.sort()
+    best = ranked[:limit]
+    reader = _Reader()
+    found: list[Hit] = []
+    for kind in kinds:
+        rank_of = {rowid: rank for rank, k, rowid in best if k == kind}
+        if rank_of:
+            rows = database.execute_sql(fts.rows_sql(kind, len(rank_of)), list(rank_of)).fetchall()
+            found.extend(reader.hit(kind, r, -rank_of[r[0]], r[14] or "") for r in rows)
+    found.sort(key=_order)
+    return found, (len(ranked) if complete else None)
+
+
+def count(text: str, **extra: Iterable[str]) -> int:
+    """How many records match ``text`` (and ``extra``, as :func:`search`)."""
+    q = _query(text, extra)
+    kinds = _kinds(q)
+    if q.words and not _narrowed(q) and indexed():
+        return sum(database.execute_sql(fts.count_sql(k), (fts_match(q.words),)).fetchone()[0] for k in kinds)
+    total = search(text, limit=0, facets=False, **extra).total
+    assert total is not None  # counted whenever it is free
+    return total
+
+
+def _snippets(found: list[Hit], q: Query, use_index: bool, *, notes_read: bool = False) -> list[Hit]:
     """The shown hits with their snippets: the statement with the matched words marked, or,
     when only the notes matched, the statement and the notes' matching part. Marked here,
     by the same folding the index uses, over the few hits shown (FTS5's ``highlight()``
     would evaluate the whole query again)."""
     if not q.words:
         return [_with(h, h.statement) for h in found]
-    if use_index:  # the notes of the shown hits, by key
+    if use_index and not notes_read:  # the notes of the shown hits, by key
         notes: dict[tuple[str, int], str] = {}
         for kind in KINDS:
             ids = [h.id for h in found if h.kind == kind]
@@ -218,12 +254,8 @@ def _order(h: Hit) -> tuple[float, str, int]:
     return (-h.score, h.kind, h.id)
 
 
-def search(text: str, *, limit: int = 50, facets: bool = True, **extra: Iterable[str]) -> SearchResult:
-    """The library's answer to what was typed: the best ``limit`` hits, the total, and the
-    facet counts of every match. ``extra`` adds facet values (``kind=["learning"]``), as
-    the CLI's options do. ``facets=False``: no facet counts (``counted`` 0), and with words
-    alone only the best ``limit`` of each kind are read: the window's first paint, its
-    facets asked for next."""
+def _query(text: str, extra: dict[str, Iterable[str]]) -> Query:
+    """What was typed, with ``extra`` facet values added."""
     q = parse(text)
     if extra:
         merged = dict(q.facets)
@@ -231,9 +263,34 @@ def search(text: str, *, limit: int = 50, facets: bool = True, **extra: Iterable
             values = frozenset(v.casefold() for v in values if v)
             if values:
                 merged[name] = merged.get(name, frozenset()) | values
-        q = Query(q.words, merged)
-    kinds = tuple(k for k in KINDS if "kind" not in q.facets or k in q.facets["kind"])
-    narrowed = any(name != "kind" for name in q.facets)
+        q = Query(q.words, merged, q.problems)
+    return q
+
+
+def _kinds(q: Query) -> tuple[str, ...]:
+    return tuple(k for k in KINDS if "kind" not in q.facets or k in q.facets["kind"])
+
+
+def _narrowed(q: Query) -> bool:
+    return any(name != "kind" for name in q.facets)
+
+
+def search(
+    text: str, *, limit: int = 50, facets: bool = True, total: bool = True, **extra: Iterable[str]
+) -> SearchResult:
+    """The library's answer to what was typed: the best ``limit`` hits, the total, and the
+    facet counts of every match. ``extra`` adds facet values (``kind=["learning"]``), as
+    the CLI's options do. ``facets=False``: no facet counts (``counted`` 0), and with words
+    alone only the best ``limit`` hits are read: the window's first paint, its facets
+    asked for next. ``total=False`` (with ``facets=False``): the total is left to
+    :func:`count` (None) unless it comes free."""
+    q = _query(text, extra)
+    kinds = _kinds(q)
+    narrowed = _narrowed(q)
+    if q.words and not narrowed and not facets and not total and indexed():
+        found, counted = _page(q, kinds, max(1, limit))
+        best = _snippets(found[: max(0, limit)], q, True, notes_read=True)
+        return SearchResult(q, tuple(best), counted, {}, True, 0)
     if q.words and not narrowed and indexed():
         # Words alone, the common case while typing: the index ranks every match but only
         # the best of each kind are read; the facets count those, the total counts all.

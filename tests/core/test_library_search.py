@@ -148,3 +148,30 @@ def test_the_first_page_without_facets_is_the_same_page(services, backend):
         assert first.total == full.total
         assert (first.facets, first.counted) == ({}, 0)
         assert full.facets["kind"]
+
+
+def test_the_first_page_reads_only_the_rows_it_shows_and_leaves_the_count(services, monkeypatch):
+    """A keystroke's page: each kind ranked by the index, only the best ``limit`` overall
+    read; the total comes from ``count`` unless the page holds every match."""
+    from db.models import database
+
+    portfolio(services)
+    read: list[int] = []
+    real = database.execute_sql
+
+    def spy(sql, params=None, *a, **kw):
+        if "WHERE r.id IN" in sql:
+            read.append(len(params))
+        return real(sql, params, *a, **kw)
+
+    full = library.search("checkout", limit=2)
+    assert full.total > 2
+    monkeypatch.setattr(database, "execute_sql", spy)
+    page = library.search("checkout", limit=2, facets=False, total=False)
+    assert [(h.kind, h.id, h.snippet) for h in page.hits] == [(h.kind, h.id, h.snippet) for h in full.hits]
+    assert page.total is None
+    assert sum(read) == 2
+    assert library.count("checkout") == full.total
+    assert library.count("checkout tag:trust") == library.search("checkout tag:trust").total == 1
+    every = library.search("invoices", limit=5, facets=False, total=False)
+    assert every.total == len(every.hits) == 1  # the page holds every match: counted free

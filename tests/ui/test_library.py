@@ -333,3 +333,25 @@ def test_facet_counts_come_after_the_results_and_never_for_text_typed_over(qtbot
     qtbot.waitUntil(lambda: w.facets.topLevelItemCount() > 0)
     assert counted == ["checkout"]
     assert "Kind of record" in [w.facets.topLevelItem(i).text(0) for i in range(w.facets.topLevelItemCount())]
+
+
+def test_the_total_is_counted_on_a_worker_after_the_page_is_shown(qtbot, window, monkeypatch):
+    import ui.library.window as window_mod
+
+    monkeypatch.setattr(window_mod, "LIMIT", 1)
+    threads = []
+    real = library.count
+
+    def spy(*args, **kw):
+        threads.append(threading.current_thread())
+        return real(*args, **kw)
+
+    monkeypatch.setattr(library, "count", spy)
+    _type(qtbot, window, "checkout")
+    qtbot.waitUntil(lambda: not window.count_query.busy)
+    total = library.search("checkout").total
+    assert total > 1
+    assert window.model.rowCount() == 1
+    assert window.count.text().startswith(f"{total} found (the best 1 shown)")
+    assert threads
+    assert all(t is not threading.main_thread() for t in threads)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from mwms_desktop import library
 from mwms_desktop.library import SLOWER_NOTICE, Chain, CitationView, Hit, SearchResult
 from mwms_desktop.library.chain import describe
+from mwms_desktop.library.query import Query
 from mwms_desktop.services import Services
 from ui.library.results_model import HitRole, ResultsModel
 from ui.library.runner import LatestQuery
@@ -167,6 +168,10 @@ class LibraryWindow(QMainWindow):
         # The facet counts read the best FACET_CAP matches of each kind: asked for once the
         # first page of results is painted and typing has paused, so a keystroke waits only
         # for that page, and counts for text typed over are never computed.
+        # The total, when the first page did not show it, counted at once after the page.
+        self.count_query = LatestQuery(self, pause_ms=0)
+        self.count_query.ready.connect(self._show_count)
+        self.count_query.failed.connect(self.count.setText)
         self.facet_query = LatestQuery(self, pause_ms=FACETS_PAUSE_MS)
         self.facet_query.ready.connect(self._show_facets)
         self.facet_query.failed.connect(self.count.setText)
@@ -183,8 +188,9 @@ class LibraryWindow(QMainWindow):
 
     def _ask(self, text: str) -> None:
         self.facet_query.cancel()
+        self.count_query.cancel()
         self.count.setText("Searching…")
-        self.query.ask(lambda: library.search(text, limit=LIMIT, facets=False))
+        self.query.ask(lambda: library.search(text, limit=LIMIT, facets=False, total=False))
 
     def _show(self, result: SearchResult) -> None:
         self.result = result
@@ -199,25 +205,39 @@ class LibraryWindow(QMainWindow):
         else:
             self.detail.clear()
         text = self.search.text()
+        if result.total is None:
+            q = result.query
+            self.count_query.ask(lambda: (q, library.count(text)))
         self.facet_query.ask(lambda: library.search(text, limit=0))
 
+    def _show_count(self, answer: tuple[Query, int]) -> None:
+        q, total = answer
+        result = self.result
+        if result is None or result.query != q:
+            return  # the count of an older text
+        self.result = replace(result, total=total)
+        self.count.setText(self._count_text(self.result))
+
     def _count_text(self, result: SearchResult, counted: int | None = None) -> str:
-        if not result.total:
-            return "Nothing found."
         shown = len(result.hits)
+        problems = " ".join(result.query.problems)
+        if result.total is None:
+            return f"The best {shown} shown; counting…"
+        if not result.total:
+            return " ".join(("Nothing found.", problems)).strip()
         more = f" (the best {shown} shown)" if result.total > shown else ""
         if counted is not None and counted < result.total:
             more += f"; facets count the best {counted}"
-        return f"{result.total} found{more}."
+        return " ".join((f"{result.total} found{more}.", problems)).strip()
 
     def _show_facets(self, facets: SearchResult) -> None:
         """The facet counts of what is shown (a worker's second answer to the same text)."""
         result = self.result
         if result is None or facets.query != result.query:
             return  # counts of an older text: the newer are on their way
-        self.result = SearchResult(result.query, result.hits, result.total, facets.facets, result.indexed,
+        self.result = SearchResult(result.query, result.hits, facets.total, facets.facets, result.indexed,
                                    facets.counted)  # fmt: skip
-        self.count.setText(self._count_text(result, facets.counted))
+        self.count.setText(self._count_text(self.result, facets.counted))
         self._fill_facets(self.result)
 
     def _fill_facets(self, result: SearchResult) -> None:
@@ -283,6 +303,7 @@ class LibraryWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.query.wait()
+        self.count_query.wait()
         self.facet_query.wait()
         self.evidence.wait()
         super().closeEvent(event)
