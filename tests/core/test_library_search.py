@@ -175,3 +175,17 @@ def test_the_first_page_reads_only_the_rows_it_shows_and_leaves_the_count(servic
     assert library.count("checkout tag:trust") == library.search("checkout tag:trust").total == 1
     every = library.search("invoices", limit=5, facets=False, total=False)
     assert every.total == len(every.hits) == 1  # the page holds every match: counted free
+
+
+def test_pages_after_an_offset_continue_the_ranking(services, backend):
+    ids = portfolio(services)
+    for n in range(7):
+        services.records.add("learning", ids["a"], statement=f"Checkout lesson {n}")
+    for text in ("checkout", "checkout kind:learning", "checkout tag:checkout"):
+        whole = [(h.kind, h.id) for h in library.search(text, limit=100).hits]
+        assert len(whole) >= 3, text
+        paged = []
+        for offset in range(0, len(whole) + 3, 3):
+            page = library.search(text, limit=3, offset=offset, facets=False, total=False)
+            paged += [(h.kind, h.id) for h in page.hits]
+        assert paged == whole, text

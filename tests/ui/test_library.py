@@ -351,7 +351,62 @@ def test_the_total_is_counted_on_a_worker_after_the_page_is_shown(qtbot, window,
     qtbot.waitUntil(lambda: not window.count_query.busy)
     total = library.search("checkout").total
     assert total > 1
-    assert window.model.rowCount() == 1
-    assert window.count.text().startswith(f"{total} found (the best 1 shown)")
+    assert window.count.text().startswith(f"{total} found")
     assert threads
     assert all(t is not threading.main_thread() for t in threads)
+
+
+def test_the_panel_asks_again_only_when_the_meaningful_words_change(qtbot, services, monkeypatch):
+    ids = portfolio(services)
+    asked: list[str] = []
+    real = library.related
+
+    def spy(text, *args, **kw):
+        asked.append(text)
+        return real(text, *args, **kw)
+
+    monkeypatch.setattr(library, "related", spy)
+    panel = RelatedPanel(ids["c"], pause_ms=0)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.list.setFocus()
+    for typed in ("Express", "Express ", "Express bu", "Express buttons", "Express buttons for the"):
+        panel.set_text(typed)
+        qtbot.waitUntil(lambda: not panel.query.busy)
+    assert asked == ["Express", "Express buttons"]
+    assert panel.list.count() >= 1
+    panel.wait()
+
+
+def test_the_results_come_a_page_at_a_time_as_the_view_scrolls(qtbot, window, services, monkeypatch):
+    """The first page is what a keystroke waits for; the next pages are read on a worker
+    when the view has room or scrolls to the end (here a page is one result)."""
+    import ui.library.window as window_mod
+
+    monkeypatch.setattr(window_mod, "LIMIT", 1)
+    for n in range(6):
+        services.records.add("learning", window.ids["a"], statement=f"Checkout lesson {n}")
+    pages: list[tuple[int, int]] = []
+    real = library.search
+
+    def spy(text, *args, **kw):
+        result = real(text, *args, **kw)
+        if not kw.get("facets", True):
+            pages.append((kw.get("offset", 0), len(result.hits)))
+        return result
+
+    monkeypatch.setattr(library, "search", spy)
+    window.resize(900, 120)  # room for about two rows
+    _type(qtbot, window, "checkout")
+    total = real("checkout").total
+    assert total >= 8
+    assert pages[0] == (0, 1)  # the keystroke read one page
+    window.results.setFocus()
+    for _ in range(total):
+        qtbot.keyClick(window.results, Qt.Key.Key_Down)
+        qtbot.waitUntil(lambda: not window.more_query.busy)
+    qtbot.waitUntil(lambda: window.model.rowCount() == total)
+    assert [h.id for h in window.model.hits] == [h.id for h in real("checkout", limit=total).hits]
+    assert [offset for offset, _n in pages] == list(range(total))
+    assert not window.model.canFetchMore()
+    assert window.count.text().startswith(f"{total} found")

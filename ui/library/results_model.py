@@ -1,13 +1,15 @@
 """The library's results as a table model: kind, statement (snippet), client, type, result.
 
 Each row's texts are made once, when the row is first asked for (a repaint asks a cell for
-a dozen roles; only the visible rows are ever asked)."""
+a dozen roles; only the visible rows are ever asked). A search shows its first page; when
+the view scrolls near the end (or has room), ``fetchMore`` asks for the next page
+(``more_wanted``), which the window reads on a worker and hands to ``add_hits``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from mwms_desktop import framework as fw
 from mwms_desktop.library import Hit
@@ -33,16 +35,39 @@ def texts(h: Hit) -> tuple[str, str, str, str, str]:
 
 
 class ResultsModel(QAbstractTableModel):
+    more_wanted = Signal()  # the view wants the next page
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.hits: tuple[Hit, ...] = ()
         self._texts: dict[int, tuple[str, ...]] = {}
+        self.more = False  # whether the search has more than the hits shown
+        self._asked = False  # the next page is on its way
 
-    def set_hits(self, hits: tuple[Hit, ...]) -> None:
+    def set_hits(self, hits: tuple[Hit, ...], *, more: bool = False) -> None:
         self.beginResetModel()
         self.hits = tuple(hits)
         self._texts = {}
+        self.more, self._asked = more, False
         self.endResetModel()
+
+    def add_hits(self, hits: tuple[Hit, ...], *, more: bool) -> None:
+        """The next page, below the rows shown."""
+        first = len(self.hits)
+        self._asked = False
+        self.more = more and bool(hits)
+        if hits:
+            self.beginInsertRows(QModelIndex(), first, first + len(hits) - 1)
+            self.hits = self.hits + tuple(hits)
+            self.endInsertRows()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.more and not self._asked
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._asked = True
+            self.more_wanted.emit()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.hits)

@@ -40,7 +40,7 @@ from ui.library.snippet_delegate import SnippetDelegate
 from ui.library.text import FACET_TITLES, KIND_LABELS, marked_html, token, value_label
 
 OpenRecord = Callable[[int, str, int], None]  # engagement id, kind, record id
-LIMIT = 100
+LIMIT = 40  # a page: the first holds more than the window shows; the next come as it scrolls
 FACETS_PAUSE_MS = 150  # after the results are painted
 TokenRole = Qt.ItemDataRole.UserRole + 2
 
@@ -121,6 +121,7 @@ class LibraryWindow(QMainWindow):
         self.facets.itemActivated.connect(self._facet_chosen)
 
         self.model = ResultsModel(self)
+        self.model.more_wanted.connect(self._more)
         self.results = QTableView()
         self.results.setModel(self.model)
         self.results.setAccessibleName("Results")
@@ -168,6 +169,9 @@ class LibraryWindow(QMainWindow):
         # The facet counts read the best FACET_CAP matches of each kind: asked for once the
         # first page of results is painted and typing has paused, so a keystroke waits only
         # for that page, and counts for text typed over are never computed.
+        self.more_query = LatestQuery(self, pause_ms=0)
+        self.more_query.ready.connect(self._show_more)
+        self.more_query.failed.connect(self.count.setText)
         # The total, when the first page did not show it, counted at once after the page.
         self.count_query = LatestQuery(self, pause_ms=0)
         self.count_query.ready.connect(self._show_count)
@@ -189,6 +193,7 @@ class LibraryWindow(QMainWindow):
     def _ask(self, text: str) -> None:
         self.facet_query.cancel()
         self.count_query.cancel()
+        self.more_query.cancel()
         self.count.setText("Searching…")
         self.query.ask(lambda: library.search(text, limit=LIMIT, facets=False, total=False))
 
@@ -198,7 +203,7 @@ class LibraryWindow(QMainWindow):
             self._told_slower = True
             self.notice.setText(SLOWER_NOTICE)
             self.notice.show()
-        self.model.set_hits(result.hits)
+        self.model.set_hits(result.hits, more=self._has_more(result, len(result.hits)))
         self.count.setText(self._count_text(result))
         if result.hits:
             self.results.selectRow(0)
@@ -210,16 +215,40 @@ class LibraryWindow(QMainWindow):
             self.count_query.ask(lambda: (q, library.count(text)))
         self.facet_query.ask(lambda: library.search(text, limit=0))
 
+    @staticmethod
+    def _has_more(result: SearchResult, shown: int) -> bool:
+        return shown < result.total if result.total is not None else shown >= LIMIT
+
+    def _more(self) -> None:
+        """The next page of the results shown (the view scrolled near their end)."""
+        result = self.result
+        if result is None:
+            return
+        text, q, offset = self.search.text(), result.query, self.model.rowCount()
+        self.more_query.ask(
+            lambda: (q, offset, library.search(text, limit=LIMIT, offset=offset, facets=False, total=False))
+        )
+
+    def _show_more(self, answer: tuple[Query, int, SearchResult]) -> None:
+        q, offset, page = answer
+        result = self.result
+        if result is None or result.query != q or offset != self.model.rowCount():
+            return  # a page of an older text
+        shown = offset + len(page.hits)
+        self.model.add_hits(page.hits, more=len(page.hits) == LIMIT and self._has_more(result, shown))
+        self.count.setText(self._count_text(result))
+
     def _show_count(self, answer: tuple[Query, int]) -> None:
         q, total = answer
         result = self.result
         if result is None or result.query != q:
             return  # the count of an older text
         self.result = replace(result, total=total)
+        self.model.more = self.model.more and self.model.rowCount() < total
         self.count.setText(self._count_text(self.result))
 
     def _count_text(self, result: SearchResult, counted: int | None = None) -> str:
-        shown = len(result.hits)
+        shown = max(len(result.hits), self.model.rowCount())
         problems = " ".join(result.query.problems)
         if result.total is None:
             return f"The best {shown} shown; counting…"
@@ -304,6 +333,7 @@ class LibraryWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.query.wait()
         self.count_query.wait()
+        self.more_query.wait()
         self.facet_query.wait()
         self.evidence.wait()
         super().closeEvent(event)
