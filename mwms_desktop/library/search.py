@@ -17,7 +17,7 @@ from typing import NamedTuple
 from db import fts
 from db.models import database
 from mwms_desktop.library import facets as facet_mod
-from mwms_desktop.library.query import Query, fold, fts_match, parse, words
+from mwms_desktop.library.query import DATE_FORMS, Query, date_value, fold, fts_match, parse, words
 
 KINDS: tuple[str, ...] = tuple(s.kind for s in fts.SOURCES)
 MARK_START, MARK_END = "\x02", "\x03"  # around a matched word in a snippet
@@ -273,11 +273,18 @@ def _query(text: str, extra: dict[str, Iterable[str]]) -> Query:
     q = parse(text)
     if extra:
         merged = dict(q.facets)
-        for name, values in extra.items():
-            values = frozenset(v.casefold() for v in values if v)
+        problems = list(q.problems)
+        for name, given in extra.items():
+            values = frozenset(v.casefold() for v in given if v)
+            if name in DATE_FORMS:
+                dates = {v: date_value(name, v) for v in values}
+                problems += [
+                    f"{name}: wants {DATE_FORMS[name]} (not {v!r})." for v, d in dates.items() if not d
+                ]
+                values = frozenset(d for d in dates.values() if d)
             if values:
                 merged[name] = merged.get(name, frozenset()) | values
-        q = Query(q.words, merged, q.problems)
+        q = Query(q.words, merged, tuple(problems))
     return q
 
 

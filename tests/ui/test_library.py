@@ -410,3 +410,57 @@ def test_the_results_come_a_page_at_a_time_as_the_view_scrolls(qtbot, window, se
     assert [offset for offset, _n in pages] == list(range(total))
     assert not window.model.canFetchMore()
     assert window.count.text().startswith(f"{total} found")
+
+
+def _facet_child(tree, title: str, starts: str):
+    top = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+               if tree.topLevelItem(i).text(0) == title)  # fmt: skip
+    items = [top.child(i) for i in range(top.childCount())]
+    items += [c.child(j) for c in list(items) for j in range(c.childCount())]
+    return next(item for item in items if item.text(0).startswith(starts))
+
+
+def _activate(qtbot, tree, item) -> None:
+    tree.setFocus()
+    tree.setCurrentItem(item)
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+
+
+def test_the_date_facet_goes_from_a_year_to_its_months(qtbot, window, services):
+    from datetime import date
+
+    for day in ("2025-11-20", "2026-03-01", "2026-03-31", "2026-06-30"):
+        services.records.add("insight", window.ids["a"], statement=f"Parcel test {day}",
+                             recorded_on=date.fromisoformat(day))  # fmt: skip
+    _type(qtbot, window, "parcel")
+    qtbot.waitUntil(lambda: window.facets.topLevelItemCount() > 0)
+    tree = window.facets
+    year = _facet_child(tree, "Date", "2026")
+    assert year.text(0) == "2026 (3)"
+    assert year.childCount() == 0  # two years: the months wait for one
+    _activate(qtbot, tree, year)
+    assert window.search.text() == "parcel year:2026"
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3 and not window.facet_query.busy
+                    and window.facets.topLevelItemCount() > 0)  # fmt: skip
+    march = _facet_child(window.facets, "Date", "March")
+    assert march.text(0) == "March (2)"
+    _activate(qtbot, window.facets, march)
+    assert window.search.text() == "parcel year:2026 month:2026-03"
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    assert sorted(window.model.hit(r).day for r in range(2)) == ["2026-03-01", "2026-03-31"]
+
+
+def test_a_range_is_typed_and_a_wrong_date_is_said_in_one_line(qtbot, window, services):
+    from datetime import date
+
+    for day in ("2026-02-28", "2026-03-15", "2026-07-01"):
+        services.records.add("insight", window.ids["a"], statement=f"Parcel {day}",
+                             recorded_on=date.fromisoformat(day))  # fmt: skip
+    _type(qtbot, window, "parcel from:2026-03 to:2026-06")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.hit(0).day == "2026-03-15"
+    _type(qtbot, window, "parcel from:march")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
+    assert window.count.text() == (
+        "3 found. from: wants a date like 2026-03-14, 2026-03 or 2026 (not 'march'), so it narrows nothing."
+    )

@@ -87,6 +87,13 @@ def evidence_html(hit: Hit, ev: Evidence) -> str:
     return "".join(lines)
 
 
+def _facet_item(facet: str, value: str, n: int) -> QTreeWidgetItem:
+    item = QTreeWidgetItem([f"{value_label(facet, value)} ({n})"])
+    item.setData(0, TokenRole, token(facet, value))
+    item.setToolTip(0, f"Narrow to {token(facet, value)}")
+    return item
+
+
 class LibraryWindow(QMainWindow):
     def __init__(self, services: Services, open_record: OpenRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,7 +105,7 @@ class LibraryWindow(QMainWindow):
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(
-            "Search every engagement — try checkout is:win tag:pricing kind:learning"
+            "Search every engagement — try checkout is:win tag:pricing kind:learning from:2026-03 to:2026-06"
         )
         self.search.setAccessibleName("Search the library")
         self.search.setClearButtonEnabled(True)
@@ -271,18 +278,29 @@ class LibraryWindow(QMainWindow):
 
     def _fill_facets(self, result: SearchResult) -> None:
         self.facets.clear()
+        months = result.facets.get("month", ())
         for facet, counts in result.facets.items():
-            if not counts:
+            if not counts or facet == "month":
                 continue
             top = QTreeWidgetItem([FACET_TITLES[facet]])
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            if facet == "year":  # years in time order, the months of the one year inside it
+                counts = tuple(sorted(counts, reverse=True))
+                top.setToolTip(0, "A year, then its months; or type a range: from:2026-03 to:2026-06")
             for value, n in counts[:12]:
-                child = QTreeWidgetItem([f"{value_label(facet, value)} ({n})"])
-                child.setData(0, TokenRole, token(facet, value))
-                child.setToolTip(0, f"Narrow to {token(facet, value)}")
+                child = _facet_item(facet, value, n)
                 top.addChild(child)
+                if facet == "year":
+                    for month, m in sorted(months):
+                        if month.startswith(value):  # under its year: the month's name alone
+                            item = _facet_item("month", month, m)
+                            item.setText(0, f"{value_label('month', month).split(' ')[0]} ({m})")
+                            child.addChild(item)
             self.facets.addTopLevelItem(top)
-            top.setExpanded(facet in ("kind", "type", "result", "tag", "refinement"))
+            top.setExpanded(facet in ("kind", "type", "result", "tag", "refinement", "year"))
+            if facet == "year":
+                for i in range(top.childCount()):
+                    top.child(i).setExpanded(True)
 
     def _facet_chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         tok = item.data(0, TokenRole)
