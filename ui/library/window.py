@@ -42,6 +42,7 @@ from ui.library.text import FACET_TITLES, KIND_LABELS, marked_html, token, value
 OpenRecord = Callable[[int, str, int], None]  # engagement id, kind, record id
 LIMIT = 40  # a page: the first holds more than the window shows; the next come as it scrolls
 FACETS_PAUSE_MS = 150  # after the results are painted
+COUNT_PAUSE_MS = 20
 TokenRole = Qt.ItemDataRole.UserRole + 2
 
 
@@ -179,8 +180,9 @@ class LibraryWindow(QMainWindow):
         self.more_query = LatestQuery(self, pause_ms=0)
         self.more_query.ready.connect(self._show_more)
         self.more_query.failed.connect(self.count.setText)
-        # The total, when the first page did not show it, counted at once after the page.
-        self.count_query = LatestQuery(self, pause_ms=0)
+        # The total, when the first page did not show it, counted right after the page is
+        # painted (a short pause lets the paint have the processor first).
+        self.count_query = LatestQuery(self, pause_ms=COUNT_PAUSE_MS)
         self.count_query.ready.connect(self._show_count)
         self.count_query.failed.connect(self.count.setText)
         self.facet_query = LatestQuery(self, pause_ms=FACETS_PAUSE_MS)
