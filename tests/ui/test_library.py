@@ -46,6 +46,17 @@ def test_the_results_model_is_a_sound_qt_model(qtmodeltester, services):
     qtmodeltester.check(model)
     model.set_hits(())
     qtmodeltester.check(model)
+    hits = library.search("checkout").hits
+    wanted = []
+    model.more_wanted.connect(lambda: wanted.append(model.rowCount()))
+    model.set_hits(hits[:1], more=True)  # a first page, more to come
+    qtmodeltester.check(model)
+    assert wanted == [1]  # asked once, until the page comes
+    assert not model.canFetchMore()
+    model.add_hits(hits[1:], more=False)
+    qtmodeltester.check(model)
+    assert [h.id for h in model.hits] == [h.id for h in hits]
+    assert not model.canFetchMore()
 
 
 def test_typing_searches_every_engagement(qtbot, window):
