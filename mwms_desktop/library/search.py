@@ -198,9 +198,7 @@ def count(text: str, **extra: Iterable[str]) -> int:
     kinds = _kinds(q)
     if q.words and not _narrowed(q) and indexed():
         return sum(database.execute_sql(fts.count_sql(k), (fts_match(q.words),)).fetchone()[0] for k in kinds)
-    total = search(text, limit=0, facets=False, **extra).total
-    assert total is not None  # counted whenever it is free
-    return total
+    return search(text, limit=0, facets=False, **extra).total or 0  # counted: the rows were read
 
 
 def _snippets(found: list[Hit], q: Query, use_index: bool, *, notes_read: bool = False) -> list[Hit]:
