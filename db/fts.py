@@ -204,6 +204,30 @@ def match_sql(kind: str, *, top: bool = False) -> str:
     )
 
 
+def rank_sql(kind: str) -> str:
+    """(rowid, bm25 rank) of the best rows of ``kind`` matching an FTS5 query (the first
+    parameter), best first (ties by rowid, so pages never overlap), at most the second
+    parameter: ranked by the index alone, no record read (cycles: the evaluated ones)."""
+    s = SOURCE_BY_KIND[kind]
+    rank = f'bm25("{s.fts}", 3.0, 1.0)'
+    if kind in _ONLY:
+        return (
+            f'SELECT "{s.fts}".rowid, {rank} AS rank FROM "{s.fts}" '
+            f'JOIN "{s.table}" r ON r.id = "{s.fts}".rowid '
+            f'WHERE "{s.fts}" MATCH ?{_ONLY[kind]} ORDER BY rank, "{s.fts}".rowid LIMIT ?'
+        )
+    return f'SELECT rowid, {rank} AS rank FROM "{s.fts}" WHERE "{s.fts}" MATCH ? ORDER BY rank, rowid LIMIT ?'
+
+
+def rows_sql(kind: str, count: int) -> str:
+    """The facts, statement and notes of ``count`` records of ``kind`` given by id."""
+    s = SOURCE_BY_KIND[kind]
+    return (
+        f'SELECT {_ATTRS[kind]}, r."{s.notes}" FROM "{s.table}" r '
+        f"JOIN engagement e ON e.id = r.engagement_id WHERE r.id IN ({', '.join('?' * count)})"
+    )
+
+
 def count_sql(kind: str) -> str:
     """How many rows of ``kind`` match an FTS5 query (one parameter)."""
     s = SOURCE_BY_KIND[kind]

@@ -1,6 +1,7 @@
 """``library``: search the learning library, or print its playbook.
 
 mwms-desktop library search "checkout trust" --kind learning --result win --json
+mwms-desktop library search checkout --from 2026-03 --to 2026-06
 mwms-desktop library playbook --out playbook.pdf --type ecommerce_growth --tag checkout
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,15 @@ def _limit(text: str) -> int:
     return value
 
 
+def _date(text: str) -> str:
+    from mwms_desktop.library.query import date_value
+
+    value = date_value("date_from", text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"must be a date like 2026-03-14, 2026-03 or 2026, got {text!r}")
+    return value
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("library", help="search every engagement's learnings, or print the playbook")
     lib = p.add_subparsers(dest="library_command", metavar="search|playbook", required=True)
@@ -34,6 +45,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--type", action="append", choices=fw.slugs(fw.ENGAGEMENT_TYPES), metavar="TYPE")
     s.add_argument("--tag", action="append", metavar="TAG")
     s.add_argument("--result", action="append", choices=fw.slugs(fw.CYCLE_RESULTS))
+    s.add_argument("--from", dest="date_from", type=_date, metavar="DATE",
+                   help="dated on or after DATE (2026, 2026-03 or 2026-03-14)")  # fmt: skip
+    s.add_argument("--to", dest="date_to", type=_date, metavar="DATE",
+                   help="dated on or before DATE (2026, 2026-03 or 2026-03-14: its last day)")  # fmt: skip
     s.add_argument("--limit", type=_limit, default=20, metavar="N", help="at most N results (default 20)")
     s.add_argument("--json", action="store_true", help="kind, id, engagement id, client, snippet, score")
     s.set_defaults(run=run_search)
@@ -56,7 +71,10 @@ def run_search(ctx: Any) -> int:
     args = ctx.args
     ctx.services()
     result = search(" ".join(args.query), limit=args.limit, kind=args.kind or [], type=args.type or [],
-                    tag=args.tag or [], result=args.result or [])  # fmt: skip
+                    tag=args.tag or [], result=args.result or [], date_from=[args.date_from or ""],
+                    date_to=[args.date_to or ""])  # fmt: skip
+    for problem in result.query.problems:
+        print(problem, file=sys.stderr)
     if args.json:
         rows = [{"kind": h.kind, "id": h.id, "engagement_id": h.engagement_id, "client": h.client,
                  "snippet": _plain(h.snippet), "score": round(h.score, 6)} for h in result.hits]  # fmt: skip

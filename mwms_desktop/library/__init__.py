@@ -8,7 +8,7 @@ from mwms_desktop.library.chain import Chain, chain
 from mwms_desktop.library.citations import CitationService, CitationView
 from mwms_desktop.library.index import SLOWER_NOTICE, verify_and_repair
 from mwms_desktop.library.related import Related, related
-from mwms_desktop.library.search import Hit, SearchResult, indexed, search
+from mwms_desktop.library.search import Hit, SearchResult, count, indexed, search
 
 __all__ = [
     "SLOWER_NOTICE",
@@ -19,6 +19,7 @@ __all__ = [
     "Related",
     "SearchResult",
     "chain",
+    "count",
     "indexed",
     "related",
     "search",

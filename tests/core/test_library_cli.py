@@ -64,7 +64,30 @@ def test_search_without_fts5_says_once_it_is_slower(services, capsys, monkeypatc
     assert "[invoices]" in out
 
 
-@pytest.mark.parametrize("bad", [["--limit", "0"], ["--kind", "nonsense"], ["--result", "maybe"]])
+def test_search_from_to_narrows_to_a_date_range(services, capsys):
+    from datetime import date
+
+    ids = portfolio(services)
+    for day in ("2026-02-28", "2026-03-15", "2026-07-01"):
+        services.records.add(
+            "insight", ids["a"], statement=f"Parcel {day}", recorded_on=date.fromisoformat(day)
+        )
+    path = services.path
+    services.close()
+    assert _run(path, "library", "search", "parcel", "--from", "2026-03", "--to", "2026-06", "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["snippet"] for r in rows] == ["[Parcel] 2026-03-15"]
+    assert _run(path, "library", "search", "parcel", "to:2026-02", "--json") == 0
+    assert [r["snippet"] for r in json.loads(capsys.readouterr().out)] == ["[Parcel] 2026-02-28"]
+    assert _run(path, "library", "search", "parcel", "from:someday", "--json") == 0  # typed: said, not fatal
+    out = capsys.readouterr()
+    assert len(json.loads(out.out)) == 3
+    said = "from: wants a date like 2026-03-14, 2026-03 or 2026 (not 'someday'), so it narrows nothing."
+    assert out.err == said + "\n"
+
+
+@pytest.mark.parametrize("bad", [["--limit", "0"], ["--kind", "nonsense"], ["--result", "maybe"],
+                                 ["--from", "2026-13"], ["--to", "last week"]])  # fmt: skip
 def test_bad_options_are_usage_errors(services, capsys, bad):
     path = services.path
     services.close()

@@ -148,3 +148,44 @@ def test_the_first_page_without_facets_is_the_same_page(services, backend):
         assert first.total == full.total
         assert (first.facets, first.counted) == ({}, 0)
         assert full.facets["kind"]
+
+
+def test_the_first_page_reads_only_the_rows_it_shows_and_leaves_the_count(services, monkeypatch):
+    """A keystroke's page: each kind ranked by the index, only the best ``limit`` overall
+    read; the total comes from ``count`` unless the page holds every match."""
+    from db.models import database
+
+    portfolio(services)
+    read: list[int] = []
+    real = database.execute_sql
+
+    def spy(sql, params=None, *a, **kw):
+        if "WHERE r.id IN" in sql:
+            read.append(len(params))
+        return real(sql, params, *a, **kw)
+
+    full = library.search("checkout", limit=2)
+    assert full.total > 2
+    monkeypatch.setattr(database, "execute_sql", spy)
+    page = library.search("checkout", limit=2, facets=False, total=False)
+    assert [(h.kind, h.id, h.snippet) for h in page.hits] == [(h.kind, h.id, h.snippet) for h in full.hits]
+    assert page.total is None
+    assert sum(read) == 2
+    assert library.count("checkout") == full.total
+    assert library.count("checkout tag:trust") == library.search("checkout tag:trust").total == 1
+    every = library.search("invoices", limit=5, facets=False, total=False)
+    assert every.total == len(every.hits) == 1  # the page holds every match: counted free
+
+
+def test_pages_after_an_offset_continue_the_ranking(services, backend):
+    ids = portfolio(services)
+    for n in range(7):
+        services.records.add("learning", ids["a"], statement=f"Checkout lesson {n}")
+    for text in ("checkout", "checkout kind:learning", "checkout tag:checkout"):
+        whole = [(h.kind, h.id) for h in library.search(text, limit=100).hits]
+        assert len(whole) >= 3, text
+        paged = []
+        for offset in range(0, len(whole) + 3, 3):
+            page = library.search(text, limit=3, offset=offset, facets=False, total=False)
+            paged += [(h.kind, h.id) for h in page.hits]
+        assert paged == whole, text

@@ -46,6 +46,17 @@ def test_the_results_model_is_a_sound_qt_model(qtmodeltester, services):
     qtmodeltester.check(model)
     model.set_hits(())
     qtmodeltester.check(model)
+    hits = library.search("checkout").hits
+    wanted = []
+    model.more_wanted.connect(lambda: wanted.append(model.rowCount()))
+    model.set_hits(hits[:1], more=True)  # a first page, more to come
+    qtmodeltester.check(model)
+    assert wanted == [1]  # asked once, until the page comes
+    assert not model.canFetchMore()
+    model.add_hits(hits[1:], more=False)
+    qtmodeltester.check(model)
+    assert [h.id for h in model.hits] == [h.id for h in hits]
+    assert not model.canFetchMore()
 
 
 def test_typing_searches_every_engagement(qtbot, window):
@@ -333,3 +344,134 @@ def test_facet_counts_come_after_the_results_and_never_for_text_typed_over(qtbot
     qtbot.waitUntil(lambda: w.facets.topLevelItemCount() > 0)
     assert counted == ["checkout"]
     assert "Kind of record" in [w.facets.topLevelItem(i).text(0) for i in range(w.facets.topLevelItemCount())]
+
+
+def test_the_total_is_counted_on_a_worker_after_the_page_is_shown(qtbot, window, monkeypatch):
+    import ui.library.window as window_mod
+
+    monkeypatch.setattr(window_mod, "LIMIT", 1)
+    threads = []
+    real = library.count
+
+    def spy(*args, **kw):
+        threads.append(threading.current_thread())
+        return real(*args, **kw)
+
+    monkeypatch.setattr(library, "count", spy)
+    _type(qtbot, window, "checkout")
+    qtbot.waitUntil(lambda: not window.count_query.busy)
+    total = library.search("checkout").total
+    assert total > 1
+    assert window.count.text().startswith(f"{total} found")
+    assert threads
+    assert all(t is not threading.main_thread() for t in threads)
+
+
+def test_the_panel_asks_again_only_when_the_meaningful_words_change(qtbot, services, monkeypatch):
+    ids = portfolio(services)
+    asked: list[str] = []
+    real = library.related
+
+    def spy(text, *args, **kw):
+        asked.append(text)
+        return real(text, *args, **kw)
+
+    monkeypatch.setattr(library, "related", spy)
+    panel = RelatedPanel(ids["c"], pause_ms=0)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.list.setFocus()
+    for typed in ("Express", "Express ", "Express bu", "Express buttons", "Express buttons for the"):
+        panel.set_text(typed)
+        qtbot.waitUntil(lambda: not panel.query.busy)
+    assert asked == ["Express", "Express buttons"]
+    assert panel.list.count() >= 1
+    panel.wait()
+
+
+def test_the_results_come_a_page_at_a_time_as_the_view_scrolls(qtbot, window, services, monkeypatch):
+    """The first page is what a keystroke waits for; the next pages are read on a worker
+    when the view has room or scrolls to the end (here a page is one result)."""
+    import ui.library.window as window_mod
+
+    monkeypatch.setattr(window_mod, "LIMIT", 1)
+    for n in range(6):
+        services.records.add("learning", window.ids["a"], statement=f"Checkout lesson {n}")
+    pages: list[tuple[int, int]] = []
+    real = library.search
+
+    def spy(text, *args, **kw):
+        result = real(text, *args, **kw)
+        if not kw.get("facets", True):
+            pages.append((kw.get("offset", 0), len(result.hits)))
+        return result
+
+    monkeypatch.setattr(library, "search", spy)
+    window.resize(900, 120)  # room for about two rows
+    _type(qtbot, window, "checkout")
+    total = real("checkout").total
+    assert total >= 8
+    assert pages[0] == (0, 1)  # the keystroke read one page
+    window.results.setFocus()
+    for _ in range(total):
+        qtbot.keyClick(window.results, Qt.Key.Key_Down)
+        qtbot.waitUntil(lambda: not window.more_query.busy)
+    qtbot.waitUntil(lambda: window.model.rowCount() == total)
+    assert [h.id for h in window.model.hits] == [h.id for h in real("checkout", limit=total).hits]
+    assert [offset for offset, _n in pages] == list(range(total))
+    assert not window.model.canFetchMore()
+    assert window.count.text().startswith(f"{total} found")
+
+
+def _facet_child(tree, title: str, starts: str):
+    top = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+               if tree.topLevelItem(i).text(0) == title)  # fmt: skip
+    items = [top.child(i) for i in range(top.childCount())]
+    items += [c.child(j) for c in list(items) for j in range(c.childCount())]
+    return next(item for item in items if item.text(0).startswith(starts))
+
+
+def _activate(qtbot, tree, item) -> None:
+    tree.setFocus()
+    tree.setCurrentItem(item)
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+
+
+def test_the_date_facet_goes_from_a_year_to_its_months(qtbot, window, services):
+    from datetime import date
+
+    for day in ("2025-11-20", "2026-03-01", "2026-03-31", "2026-06-30"):
+        services.records.add("insight", window.ids["a"], statement=f"Parcel test {day}",
+                             recorded_on=date.fromisoformat(day))  # fmt: skip
+    _type(qtbot, window, "parcel")
+    qtbot.waitUntil(lambda: window.facets.topLevelItemCount() > 0)
+    tree = window.facets
+    year = _facet_child(tree, "Date", "2026")
+    assert year.text(0) == "2026 (3)"
+    assert year.childCount() == 0  # two years: the months wait for one
+    _activate(qtbot, tree, year)
+    assert window.search.text() == "parcel year:2026"
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3 and not window.facet_query.busy
+                    and window.facets.topLevelItemCount() > 0)  # fmt: skip
+    march = _facet_child(window.facets, "Date", "March")
+    assert march.text(0) == "March (2)"
+    _activate(qtbot, window.facets, march)
+    assert window.search.text() == "parcel year:2026 month:2026-03"
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    assert sorted(window.model.hit(r).day for r in range(2)) == ["2026-03-01", "2026-03-31"]
+
+
+def test_a_range_is_typed_and_a_wrong_date_is_said_in_one_line(qtbot, window, services):
+    from datetime import date
+
+    for day in ("2026-02-28", "2026-03-15", "2026-07-01"):
+        services.records.add("insight", window.ids["a"], statement=f"Parcel {day}",
+                             recorded_on=date.fromisoformat(day))  # fmt: skip
+    _type(qtbot, window, "parcel from:2026-03 to:2026-06")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.hit(0).day == "2026-03-15"
+    _type(qtbot, window, "parcel from:march")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
+    assert window.count.text() == (
+        "3 found. from: wants a date like 2026-03-14, 2026-03 or 2026 (not 'march'), so it narrows nothing."
+    )

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton,
 
 from mwms_desktop import library
 from mwms_desktop.library import Related
+from mwms_desktop.library.related import topic_words
 from ui.library.runner import LatestQuery
 
 LearningRole = Qt.ItemDataRole.UserRole + 3
@@ -60,9 +61,16 @@ class RelatedPanel(QWidget):
         self.query.failed.connect(self.status.setText)
         self.related: list[Related] = []
         self.cited: set[int] = set()
+        self._asked: tuple[str, ...] | None = None  # the words last asked about
 
     def set_text(self, text: str) -> None:
-        """What is being written now: the panel follows it (after a pause, off the UI thread)."""
+        """What is being written now: the panel follows it (after a pause, off the UI thread).
+        A keystroke that leaves the meaningful words as they were (a space, punctuation, a
+        stop word, a word still under three letters) asks nothing: the answer would be the same."""
+        ws = topic_words(text)
+        if ws == self._asked:
+            return
+        self._asked = ws
         eid = self.engagement_id
         self.query.ask(lambda: library.related(text, eid))
 

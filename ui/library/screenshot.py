@@ -43,6 +43,8 @@ def render_library(
     window.search.setText(query)
     _settle(lambda: window.result is not None and not window.query.busy)
     _settle(lambda: not window.evidence.busy and bool(window.detail.toPlainText()), 5.0)
+    # The facet counts and the total come after the first page, as in use.
+    _settle(lambda: not window.facet_query.busy and not window.count_query.busy, 10.0)
     _save(window, target)
     window.close()
 

@@ -11,10 +11,12 @@ KIND_LABELS = {"learning": "Learning", "insight": "Insight", "hypothesis": "Hypo
 # A facet and the token that narrows by it (what clicking a facet value types).
 FACET_TOKENS = {"kind": "kind", "type": "type", "client": "client", "owner": "owner", "stage": "stage",
                 "tag": "tag", "result": "is", "confidence": "confidence", "refinement": "refines",
-                "year": "year"}  # fmt: skip
+                "year": "year", "month": "month"}  # fmt: skip
 FACET_TITLES = {"kind": "Kind of record", "type": "Engagement type", "client": "Client", "owner": "Owner",
                 "stage": "Stage", "tag": "Tags", "result": "Cycle result", "confidence": "Confidence",
-                "refinement": "Refines", "year": "Year"}  # fmt: skip
+                "refinement": "Refines", "year": "Date", "month": "Month"}  # fmt: skip
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
 
 
 def plain(snippet: str) -> str:
@@ -34,6 +36,8 @@ def value_label(facet: str, value: str) -> str:
         return fw.label(terms, value)
     if facet == "kind":
         return KIND_LABELS.get(value, value)
+    if facet == "month" and len(value) == 7 and value[5:].isdigit() and 1 <= int(value[5:]) <= 12:
+        return f"{MONTHS[int(value[5:]) - 1]} {value[:4]}"
     return value
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from mwms_desktop import library
 from mwms_desktop.library import SLOWER_NOTICE, Chain, CitationView, Hit, SearchResult
 from mwms_desktop.library.chain import describe
+from mwms_desktop.library.query import Query
 from mwms_desktop.services import Services
 from ui.library.results_model import HitRole, ResultsModel
 from ui.library.runner import LatestQuery
@@ -39,8 +40,9 @@ from ui.library.snippet_delegate import SnippetDelegate
 from ui.library.text import FACET_TITLES, KIND_LABELS, marked_html, token, value_label
 
 OpenRecord = Callable[[int, str, int], None]  # engagement id, kind, record id
-LIMIT = 100
+LIMIT = 40  # a page: the first holds more than the window shows; the next come as it scrolls
 FACETS_PAUSE_MS = 150  # after the results are painted
+COUNT_PAUSE_MS = 20
 TokenRole = Qt.ItemDataRole.UserRole + 2
 
 
@@ -86,6 +88,13 @@ def evidence_html(hit: Hit, ev: Evidence) -> str:
     return "".join(lines)
 
 
+def _facet_item(facet: str, value: str, n: int) -> QTreeWidgetItem:
+    item = QTreeWidgetItem([f"{value_label(facet, value)} ({n})"])
+    item.setData(0, TokenRole, token(facet, value))
+    item.setToolTip(0, f"Narrow to {token(facet, value)}")
+    return item
+
+
 class LibraryWindow(QMainWindow):
     def __init__(self, services: Services, open_record: OpenRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,7 +106,7 @@ class LibraryWindow(QMainWindow):
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(
-            "Search every engagement — try checkout is:win tag:pricing kind:learning"
+            "Search every engagement — try checkout is:win tag:pricing kind:learning from:2026-03 to:2026-06"
         )
         self.search.setAccessibleName("Search the library")
         self.search.setClearButtonEnabled(True)
@@ -120,6 +129,7 @@ class LibraryWindow(QMainWindow):
         self.facets.itemActivated.connect(self._facet_chosen)
 
         self.model = ResultsModel(self)
+        self.model.more_wanted.connect(self._more)
         self.results = QTableView()
         self.results.setModel(self.model)
         self.results.setAccessibleName("Results")
@@ -167,6 +177,14 @@ class LibraryWindow(QMainWindow):
         # The facet counts read the best FACET_CAP matches of each kind: asked for once the
         # first page of results is painted and typing has paused, so a keystroke waits only
         # for that page, and counts for text typed over are never computed.
+        self.more_query = LatestQuery(self, pause_ms=0)
+        self.more_query.ready.connect(self._show_more)
+        self.more_query.failed.connect(self.count.setText)
+        # The total, when the first page did not show it, counted right after the page is
+        # painted (a short pause lets the paint have the processor first).
+        self.count_query = LatestQuery(self, pause_ms=COUNT_PAUSE_MS)
+        self.count_query.ready.connect(self._show_count)
+        self.count_query.failed.connect(self.count.setText)
         self.facet_query = LatestQuery(self, pause_ms=FACETS_PAUSE_MS)
         self.facet_query.ready.connect(self._show_facets)
         self.facet_query.failed.connect(self.count.setText)
@@ -183,8 +201,10 @@ class LibraryWindow(QMainWindow):
 
     def _ask(self, text: str) -> None:
         self.facet_query.cancel()
+        self.count_query.cancel()
+        self.more_query.cancel()
         self.count.setText("Searching…")
-        self.query.ask(lambda: library.search(text, limit=LIMIT, facets=False))
+        self.query.ask(lambda: library.search(text, limit=LIMIT, facets=False, total=False))
 
     def _show(self, result: SearchResult) -> None:
         self.result = result
@@ -192,48 +212,97 @@ class LibraryWindow(QMainWindow):
             self._told_slower = True
             self.notice.setText(SLOWER_NOTICE)
             self.notice.show()
-        self.model.set_hits(result.hits)
+        self.model.set_hits(result.hits, more=self._has_more(result, len(result.hits)))
         self.count.setText(self._count_text(result))
         if result.hits:
             self.results.selectRow(0)
         else:
             self.detail.clear()
         text = self.search.text()
+        if result.total is None:
+            q = result.query
+            self.count_query.ask(lambda: (q, library.count(text)))
         self.facet_query.ask(lambda: library.search(text, limit=0))
 
+    @staticmethod
+    def _has_more(result: SearchResult, shown: int) -> bool:
+        return shown < result.total if result.total is not None else shown >= LIMIT
+
+    def _more(self) -> None:
+        """The next page of the results shown (the view scrolled near their end)."""
+        result = self.result
+        if result is None:
+            return
+        text, q, offset = self.search.text(), result.query, self.model.rowCount()
+        self.more_query.ask(
+            lambda: (q, offset, library.search(text, limit=LIMIT, offset=offset, facets=False, total=False))
+        )
+
+    def _show_more(self, answer: tuple[Query, int, SearchResult]) -> None:
+        q, offset, page = answer
+        result = self.result
+        if result is None or result.query != q or offset != self.model.rowCount():
+            return  # a page of an older text
+        shown = offset + len(page.hits)
+        self.model.add_hits(page.hits, more=len(page.hits) == LIMIT and self._has_more(result, shown))
+        self.count.setText(self._count_text(result))
+
+    def _show_count(self, answer: tuple[Query, int]) -> None:
+        q, total = answer
+        result = self.result
+        if result is None or result.query != q:
+            return  # the count of an older text
+        self.result = replace(result, total=total)
+        self.model.more = self.model.more and self.model.rowCount() < total
+        self.count.setText(self._count_text(self.result))
+
     def _count_text(self, result: SearchResult, counted: int | None = None) -> str:
+        shown = max(len(result.hits), self.model.rowCount())
+        problems = " ".join(result.query.problems)
+        if result.total is None:
+            return f"The best {shown} shown; counting…"
         if not result.total:
-            return "Nothing found."
-        shown = len(result.hits)
+            return " ".join(("Nothing found.", problems)).strip()
         more = f" (the best {shown} shown)" if result.total > shown else ""
         if counted is not None and counted < result.total:
             more += f"; facets count the best {counted}"
-        return f"{result.total} found{more}."
+        return " ".join((f"{result.total} found{more}.", problems)).strip()
 
     def _show_facets(self, facets: SearchResult) -> None:
         """The facet counts of what is shown (a worker's second answer to the same text)."""
         result = self.result
         if result is None or facets.query != result.query:
             return  # counts of an older text: the newer are on their way
-        self.result = SearchResult(result.query, result.hits, result.total, facets.facets, result.indexed,
+        self.result = SearchResult(result.query, result.hits, facets.total, facets.facets, result.indexed,
                                    facets.counted)  # fmt: skip
-        self.count.setText(self._count_text(result, facets.counted))
+        self.count.setText(self._count_text(self.result, facets.counted))
         self._fill_facets(self.result)
 
     def _fill_facets(self, result: SearchResult) -> None:
         self.facets.clear()
+        months = result.facets.get("month", ())
         for facet, counts in result.facets.items():
-            if not counts:
+            if not counts or facet == "month":
                 continue
             top = QTreeWidgetItem([FACET_TITLES[facet]])
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            if facet == "year":  # years in time order, the months of the one year inside it
+                counts = tuple(sorted(counts, reverse=True))
+                top.setToolTip(0, "A year, then its months; or type a range: from:2026-03 to:2026-06")
             for value, n in counts[:12]:
-                child = QTreeWidgetItem([f"{value_label(facet, value)} ({n})"])
-                child.setData(0, TokenRole, token(facet, value))
-                child.setToolTip(0, f"Narrow to {token(facet, value)}")
+                child = _facet_item(facet, value, n)
                 top.addChild(child)
+                if facet == "year":
+                    for month, m in sorted(months):
+                        if month.startswith(value):  # under its year: the month's name alone
+                            item = _facet_item("month", month, m)
+                            item.setText(0, f"{value_label('month', month).split(' ')[0]} ({m})")
+                            child.addChild(item)
             self.facets.addTopLevelItem(top)
-            top.setExpanded(facet in ("kind", "type", "result", "tag", "refinement"))
+            top.setExpanded(facet in ("kind", "type", "result", "tag", "refinement", "year"))
+            if facet == "year":
+                for i in range(top.childCount()):
+                    top.child(i).setExpanded(True)
 
     def _facet_chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         tok = item.data(0, TokenRole)
@@ -283,6 +352,8 @@ class LibraryWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.query.wait()
+        self.count_query.wait()
+        self.more_query.wait()
         self.facet_query.wait()
         self.evidence.wait()
         super().closeEvent(event)
