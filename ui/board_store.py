@@ -179,10 +179,7 @@ class BoardStore(QObject):
         self._search = {}
         self._haystacks = {}
         self._lanes = {}
-        members: dict[str, list[int]] = {s: [] for s in framework.STAGE_SLUGS}
-        for eid in source.order:  # already in board order
-            members[source.stage(eid)].append(eid)
-        self._members = members
+        self._members = {s: list(source.by_stage[s]) for s in framework.STAGE_SLUGS}  # board order
         self._tally = None
         self._refilter(framework.STAGE_SLUGS)
 
