@@ -3,6 +3,8 @@ a status bar with counts. It wires widgets to the controller; it holds no rules.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
@@ -43,7 +45,9 @@ from ui.preferences import Preferences
 from ui.refusal_panel import RefusalPanel
 from ui.screen import fitted
 from ui.shortcuts import keys, redo_keys, undo_keys
-from ui.swimlanes import SwimlaneBoard
+
+if TYPE_CHECKING:
+    from ui.swimlanes import SwimlaneBoard  # loaded when swimlanes are first shown
 
 
 class MainWindow(QMainWindow):
@@ -411,6 +415,8 @@ class MainWindow(QMainWindow):
             self.lanes.deleteLater()
             self.lanes = None
         if field and self.lanes is None:
+            from ui.swimlanes import SwimlaneBoard
+
             self.lanes = SwimlaneBoard(self.store, self.controller, field)
             self.lanes.open_requested.connect(self.open_engagement)
             self.lanes.menu_requested.connect(self._card_menu)

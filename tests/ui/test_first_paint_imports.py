@@ -52,6 +52,7 @@ LATER = (
     "logging.handlers",
     "psycopg",
     "asyncio",
+    "ui.swimlanes",
 )
 
 
