@@ -73,7 +73,6 @@ class MainWindow(QMainWindow):
         page_layout.setSpacing(0)
         # Six columns keep a readable width; a narrow window scrolls sideways instead.
         scroller = QScrollArea()
-        scroller.setWidget(self.board)
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
         scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -99,6 +98,9 @@ class MainWindow(QMainWindow):
         from ui.today import install_today
 
         self.today = install_today(self)  # Board and Today as tabs of the central area
+        # The board's widgets join the window last: each move of a subtree into another
+        # parent (the stacks, the central widget, the tabs) restyles every widget in it.
+        scroller.setWidget(self.board)
         self.status_counts = QLabel()
         self._health_counts = QTimer(self, singleShot=True, interval=0, timeout=self._update_health_counts)
         self._painted = self._health_pending = False
