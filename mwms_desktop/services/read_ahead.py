@@ -1,10 +1,11 @@
 """The board's first read, started before the window needs it.
 
 Opening the window imports Qt and the widgets (some 0.1–0.2 s) on the main thread while the
-second core idles. The quick integrity check already runs there (db/connection.py); the
-board's bulk read follows it on the same worker, once it passed, so the window finds its
-cards read when it asks for them. It is a read only: nothing is written, and a read of a
-file whose check failed is thrown away.
+second core idles. The quick integrity check already runs on a worker (db/connection.py);
+the board's bulk read runs on another, beside it, so the window finds its cards read when
+it asks for them (at 50,000 engagements the check and the read each take longer than the
+imports: one after the other they would keep the window waiting). It is a read only:
+nothing is written, and the read is handed over only once the check passed.
 
 The window watches for other programs' commits from before its first read (ui/board_follow.py).
 A read made ahead would slip a commit between it and that watch, so it is handed over only
@@ -30,7 +31,8 @@ log = logging.getLogger(__name__)
 
 
 class ReadAhead(Generic[T]):
-    """``read()`` on a worker thread with its own connection, after the quick check passed."""
+    """``read()`` on a worker thread with its own connection; taken only once the quick
+    check passed."""
 
     def __init__(self, read: Callable[[], T]) -> None:
         self._thread_id = threading.get_ident()
@@ -44,10 +46,9 @@ class ReadAhead(Generic[T]):
         import time
 
         try:
-            if check_passed():
-                started = time.perf_counter()
-                self._result = read()
-                self.seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            self._result = read()
+            self.seconds = time.perf_counter() - started
         except (sqlite3.Error, PeeweeException) as exc:  # busy, damaged: the caller reads itself
             log.debug("read ahead failed: %s", type(exc).__name__)
         finally:
@@ -58,7 +59,7 @@ class ReadAhead(Generic[T]):
         """The read, if it is still what the database holds; None: read afresh. Asked on the
         thread that started it (its connection's data_version is the comparison)."""
         self._worker.join()
-        if threading.get_ident() != self._thread_id or self._result is None:
+        if threading.get_ident() != self._thread_id or self._result is None or not check_passed():
             return None
         try:
             if data_version() != self._version:
