@@ -49,6 +49,12 @@ class PortfolioService(ServiceBase):
         :meth:`card_source` on this thread takes it if nothing else committed meanwhile."""
         self._ahead = ReadAhead(self._read_cards)
 
+    def end_read_ahead(self) -> None:
+        """Wait for a read started ahead and drop it (before the file is closed)."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead.wait()
+
     def card_source(self) -> CardSource:
         """The active cards for the board, read in bulk and built lazily (see CardSource)."""
         ahead, self._ahead = self._ahead, None

@@ -55,6 +55,10 @@ class ReadAhead(Generic[T]):
             if not database.is_closed():
                 database.close()  # this thread's connection only
 
+    def wait(self) -> None:
+        """Until the worker is done and its connection closed."""
+        self._worker.join()
+
     def take(self) -> T | None:
         """The read, if it is still what the database holds; None: read afresh. Asked on the
         thread that started it (its connection's data_version is the comparison)."""

@@ -99,3 +99,19 @@ def test_a_read_of_a_file_whose_check_failed_is_never_handed_over(tmp_path: Path
         assert ahead.take() is None
     finally:
         services.close()
+
+
+def test_closing_waits_for_the_read_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker's connection is closed before the window's: the last connection to close
+    a WAL file checkpoints it, and a damaged file must not be written to."""
+    path = tmp_path / "p.sqlite"
+    filled_database(path, clients=5)
+    release = threading.Event()
+    read = PortfolioService._read_cards
+    monkeypatch.setattr(PortfolioService, "_read_cards", lambda self: release.wait(5) and read(self))
+    services = open_services(path, defer_check=True)
+    services.portfolio.read_ahead()
+    worker = services.portfolio._ahead._worker
+    threading.Timer(0.3, release.set).start()
+    services.close()
+    assert not worker.is_alive()
