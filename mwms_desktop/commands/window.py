@@ -75,7 +75,7 @@ def _open_window(ctx: Any) -> int:
             lock = maintenance.lock_window(path)  # DatabaseInUse: open in another window
         try:
             services = ctx.services(create=True, defer_check=True)
-            services.portfolio.read_ahead()  # the board's read follows the check on its worker
+            services.portfolio.read_ahead()  # the board's read, on a worker beside the check's
             import ui.main_window  # noqa: F401  (the window's imports overlap the check and the read)
 
             services.checked()

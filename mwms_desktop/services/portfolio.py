@@ -45,8 +45,9 @@ class PortfolioService(ServiceBase):
     _ahead: ReadAhead[CardSource] | None = None
 
     def read_ahead(self) -> None:
-        """Start the board's bulk read on a worker, after the quick check: the next
-        :meth:`card_source` on this thread takes it if nothing else committed meanwhile."""
+        """Start the board's bulk read on a worker, beside the quick check: the next
+        :meth:`card_source` on this thread takes it once the check passed, if nothing else
+        committed meanwhile (see read_ahead.py)."""
         self._ahead = ReadAhead(self._read_cards)
 
     def end_read_ahead(self) -> None:

@@ -38,17 +38,12 @@ class ReadAhead(Generic[T]):
         self._thread_id = threading.get_ident()
         self._version = data_version()
         self._result: T | None = None
-        self.seconds = 0.0  # how long the read took on the worker (the bench prints it)
         self._worker = threading.Thread(target=self._run, args=(read,), name="mwms-read-ahead", daemon=True)
         self._worker.start()
 
     def _run(self, read: Callable[[], T]) -> None:
-        import time
-
         try:
-            started = time.perf_counter()
             self._result = read()
-            self.seconds = time.perf_counter() - started
         except (sqlite3.Error, PeeweeException) as exc:  # busy, damaged: the caller reads itself
             log.debug("read ahead failed: %s", type(exc).__name__)
         finally:
