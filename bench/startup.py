@@ -98,7 +98,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtWidgets import QApplication
 T["qt"] = time.time()
 import ui.main_window
-from ui.app import create_application, when_first_painted
+from ui.app import create_application, resume_collector_when_painted
 from ui.main_window import MainWindow
 from ui import theme
 from ui.preferences import Preferences
@@ -116,7 +116,7 @@ w.resize(1440, 900)
 T["window"] = time.time()
 f = FirstPaint()
 w.installEventFilter(f)
-when_first_painted(w, collector.resume)  # as run_app does
+resume_collector_when_painted(w)  # as run_app does
 w.show()
 app.exec()
 """

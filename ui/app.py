@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
@@ -66,7 +66,7 @@ def run_app(services: Services) -> int:
     from ui.main_window import MainWindow
 
     window = MainWindow(services, prefs)
-    when_first_painted(window, collector.resume)  # paused by the window command
+    resume_collector_when_painted(window)  # paused by the window command
     window.show()
     log = logging.getLogger(__name__)
     log.info("window opened")
@@ -92,6 +92,16 @@ class _FirstPaint(QObject):
 def when_first_painted(widget: QObject, callback: Callable[[], None]) -> None:
     """Call ``callback`` once, when ``widget`` receives its first paint event."""
     _FirstPaint(widget, callback)
+
+
+RESUME_MS = 5000  # a window never painted (started minimized) still gets the collector back
+
+
+def resume_collector_when_painted(window: QObject) -> None:
+    """Resume the garbage collector (``mwms_desktop.collector``) at the window's first paint,
+    or after ``RESUME_MS`` if it is not painted by then."""
+    when_first_painted(window, collector.resume)
+    QTimer.singleShot(RESUME_MS, window, collector.resume)
 
 
 def render_screenshot(

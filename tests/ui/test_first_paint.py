@@ -44,3 +44,23 @@ def test_the_owner_list_follows_edits_and_archiving(services: Services) -> None:
     p.restore(b)
     store.refresh_card(b)
     assert store.owners() == ["adam", "Maya"]
+
+
+def test_a_window_never_painted_still_gets_the_collector_back(qtbot, monkeypatch) -> None:
+    import gc
+
+    import ui.app
+    from mwms_desktop import collector
+
+    monkeypatch.setattr(ui.app, "RESUME_MS", 50)
+    widget = QWidget()  # never shown: as a window started minimized
+    qtbot.addWidget(widget)
+    collector.pause()
+    try:
+        ui.app.resume_collector_when_painted(widget)
+        assert not gc.isenabled()
+        qtbot.waitUntil(gc.isenabled, timeout=2000)
+    finally:
+        collector.resume()
+        gc.unfreeze()
+        gc.enable()
