@@ -179,6 +179,7 @@ class _PendingCheck:
         self.backup_on_open = backup_on_open
         self.problem: str | None = None
         self.error: sqlite3.Error | None = None
+        self.decided = threading.Event()  # the check's verdict is known (the backup may follow)
         self._thread = threading.Thread(target=self._run, name="mwms-quick-check", daemon=True)
         self._thread.start()
 
@@ -189,12 +190,13 @@ class _PendingCheck:
                 rows = con.execute("PRAGMA quick_check").fetchall()
             finally:
                 con.close()
+            if [r[0] for r in rows] != ["ok"]:
+                self.problem = str(rows[0][0])
         except sqlite3.Error as exc:
             self.error = exc
-            return
-        if [r[0] for r in rows] != ["ok"]:
-            self.problem = str(rows[0][0])
-        elif self.backup_on_open:
+        finally:
+            self.decided.set()
+        if self.error is None and self.problem is None and self.backup_on_open:
             _backup_on_open(self.path)
 
     def wait(self) -> None:
@@ -216,6 +218,17 @@ def wait_checked() -> None:
     if pending is not None:
         pending.wait()
         _pending = None
+
+
+def check_passed() -> bool:
+    """Wait for a deferred quick check's verdict, without taking it (any thread may ask;
+    :func:`wait_checked` still raises the damage): True when it passed or none is pending.
+    A read made after True saw a sound file; one made before may be thrown away."""
+    pending = _pending
+    if pending is None:
+        return True
+    pending.decided.wait()
+    return pending.error is None and pending.problem is None
 
 
 _begin = type(database).begin

@@ -6,13 +6,14 @@ import logging
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
-from mwms_desktop import APP_NAME, __version__
+from mwms_desktop import APP_NAME, __version__, collector
 from mwms_desktop.errors import MwmsError
 from mwms_desktop.paths import resources_dir
 from mwms_desktop.services import Services
@@ -65,12 +66,42 @@ def run_app(services: Services) -> int:
     from ui.main_window import MainWindow
 
     window = MainWindow(services, prefs)
+    resume_collector_when_painted(window)  # paused by the window command
     window.show()
     log = logging.getLogger(__name__)
     log.info("window opened")
     status = app.exec()
     log.info("window closed, exit status %d", status)
     return status
+
+
+class _FirstPaint(QObject):
+    def __init__(self, widget: QObject, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._callback: Callable[[], None] | None = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            callback, self._callback = self._callback, None
+            watched.removeEventFilter(self)
+            callback()
+        return False
+
+
+def when_first_painted(widget: QObject, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once, when ``widget`` receives its first paint event."""
+    _FirstPaint(widget, callback)
+
+
+RESUME_MS = 5000  # a window never painted (started minimized) still gets the collector back
+
+
+def resume_collector_when_painted(window: QObject) -> None:
+    """Resume the garbage collector (``mwms_desktop.collector``) at the window's first paint,
+    or after ``RESUME_MS`` if it is not painted by then."""
+    when_first_painted(window, collector.resume)
+    QTimer.singleShot(RESUME_MS, window, collector.resume)
 
 
 def render_screenshot(

@@ -133,7 +133,11 @@ class BoardStore(QObject):
         return sum(len(m) for m in self._members.values())
 
     def owners(self) -> list[str]:
-        return sorted({self._field(eid, "owner") for eid in self.all_ids()} - {""}, key=str.casefold)
+        """Every owner on the board, as the owner filter lists them (one pass over the rows)."""
+        changed = self._changed
+        names = self._source.owners(changed) if self._source is not None else set()
+        names.update(card.owner for card in changed.values() if card.status == "active")
+        return sorted(names - {""}, key=str.casefold)
 
     @property
     def tallied(self) -> bool:
@@ -175,10 +179,7 @@ class BoardStore(QObject):
         self._search = {}
         self._haystacks = {}
         self._lanes = {}
-        members: dict[str, list[int]] = {s: [] for s in framework.STAGE_SLUGS}
-        for eid in source.order:  # already in board order
-            members[source.stage(eid)].append(eid)
-        self._members = members
+        self._members = {s: list(source.by_stage[s]) for s in framework.STAGE_SLUGS}  # board order
         self._tally = None
         self._refilter(framework.STAGE_SLUGS)
 

@@ -3,6 +3,8 @@ a status bar with counts. It wires widgets to the controller; it holds no rules.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
@@ -43,7 +45,9 @@ from ui.preferences import Preferences
 from ui.refusal_panel import RefusalPanel
 from ui.screen import fitted
 from ui.shortcuts import keys, redo_keys, undo_keys
-from ui.swimlanes import SwimlaneBoard
+
+if TYPE_CHECKING:
+    from ui.swimlanes import SwimlaneBoard  # loaded when swimlanes are first shown
 
 
 class MainWindow(QMainWindow):
@@ -69,7 +73,6 @@ class MainWindow(QMainWindow):
         page_layout.setSpacing(0)
         # Six columns keep a readable width; a narrow window scrolls sideways instead.
         scroller = QScrollArea()
-        scroller.setWidget(self.board)
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
         scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -95,6 +98,9 @@ class MainWindow(QMainWindow):
         from ui.today import install_today
 
         self.today = install_today(self)  # Board and Today as tabs of the central area
+        # The board's widgets join the window last: each move of a subtree into another
+        # parent (the stacks, the central widget, the tabs) restyles every widget in it.
+        scroller.setWidget(self.board)
         self.status_counts = QLabel()
         self._health_counts = QTimer(self, singleShot=True, interval=0, timeout=self._update_health_counts)
         self._painted = self._health_pending = False
@@ -411,6 +417,8 @@ class MainWindow(QMainWindow):
             self.lanes.deleteLater()
             self.lanes = None
         if field and self.lanes is None:
+            from ui.swimlanes import SwimlaneBoard
+
             self.lanes = SwimlaneBoard(self.store, self.controller, field)
             self.lanes.open_requested.connect(self.open_engagement)
             self.lanes.menu_requested.connect(self._card_menu)

@@ -45,6 +45,10 @@ class StageHeader(QWidget):
         self.grid.setHorizontalSpacing(SPACING)
         self.grid.setVerticalSpacing(0)
         self.beside: bool | None = None
+        # What the last layout was computed for (the font's key and the width): Qt resizes a
+        # header several times while the window opens, mostly to the same width.
+        self._widest: tuple[str, int] | None = None
+        self._fitted: tuple[str, int] | None = None
         # Measures every stage's name as this header's title would lay it out (its font, its
         # padding from the style sheet), so all six titles get the height of the longest.
         self._probe = QLabel(self)
@@ -67,12 +71,16 @@ class StageHeader(QWidget):
         return self.count.fontMetrics().horizontalAdvance("⚠ 88 of 88") + 6
 
     def _widest_word(self) -> int:
-        fm = QFontMetrics(self._bold())
-        return max(
-            fm.horizontalAdvance(word)
-            for s in framework.STAGES
-            for word in (f"{s.number}  {s.label.split()[0]}", *s.label.split())
-        )
+        bold = self._bold()
+        if self._widest is None or self._widest[0] != bold.key():
+            fm = QFontMetrics(bold)
+            widest = max(
+                fm.horizontalAdvance(word)
+                for s in framework.STAGES
+                for word in (f"{s.number}  {s.label.split()[0]}", *s.label.split())
+            )
+            self._widest = (bold.key(), widest)
+        return self._widest[1]
 
     def _arrange(self, width: int) -> None:
         """Lay the title and count out for a header ``width`` pixels wide."""
@@ -106,6 +114,9 @@ class StageHeader(QWidget):
         least), so no name loses a word."""
         probe = self._probe
         probe.ensurePolished()
+        fitted = (probe.font().key(), width)
+        if fitted == self._fitted:
+            return
         heights = []
         for s in framework.STAGES:
             probe.setText(f"{s.number}  {s.label}")
@@ -114,6 +125,12 @@ class StageHeader(QWidget):
         height = max(*heights, probe.heightForWidth(max(1, width)))  # two lines at least
         if self.title.minimumHeight() != height or self.title.maximumHeight() != height:
             self.title.setFixedHeight(height)
+        self._fitted = fitted
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._widest = self._fitted = None  # the style sheet may pad the title otherwise
+        super().changeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -54,6 +54,16 @@ def parse_size(text: str) -> tuple[int, int]:
 def open_window(ctx: Any) -> int:
     """Open the main window. A database that cannot be opened is explained in a dialog too
     (a desktop user sees no terminal); a damaged one with a good backup is offered recovery."""
+    from mwms_desktop import collector
+
+    collector.pause()  # until the first paint (ui.app.run_app), or the end of this
+    try:
+        return _open_window(ctx)
+    finally:
+        collector.resume()
+
+
+def _open_window(ctx: Any) -> int:
     from mwms_desktop import maintenance
     from ui import startup
 
@@ -65,7 +75,8 @@ def open_window(ctx: Any) -> int:
             lock = maintenance.lock_window(path)  # DatabaseInUse: open in another window
         try:
             services = ctx.services(create=True, defer_check=True)
-            import ui.main_window  # noqa: F401  (the window's imports overlap the quick check)
+            services.portfolio.read_ahead()  # the board's read, on a worker beside the check's
+            import ui.main_window  # noqa: F401  (the window's imports overlap the check and the read)
 
             services.checked()
         except DatabaseDamaged as exc:

@@ -67,6 +67,7 @@ class Services:
     conflicts: ConflictService
 
     def close(self) -> None:
+        self.portfolio.end_read_ahead()  # its connection closes first: never the file's last
         close_database()
 
     def checked(self) -> None:

@@ -7,7 +7,7 @@ Cards for the whole portfolio come from one engagement query and a few aggregate
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -164,6 +164,12 @@ class CardSource:
 
     def owner(self, eid: int) -> str:
         return self.rows[eid][4]
+
+    def owners(self, skip: Container[int] = ()) -> set[str]:
+        """The owners of every engagement read, but those in ``skip`` (no card built)."""
+        if not skip:
+            return {r[4] for r in self.rows.values()}
+        return {r[4] for eid, r in self.rows.items() if eid not in skip}
 
     def search_text(self, eid: int) -> str:
         """Client, tags, notes, next action and owner, case-folded, for the search box."""

@@ -15,6 +15,7 @@ from mwms_desktop import fields
 from mwms_desktop.errors import ValidationError
 from mwms_desktop.services.base import ServiceBase, atomic, changed_elsewhere, changed_fields
 from mwms_desktop.services.loading import CardSource, load_cards, load_detail
+from mwms_desktop.services.read_ahead import ReadAhead
 from mwms_desktop.services.status_log import change_status
 from mwms_desktop.views import EngagementCard, EngagementDetail
 
@@ -43,8 +44,28 @@ class PortfolioService(ServiceBase):
         """Every card in ``statuses`` (None: all), ordered by stage then board position."""
         return load_cards(self.clock, self.thresholds(), statuses=statuses)
 
+    _ahead: ReadAhead[CardSource] | None = None
+
+    def read_ahead(self) -> None:
+        """Start the board's bulk read on a worker, beside the quick check: the next
+        :meth:`card_source` on this thread takes it once the check passed, if nothing else
+        committed meanwhile (see read_ahead.py)."""
+        self._ahead = ReadAhead(self._read_cards)
+
+    def end_read_ahead(self) -> None:
+        """Wait for a read started ahead and drop it (before the file is closed)."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead.wait()
+
     def card_source(self) -> CardSource:
         """The active cards for the board, read in bulk and built lazily (see CardSource)."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and (source := ahead.take()) is not None:
+            return source
+        return self._read_cards()
+
+    def _read_cards(self) -> CardSource:
         return CardSource(self.clock, self.thresholds())
 
     def card(self, eid: int) -> EngagementCard:

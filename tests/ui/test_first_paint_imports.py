@@ -1,5 +1,6 @@
 """What the first painted board costs in imports: the workspace, the dossier (ReportLab),
-bundles, backups, CSV and charts load on first use, not at start-up."""
+bundles, backups, CSV and charts load on first use, not at start-up; PostgreSQL's driver
+(team mode) is not loaded by peewee on the way (db/__init__.py)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,9 @@ LATER = (
     "ui.add_dialog",
     "ui.archive_dialog",
     "logging.handlers",
+    "psycopg",
+    "asyncio",
+    "ui.swimlanes",
 )
 
 

@@ -162,3 +162,13 @@ def test_count_sits_on_the_titles_first_line(window):
         assert count.top() == title.top()
         assert count.height() < title.height()  # not stretched to the title's two lines
         assert column.count.alignment() & Qt.AlignmentFlag.AlignTop
+
+
+def test_a_title_is_fitted_again_when_the_style_pads_it_more(window, qtbot):
+    """The header keeps the last fitted height for its width (Qt resizes it several times
+    while the window opens), but a style change that pads the title fits it again."""
+    header = window.board.columns["qualification"].header
+    before = header.title.height()
+    header.setStyleSheet("QLabel#columnTitle { padding-top: 30px; }")
+    header.resize(header.width(), header.height() + 10)  # a resize that keeps the width
+    qtbot.waitUntil(lambda: header.title.height() >= before + 20)
