@@ -50,3 +50,29 @@ def test_an_engagement_travels_whole_and_edits_come_back(
     assert a.dump() == b.dump()
     again = a.sync()
     assert (again.pulled, again.pushed, again.conflicts) == (0, 0, 0)
+
+
+def test_a_field_changed_on_two_laptops_keeps_the_newer_and_lists_the_loser(
+    pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path
+) -> None:
+    a, b = laptops(tmp_path, pg_server, team_db, alice, 2)
+    with a.open() as s:
+        s.portfolio.add("Acme Retail", "ecommerce_growth")
+    a.sync()
+    b.sync()
+    with a.at(T0 + timedelta(minutes=5)).open() as s:
+        (card,) = s.portfolio.cards(None)
+        s.portfolio.update(card.id, notes="older, from a")
+    with b.at(T0 + timedelta(minutes=9)).open() as s:
+        (card,) = s.portfolio.cards(None)
+        s.portfolio.update(card.id, notes="newer, from b")
+    assert a.sync().pushed == 1
+    merged = b.sync()  # the server moved on since b had it: b pulls, merges, pushes the result
+    assert merged.conflicts == 1 and merged.waiting == 0
+    a.sync()
+    assert a.dump() == b.dump()
+    with a.open() as s:
+        (card,) = s.portfolio.cards(None)
+        assert s.portfolio.card(card.id).notes == "newer, from b"
+    (conflict,) = b.conflicts()
+    assert "older, from a" in str(conflict.theirs) and "newer, from b" in str(conflict.mine)

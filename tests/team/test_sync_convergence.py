@@ -5,7 +5,6 @@ version that lost a merge is in some laptop's conflicts list."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,18 +43,6 @@ def quick_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(connection.CONNECTION_PRAGMAS, "synchronous", "off")
 
 
-def _losers_listed(laptops: list[SyncLaptop], dump: list[dict]) -> None:
-    """Every version of a stakeholder or of the engagement that some laptop wrote and that is
-    not the merged one is in a conflicts list (as 'mine' or 'theirs')."""
-    listed: set[str] = set()
-    for lap in laptops:
-        for c in lap.conflicts():
-            for side in (c.mine, c.theirs):
-                if side is not None:
-                    listed.add(json.dumps(side, sort_keys=True, default=str))
-    assert dump  # the merged data is there; losers are checked by the step log below
-
-
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=steps, n=st.sampled_from([2, 3]), order=st.permutations([0, 1, 2]))
 def test_laptops_syncing_in_random_order_converge(
@@ -63,7 +50,9 @@ def test_laptops_syncing_in_random_order_converge(
 ) -> None:
     name, password = add(pg_server, team_db, "conv")
     folder = tmp_path_factory.mktemp("laptops")
-    laptops = [SyncLaptop(folder, f"l{i}", T0, SKEWS[i]).join(pg_server, team_db, name, password) for i in range(n)]
+    laptops = [
+        SyncLaptop(folder, f"l{i}", T0, SKEWS[i]).join(pg_server, team_db, name, password) for i in range(n)
+    ]
     now = T0 + timedelta(hours=1)
     with laptops[0].at(now).open() as s:
         eid = engagement_at(s, "insight")
