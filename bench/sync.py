@@ -158,7 +158,7 @@ def main() -> None:
 
         rows = local_rows(work / "a.sqlite")
         first, report = a.sync()
-        assert report.refused == () and report.waiting == 0, report
+        assert (report.refused, report.waiting) == ((), 0), report
         with psycopg.connect(urls["dana_floor"], autocommit=True) as floor_conn:
             t = time.perf_counter()
             floor_insert(floor_conn, rows)

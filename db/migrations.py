@@ -154,7 +154,8 @@ def _sync_trigger(table: str, event: str, uuid_of: str) -> str:
         f'CREATE TRIGGER "sync_pending_{table}_{event.lower()}" AFTER {event} ON "{table}" '
         f'WHEN NOT EXISTS (SELECT 1 FROM "setting" WHERE "key" = \'{SYNC_APPLYING}\') BEGIN '
         f'INSERT INTO "sync_pending" ("engagement_uuid", "generation") SELECT u, 1 FROM (SELECT {expr} AS u) '
-        f'WHERE u IS NOT NULL ON CONFLICT ("engagement_uuid") DO UPDATE SET "generation" = "generation" + 1; END'
+        f'WHERE u IS NOT NULL ON CONFLICT ("engagement_uuid") DO UPDATE '
+        'SET "generation" = "generation" + 1; END'
     )
 
 

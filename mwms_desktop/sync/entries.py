@@ -122,10 +122,12 @@ def record_from_row(
 
 @dataclass(frozen=True, slots=True)
 class Write:
-    """One statement of a push: ``table``, ``sql`` (psycopg placeholders) and its params.
-    Writes with the same ``sql`` run together (``executemany``)."""
+    """One statement of a push: ``sql`` (psycopg placeholders) and its params. ``rank`` puts
+    parents before children across a whole batch; writes with the same ``sql`` run together
+    (``executemany``)."""
 
     engagement: str
+    rank: int
     sql: str
     params: tuple[Any, ...]
 
@@ -133,15 +135,10 @@ class Write:
 def _upsert(table: str, columns: list[str], refs: dict[str, str]) -> str:
     """INSERT … ON CONFLICT (uuid) DO UPDATE; a column in ``refs`` takes the id of the
     parent table's row with the given uuid."""
-    values = [f"(SELECT id FROM {refs[c]} WHERE uuid = %s)" if c in refs else "%s" for c in columns]
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != "uuid")
+    values = ", ".join(f"(SELECT id FROM {refs[c]} WHERE uuid = %s)" if c in refs else "%s" for c in columns)
     names = ", ".join(f'"{c}"' for c in columns)
-    return (
-        f"INSERT INTO {table} ({names}) VALUES ({', '.join(values)}) ON CONFLICT (uuid) DO UPDATE SET "
-        + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns if c != "uuid")
-        if updates
-        else ""
-    )
+    updates = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns if c != "uuid")
+    return f"INSERT INTO {table} ({names}) VALUES ({values}) ON CONFLICT (uuid) DO UPDATE SET {updates}"
 
 
 def _jsonb(value: Any) -> str:
@@ -196,6 +193,30 @@ def _record_params(key: str, engagement_uuid: str, r: dict[str, Any]) -> tuple[A
     return tuple(out)
 
 
+RANK_ENGAGEMENT, RANK_KIND, RANK_UNLINK, RANK_LINK, RANK_BURY, RANK_TOMBSTONE, RANK_UNBURY = (
+    0, 1, 50, 51, 60, 61, 62)  # fmt: skip
+
+
+def _link_sql(table: str, own: str, other: str) -> str:
+    return (
+        f"INSERT INTO {table} (uuid, updated_at, {own}_id, {other}_id) SELECT %s, %s, a.id, b.id"
+        f" FROM {own} a, {other} b WHERE a.uuid = %s AND b.uuid = %s ON CONFLICT DO NOTHING"
+    )
+
+
+def _links(e: str, key: str, r: dict[str, Any]) -> list[Write]:
+    """A changed record's links (a hypothesis' insights, a learning's evidence), anew."""
+    name, table, own, other = LINKS[key]
+    unlink = f"DELETE FROM {table} WHERE {own}_id = (SELECT id FROM {own} WHERE uuid = %s)"
+    out = [Write(e, RANK_UNLINK, unlink, (r["uuid"],))]
+    for target in r[name]:
+        link = str(_uuid.uuid5(_LINK_NS, f"{r['uuid']}/{target}"))
+        out.append(
+            Write(e, RANK_LINK, _link_sql(table, own, other), (link, r["updated_at"], r["uuid"], target))
+        )
+    return out
+
+
 def writes(entry: Entry, shadow: dict[str, str]) -> list[Write]:
     """What the server needs to hold ``entry`` when it holds ``shadow`` (digests of what it
     had): the changed records, their links, deletions, and deletions undone."""
@@ -204,34 +225,25 @@ def writes(entry: Entry, shadow: dict[str, str]) -> list[Write]:
     out: list[Write] = []
     own = entry.record
     if shadow.get(e) != now[e]:
-        out.append(Write(e, ENGAGEMENT_SQL, (
-            own["uuid"], own["updated_at"], *(own[k] for k in ENGAGEMENT_FIELDS),
-            _jsonb(own["vv"]), _jsonb(own["dots"]), own["device"])))  # fmt: skip
-    links: list[Write] = []
-    for kind in KINDS:
+        params = (own["uuid"], own["updated_at"], *(own[k] for k in ENGAGEMENT_FIELDS),
+                  _jsonb(own["vv"]), _jsonb(own["dots"]), own["device"])  # fmt: skip
+        out.append(Write(e, RANK_ENGAGEMENT, ENGAGEMENT_SQL, params))
+    for n, kind in enumerate(KINDS):
         for r in own.get(kind.key, []):
             if shadow.get(r["uuid"]) == now[r["uuid"]]:
                 continue
-            out.append(Write(e, KIND_SQL[kind.key], _record_params(kind.key, e, r)))
+            out.append(Write(e, RANK_KIND + n, KIND_SQL[kind.key], _record_params(kind.key, e, r)))
             if kind.key in LINKS:
-                name, table, own_t, other_t = LINKS[kind.key]
-                links.append(Write(e, f"DELETE FROM {table} WHERE {own_t}_id = "
-                                   f"(SELECT id FROM {own_t} WHERE uuid = %s)", (r["uuid"],)))  # fmt: skip
-                for other in r[name]:
-                    links.append(Write(e, (
-                        f"INSERT INTO {table} (uuid, updated_at, {own_t}_id, {other_t}_id) SELECT %s, %s, a.id, b.id"
-                        f" FROM {own_t} a, {other_t} b WHERE a.uuid = %s AND b.uuid = %s ON CONFLICT DO NOTHING"),
-                        (str(_uuid.uuid5(_LINK_NS, f"{r['uuid']}/{other}")), r["updated_at"], r["uuid"], other)))  # fmt: skip
-    out += links
+                out += _links(e, kind.key, r)
     for t in entry.tombstones:
         key = TOMB + t["uuid"]
         if shadow.get(key) == now[key]:
             continue
         table = KIND_BY_KEY[t["kind"]].model._meta.table_name
-        out.append(Write(e, f"DELETE FROM {table} WHERE uuid = %s", (t["uuid"],)))
-        out.append(Write(e, TOMBSTONE_SQL, (
-            t["uuid"], t["kind"], e, t["deleted_at"], t["device"], t["who"], _jsonb(t["vv"]))))  # fmt: skip
+        out.append(Write(e, RANK_BURY, f"DELETE FROM {table} WHERE uuid = %s", (t["uuid"],)))
+        params = (t["uuid"], t["kind"], e, t["deleted_at"], t["device"], t["who"], _jsonb(t["vv"]))
+        out.append(Write(e, RANK_TOMBSTONE, TOMBSTONE_SQL, params))
     for key in shadow:
         if key.startswith(TOMB) and key not in now:  # a deletion undone here
-            out.append(Write(e, "DELETE FROM tombstone WHERE uuid = %s", (key[len(TOMB) :],)))
+            out.append(Write(e, RANK_UNBURY, "DELETE FROM tombstone WHERE uuid = %s", (key[len(TOMB) :],)))
     return out

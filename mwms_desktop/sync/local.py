@@ -133,7 +133,8 @@ def bases(uuids: list[str]) -> dict[str, int]:
         marks = ", ".join("?" * len(chunk))
         out.update(
             database.execute_sql(
-                f'SELECT "engagement_uuid", "content_version" FROM "sync_base" WHERE "engagement_uuid" IN ({marks})',
+                'SELECT "engagement_uuid", "content_version" FROM "sync_base" '
+                f'WHERE "engagement_uuid" IN ({marks})',
                 chunk,
             ).fetchall()
         )
@@ -147,7 +148,8 @@ def shadows(engagement_uuids: list[str]) -> dict[str, dict[str, str]]:
         chunk = engagement_uuids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
         for uuid, engagement, digest in database.execute_sql(
-            f'SELECT "uuid", "engagement_uuid", "digest" FROM "sync_shadow" WHERE "engagement_uuid" IN ({marks})',
+            'SELECT "uuid", "engagement_uuid", "digest" FROM "sync_shadow" '
+            f'WHERE "engagement_uuid" IN ({marks})',
             chunk,
         ).fetchall():
             out[engagement][uuid] = digest

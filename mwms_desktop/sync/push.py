@@ -55,12 +55,9 @@ def _execute(conn: psycopg.Connection, items: list[Write]) -> None:
 
 
 def _order(items: list[Write]) -> list[Write]:
-    """Statements of one kind together (a few ``executemany``), parents first: the order
-    :func:`writes` gives within an engagement, kept across the batch."""
-    rank: dict[str, int] = {}
-    for w in items:
-        rank.setdefault(w.sql, len(rank))
-    return sorted(items, key=lambda w: rank[w.sql])
+    """Parents before children across the whole batch (by rank), and statements of one kind
+    together, so the batch runs as a few ``executemany``."""
+    return sorted(items, key=lambda w: (w.rank, w.sql))
 
 
 def _transaction(
@@ -100,8 +97,8 @@ def _transaction(
                 except REFUSALS as exc:
                     refused.append((u, exc.diag.message_primary or type(exc).__name__))
         done = [u for u in fresh if u not in {r for r, _ in refused}]
-        versions = dict(conn.execute(
-            "SELECT uuid, content_version FROM engagement WHERE uuid = ANY(%s)", (done,)).fetchall())  # fmt: skip
+        query = "SELECT uuid, content_version FROM engagement WHERE uuid = ANY(%s)"
+        versions = dict(conn.execute(query, (done,)).fetchall())
     return versions, stale, refused
 
 

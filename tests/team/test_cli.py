@@ -32,8 +32,8 @@ def test_init_prepares_an_empty_database_once(pg_server: TestServer, empty_db: s
     code, out, err = run(capsys, "team", "init", "--admin-url", url)
     assert (code, err) == (0, "")
     assert (
-        f"Prepared {empty_db} on 127.0.0.1:{pg_server.port} as a team server (schema {schema.SCHEMA_VERSION})."
-        in out
+        f"Prepared {empty_db} on 127.0.0.1:{pg_server.port} as a team server "
+        f"(schema {schema.SCHEMA_VERSION})." in out
     )
     assert meta(pg_server, empty_db) == (schema.SCHEMA_VERSION, "0.1.0")
 
@@ -185,8 +185,8 @@ def test_a_newer_client_never_changes_the_servers_schema(
     )
     assert code == 1
     assert (
-        f"older than this MWMS Desktop's ({schema.SCHEMA_VERSION}): the administrator must run `mwms-desktop team init --upgrade`"
-        in err
+        f"older than this MWMS Desktop's ({schema.SCHEMA_VERSION}): the administrator must run "
+        "`mwms-desktop team init --upgrade`" in err
     )
     assert meta(pg_server, team_db)[0] == 0
 

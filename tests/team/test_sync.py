@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.factories import engagement_at, satisfy
@@ -35,7 +36,7 @@ def test_an_engagement_travels_whole_and_edits_come_back(
     first = a.sync()
     assert (first.pushed, first.waiting, first.refused) == (1, 0, ())
     got = b.sync()
-    assert got.pulled == 1 and got.waiting == 0
+    assert (got.pulled, got.waiting) == (1, 0)
     assert a.dump() == b.dump()
 
     with b.open() as s:
@@ -68,14 +69,15 @@ def test_a_field_changed_on_two_laptops_keeps_the_newer_and_lists_the_loser(
         s.portfolio.update(card.id, notes="newer, from b")
     assert a.sync().pushed == 1
     merged = b.sync()  # the server moved on since b had it: b pulls, merges, pushes the result
-    assert merged.conflicts == 1 and merged.waiting == 0
+    assert (merged.conflicts, merged.waiting) == (1, 0)
     a.sync()
     assert a.dump() == b.dump()
     with a.open() as s:
         (card,) = s.portfolio.cards(None)
         assert s.portfolio.card(card.id).notes == "newer, from b"
     (conflict,) = b.conflicts()
-    assert "older, from a" in str(conflict.theirs) and "newer, from b" in str(conflict.mine)
+    assert "older, from a" in str(conflict.theirs)
+    assert "newer, from b" in str(conflict.mine)
 
 
 def test_what_the_server_refuses_is_reported_and_blocks_nothing_else(
@@ -101,9 +103,10 @@ def test_what_the_server_refuses_is_reported_and_blocks_nothing_else(
         s.portfolio.update(card.id, notes="head office was here")
         s.portfolio.add("Hana's own", "ecommerce_growth")
     report = h.sync()
-    assert report.pushed == 1 and report.waiting == 1
+    assert (report.pushed, report.waiting) == (1, 1)
     (line,) = report.refused
-    assert line.startswith("The server refused engagement 'Acme Retail'") and "\n" not in line
+    assert line.startswith("The server refused engagement 'Acme Retail'")
+    assert "\n" not in line
     assert a.sync().pulled == 0  # alice's engagement is as she left it
 
     conn = login(pg_server, team_db, *alice)
@@ -113,3 +116,30 @@ def test_what_the_server_refuses_is_reported_and_blocks_nothing_else(
     finally:
         conn.close()
     assert b.sync().pulled == 1  # shared: bob's laptop takes it on its next sync
+
+
+def test_a_batch_writes_parents_first_across_its_engagements(
+    pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path
+) -> None:
+    """One engagement changes only a cycle, the next (later in the batch) gets a new
+    hypothesis and a cycle testing it: the server's cycle still points at its hypothesis."""
+    a, b = laptops(tmp_path, pg_server, team_db, alice, 2)
+    with a.open() as s:
+        first = s.portfolio.add("First", "ecommerce_growth").id
+        hyp = s.records.add("hypothesis", first, statement="Free shipping", impact=5, confidence=5, ease=5)
+        cycle = s.records.add("cycle", first, title="Shipping test", hypothesis_id=hyp.id)
+        second = s.portfolio.add("Second", "ecommerce_growth").id
+    a.sync()
+    with a.open() as s:
+        s.records.update("cycle", cycle.id, title="Shipping test, week 2")
+        hyp2 = s.records.add("hypothesis", second, statement="Clear prices", impact=5, confidence=5, ease=5)
+        cycle2 = s.records.add("cycle", second, title="Price test", hypothesis_id=hyp2.id)
+        c2 = cycle2.uuid
+    assert a.sync().pushed == 2
+    with psycopg.connect(pg_server.url(team_db)) as conn:
+        row = conn.execute(
+            "SELECT h.uuid FROM cycle c JOIN hypothesis h ON h.id = c.hypothesis_id WHERE c.uuid = %s", (c2,)
+        ).fetchone()
+    assert row == (hyp2.uuid,)
+    b.sync()
+    assert a.dump() == b.dump()

@@ -94,7 +94,8 @@ def test_each_way_a_sync_cannot_happen_is_one_clear_line(
         expected = "This database has not joined a team: run `mwms-desktop team join URL` first."
     code, out, err = run(capsys, "--db", str(db_path), "sync")
     assert (code, out) == (1, "")
-    assert err.count("\n") == 1 and err.startswith("mwms-desktop: ")
+    assert err.count("\n") == 1
+    assert err.startswith("mwms-desktop: ")
     assert expected in err
     if case == "server":
         from mwms_desktop.team.errors import Offline

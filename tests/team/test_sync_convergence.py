@@ -6,17 +6,16 @@ version that lost a merge is in some laptop's conflicts list."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.core.test_merge_convergence import SKEWS, T0, _step
+from tests.factories import engagement_at, satisfy
 from tests.team.helpers import add
 from tests.team.pg_server import TestServer
 from tests.team.sync_laptops import SyncLaptop
-from tests.factories import engagement_at, satisfy
 
 laptop = st.integers(0, 2)
 value = st.sampled_from(["North", "South", "Ops"])

@@ -130,13 +130,14 @@ def test_the_server_stopping_in_the_middle_of_a_sync_is_one_line_and_a_later_syn
         with a.open(), pytest.raises(Offline) as raised:
             sync.run()
         line = str(raised.value)
-        assert "\n" not in line and f"127.0.0.1:{server.port}" in line
+        assert "\n" not in line
+        assert f"127.0.0.1:{server.port}" in line
         with a.open():
             assert sync.status().waiting == N - 2  # the two batches the server took are recorded
         monkeypatch.setattr(checkpoints, "reached", real)
         server.start()
         report = a.sync()
-        assert report.waiting == 0 and report.refused == ()
+        assert (report.waiting, report.refused) == (0, ())
         with psycopg.connect(server.url("doomed")) as conn:
             assert conn.execute("SELECT count(*) FROM engagement").fetchone() == (N,)
     finally:
