@@ -73,3 +73,10 @@ def status() -> SyncStatus:
         waiting=local.waiting(),
         conflicts=local.open_conflicts(),
     )
+
+
+def head_office_thresholds() -> dict[str, int]:
+    """Local only: the lifecycle thresholds head office set on the server, as the last sync
+    took them (the rule settings among them are in force; the window shows them as set by
+    head office)."""
+    return local.head_office_thresholds()

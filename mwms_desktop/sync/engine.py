@@ -5,22 +5,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import psycopg
+from peewee import PeeweeException as PeeweeError
 
 from db.models import database
 from mwms_desktop.clock import Clock
+from mwms_desktop.services.base import storage_error
 from mwms_desktop.sync import local
-from mwms_desktop.team import clockcheck, credentials, membership, thresholds
+from mwms_desktop.team import clockcheck, membership, thresholds
 from mwms_desktop.team.connection import describe
 from mwms_desktop.team.credentials import Ask
 from mwms_desktop.team.errors import TeamError
 
+if TYPE_CHECKING:
+    from mwms_desktop.sync import SyncReport
+
 log = logging.getLogger(__name__)
-
-
-class Cancelled(Exception):
-    """Asked to stop between pages or batches."""
 
 
 def run(
@@ -29,14 +31,14 @@ def run(
     cancelled: Callable[[], bool] | None = None,
     ask: Ask | None = None,
     clock: Clock | None = None,
-):
+) -> SyncReport:
     from mwms_desktop.sync import SyncReport, pull, push
 
     clock = clock or Clock()
     conn, address = membership.open_connection(ask)
     stopped = cancelled or (lambda: False)
     try:
-        try:
+        try:  # psycopg's errors are the server's; peewee's (below) this laptop's file
             clockcheck.check_connection(conn, clock)
             with database.atomic():
                 local.take_thresholds(thresholds.read(conn))
@@ -47,6 +49,8 @@ def run(
                 # what the push met changed meanwhile (stale, merged): one more pull of it
                 more = pull.pull_all(conn, clock=clock, progress=progress, cancelled=stopped)
                 pulled = pulled.plus(more)
+        except PeeweeError as exc:  # locked by another writer, disk full, read-only
+            raise storage_error(exc) from exc
         except psycopg.OperationalError as exc:
             raise describe(exc, address) from None
         except psycopg.Error as exc:
@@ -56,8 +60,9 @@ def run(
     finally:
         conn.close()
     finished = clock.now()
-    with database.atomic():
-        local.set_last_sync_at(finished)
+    if not stopped():  # a cancelled sync did not finish: "last sync" stays the last whole one
+        with database.atomic():
+            local.set_last_sync_at(finished)
     report = SyncReport(
         pulled=pulled.engagements + pushed.merged,
         pushed=pushed.engagements,
@@ -75,6 +80,3 @@ def run(
         report.waiting,
     )
     return report
-
-
-__all__ = ["Cancelled", "credentials", "run"]

@@ -185,3 +185,12 @@ def take_thresholds(values: dict[str, int]) -> None:
         if spec.key in values:
             _put(spec.key, json.dumps(values[spec.key]))
     _put(THRESHOLDS_KEY, json.dumps(dict(sorted(values.items()))) if values else None)
+
+
+def head_office_thresholds() -> dict[str, int]:
+    """The thresholds head office set, as the last sync took them (empty: none)."""
+    try:
+        values = json.loads(_get(THRESHOLDS_KEY) or "{}")
+    except ValueError:
+        return {}
+    return {str(k): int(v) for k, v in values.items()} if isinstance(values, dict) else {}

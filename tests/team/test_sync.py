@@ -8,6 +8,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from mwms_desktop import sync
+from mwms_desktop.clock import FixedClock
+from mwms_desktop.team.errors import TeamError
 from tests.factories import engagement_at, satisfy
 from tests.team.helpers import add
 from tests.team.pg_server import TestServer
@@ -143,3 +146,47 @@ def test_a_batch_writes_parents_first_across_its_engagements(
     assert row == (hyp2.uuid,)
     b.sync()
     assert a.dump() == b.dump()
+
+
+def test_a_sync_takes_head_offices_thresholds(
+    pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path
+) -> None:
+    with psycopg.connect(pg_server.url(team_db), autocommit=True) as conn:
+        conn.execute("INSERT INTO team_threshold (key, value) VALUES ('stall_days', 9), ('wip_execution', 4)")
+    (a,) = laptops(tmp_path, pg_server, team_db, alice, 1)
+    a.sync()
+    with a.open() as s:
+        assert s.portfolio.thresholds().stall_days == 9
+        assert sync.head_office_thresholds() == {"stall_days": 9, "wip_execution": 4}
+
+
+def test_a_laptop_clock_more_than_five_minutes_off_is_refused(
+    pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path
+) -> None:
+    (a,) = laptops(tmp_path, pg_server, team_db, alice, 1)
+    with a.open() as s:
+        s.portfolio.add("Acme Retail", "ecommerce_growth")
+        ahead = FixedClock(datetime.now(UTC) + timedelta(minutes=7))
+        with pytest.raises(TeamError, match=r"clock is [67] min \d+ s ahead of the team server.s"):
+            sync.run(clock=ahead)
+        assert sync.status().waiting == 1  # refused before anything moved
+        assert sync.status().last_sync_at is None
+
+
+def test_a_cancelled_sync_stops_between_batches_and_the_next_one_finishes(
+    pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("MWMS_SYNC_BATCH", "1")
+    (a,) = laptops(tmp_path, pg_server, team_db, alice, 1)
+    with a.open() as s:
+        for n in range(4):
+            s.portfolio.add(f"Client {n}", "ecommerce_growth")
+    seen: list[tuple[str, int, int]] = []
+    with a.open():
+        report = sync.run(progress=lambda *p: seen.append(p), cancelled=lambda: len(seen) >= 2)
+        assert (report.pushed, report.waiting) == (2, 2)
+        assert seen == [("push", 1, 4), ("push", 2, 4)]
+        assert sync.status().last_sync_at is None  # not a whole sync
+    report = a.sync()
+    assert (report.pushed, report.waiting) == (2, 0)
+    assert a.status().last_sync_at == report.finished_at.replace(microsecond=0)
