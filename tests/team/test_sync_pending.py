@@ -28,7 +28,7 @@ def test_every_kind_of_local_write_marks_its_engagement(services: Services, tmp_
         lambda: services.records.add("stakeholder", card.id, name="Sam"),
         lambda: services.records.update(
             "stakeholder", services.lifecycle.detail(card.id).stakeholders[0].id, role="CFO"
-        ),  # fmt: skip
+        ),
         lambda: services.records.delete("stakeholder", services.lifecycle.detail(card.id).stakeholders[0].id),
         lambda: services.lifecycle.set_verdict(card.id, "qualified"),
         lambda: services.portfolio.archive(card.id),
