@@ -28,8 +28,9 @@ Progress = Callable[[str, int, int], None]  # (what, done, total): "pull" or "pu
 
 @dataclass(frozen=True)
 class SyncReport:
-    """What one sync did. ``pulled``: engagements brought in from the server whose merge
-    changed something here; ``pushed``: engagements whose changes the server took."""
+    """What one sync did, counted in engagements (each travels whole). ``pulled``:
+    engagements the server had changed since this laptop last had them, merged here;
+    ``pushed``: engagements whose changed records the server took."""
 
     pulled: int
     pushed: int
