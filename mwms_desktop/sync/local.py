@@ -26,6 +26,8 @@ def _get(key: str) -> str | None:
 
 
 def _put(key: str, value: str | None) -> None:
+    if _get(key) == value:
+        return  # unchanged: no write (an open window would take it for an outside change)
     if value is None:
         database.execute_sql('DELETE FROM "setting" WHERE "key" = ?', (key,))
     else:
