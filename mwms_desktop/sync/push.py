@@ -60,11 +60,16 @@ def _order(items: list[Write]) -> list[Write]:
     return sorted(items, key=lambda w: (w.rank, w.sql))
 
 
-def _transaction(
-    conn: psycopg.Connection, batch: _Batch
-) -> tuple[dict[str, int], list[str], list[tuple[str, str]]]:
-    """One attempt: (content version now on the server by engagement written or unchanged,
-    stale engagements, refused (uuid, why))."""
+@dataclass
+class _Outcome:
+    versions: dict[str, int]  # the server's content version of each engagement it now has as sent
+    written: list[str]  # those of them that needed a write (the others were up to date)
+    stale: list[str]  # changed on the server since this laptop had them
+    refused: list[tuple[str, str]]  # (uuid, why)
+
+
+def _transaction(conn: psycopg.Connection, batch: _Batch) -> _Outcome:
+    """One attempt, one PostgreSQL transaction."""
     uuids = list(batch.entries)
     with conn.transaction():
         found = dict(conn.execute(
@@ -99,10 +104,10 @@ def _transaction(
         done = [u for u in fresh if u not in {r for r, _ in refused}]
         query = "SELECT uuid, content_version FROM engagement WHERE uuid = ANY(%s)"
         versions = dict(conn.execute(query, (done,)).fetchall())
-    return versions, stale, refused
+    return _Outcome(versions, [u for u in done if plan[u]], stale, refused)
 
 
-def _push_batch(conn: psycopg.Connection, batch: _Batch):
+def _push_batch(conn: psycopg.Connection, batch: _Batch) -> _Outcome:
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return _transaction(conn, batch)
@@ -138,35 +143,31 @@ def push_all(
             rounds[u] = rounds.get(u, 0) + 1
         batch = _prepare(pending, clock)
         gone = [u for u, _ in pending if u not in batch.entries]  # marked, then never written
-        versions, stale, refused = _push_batch(conn, batch)
+        outcome = _push_batch(conn, batch)
         checkpoints.reached("push")
         with database.atomic("IMMEDIATE"):
-            for u, version in versions.items():
+            for u, version in outcome.versions.items():
                 entry = batch.entries[u]
                 now = entry.digests()
                 kept = {k: v for k, v in batch.shadows[u].items()
                         if k not in now and TOMB + k not in now and not k.startswith(TOMB)}  # fmt: skip
                 local.remember(u, version, {**kept, **now})
-            local.clear_pending([(u, batch.generations[u]) for u in [*versions, *gone]])
-        out.engagements += sum(1 for u in versions if writes_needed(batch, u))
-        for u, why in refused:
+            local.clear_pending([(u, batch.generations[u]) for u in [*outcome.versions, *gone]])
+        out.engagements += len(outcome.written)
+        for u, why in outcome.refused:
             refused_here.add(u)
             out.refused.append(f"The server refused engagement {_client(batch.entries.get(u), u)}: {why}")
-        if stale:  # changed on the server since this laptop had it: merge it here first
-            ids = [i for i, u in conn.execute(
-                "SELECT id, uuid FROM engagement WHERE uuid = ANY(%s)", (stale,)).fetchall()]  # fmt: skip
+        if outcome.stale:  # changed on the server since this laptop had it: merge it here first
             with conn.transaction():
+                query = "SELECT id FROM engagement WHERE uuid = ANY(%s)"
+                ids = [i for (i,) in conn.execute(query, (outcome.stale,)).fetchall()]
                 entries = server.read_entries(conn, ids)
             with database.atomic("IMMEDIATE"):
                 merged = merge_in.merge(list(entries.values()), clock.now())
             out.merged += merged.engagements
             out.conflicts += merged.conflicts
             out.refused += merged.refused
-        done += len(versions) + len(refused)
+        done += len(outcome.versions) + len(outcome.refused)
         if progress is not None:
             progress("push", min(done, max(total, done)), max(total, done))
     return out
-
-
-def writes_needed(batch: _Batch, uuid: str) -> bool:
-    return bool(writes(batch.entries[uuid], batch.shadows[uuid]))
