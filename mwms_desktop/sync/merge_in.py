@@ -16,7 +16,7 @@ from mwms_desktop.bundle.parse import parse
 from mwms_desktop.bundle.schema import Bundle
 from mwms_desktop.errors import BundleError
 from mwms_desktop.sync import local
-from mwms_desktop.sync.entries import Entry, local_entries
+from mwms_desktop.sync.entries import Entry, as_bundle, local_entries
 
 
 @dataclass
@@ -38,8 +38,6 @@ def merge(pairs: list[tuple[Entry, int]], now: datetime) -> Merged:
     parsed: list[tuple[Entry, int, Bundle]] = []
     for entry, version in pairs:
         try:
-            from mwms_desktop.sync.entries import as_bundle
-
             parsed.append((entry, version, parse(as_bundle([entry], now))))
         except BundleError as exc:
             out.refused.append(f"From the server, engagement {_name(entry)} was not taken: {exc}")
