@@ -12,6 +12,7 @@ import psycopg
 from db.models import database
 from mwms_desktop.clock import Clock
 from mwms_desktop.sync import checkpoints, local, merge_in, server
+from mwms_desktop.sync.entries import Entry
 
 
 @dataclass
@@ -30,7 +31,9 @@ class Pulled:
                       self.refused + other.refused)  # fmt: skip
 
 
-def _read_page(conn: psycopg.Connection, cursor: tuple[int, int]):
+def _read_page(
+    conn: psycopg.Connection, cursor: tuple[int, int]
+) -> tuple[list[tuple[int, str, int]], dict[int, tuple[Entry, int]]]:
     """One page as the server had it at one instant: (rows, entries)."""
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
