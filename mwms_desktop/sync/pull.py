@@ -51,7 +51,7 @@ def pull_all(
     cancelled: Callable[[], bool],
 ) -> Pulled:
     out = Pulled()
-    total = server.count_after(conn, local.cursor())
+    total = server.count_after(conn, local.cursor()) if progress is not None else 0  # only to show
     done = 0
     while not cancelled():
         rows, entries = _read_page(conn, local.cursor())
