@@ -68,8 +68,10 @@ class _Outcome:
     refused: list[tuple[str, str]]  # (uuid, why)
 
 
-def _transaction(conn: psycopg.Connection, batch: _Batch) -> _Outcome:
-    """One attempt, one PostgreSQL transaction."""
+def _transaction(conn: psycopg.Connection, batch: _Batch, *, careful: bool = False) -> _Outcome:
+    """One attempt, one PostgreSQL transaction: the whole batch at once (a refusal anywhere
+    raises and undoes it), or, ``careful``, each engagement under a savepoint, so a refused
+    one is reported and the others written."""
     uuids = list(batch.entries)
     with conn.transaction():
         found = dict(conn.execute(
@@ -89,16 +91,13 @@ def _transaction(conn: psycopg.Connection, batch: _Batch) -> _Outcome:
         stale = [u for u in uuids if u in found and found[u] != batch.bases.get(u)]
         fresh = [u for u in uuids if u not in stale and u not in {r for r, _ in refused}]
         plan = {u: writes(batch.entries[u], batch.shadows[u]) for u in fresh}
-        try:
-            with conn.transaction():
-                _execute(conn, _order([w for u in fresh for w in plan[u]]))
-        except REFUSALS:
-            for u in fresh:  # one by one, each under a savepoint
+        if not careful:
+            _execute(conn, _order([w for u in fresh for w in plan[u]]))
+        else:
+            for u in fresh:
                 try:
                     with conn.transaction():
                         _execute(conn, plan[u])
-                except RETRYABLE:
-                    raise
                 except REFUSALS as exc:
                     refused.append((u, exc.diag.message_primary or type(exc).__name__))
         done = [u for u in fresh if u not in {r for r, _ in refused}]
@@ -110,7 +109,10 @@ def _transaction(conn: psycopg.Connection, batch: _Batch) -> _Outcome:
 def _push_batch(conn: psycopg.Connection, batch: _Batch) -> _Outcome:
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            return _transaction(conn, batch)
+            try:
+                return _transaction(conn, batch)
+            except REFUSALS:  # the server refused something: again, engagement by engagement
+                return _transaction(conn, batch, careful=True)
         except RETRYABLE:
             if attempt == ATTEMPTS:
                 raise

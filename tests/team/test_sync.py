@@ -190,3 +190,27 @@ def test_a_cancelled_sync_stops_between_batches_and_the_next_one_finishes(
     report = a.sync()
     assert (report.pushed, report.waiting) == (2, 0)
     assert a.status().last_sync_at == report.finished_at.replace(microsecond=0)
+
+
+def test_a_row_the_server_refuses_leaves_the_rest_of_the_batch_written(
+    pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path
+) -> None:
+    """A constraint of the server's (here one its administrator added) refuses one
+    engagement's record: that engagement is reported and waits; the batch's others go."""
+    with psycopg.connect(pg_server.url(team_db), autocommit=True) as conn:
+        conn.execute("ALTER TABLE stakeholder ADD CONSTRAINT no_forbidden CHECK (name <> 'Forbidden')")
+    (a,) = laptops(tmp_path, pg_server, team_db, alice, 1)
+    with a.open() as s:
+        for client in ("Acme Retail", "Bolt Bikes", "Cora Cosmetics"):
+            card = s.portfolio.add(client, "ecommerce_growth")
+            s.records.add("stakeholder", card.id, name="Forbidden" if client == "Bolt Bikes" else "Sam")
+    report = a.sync()
+    assert (report.pushed, report.waiting) == (2, 1)
+    (line,) = report.refused
+    assert line.startswith("The server refused engagement 'Bolt Bikes'")
+    assert "no_forbidden" in line
+    with psycopg.connect(pg_server.url(team_db)) as conn:
+        assert conn.execute("SELECT client FROM engagement ORDER BY client").fetchall() == [
+            ("Acme Retail",),
+            ("Cora Cosmetics",),
+        ]
