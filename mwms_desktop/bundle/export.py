@@ -18,6 +18,7 @@ from db.models import (
     Hypothesis,
     HypothesisInsight,
     Insight,
+    Learning,
     LearningEvidence,
     RecordClock,
     Tombstone,
@@ -67,11 +68,13 @@ def _rows(kind: Kind, ids: list[int] | None) -> dict[int, list[Any]]:
     return grouped
 
 
-def _links(link: type, own: Any, other_model: type, other: Any) -> dict[int, list[str]]:
-    """own id -> sorted uuids of the records it links to."""
+def _links(link: type, own: Any, other_model: type, other: Any, owners: Any = None) -> dict[int, list[str]]:
+    """own id -> sorted uuids of the records it links to (of the ``owners`` subquery's ids only)."""
     result: dict[int, list[str]] = {}
-    query = link.select(own, other_model.uuid).join(other_model, on=(other == other_model.id)).tuples()
-    for own_id, uuid in query:
+    query = link.select(own, other_model.uuid).join(other_model, on=(other == other_model.id))
+    if owners is not None:
+        query = query.where(own.in_(owners))
+    for own_id, uuid in query.tuples():
         result.setdefault(own_id, []).append(uuid)
     return {k: sorted(v) for k, v in result.items()}
 
@@ -96,6 +99,8 @@ def _version(out: dict[str, Any], uuid: str, clocks: dict[str, tuple[dict, dict,
 
 def _tombstones(engagement_uuids: set[str] | None) -> list[dict[str, Any]]:
     query = Tombstone.select().order_by(Tombstone.deleted_at, Tombstone.uuid)
+    if engagement_uuids is not None and len(engagement_uuids) <= _CHUNK:  # indexed, not all of them
+        query = query.where(Tombstone.engagement_uuid.in_(sorted(engagement_uuids)))
     return [
         {
             "uuid": t.uuid,
@@ -137,12 +142,19 @@ def build_bundle(engagement_ids: Sequence[int] | None, now: datetime) -> dict[st
         missing = sorted(set(ids) - {e.id for e in engagements})
         if missing:
             raise NotFound(f"No engagement with id {missing[0]}.")
+    # A few engagements (a sync's batch) read only their own links, not every one in the file.
+    few = ids is not None and len(ids) <= _CHUNK
+    hypotheses = Hypothesis.select(Hypothesis.id).where(Hypothesis.engagement.in_(ids)) if few else None
+    learnings = Learning.select(Learning.id).where(Learning.engagement.in_(ids)) if few else None
+    named = Hypothesis.select(Hypothesis.id, Hypothesis.uuid)
     refs = {
         "insights": _links(
-            HypothesisInsight, HypothesisInsight.hypothesis, Insight, HypothesisInsight.insight
+            HypothesisInsight, HypothesisInsight.hypothesis, Insight, HypothesisInsight.insight, hypotheses
         ),
-        "evidence": _links(LearningEvidence, LearningEvidence.learning, Cycle, LearningEvidence.cycle),
-        "hypothesis": dict(Hypothesis.select(Hypothesis.id, Hypothesis.uuid).tuples()),
+        "evidence": _links(
+            LearningEvidence, LearningEvidence.learning, Cycle, LearningEvidence.cycle, learnings
+        ),
+        "hypothesis": dict((named.where(Hypothesis.engagement.in_(ids)) if few else named).tuples()),
     }
     children = {kind.key: _rows(kind, ids) for kind in KINDS}
     wanted = None

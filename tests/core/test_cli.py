@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import mwms_desktop.commands as commands
-from db.migrations import SCHEMA_VERSION
+from db import migrations
 from mwms_desktop import __version__, framework, paths
 from mwms_desktop.cli import EXIT_ERROR, EXIT_OK, EXIT_REFUSED, main
 from mwms_desktop.clock import FixedClock
@@ -495,7 +495,7 @@ def test_file_of_a_newer_version_is_one_line(services: Services, db_path: Path, 
     err = one_error_line(capsys.readouterr().err)
     assert err == (
         f"mwms-desktop: {db_path.name} was written by a newer MWMS Desktop (schema 99; this "
-        f"version reads up to {SCHEMA_VERSION}). Update MWMS Desktop to open it."
+        f"version reads up to {migrations.SCHEMA_VERSION}). Update MWMS Desktop to open it."
     )
 
 

@@ -52,6 +52,7 @@ COMMANDS: dict[str, list[Argv]] = {
         lambda w, db: ["library", "playbook", "--out", str(w / "playbook.pdf")],
     ],
     "team": [lambda w, db: ["team", "leave"]],  # the rest need a team server: tests/team/
+    "sync": [],  # needs a team server (tests/team/test_sync_cli.py); it writes no file but the database
     "conflicts": [lambda w, db: ["conflicts"], lambda w, db: ["conflicts", "--json"]],
 }
 WRITTEN = (

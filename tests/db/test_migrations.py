@@ -27,6 +27,7 @@ from mwms_desktop.services import open_services
 V1 = Path(__file__).parent / "data" / "schema_v1.sql"
 V2_TABLES = {"dossier_export"}
 V4_TABLES = {"record_clock", "tombstone", "conflict"}
+V6_TABLES = {"sync_pending", "sync_shadow", "sync_base"}  # team sync
 V2_INDEXES = {
     "dossier_export_uuid",
     "dossier_export_engagement_id",
@@ -192,7 +193,7 @@ def test_v1_file_with_data_is_backed_up_and_upgraded_on_open(tmp_path: Path, kin
     # predecessor, an undo's entry time) and this file's device id to the settings.
     assert kept_rows(original, upgraded) == original
     assert [r[0] for r in upgraded["setting"]].count("device_id") == 1
-    assert set(upgraded) - set(original) == V2_TABLES | V4_TABLES | {"learning_citation", "status_change"}
+    assert set(upgraded) - set(original) == V2_TABLES | V4_TABLES | V6_TABLES | {"learning_citation", "status_change"}
     assert upgraded["dossier_export"] == []
     assert {name for type_, name, _, _ in schema(old) if type_ == "index"} >= V2_INDEXES
     assert backup.full_check(old) == []
@@ -641,8 +642,8 @@ def write_v3(path: Path) -> None:
         db.close()
 
 
-def test_v3_file_is_upgraded_to_v5_keeping_every_record(tmp_path: Path) -> None:
-    """Schema 3 → 5: every row of every table keeps every value; the stage history is chained
+def test_v3_file_is_upgraded_keeping_every_record(tmp_path: Path) -> None:
+    """Schema 3 → now: every row of every table keeps every value; the stage history is chained
     in the order it was recorded (each move names the one before it) and the file gets a
     device id and the empty tombstone, conflict and clock tables."""
     path = tmp_path / "v3.sqlite"
@@ -655,7 +656,7 @@ def test_v3_file_is_upgraded_to_v5_keeping_every_record(tmp_path: Path) -> None:
     after = contents(path)
     assert version(path) == migrations.SCHEMA_VERSION
     assert kept_rows(before, after) == before
-    assert set(after) - set(before) == V4_TABLES | {"learning_citation", "status_change"}
+    assert set(after) - set(before) == V4_TABLES | V6_TABLES | {"learning_citation", "status_change"}
     assert after["tombstone"] == after["conflict"] == []
     # Every record that can change is this laptop's version 1.
     device = dict(after["setting"])["device_id"]
@@ -691,3 +692,53 @@ def test_v2_file_is_upgraded_to_carry_the_application_id(tmp_path: Path) -> None
     assert kept_rows(before, contents(path)) == before
     (b,) = backup.list_backups(path)
     assert (b.reason, version(b.path), application_id(b.path)) == ("schema2", 2, 0)
+
+
+def test_v5_file_is_upgraded_to_v6_with_every_engagement_waiting_for_the_team_server(
+    tmp_path: Path,
+) -> None:
+    """Schema 5 → 6 (team sync): every row keeps every value; every engagement is waiting (the
+    server has none of it yet), and from then on a write marks its engagement."""
+    import sqlite3
+
+    from mwms_desktop.services import open_services
+
+    path = tmp_path / "v5.sqlite"
+    s = open_services(path)
+    try:
+        cards = [s.portfolio.add(f"Client {n}", "ecommerce_growth") for n in range(3)]
+        s.records.add("stakeholder", cards[0].id, name="Sam")
+    finally:
+        s.close()
+    con = sqlite3.connect(path)  # back to what schema 5 wrote: no sync tables or triggers
+    try:
+        for (name,) in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync_%'"
+        ):
+            con.execute(f'DROP TRIGGER "{name}"')
+        for table in sorted(V6_TABLES):
+            con.execute(f'DROP TABLE "{table}"')
+        con.execute("PRAGMA user_version = 5")
+        con.commit()
+    finally:
+        con.close()
+    before = contents(path)
+    open_database(path)
+    try:
+        waiting = {u for (u,) in database.execute_sql("SELECT engagement_uuid FROM sync_pending")}
+        assert waiting == {c.uuid for c in cards}
+    finally:
+        close_database()
+    after = contents(path)
+    assert version(path) == 6
+    assert set(after) - set(before) == V6_TABLES
+    assert {t: rows for t, rows in after.items() if t in before} == before
+    s = open_services(path)
+    try:
+        database.execute_sql("DELETE FROM sync_pending")
+        s.records.add("stakeholder", cards[2].id, name="Kim")
+        assert [u for (u,) in database.execute_sql("SELECT engagement_uuid FROM sync_pending")] == [
+            cards[2].uuid
+        ]
+    finally:
+        s.close()
