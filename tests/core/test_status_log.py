@@ -57,13 +57,13 @@ def test_an_old_file_gets_a_record_for_each_engagement_already_off_the_board(ser
     kept = services.portfolio.add("Kept").id
     gone = services.portfolio.add("Gone").id
     services.close()
-    con = sqlite3.connect(db_path)  # the file as schema 5 left it: no log, an archived engagement
+    con = sqlite3.connect(db_path)  # the file as schema 6 left it: no log, an archived engagement
     con.execute("DROP TABLE status_change")
     con.execute(
         "UPDATE engagement SET status = 'archived', updated_at = '2026-03-04T05:06:07+00:00' WHERE id = ?",
         (gone,),
     )
-    con.execute("PRAGMA user_version = 5")
+    con.execute("PRAGMA user_version = 6")
     con.commit()
     con.close()
     open_database(db_path)

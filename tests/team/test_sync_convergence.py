@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.core.test_merge_convergence import SKEWS, T0, _step
+from tests.core.test_merge_convergence import SKEWS, T0, Knowledge, _step
 from tests.factories import engagement_at, satisfy
 from tests.team.helpers import add
 from tests.team.pg_server import TestServer
@@ -119,6 +119,7 @@ def test_laptops_syncing_in_random_order_converge(
     for lap in laptops:
         sync(lap)
     undo: dict[int, object] = {}
+    known = Knowledge([set() for _ in laptops])  # _step's own record of changes (unused here)
     # each edit writes a value of its own, so a version is known by its value
     steps = [(*s[:3], f"{s[3]} {i}") if s[0] == "edit" else s for i, s in enumerate(steps)]
     for step in steps:
@@ -131,7 +132,7 @@ def test_laptops_syncing_in_random_order_converge(
             sync(laptops[step[1]])
         else:
             replaced.update(targets(laptops[step[1]], step))
-            _step(laptops, undo, step)
+            _step(laptops, undo, step, known)
     order = [i for i in order if i < n]
     for _ in range(2):  # everyone syncs, in the drawn order, twice round
         for i in order:
