@@ -22,7 +22,7 @@ from db import backup, clocks, fts, identity
 from db.errors import BackupError, DatabaseOpenError
 from db.models import MODELS
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _v2_dossier_exports(database: SqliteDatabase) -> None:
@@ -131,6 +131,71 @@ def _v5_merge(database: SqliteDatabase) -> None:
         )
 
 
+# Schema 6: what a team sync needs to know locally. Every table of engagement data marks its
+# engagement pending (a local change the team server does not have yet) in the same
+# transaction as the write, whatever wrote it (a service, an import, a conflict resolved, the
+# CLI); a sync applying what it pulled sets SYNC_APPLYING for its transaction, so its own
+# writes mark nothing (it marks what the merge made that the server lacks itself).
+SYNC_APPLYING = "sync_applying"
+_SYNC_CHILDREN = (  # tables with an engagement_id
+    "qualification_score", "onboarding_item", "stakeholder", "insight", "hypothesis", "cycle",
+    "learning", "check_in", "stage_move", "dossier_export", "learning_citation",
+)  # fmt: skip
+_SYNC_LINKS = {
+    "hypothesis_insight": ("hypothesis_id", "hypothesis"),
+    "learning_evidence": ("learning_id", "learning"),
+}
+
+
+def _sync_trigger(table: str, event: str, uuid_of: str) -> str:
+    row = "OLD" if event == "DELETE" else "NEW"
+    expr = uuid_of.replace("ROW.", f"{row}.")
+    return (
+        f'CREATE TRIGGER "sync_pending_{table}_{event.lower()}" AFTER {event} ON "{table}" '
+        f'WHEN NOT EXISTS (SELECT 1 FROM "setting" WHERE "key" = \'{SYNC_APPLYING}\') BEGIN '
+        f'INSERT INTO "sync_pending" ("engagement_uuid", "generation") SELECT u, 1 FROM (SELECT {expr} AS u) '
+        f'WHERE u IS NOT NULL ON CONFLICT ("engagement_uuid") DO UPDATE SET "generation" = "generation" + 1; END'
+    )
+
+
+def _v6_sync(database: SqliteDatabase) -> None:
+    """Schema 6 (team sync): engagements with local changes the server lacks (``sync_pending``,
+    with a generation that every change raises, so a push clears only what it sent), what the
+    server last had of each record (``sync_shadow``: a digest, so a push sends only what
+    changed) and of each engagement (``sync_base``: its content version), and the triggers
+    that mark an engagement pending. Every engagement already here is pending: the server
+    has none of it yet."""
+    for ddl in (
+        'CREATE TABLE "sync_pending" ("engagement_uuid" VARCHAR(36) NOT NULL PRIMARY KEY, '
+        '"generation" INTEGER NOT NULL)',
+        'CREATE TABLE "sync_shadow" ("uuid" VARCHAR(36) NOT NULL PRIMARY KEY, '
+        '"engagement_uuid" VARCHAR(36) NOT NULL, "digest" VARCHAR(64) NOT NULL)',
+        'CREATE INDEX "sync_shadow_engagement_uuid" ON "sync_shadow" ("engagement_uuid")',
+        'CREATE TABLE "sync_base" ("engagement_uuid" VARCHAR(36) NOT NULL PRIMARY KEY, '
+        '"content_version" INTEGER NOT NULL)',
+    ):
+        database.execute_sql(ddl)
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        database.execute_sql(_sync_trigger("engagement", event, "ROW.uuid"))
+        database.execute_sql(_sync_trigger("tombstone", event, "ROW.engagement_uuid"))
+        for table in _SYNC_CHILDREN:
+            database.execute_sql(
+                _sync_trigger(
+                    table, event, '(SELECT e."uuid" FROM "engagement" e WHERE e."id" = ROW."engagement_id")'
+                )
+            )
+        for table, (column, parent) in _SYNC_LINKS.items():
+            database.execute_sql(
+                _sync_trigger(
+                    table,
+                    event,
+                    f'(SELECT e."uuid" FROM "engagement" e JOIN "{parent}" p ON p."engagement_id" = e."id" '
+                    f'WHERE p."id" = ROW."{column}")',
+                )
+            )
+    database.execute_sql('INSERT OR IGNORE INTO "sync_pending" SELECT "uuid", 1 FROM "engagement"')
+
+
 _VERSIONED = (  # the tables of records that change (moves, exports and links never do)
     "engagement", "qualification_score", "onboarding_item", "stakeholder", "insight",
     "hypothesis", "cycle", "learning", "check_in", "learning_citation",
@@ -162,6 +227,7 @@ MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     3: _v3_application_id,
     4: _v4_library,
     5: _v5_merge,
+    6: _v6_sync,
 }
 
 
@@ -187,6 +253,7 @@ def upgrade(database: SqliteDatabase, path: Path) -> int:
                 database.execute_sql(ddl)
             if fts.fts5_available(database):
                 fts.create(database)
+            _v6_sync(database)
             database.execute_sql(f"PRAGMA application_id = {identity.APPLICATION_ID}")
             device_row(database)
             database.execute_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -14,7 +14,7 @@ from db.server import schema
 from db.server.schema import Meta, version_tuple
 from mwms_desktop import __version__
 from mwms_desktop.team.address import TeamAddress
-from mwms_desktop.team.errors import ClientTooOld, ServerTooOld, TeamError
+from mwms_desktop.team.errors import ClientTooOld, Offline, ServerTooOld, TeamError
 
 
 def describe(exc: psycopg.Error, address: TeamAddress) -> TeamError:
@@ -25,7 +25,7 @@ def describe(exc: psycopg.Error, address: TeamAddress) -> TeamError:
     if "password authentication failed" in lower or "no password supplied" in lower:
         return TeamError(f"The team server at {where} refused the password for {address.user}.")
     if "could not translate host name" in lower or "name or service not known" in lower:
-        return TeamError(f"Cannot find the team server {address.host!r}: check the address.")
+        return Offline(f"Cannot find the team server {address.host!r}: check the address and the network.")
     if f'database "{address.database.lower()}" does not exist' in lower or (
         "database" in lower and "does not exist" in lower
     ):
@@ -36,8 +36,14 @@ def describe(exc: psycopg.Error, address: TeamAddress) -> TeamError:
         first = text.splitlines()[-1] if text else ""
         return TeamError(f"The secure (TLS) connection to {where} failed: {first}")
     if "connection refused" in lower or "timeout expired" in lower or "no route to host" in lower:
-        return TeamError(f"No team server answers at {where}: is it running, and is the address right?")
+        return Offline(f"No team server answers at {where}: is it running, and is the address right?")
     first = text.splitlines()[0] if text else type(exc).__name__
+    if (
+        "server closed the connection" in lower
+        or "terminating connection" in lower
+        or "consuming input failed" in lower
+    ):
+        return Offline(f"The team server at {where} went away in the middle of the sync: {first}")
     return TeamError(f"Cannot connect to the team server at {where}: {first}")
 
 

@@ -16,3 +16,8 @@ class ClientTooOld(TeamError):
 class ServerTooOld(TeamError):
     """The team server's schema is older than this MWMS Desktop; only an administrator's
     ``team init --upgrade`` changes it, never a client by itself."""
+
+
+class Offline(TeamError):
+    """The team server cannot be reached (no network, server down, unknown host): the window
+    shows "offline" and changes nothing else; the next sync tries again."""
