@@ -47,6 +47,7 @@ class SyncRunner(QObject):
         self._status_task: Task | None = None
         self._status_again = False
         self.syncs = 0  # started, for tests and the curious
+        self.looks = 0  # status reads answered
         self.timer = QTimer(self, timeout=lambda: self.sync_now(manual=False))
         self._status_soon = QTimer(self, singleShot=True, interval=STATUS_QUIET_MS, timeout=self.read_status)
         self._progress.connect(self._on_progress)
@@ -183,6 +184,7 @@ class SyncRunner(QObject):
 
     def _status_read(self, snap: sync_work.Snapshot) -> None:
         self._status_task = None
+        self.looks += 1
         if self._closed:
             return
         if self._status_again:

@@ -44,7 +44,7 @@ class Outcome:
     refused: tuple[str, ...] = ()
 
 
-class NeedPassword(Exception):  # noqa: N818 (a request, not an error: the window asks and retries)
+class NeedPassword(Exception):
     """No keyring and no password typed in this session: ask on the UI thread, then retry."""
 
 
