@@ -96,7 +96,8 @@ def test_a_wrong_password_is_one_line_and_nothing_is_kept(
     assert_nothing_kept(services, memory_keyring.passwords)
     # Everything typed stays for another try; the right password then joins.
     assert dialog.address.text() == pg_server.url(team_db, user=name)
-    assert dialog.address.isEnabled() and dialog.join_button.isEnabled()
+    assert dialog.address.isEnabled()
+    assert dialog.join_button.isEnabled()
 
 
 def test_a_server_that_does_not_answer_is_one_line(
