@@ -140,3 +140,31 @@ def test_the_interval_is_the_sync_minutes_setting(
     qtbot.waitUntil(lambda: stand_in.runs == 1 and not w.team.runner.running, timeout=10_000)
     assert w.team.runner.timer.isActive()
     assert w.team.runner.timer.interval() == 2 * 60_000
+
+
+def test_clicking_the_conflicts_opens_the_engagement_on_its_conflicts_pane(
+    qtbot, tmp_path: Path, stand_in: StandInSync
+) -> None:
+    from mwms_desktop.clock import FixedClock
+    from mwms_desktop.services import open_services
+    from tests.ui.test_conflicts_pane import HOUR, T0, _conflicted
+
+    path, eid = _conflicted(tmp_path)
+    services = open_services(path, clock=FixedClock(T0 + 5 * HOUR))
+    try:
+        stand_in.status = lambda: SimpleNamespace(  # the local count, as the real status gives it
+            joined=True, last_sync_at=None, waiting=0, conflicts=services.conflicts.count()
+        )
+        w = open_window(qtbot, services, tmp_path)
+        button = w.team.indicator.conflicts
+        qtbot.waitUntil(button.isVisible, timeout=10_000)
+        assert button.text() == "⚠ 1 conflict"
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.active_workspace() is not None, timeout=5000)
+        workspace = w.active_workspace()
+        assert workspace.eid == eid
+        assert workspace.tabs.currentWidget() is workspace.panes["Conflicts"]
+        workspace.close()
+        w.close()
+    finally:
+        services.close()

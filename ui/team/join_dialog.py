@@ -78,7 +78,13 @@ class JoinDialog(QDialog):
         self.buttons.accepted.connect(self.join)
         self.buttons.rejected.connect(self.reject)
 
+        intro = QLabel(
+            "Sync this laptop's engagements with your firm's team server. Your administrator "
+            "gives you its address and your password; the engagements here stay on this laptop too."
+        )
+        intro.setWordWrap(True)
         form = QFormLayout(self)
+        form.addRow(intro)
         form.addRow("Team server", self.address)
         form.addRow("CA file", ca_row)
         form.addRow("Password", self.secret)
@@ -137,6 +143,7 @@ class JoinDialog(QDialog):
         self._set_busy(False)
         self.error.setText(message)
         self.error.show()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))  # the whole line shows
         (self.secret if "password" in message.lower() else self.address).setFocus()
 
     def reject(self) -> None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton, QWidget
 
+from ui import theme
 from ui.team.sync_view import SyncView, conflict_words, words
 
 TICK_MS = 30_000  # "Synced 2 min ago" keeps counting
@@ -41,6 +43,10 @@ class SyncIndicator(QWidget):
         self.conflicts.setObjectName("syncConflicts")
         self.conflicts.setAutoRaise(True)
         self.conflicts.clicked.connect(self.conflicts_requested)
+        rule = QFrame()  # set apart from the engagement counts beside it
+        rule.setFrameShape(QFrame.Shape.VLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(rule)
         layout.addWidget(self.state)
         layout.addWidget(self.conflicts)
         self._tick = QTimer(self, interval=TICK_MS, timeout=self._paint)
@@ -61,8 +67,16 @@ class SyncIndicator(QWidget):
         self.state.setToolTip(tip)
         self.state.setAccessibleName(f"Team sync: {text}")
         self.state.setAccessibleDescription(tip)
-        # While running, a click would only queue another sync: it says so by being off.
-        self.state.setEnabled(not self.view.running)
+        dark = theme.is_dark(self.palette())
+        normal = self.palette().color(QPalette.ColorRole.WindowText)
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        warn = theme.warning_text_colour(dark)
+        problem = bool(self.view.problem) and not self.view.offline
+        _colour(
+            self.state,
+            warn if problem or self.view.needs_password else muted if self.view.offline else normal,
+        )
+        _colour(self.conflicts, warn)
         count = self.view.conflicts
         self.conflicts.setVisible(count > 0)
         if count:
@@ -70,3 +84,14 @@ class SyncIndicator(QWidget):
             self.conflicts.setText(f"⚠ {label}")
             self.conflicts.setToolTip(ctip)
             self.conflicts.setAccessibleName(f"Team sync: {label}")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint()  # the scheme switched: its colours
+
+
+def _colour(button: QToolButton, colour: QColor) -> None:
+    palette = button.palette()
+    palette.setColor(QPalette.ColorRole.ButtonText, colour)
+    button.setPalette(palette)
