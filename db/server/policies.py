@@ -145,20 +145,80 @@ BEGIN
     UPDATE sync_counter SET value = value + 1 WHERE id = 1 RETURNING value INTO v;
     PERFORM set_config('mwms.push_version', v::text, true);
   END IF;
+  IF TG_NARGS > 0 THEN  -- the engagement (schema 2): its content changed with this write
+    NEW.content_version := v;
+    IF current_setting('mwms.touching', true) = 'on' THEN
+      RETURN NEW;  -- only a record of it changed: the engagement row itself did not
+    END IF;
+  END IF;
   NEW.server_version := v;
   RETURN NEW;
 END $f$"""
     )
     conn.execute("REVOKE ALL ON FUNCTION mwms_stamp_version() FROM PUBLIC")
-    for table in record_tables():
+    from db.server import schema
+
+    synced = schema.SCHEMA_VERSION >= 2
+    for table in [*record_tables(), *(["tombstone"] if synced else [])]:
         t = sql.Identifier(table)
         conn.execute(sql.SQL("DROP TRIGGER IF EXISTS stamp_version ON {}").format(t))
         conn.execute(
             sql.SQL(
                 "CREATE TRIGGER stamp_version BEFORE INSERT OR UPDATE ON {} FOR EACH ROW"
-                " EXECUTE FUNCTION mwms_stamp_version()"
-            ).format(t)
+                " EXECUTE FUNCTION mwms_stamp_version({})"
+            ).format(t, sql.SQL("'content'" if synced and table == "engagement" else ""))
         )
+    if synced:
+        _content_versions(conn)
+
+
+def _content_versions(conn: psycopg.Connection) -> None:
+    """Schema 2: a write of any row of an engagement (a record, a link, a tombstone) gives
+    the engagement that write's server version as its ``content_version``, so a pull of the
+    engagements after a cursor brings every changed engagement, whole, in commit order."""
+    conn.execute(
+        """CREATE OR REPLACE FUNCTION mwms_touch_engagement() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $f$
+DECLARE v bigint; r record; eid integer;
+BEGIN
+  v := nullif(current_setting('mwms.push_version', true), '')::bigint;
+  IF v IS NULL THEN
+    UPDATE sync_counter SET value = value + 1 WHERE id = 1 RETURNING value INTO v;
+    PERFORM set_config('mwms.push_version', v::text, true);
+  END IF;
+  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+  IF TG_ARGV[0] = 'engagement_id' THEN
+    eid := r.engagement_id;
+  ELSIF TG_ARGV[0] = 'hypothesis_id' THEN
+    SELECT engagement_id INTO eid FROM hypothesis WHERE id = r.hypothesis_id;
+  ELSE
+    SELECT engagement_id INTO eid FROM learning WHERE id = r.learning_id;
+  END IF;
+  PERFORM set_config('mwms.touching', 'on', true);
+  UPDATE engagement SET content_version = v WHERE id = eid AND content_version <> v;
+  PERFORM set_config('mwms.touching', 'off', true);
+  RETURN NULL;
+END $f$"""
+    )
+    conn.execute("REVOKE ALL ON FUNCTION mwms_touch_engagement() FROM PUBLIC")
+    for model in record_models():
+        if model is Engagement:
+            continue
+        fks = [f.column_name for f in model._meta.sorted_fields if isinstance(f, ForeignKeyField)]
+        column = "engagement_id" if "engagement_id" in fks else fks[0]
+        _touch_trigger(conn, model._meta.table_name, column)
+    _touch_trigger(conn, "tombstone", "engagement_id")
+
+
+def _touch_trigger(conn: psycopg.Connection, table: str, column: str) -> None:
+    t = sql.Identifier(table)
+    conn.execute(sql.SQL("DROP TRIGGER IF EXISTS touch_engagement ON {}").format(t))
+    conn.execute(
+        sql.SQL(
+            "CREATE TRIGGER touch_engagement AFTER INSERT OR UPDATE OR DELETE ON {} FOR EACH ROW"
+            " EXECUTE FUNCTION mwms_touch_engagement({})"
+        ).format(t, sql.Literal(column))
+    )
 
 
 def _functions(conn: psycopg.Connection, meta: Meta) -> None:
@@ -263,7 +323,7 @@ def apply(conn: psycopg.Connection, meta: Meta, masked: dict[str, str], *, repla
             columns = [f.column_name for f in model._meta.sorted_fields if f.column_name != "id"]
             conn.execute(
                 sql.SQL("GRANT UPDATE ({}) ON {} TO {}").format(
-                    sql.SQL(", ").join(sql.Identifier(col) for col in [*columns, "server_version"]), t, c
+                    sql.SQL(", ").join(sql.Identifier(col) for col in [*columns, *_server_columns()]), t, c
                 )
             )
             _policy(conn, "team_read", table, "SELECT", consultant, f"{OWN_OR_SHARED} OR {ho}", None)
@@ -272,16 +332,12 @@ def apply(conn: psycopg.Connection, meta: Meta, masked: dict[str, str], *, repla
             _policy(conn, "team_delete", table, "DELETE", consultant, OWN_OR_SHARED, None)
             continue
         conn.execute(sql.SQL("GRANT UPDATE ON {} TO {}").format(t, c))
-        parents = _engagement_of(model, table)
-        read = sql.SQL(" AND ").join(sql.SQL("mwms_may_read({})").format(p) for p in parents).as_string(conn)
-        write = (
-            sql.SQL(" AND ").join(sql.SQL("mwms_may_write({})").format(p) for p in parents).as_string(conn)
-        )
-        _policy(conn, "team_read", table, "SELECT", consultant, read, None)
-        _policy(conn, "team_insert", table, "INSERT", consultant, None, write)
-        _policy(conn, "team_update", table, "UPDATE", consultant, write, write)
-        _policy(conn, "team_delete", table, "DELETE", consultant, write, None)
+        _child_policies(conn, meta, table, _engagement_of(model, table))
 
+    if _synced():
+        _child_policies(
+            conn, meta, "tombstone", [sql.SQL("{}.engagement_id").format(sql.Identifier("tombstone"))]
+        )
     for table, grants in (
         ("engagement_share", "SELECT"),
         ("team_threshold", "SELECT"),
@@ -311,3 +367,35 @@ def apply(conn: psycopg.Connection, meta: Meta, masked: dict[str, str], *, repla
     _stamping(conn)
     _policy(conn, "team_read", "team_meta", "SELECT", consultant, "true", None)
     _library_view(conn, meta, masked)
+
+
+def _synced() -> bool:
+    from db.server import schema
+
+    return schema.SCHEMA_VERSION >= 2
+
+
+def _server_columns() -> list[str]:
+    """The engagement's server-only columns a consultant's push writes (the triggers set the
+    versions whatever is written)."""
+    return ["server_version", *(["vv", "dots", "device", "content_version"] if _synced() else [])]
+
+
+def _child_policies(conn: psycopg.Connection, meta: Meta, table: str, parents: list[sql.Composable]) -> None:
+    """A table whose rows follow their engagement: read by who reads it, written by who writes it."""
+    consultant = meta.consultant_role
+    c = sql.Identifier(consultant)
+    t = sql.Identifier(table)
+    conn.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(t))
+    conn.execute(sql.SQL("ALTER TABLE {} FORCE ROW LEVEL SECURITY").format(t))
+    conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {} TO {}").format(t, c))
+    conn.execute(
+        sql.SQL("GRANT USAGE, SELECT ON SEQUENCE {} TO {}").format(sql.Identifier(f"{table}_id_seq"), c)
+    )
+    _policy(conn, "owner_all", table, "ALL", meta.owner_role, "true", "true")
+    read = sql.SQL(" AND ").join(sql.SQL("mwms_may_read({})").format(p) for p in parents).as_string(conn)
+    write = sql.SQL(" AND ").join(sql.SQL("mwms_may_write({})").format(p) for p in parents).as_string(conn)
+    _policy(conn, "team_read", table, "SELECT", consultant, read, None)
+    _policy(conn, "team_insert", table, "INSERT", consultant, None, write)
+    _policy(conn, "team_update", table, "UPDATE", consultant, write, write)
+    _policy(conn, "team_delete", table, "DELETE", consultant, write, None)

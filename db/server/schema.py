@@ -20,8 +20,8 @@ from psycopg import sql
 
 from db.models import MODELS, BaseModel
 
-SCHEMA_VERSION = 1
-PROTOCOL_VERSION = 1
+SCHEMA_VERSION = 2
+PROTOCOL_VERSION = 2
 MIN_CLIENT_VERSION = "0.1.0"
 
 
@@ -138,9 +138,37 @@ def _server_tables(meta: Meta) -> list[sql.Composable]:
     return statements
 
 
+def _v2_sync(conn: psycopg.Connection, meta: Meta) -> None:
+    """Schema 2 (sync of whole engagements): each record's clocks (version vector, field
+    dots, the device of its last change), deletions as tombstones, and each engagement's
+    ``content_version`` (the server version of the last write of any of its rows, kept by a
+    trigger: ``policies``), the pull cursor's key. An engagement's position is a double, as
+    on the laptops (schema 1's ``real`` rounded it)."""
+    statements = ["ALTER TABLE engagement ALTER COLUMN position TYPE double precision"]
+    for table in record_tables():
+        statements.append(
+            f"ALTER TABLE {table} ADD COLUMN vv jsonb NOT NULL DEFAULT '{{}}',"
+            f" ADD COLUMN dots jsonb NOT NULL DEFAULT '{{}}', ADD COLUMN device text NOT NULL DEFAULT ''"
+        )
+    statements += [
+        "ALTER TABLE engagement ADD COLUMN content_version bigint NOT NULL DEFAULT 0",
+        "UPDATE engagement SET content_version = server_version",
+        "CREATE INDEX engagement_content_version ON engagement (content_version, id)",
+        "CREATE TABLE tombstone (id serial PRIMARY KEY, uuid varchar(36) NOT NULL UNIQUE,"
+        " kind varchar(20) NOT NULL, engagement_id integer NOT NULL REFERENCES engagement (id)"
+        " ON DELETE CASCADE, deleted_at text NOT NULL, device text NOT NULL, who text NOT NULL,"
+        " vv jsonb NOT NULL, server_version bigint NOT NULL DEFAULT 0)",
+        "CREATE INDEX tombstone_engagement_id ON tombstone (engagement_id)",
+        "CREATE INDEX tombstone_server_version ON tombstone (server_version)",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+
+
 # from_version -> the step that brings a server from it to from_version + 1 (run as the
-# owner role, inside the upgrade's one transaction). Schema 1 is the first.
-UPGRADES: dict[int, Callable[[psycopg.Connection, Meta], None]] = {}
+# owner role, inside the upgrade's one transaction). Schema 1 is the first; a new server
+# gets schema 1's tables and then every step, so a new and an upgraded server are the same.
+UPGRADES: dict[int, Callable[[psycopg.Connection, Meta], None]] = {1: _v2_sync}
 
 
 def install(conn: psycopg.Connection, type_labels: dict[str, str]) -> Meta:
@@ -160,6 +188,8 @@ def install(conn: psycopg.Connection, type_labels: dict[str, str]) -> Meta:
         conn.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(owner)))
         for statement in _server_tables(meta):
             conn.execute(statement)
+        for version in range(1, SCHEMA_VERSION):
+            UPGRADES[version](conn, meta)
         policies.apply(conn, meta, type_labels)
         conn.execute("RESET ROLE")
         policies.grant_database(conn, meta)

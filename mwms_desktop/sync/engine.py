@@ -33,7 +33,7 @@ def run(
     from mwms_desktop.sync import SyncReport, pull, push
 
     clock = clock or Clock()
-    conn, address = membership.open_connection(ask if ask is not None else None)
+    conn, address = membership.open_connection(ask)
     stopped = cancelled or (lambda: False)
     try:
         try:
@@ -41,11 +41,11 @@ def run(
             with database.atomic():
                 local.take_thresholds(thresholds.read(conn))
             local.ensure_server(address.url())
-            pulled = pull.pull_all(conn, progress=progress, cancelled=stopped)
-            pushed = push.push_all(conn, progress=progress, cancelled=stopped)
+            pulled = pull.pull_all(conn, clock=clock, progress=progress, cancelled=stopped)
+            pushed = push.push_all(conn, clock=clock, progress=progress, cancelled=stopped)
             if not stopped():
                 # what the push met changed meanwhile (stale, merged): one more pull of it
-                more = pull.pull_all(conn, progress=progress, cancelled=stopped)
+                more = pull.pull_all(conn, clock=clock, progress=progress, cancelled=stopped)
                 pulled = pulled.plus(more)
         except psycopg.OperationalError as exc:
             raise describe(exc, address) from None

@@ -140,17 +140,17 @@ def bases(uuids: list[str]) -> dict[str, int]:
     return out
 
 
-def shadows(engagement_uuids: list[str]) -> dict[str, str]:
-    """uuid -> digest of every record (and tombstone) of these engagements the server had."""
-    out: dict[str, str] = {}
+def shadows(engagement_uuids: list[str]) -> dict[str, dict[str, str]]:
+    """engagement uuid -> {uuid: digest} of every record (and tombstone) of it the server had."""
+    out: dict[str, dict[str, str]] = {u: {} for u in engagement_uuids}
     for start in range(0, len(engagement_uuids), 500):
         chunk = engagement_uuids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
-        out.update(
-            database.execute_sql(
-                f'SELECT "uuid", "digest" FROM "sync_shadow" WHERE "engagement_uuid" IN ({marks})', chunk
-            ).fetchall()
-        )
+        for uuid, engagement, digest in database.execute_sql(
+            f'SELECT "uuid", "engagement_uuid", "digest" FROM "sync_shadow" WHERE "engagement_uuid" IN ({marks})',
+            chunk,
+        ).fetchall():
+            out[engagement][uuid] = digest
     return out
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from db.server import schema
 from mwms_desktop import cli
 from mwms_desktop.services import open_services
 from tests.team.helpers import add, free_port_nobody_uses, insert_engagement, login
@@ -30,8 +31,11 @@ def test_init_prepares_an_empty_database_once(pg_server: TestServer, empty_db: s
     url = pg_server.url(empty_db)
     code, out, err = run(capsys, "team", "init", "--admin-url", url)
     assert (code, err) == (0, "")
-    assert f"Prepared {empty_db} on 127.0.0.1:{pg_server.port} as a team server (schema 1)." in out
-    assert meta(pg_server, empty_db) == (1, "0.1.0")
+    assert (
+        f"Prepared {empty_db} on 127.0.0.1:{pg_server.port} as a team server (schema {schema.SCHEMA_VERSION})."
+        in out
+    )
+    assert meta(pg_server, empty_db) == (schema.SCHEMA_VERSION, "0.1.0")
 
     code, out, err = run(capsys, "team", "init", "--admin-url", url)
     assert code == 1
@@ -41,7 +45,7 @@ def test_init_prepares_an_empty_database_once(pg_server: TestServer, empty_db: s
     )
     code, out, err = run(capsys, "team", "init", "--admin-url", url, "--upgrade")
     assert (code, err) == (0, "")
-    assert "already at schema 1; nothing to upgrade" in out
+    assert f"already at schema {schema.SCHEMA_VERSION}; nothing to upgrade" in out
 
 
 def test_upgrade_needs_a_prepared_server(pg_server: TestServer, empty_db: str, capsys: Capture) -> None:
@@ -181,7 +185,7 @@ def test_a_newer_client_never_changes_the_servers_schema(
     )
     assert code == 1
     assert (
-        "older than this MWMS Desktop's (1): the administrator must run `mwms-desktop team init --upgrade`"
+        f"older than this MWMS Desktop's ({schema.SCHEMA_VERSION}): the administrator must run `mwms-desktop team init --upgrade`"
         in err
     )
     assert meta(pg_server, team_db)[0] == 0

@@ -1,0 +1,165 @@
+"""Pushing engagements with local changes, in batches: each batch is one PostgreSQL
+transaction, retried on serialization failure and deadlock. Each engagement is guarded by
+the content version this laptop last had of it (``SELECT … FOR UPDATE``): one changed on the
+server since is not written but pulled and merged here, then pushed again. Only the records
+that changed since the server last had them are sent. An engagement the server refuses
+(row-level security, a constraint) is reported and left pending; it never aborts the batch."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import groupby
+
+import psycopg
+
+from db.models import database
+from mwms_desktop.clock import Clock
+from mwms_desktop.sync import checkpoints, local, merge_in, server
+from mwms_desktop.sync.entries import TOMB, Entry, Write, local_entries, writes
+from mwms_desktop.team.transport import ATTEMPTS, REFUSALS, RETRYABLE
+
+ROUNDS = 3  # pull-merge-push again at most this often for an engagement changed meanwhile
+
+
+@dataclass
+class Pushed:
+    engagements: int = 0
+    merged: int = 0  # engagements pulled because the server had changed them meanwhile
+    conflicts: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    generations: dict[str, int]
+    entries: dict[str, Entry]
+    shadows: dict[str, dict[str, str]]
+    bases: dict[str, int]
+
+
+def _prepare(pending: list[tuple[str, int]], clock: Clock) -> _Batch:
+    uuids = [u for u, _ in pending]
+    with database.atomic():  # one read: what is sent and the generation it is of agree
+        entries = local_entries(uuids, clock.now())
+        shadows = local.shadows(uuids)
+        bases = local.bases(uuids)
+    return _Batch(dict(pending), entries, shadows, bases)
+
+
+def _execute(conn: psycopg.Connection, items: list[Write]) -> None:
+    with conn.cursor() as cur:
+        for statement, group in groupby(items, key=lambda w: w.sql):
+            cur.executemany(statement, [w.params for w in group])
+
+
+def _order(items: list[Write]) -> list[Write]:
+    """Statements of one kind together (a few ``executemany``), parents first: the order
+    :func:`writes` gives within an engagement, kept across the batch."""
+    rank: dict[str, int] = {}
+    for w in items:
+        rank.setdefault(w.sql, len(rank))
+    return sorted(items, key=lambda w: rank[w.sql])
+
+
+def _transaction(
+    conn: psycopg.Connection, batch: _Batch
+) -> tuple[dict[str, int], list[str], list[tuple[str, str]]]:
+    """One attempt: (content version now on the server by engagement written or unchanged,
+    stale engagements, refused (uuid, why))."""
+    uuids = list(batch.entries)
+    with conn.transaction():
+        found = dict(conn.execute(
+            "SELECT uuid, content_version FROM engagement WHERE uuid = ANY(%s) ORDER BY id FOR UPDATE",
+            (uuids,)).fetchall())  # fmt: skip
+        stale = [u for u in uuids if found.get(u) != batch.bases.get(u)]
+        fresh = [u for u in uuids if u not in stale]
+        plan = {u: writes(batch.entries[u], batch.shadows[u]) for u in fresh}
+        refused: list[tuple[str, str]] = []
+        try:
+            with conn.transaction():
+                _execute(conn, _order([w for u in fresh for w in plan[u]]))
+        except REFUSALS:
+            for u in fresh:  # one by one, each under a savepoint
+                try:
+                    with conn.transaction():
+                        _execute(conn, plan[u])
+                except RETRYABLE:
+                    raise
+                except REFUSALS as exc:
+                    refused.append((u, exc.diag.message_primary or type(exc).__name__))
+        done = [u for u in fresh if u not in {r for r, _ in refused}]
+        versions = dict(conn.execute(
+            "SELECT uuid, content_version FROM engagement WHERE uuid = ANY(%s)", (done,)).fetchall())  # fmt: skip
+    return versions, stale, refused
+
+
+def _push_batch(conn: psycopg.Connection, batch: _Batch):
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _transaction(conn, batch)
+        except RETRYABLE:
+            if attempt == ATTEMPTS:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def _client(entry: Entry | None, uuid: str) -> str:
+    return f"{entry.record['client']!r} ({uuid})" if entry is not None else uuid
+
+
+def push_all(
+    conn: psycopg.Connection,
+    *,
+    clock: Clock,
+    progress: Callable[[str, int, int], None] | None,
+    cancelled: Callable[[], bool],
+) -> Pushed:
+    out = Pushed()
+    refused_here: set[str] = set()
+    rounds: dict[str, int] = {}
+    total = local.waiting()
+    done = 0
+    while not cancelled():
+        pending = [(u, g) for u, g in local.pending() if u not in refused_here and rounds.get(u, 0) < ROUNDS]
+        if not pending:
+            break
+        pending = pending[: checkpoints.batch_size()]
+        for u, _ in pending:
+            rounds[u] = rounds.get(u, 0) + 1
+        batch = _prepare(pending, clock)
+        gone = [u for u, _ in pending if u not in batch.entries]  # marked, then never written
+        versions, stale, refused = _push_batch(conn, batch)
+        checkpoints.reached("push")
+        with database.atomic("IMMEDIATE"):
+            for u, version in versions.items():
+                entry = batch.entries[u]
+                now = entry.digests()
+                kept = {k: v for k, v in batch.shadows[u].items()
+                        if k not in now and TOMB + k not in now and not k.startswith(TOMB)}  # fmt: skip
+                local.remember(u, version, {**kept, **now})
+            local.clear_pending([(u, batch.generations[u]) for u in [*versions, *gone]])
+        out.engagements += sum(1 for u in versions if writes_needed(batch, u))
+        for u, why in refused:
+            refused_here.add(u)
+            out.refused.append(f"The server refused engagement {_client(batch.entries.get(u), u)}: {why}")
+        if stale:  # changed on the server since this laptop had it: merge it here first
+            ids = [i for i, u in conn.execute(
+                "SELECT id, uuid FROM engagement WHERE uuid = ANY(%s)", (stale,)).fetchall()]  # fmt: skip
+            with conn.transaction():
+                entries = server.read_entries(conn, ids)
+            with database.atomic("IMMEDIATE"):
+                merged = merge_in.merge(list(entries.values()), clock.now())
+            out.merged += merged.engagements
+            out.conflicts += merged.conflicts
+            out.refused += merged.refused
+        done += len(versions) + len(refused)
+        if progress is not None:
+            progress("push", min(done, max(total, done)), max(total, done))
+    return out
+
+
+def writes_needed(batch: _Batch, uuid: str) -> bool:
+    return bool(writes(batch.entries[uuid], batch.shadows[uuid]))
