@@ -262,3 +262,42 @@ def test_without_a_keyring_the_window_asks_once_per_session_and_never_by_itself(
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert password.encode() not in path.read_bytes(), path
+
+
+def test_leaving_asks_says_the_data_stays_and_hides_the_indicator(
+    qtbot, pg_server: TestServer, team_db: str, services: Services, memory_keyring, tmp_path: Path
+) -> None:
+    me, password = add(pg_server, team_db, "win_leave")
+    joined_by_hand(pg_server, team_db, me, password)
+    services.portfolio.add("Stays Here", "consulting")
+    w = open_window(qtbot, services, tmp_path)
+    wait_synced(qtbot, w, 1)
+    assert w.team.indicator.isVisible()
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, lambda: answer(button))
+            return
+        asked.append(box.text())
+        qtbot.mouseClick(box.button(button), LEFT)
+
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Cancel))
+    w.team.leave_action.trigger()  # Team → Leave team…, then Cancel: nothing changes
+    assert membership.current_address() is not None
+    assert w.team.indicator.isVisible()
+
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Yes))
+    w.team.leave_action.trigger()
+    qtbot.waitUntil(lambda: not w.team.indicator.isVisible(), timeout=10_000)
+    assert "The engagements on this laptop are kept as they are" in asked[0]
+    assert membership.current_address() is None
+    assert memory_keyring.passwords == {}
+    assert clients_on_board(w) == {"Stays Here"}
+    assert not w.team.sync_action.isEnabled()
+    assert not w.team.leave_action.isEnabled()
+    activate(qtbot, w)
+    qtbot.keyClick(w, Qt.Key.Key_F5)  # nothing to sync with any more
+    qtbot.wait(300)
+    assert w.team.runner.syncs == 1
