@@ -11,7 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from mwms_desktop import settings
@@ -163,6 +163,60 @@ def test_clicking_the_conflicts_opens_the_engagement_on_its_conflicts_pane(
         qtbot.waitUntil(lambda: w.active_workspace() is not None, timeout=5000)
         workspace = w.active_workspace()
         assert workspace.eid == eid
+        assert workspace.tabs.currentWidget() is workspace.panes["Conflicts"]
+        workspace.close()
+        w.close()
+    finally:
+        services.close()
+
+
+@pytest.mark.qt_log_ignore("does not support grabbing the keyboard")  # a popup, offscreen
+def test_conflicts_in_several_engagements_offer_a_menu_of_them(
+    qtbot, tmp_path: Path, stand_in: StandInSync
+) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    from mwms_desktop.clock import FixedClock
+    from mwms_desktop.services import open_services
+    from tests.core.merge_laptops import Laptop
+    from tests.ui.test_conflicts_pane import HOUR, T0
+
+    a, b = Laptop(tmp_path, "a", T0), Laptop(tmp_path, "b", T0)
+    with a.open() as s:
+        ids = {s.portfolio.add(name).id: name for name in ("Beta Co", "Alpha Co")}
+    b.at(T0 + HOUR).receive(a.export())
+    for laptop, when in ((a, T0 + 2 * HOUR), (b, T0 + 3 * HOUR)):
+        laptop.at(when)
+        with laptop.open() as s:
+            for card in s.portfolio.cards():
+                s.portfolio.update(card.id, notes=f"notes of {laptop.name}")
+    a.at(T0 + 4 * HOUR).receive(b.export())
+    services = open_services(a.path, clock=FixedClock(T0 + 5 * HOUR))
+    try:
+        stand_in.status = lambda: SimpleNamespace(
+            joined=True, last_sync_at=None, waiting=0, conflicts=services.conflicts.count()
+        )
+        w = open_window(qtbot, services, tmp_path)
+        button = w.team.indicator.conflicts
+        qtbot.waitUntil(button.isVisible, timeout=10_000)
+        assert button.text() == "⚠ 2 conflicts"
+        chosen: list[str] = []
+
+        def pick() -> None:
+            menu = QApplication.activePopupWidget()
+            if not isinstance(menu, QMenu):
+                QTimer.singleShot(20, pick)
+                return
+            chosen.extend(a.text() for a in menu.actions())
+            qtbot.keyClick(menu, Qt.Key.Key_Down)
+            qtbot.keyClick(menu, Qt.Key.Key_Return)
+
+        QTimer.singleShot(0, pick)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: w.active_workspace() is not None, timeout=5000)
+        assert chosen == ["Alpha Co (1)", "Beta Co (1)"]
+        workspace = w.active_workspace()
+        assert ids[workspace.eid] in ("Alpha Co", "Beta Co")
         assert workspace.tabs.currentWidget() is workspace.panes["Conflicts"]
         workspace.close()
         w.close()
