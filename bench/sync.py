@@ -1,21 +1,19 @@
-"""Team-mode transfer against a loopback PostgreSQL (started for the run, as the tests do).
+"""Team sync against a loopback PostgreSQL (started for the run, as the tests do).
 
-Measures the push and pull paths of ``mwms_desktop/team/transport.py`` as a consultant's own
-role (row-level security on), each next to a floor measured in the same run:
+Measures ``mwms_desktop.sync.run`` (pending engagements exported as bundle entries, pushed in
+batches guarded by content versions; pages pulled, validated by ``bundle.parse`` and merged
+by the core merge, each with its cursor in one SQLite transaction) as consultants' own roles
+(row-level security on), next to a floor measured in the same run:
 
-  * first push of ``--count`` engagements with all their records (bench/portfolio.py), in
-    batches of ``--batch`` rows, one transaction each: local rows read from SQLite, turned
-    into rows with uuid references, pushed; floor: the same rows written by raw psycopg
-    (``executemany`` of plain INSERTs, parents' ids looked up by uuid) in one transaction,
-    into a second team database, as the same kind of role;
-  * a push of 20 changed records (each over the version it was based on) and the pull of
-    them by another laptop's cursor; floor: a raw UPDATE of the 20 rows and a raw SELECT;
-  * a pull of 1,000 changes, in pages of 500.
+  * first push of ``--count`` engagements with all their records (bench/portfolio.py);
+    floor: the same rows written by raw psycopg (``executemany`` of plain INSERTs, parents'
+    ids looked up by uuid) in one transaction, into a second team database;
+  * the first pull of all of them by a second laptop;
+  * a sync with 20 changed records (on the laptop that changed them: push, and the pulls
+    around it), and the other laptop's sync that brings them in;
+  * a pull of 1,000 changes (1,000 records changed in 1,000 engagements).
 
-Note: this measures the transfer only. The sync itself (pending marks, the merge of what is
-pulled, the cursor in SQLite) waits for the merge core of issue 12.
-
-    python bench/sync.py [--count 10000] [--batch 2000]
+    python bench/sync.py [--count 10000]
 """
 
 from __future__ import annotations
@@ -32,12 +30,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import keyring  # noqa: E402
 import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
 
 from bench.portfolio import generate  # noqa: E402
-from mwms_desktop.team import admin, transport  # noqa: E402
-from mwms_desktop.team.transport import TABLES, Cursor, OutRow  # noqa: E402
+from db.models import Stakeholder  # noqa: E402
+from mwms_desktop import sync  # noqa: E402
+from mwms_desktop.services import open_services  # noqa: E402
+from mwms_desktop.team import address, admin, membership, transport  # noqa: E402
+from mwms_desktop.team.transport import TABLES, OutRow  # noqa: E402
+from tests.team.conftest import MemoryKeyring  # noqa: E402
 from tests.team.pg_server import start_server  # noqa: E402
 
 
@@ -101,122 +104,93 @@ def median_ms(samples: list[float]) -> str:
     return f"{statistics.median(samples) * 1000:.1f} ms"
 
 
+class Laptop:
+    def __init__(self, path: Path, url: str) -> None:
+        self.path = path
+        s = open_services(path)
+        try:
+            found, password = address.parse(url)
+            assert password is not None
+            membership.remember(found, password)
+        finally:
+            s.close()
+
+    def sync(self) -> tuple[float, sync.SyncReport]:
+        s = open_services(self.path)
+        try:
+            t = time.perf_counter()
+            report = sync.run()
+            return time.perf_counter() - t, report
+        finally:
+            s.close()
+
+    def change(self, n: int, mark: str, step: int = 1) -> None:
+        """Change the note of ``n`` stakeholders, each of another engagement, as the window does."""
+        s = open_services(self.path)
+        try:
+            rows = list(
+                Stakeholder.select().group_by(Stakeholder.engagement).order_by(Stakeholder.id).limit(n * step)
+            )
+            for row in rows[::step][:n]:
+                s.records.update("stakeholder", row.id, note=f"{mark} {row.id}")
+        finally:
+            s.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--batch", type=int, default=2_000)
     args = parser.parse_args()
 
+    keyring.set_keyring(MemoryKeyring())
     server = start_server()
     work = Path(tempfile.mkdtemp(prefix="mwms-bench-sync-"))
     try:
-        local = generate(work / "portfolio.sqlite", args.count)
+        generate(work / "a.sqlite", args.count)
         product_db, floor_db = database(server, "bench_sync"), database(server, "bench_floor")
-        pushers = {}
-        for db in (product_db, floor_db):
-            password = admin.add_consultant(server.url(db), f"{db}_dana")
-            pushers[db] = psycopg.connect(
-                server.url(db, user=f"{db}_dana", password=password), autocommit=True
-            )
-        reader_pw = admin.add_consultant(server.url(product_db), "bench_hana", head_office=True)
-        reader = psycopg.connect(
-            server.url(product_db, user="bench_hana", password=reader_pw), autocommit=True
-        )
+        urls = {}
+        for name in ("dana", "dana_floor"):
+            db = floor_db if name == "dana_floor" else product_db
+            password = admin.add_consultant(server.url(db), f"bench_{name}")
+            urls[name] = server.url(db, user=f"bench_{name}", password=password)
+        a = Laptop(work / "a.sqlite", urls["dana"])
+        b = Laptop(work / "b.sqlite", urls["dana"])  # the same consultant's second laptop
 
-        t = time.perf_counter()
-        rows = local_rows(local)
-        read = time.perf_counter() - t
-        t = time.perf_counter()
-        versions = {}
-        for start in range(0, len(rows), args.batch):
-            result = transport.push_batch(pushers[product_db], rows[start : start + args.batch])
-            assert not result.refused, result.refused[:3]
-            assert not result.stale
-            for uuid in result.written:
-                versions[uuid] = result.version
-        push = time.perf_counter() - t
-        t = time.perf_counter()
-        floor_insert(pushers[floor_db], rows)
-        floor = time.perf_counter() - t
-        print(f"{args.count:,} engagements, {len(rows):,} rows")
+        rows = local_rows(work / "a.sqlite")
+        first, report = a.sync()
+        assert report.refused == () and report.waiting == 0, report
+        with psycopg.connect(urls["dana_floor"], autocommit=True) as floor_conn:
+            t = time.perf_counter()
+            floor_insert(floor_conn, rows)
+            floor = time.perf_counter() - t
+        print(f"{args.count:,} engagements, {len(rows):,} rows (a shared machine: figures vary)")
         print(
-            f"first push: {read + push:.2f} s (read {read:.2f} s + push {push:.2f} s in batches of "
-            f"{args.batch:,}); floor raw psycopg {floor:.2f} s; "
-            f"ratio {(read + push) / floor:.1f}x (goal <= 3x)"
+            f"first push (sync): {first:.2f} s; floor raw psycopg INSERTs {floor:.2f} s; "
+            f"ratio {first / floor:.1f}x (goal <= 3x)"
         )
+        pulled_all, report = b.sync()
+        assert report.pulled == args.count, report
+        print(f"first pull by a second laptop (validated, merged): {pulled_all:.2f} s")
 
-        cursor = Cursor(max(versions.values()), len(TABLES), 0)
-        records = [r for r in rows if r.table != "engagement"][:1000]
-
-        def changed(subset: list[OutRow], n: int) -> list[OutRow]:
-            stamp = f"2026-12-01T09:{n:02}:00+00:00"
-            return [
-                OutRow(r.table, r.uuid, {**r.values, "updated_at": stamp}, versions[r.uuid]) for r in subset
-            ]
-
-        small, small_push, small_floor, pulls, pull_floor = [], [], [], [], []
+        pushes, pulls = [], []
         for n in range(5):
-            twenty = changed(records[n * 20 : n * 20 + 20], n)
-            t = time.perf_counter()
-            result = transport.push_batch(pushers[product_db], twenty)
-            small_push.append(time.perf_counter() - t)
-            page = transport.pull_page(reader, cursor)
-            small.append(time.perf_counter() - t)
-            assert len(result.written) == 20, result
-            assert len(page.rows) == 20, len(page.rows)
-            cursor = page.cursor
-            for uuid in result.written:
-                versions[uuid] = result.version
-            t = time.perf_counter()
-            with pushers[floor_db].transaction(), pushers[floor_db].cursor() as cur:
-                for table in {r.table for r in twenty}:
-                    cur.executemany(
-                        sql.SQL("UPDATE {} SET updated_at = %s WHERE uuid = %s").format(
-                            sql.Identifier(table)
-                        ),
-                        [(r.values["updated_at"], r.uuid) for r in twenty if r.table == table],
-                    )
-            for table in {r.table for r in twenty}:
-                pushers[floor_db].execute(
-                    sql.SQL("SELECT * FROM {} WHERE uuid = ANY(%s)").format(sql.Identifier(table)),
-                    ([r.uuid for r in twenty],),
-                ).fetchall()
-            small_floor.append(time.perf_counter() - t)
+            a.change(20, f"round {n}")
+            took, report = a.sync()
+            assert report.pushed == 20, report
+            pushes.append(took)
+            took, report = b.sync()
+            assert report.pulled == 20, report
+            pulls.append(took)
         print(
-            f"push 20 changed + pull them: {median_ms(small)} (push {median_ms(small_push)}); "
-            f"floor raw UPDATE + SELECT {median_ms(small_floor)} (goal <= 150 ms)"
+            f"sync with 20 changed records: {median_ms(pushes)} (goal <= 150 ms); "
+            f"the other laptop's sync bringing them in: {median_ms(pulls)}"
         )
-
-        for n in range(3):
-            before = cursor
-            result = transport.push_batch(pushers[product_db], changed(records, 10 + n))
-            for uuid in result.written:
-                versions[uuid] = result.version
-            t = time.perf_counter()
-            got = 0
-            while True:
-                page = transport.pull_page(reader, cursor, limit=500)
-                got += len(page.rows)
-                cursor = page.cursor
-                if not page.more:
-                    break
-            pulls.append(time.perf_counter() - t)
-            assert got == len(records), got
-            t = time.perf_counter()
-            for table in {r.table for r in records}:
-                reader.execute(
-                    sql.SQL("SELECT * FROM {} WHERE server_version > %s ORDER BY server_version, id").format(
-                        sql.Identifier(table)
-                    ),
-                    (before.version,),
-                ).fetchall()
-            pull_floor.append(time.perf_counter() - t)
-        print(
-            f"pull of {len(records):,} changes (pages of 500): {median_ms(pulls)}; "
-            f"floor raw SELECTs {median_ms(pull_floor)}"
-        )
-        for conn in (*pushers.values(), reader):
-            conn.close()
+        a.change(1000, "thousand", step=1)
+        _took, report = a.sync()
+        assert report.pushed == min(1000, args.count), report
+        took, report = b.sync()
+        assert report.pulled == min(1000, args.count), report
+        print(f"pull of {report.pulled:,} changed engagements: {took * 1000:.0f} ms")
     finally:
         server.stop()
         server.remove()

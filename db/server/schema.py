@@ -152,7 +152,10 @@ def _v2_sync(conn: psycopg.Connection, meta: Meta) -> None:
         )
     statements += [
         "ALTER TABLE engagement ADD COLUMN content_version bigint NOT NULL DEFAULT 0",
+        # as it was: the stamping trigger must not give these rows a new server version
+        "ALTER TABLE engagement DISABLE TRIGGER USER",
         "UPDATE engagement SET content_version = server_version",
+        "ALTER TABLE engagement ENABLE TRIGGER USER",
         "CREATE INDEX engagement_content_version ON engagement (content_version, id)",
         "CREATE TABLE tombstone (id serial PRIMARY KEY, uuid varchar(36) NOT NULL UNIQUE,"
         " kind varchar(20) NOT NULL, engagement_id integer NOT NULL REFERENCES engagement (id)"

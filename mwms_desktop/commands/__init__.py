@@ -68,6 +68,6 @@ class Context:
             self._services = None
 
 
-from mwms_desktop.commands import board, conflicts, data, dossier, library, report, team, window  # noqa: E402
+from mwms_desktop.commands import board, conflicts, data, dossier, library, report, sync, team, window  # noqa: E402
 
-COMMANDS = (board, window, dossier, data, report, library, team, conflicts)
+COMMANDS = (board, window, dossier, data, report, library, team, sync, conflicts)

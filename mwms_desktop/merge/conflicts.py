@@ -109,14 +109,19 @@ def unresolved_count(engagement_uuid: str | None = None) -> int:
     return query.count()
 
 
-def lapsed_gates() -> dict[str, list[str]]:
-    """engagement uuid -> what its passed gates no longer have (unresolved gate conflicts)."""
+def lapsed_gates(engagement_uuids: Sequence[str] | None = None) -> dict[str, list[str]]:
+    """engagement uuid -> what its passed gates no longer have (unresolved gate conflicts),
+    of the given engagements (all when None)."""
     out: dict[str, list[str]] = {}
     query = Conflict.select(Conflict.engagement_uuid, Conflict.detail).where(
         (Conflict.kind == GATE) & Conflict.resolved_at.is_null()
     )
-    for e_uuid, detail in query.tuples():
-        out.setdefault(e_uuid, []).append(detail)
+    chunks = [None] if engagement_uuids is None else [
+        engagement_uuids[i : i + 500] for i in range(0, len(engagement_uuids), 500)]  # fmt: skip
+    for chunk in chunks:
+        scoped = query if chunk is None else query.where(Conflict.engagement_uuid.in_(chunk))
+        for e_uuid, detail in scoped.tuples():
+            out.setdefault(e_uuid, []).append(detail)
     return out
 
 

@@ -133,7 +133,9 @@ class CardSource:
         self._days = _LocalDays()
         self._misaligned, self._unprioritised, self._reactive, self._undocumented, self._inconsistent = counts
         # Passed gates a merge left unmet (unresolved "gate" conflicts): a drift signal each.
-        self._lapsed = conflicts.lapsed_gates() if rows else {}
+        # Only the engagements read (one card after an edit, a merged page): never all of them.
+        scope = [r[1] for r in rows] if ids is not None else None
+        self._lapsed = conflicts.lapsed_gates(scope) if rows else {}
 
     def changed_since(self, older: CardSource) -> set[int]:
         """The ids whose card differs between ``older`` and this read: added, gone, or built

@@ -93,6 +93,7 @@ def _clock(row: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
 def engagement_from_row(row: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"uuid": row["uuid"], "updated_at": row["updated_at"]}
     out.update({k: row[k] for k in ENGAGEMENT_FIELDS})
+    out["position"] = float(out["position"])  # JSON on the server writes 1.0 as 1
     return _clock(row, out)
 
 

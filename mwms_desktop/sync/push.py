@@ -73,10 +73,20 @@ def _transaction(
         found = dict(conn.execute(
             "SELECT uuid, content_version FROM engagement WHERE uuid = ANY(%s) ORDER BY id FOR UPDATE",
             (uuids,)).fetchall())  # fmt: skip
-        stale = [u for u in uuids if found.get(u) != batch.bases.get(u)]
-        fresh = [u for u in uuids if u not in stale]
-        plan = {u: writes(batch.entries[u], batch.shadows[u]) for u in fresh}
         refused: list[tuple[str, str]] = []
+        missing = [u for u in uuids if u not in found]
+        readable = set()
+        if missing:  # not locked: new, or one this consultant may read (head office) but not change
+            readable = {u for (u,) in conn.execute(
+                "SELECT uuid FROM engagement WHERE uuid = ANY(%s)", (missing,)).fetchall()}  # fmt: skip
+        for u in missing:
+            if u in readable:
+                refused.append((u, "this consultant may read it but not change it (its owner may share it)"))
+            elif u in batch.bases:
+                refused.append((u, "it is no longer shared with this consultant"))
+        stale = [u for u in uuids if u in found and found[u] != batch.bases.get(u)]
+        fresh = [u for u in uuids if u not in stale and u not in {r for r, _ in refused}]
+        plan = {u: writes(batch.entries[u], batch.shadows[u]) for u in fresh}
         try:
             with conn.transaction():
                 _execute(conn, _order([w for u in fresh for w in plan[u]]))

@@ -152,3 +152,48 @@ def test_a_consultant_of_another_team_cannot_connect(
     login(pg_server, team_db, name, password).close()
     with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
         login(pg_server, empty_db, name, password).close()
+
+
+def test_clocks_tombstones_and_content_versions_follow_the_engagement(team) -> None:
+    """Schema 2's sync columns and the tombstone table are as closed as the records: another
+    consultant neither reads nor changes them with hand-written SQL."""
+    conns, _names = team
+    alice, bob = conns["alice"], conns["bob"]
+    eid = insert_engagement(alice, "e-alice", "Acme Retail")
+    insert_learning(alice, eid, "l-alice", "Free shipping beats discounts")
+    alice.execute("UPDATE learning SET vv = '{\"d\": 3}', device = 'd' WHERE uuid = 'l-alice'")
+    alice.execute(
+        "INSERT INTO tombstone (uuid, kind, engagement_id, deleted_at, device, who, vv)"
+        " VALUES ('t-alice', 'insights', %s, '2026-11-01T10:00:00+00:00', 'd', 'alice', '{}')",
+        (eid,),
+    )
+    (version,) = alice.execute("SELECT content_version FROM engagement WHERE id = %s", (eid,)).fetchone()
+    assert version > 0  # every write of its rows moved it on
+
+    assert bob.execute("SELECT count(*) FROM tombstone").fetchone() == (0,)
+    assert bob.execute("SELECT vv, dots, device FROM learning").fetchall() == []
+    assert bob.execute("UPDATE learning SET vv = '{}' WHERE uuid = 'l-alice'").rowcount == 0
+    assert (
+        bob.execute("UPDATE engagement SET content_version = 0, vv = '{}' WHERE id = %s", (eid,)).rowcount
+        == 0
+    )
+    assert bob.execute("DELETE FROM tombstone WHERE uuid = 't-alice'").rowcount == 0
+    assert bob.execute("UPDATE tombstone SET deleted_at = '2030-01-01' WHERE uuid = 't-alice'").rowcount == 0
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+        bob.execute(
+            "INSERT INTO tombstone (uuid, kind, engagement_id, deleted_at, device, who, vv)"
+            " VALUES ('t-bob', 'learnings', %s, '2026-11-01T10:00:00+00:00', 'd', 'bob', '{}')",
+            (eid,),
+        )
+    for statement in (
+        "ALTER TABLE tombstone DISABLE ROW LEVEL SECURITY",
+        "DROP TRIGGER touch_engagement ON learning",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            bob.execute(statement)
+
+    assert alice.execute("SELECT uuid, deleted_at FROM tombstone").fetchall() == [
+        ("t-alice", "2026-11-01T10:00:00+00:00")
+    ]
+    assert alice.execute("SELECT vv FROM learning").fetchall() == [({"d": 3},)]
+    assert alice.execute("SELECT content_version FROM engagement").fetchone() == (version,)

@@ -50,3 +50,66 @@ def test_an_engagement_travels_whole_and_edits_come_back(
     assert a.dump() == b.dump()
     again = a.sync()
     assert (again.pulled, again.pushed, again.conflicts) == (0, 0, 0)
+
+
+def test_a_field_changed_on_two_laptops_keeps_the_newer_and_lists_the_loser(
+    pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path
+) -> None:
+    a, b = laptops(tmp_path, pg_server, team_db, alice, 2)
+    with a.open() as s:
+        s.portfolio.add("Acme Retail", "ecommerce_growth")
+    a.sync()
+    b.sync()
+    with a.at(T0 + timedelta(minutes=5)).open() as s:
+        (card,) = s.portfolio.cards(None)
+        s.portfolio.update(card.id, notes="older, from a")
+    with b.at(T0 + timedelta(minutes=9)).open() as s:
+        (card,) = s.portfolio.cards(None)
+        s.portfolio.update(card.id, notes="newer, from b")
+    assert a.sync().pushed == 1
+    merged = b.sync()  # the server moved on since b had it: b pulls, merges, pushes the result
+    assert merged.conflicts == 1 and merged.waiting == 0
+    a.sync()
+    assert a.dump() == b.dump()
+    with a.open() as s:
+        (card,) = s.portfolio.cards(None)
+        assert s.portfolio.card(card.id).notes == "newer, from b"
+    (conflict,) = b.conflicts()
+    assert "older, from a" in str(conflict.theirs) and "newer, from b" in str(conflict.mine)
+
+
+def test_what_the_server_refuses_is_reported_and_blocks_nothing_else(
+    pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path
+) -> None:
+    """Head office reads alice's engagement but may not change it: hana's edit of it is
+    refused with one line and stays waiting, while her own engagement goes through."""
+    from db.server import roles
+    from tests.team.helpers import login
+
+    hana = add(pg_server, team_db, "hana", head_office=True)
+    bob = add(pg_server, team_db, "bob")
+    a = SyncLaptop(tmp_path, "alice", T0).join(pg_server, team_db, *alice)
+    h = SyncLaptop(tmp_path, "hana", T0).join(pg_server, team_db, *hana)
+    b = SyncLaptop(tmp_path, "bob", T0).join(pg_server, team_db, *bob)
+    with a.open() as s:
+        s.portfolio.add("Acme Retail", "ecommerce_growth")
+    a.sync()
+    assert b.sync().pulled == 0  # not bob's to see
+    assert h.sync().pulled == 1  # head office reads every engagement
+    with h.open() as s:
+        (card,) = s.portfolio.cards(None)
+        s.portfolio.update(card.id, notes="head office was here")
+        s.portfolio.add("Hana's own", "ecommerce_growth")
+    report = h.sync()
+    assert report.pushed == 1 and report.waiting == 1
+    (line,) = report.refused
+    assert line.startswith("The server refused engagement 'Acme Retail'") and "\n" not in line
+    assert a.sync().pulled == 0  # alice's engagement is as she left it
+
+    conn = login(pg_server, team_db, *alice)
+    try:
+        (uuid,) = conn.execute("SELECT uuid FROM engagement WHERE client = 'Acme Retail'").fetchone()
+        roles.share(conn, uuid, bob[0])
+    finally:
+        conn.close()
+    assert b.sync().pulled == 1  # shared: bob's laptop takes it on its next sync
