@@ -139,9 +139,7 @@ class MainWindow(QMainWindow):
         self.follower.noticed.connect(self._noticed)
         self.controller.before_write = self.follower.check
         self.follower.start()
-        # Changes waiting to be sent: counted again after local edits and outside writes.
-        self.undo_stack.indexChanged.connect(self.team.runner.status_soon)
-        self.follower.followed.connect(self.team.runner.status_soon)
+        self.team.follow(self.undo_stack, self.follower)
 
     # --- building ------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from mwms_desktop.services import Services
-from ui.tasks import Task, run_task
+from ui.tasks import Task
 from ui.team import sync_work
 from ui.team.sync_view import SyncView
 
@@ -159,10 +159,11 @@ class SyncRunner(QObject):
 
     # --- the local status (no network) -----------------------------------------------------
 
-    def status_soon(self) -> None:
-        """Something changed locally (an edit, an outside write): read the status after the
-        burst, for the waiting count."""
-        if not self._closed and self.view.joined:
+    def status_soon(self, *, outside: bool = False) -> None:
+        """Something changed locally: read the status after the burst, for the waiting count.
+        ``outside``: another program wrote (maybe `team join` or `team leave`): read it even
+        while not in a team."""
+        if not self._closed and (self.view.joined or outside):
             self._status_soon.start()
 
     def read_status(self) -> None:
@@ -172,7 +173,8 @@ class SyncRunner(QObject):
             self._status_again = True
             return
         services, module = self.services, self.sync_module
-        self._status_task = run_task(
+        # On the sync's own thread: after a running sync, and waited for on close like it.
+        self._status_task = Task(
             self.window,
             "Reading the sync status…",
             lambda _p: sync_work.snapshot(services, module),
@@ -181,6 +183,7 @@ class SyncRunner(QObject):
         )
         self._status_task.done.connect(self._status_read)
         self._status_task.failed.connect(self._status_failed)
+        self._status_task.start(self.pool)
 
     def _status_read(self, snap: sync_work.Snapshot) -> None:
         self._status_task = None

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import QPoint
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow, QMenu, QMessageBox
 
 from mwms_desktop import APP_NAME
 from mwms_desktop.services import Services
+from ui.board_follow import BoardFollower
 from ui.shortcuts import keys
 from ui.tasks import run_task
 from ui.team.sync_indicator import SyncIndicator
@@ -46,6 +47,12 @@ class TeamActions:
         self.runner.password_needed.connect(self.ask_password)
         self.indicator.sync_requested.connect(self.sync_now)
         self.indicator.conflicts_requested.connect(self.show_conflicts)
+
+    def follow(self, undo_stack: QUndoStack, follower: BoardFollower) -> None:
+        """Changes waiting to be sent are counted again after local edits; an outside write
+        may also be a `team join` or `team leave` typed in a terminal meanwhile."""
+        undo_stack.indexChanged.connect(lambda *_: self.runner.status_soon())
+        follower.followed.connect(lambda *_: self.runner.status_soon(outside=True))
 
     # --- the indicator and the menu follow the runner --------------------------------------
 

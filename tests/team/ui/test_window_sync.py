@@ -301,3 +301,28 @@ def test_leaving_asks_says_the_data_stays_and_hides_the_indicator(
     qtbot.keyClick(w, Qt.Key.Key_F5)  # nothing to sync with any more
     qtbot.wait(300)
     assert w.team.runner.syncs == 1
+
+
+def test_a_join_and_leave_typed_in_a_terminal_meanwhile_show_in_the_window(
+    qtbot, pg_server: TestServer, team_db: str, services: Services, memory_keyring, tmp_path: Path
+) -> None:
+    me, password = add(pg_server, team_db, "win_cli")
+    w = open_window(qtbot, services, tmp_path)
+    qtbot.waitUntil(lambda: w.team.runner.looks == 1, timeout=5000)
+    assert not w.team.indicator.isVisible()
+
+    def cli(*args: str) -> None:
+        env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+        done = subprocess.run([sys.executable, "-m", "mwms_desktop", "--db", str(services.path), *args],
+                              capture_output=True, text=True, env=env, timeout=120, check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+
+    cli("team", "join", pg_server.url(team_db, user=me, password=password))
+    indicator = w.team.indicator
+    qtbot.waitUntil(indicator.isVisible, timeout=10_000)  # followed like any outside change
+    wait_synced(qtbot, w, 1)  # and synced at once; no keyring there, none here: it waits quietly
+    assert indicator.state.text() == "Sync paused: password needed"
+    assert QApplication.activeModalWidget() is None
+    cli("team", "leave")
+    qtbot.waitUntil(lambda: not indicator.isVisible(), timeout=10_000)
+    assert not w.team.sync_action.isEnabled()
