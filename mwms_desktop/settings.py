@@ -60,7 +60,18 @@ NOTIFIED_ON = Setting(
     "The day (proleptic ordinal) of the last daily notification; 0: never.",
 )
 
-BY_KEY |= {s.key: s for s in (NOTIFY, NOTIFIED_ON)}
+# Team mode: how often the window syncs with the team server by itself (``Sync now`` any time).
+SYNC_MINUTES = Setting(
+    "sync_minutes",
+    5,
+    1,
+    1440,
+    "Sync every (minutes)",
+    "While the window is open on a database that joined a team, it syncs with the team server "
+    "this often, in the background.",
+)
+
+BY_KEY |= {s.key: s for s in (NOTIFY, NOTIFIED_ON, SYNC_MINUTES)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,6 +105,10 @@ class MainWindow(QMainWindow):
         self._health_counts = QTimer(self, singleShot=True, interval=0, timeout=self._update_health_counts)
         self._painted = self._health_pending = False
         self.statusBar().addPermanentWidget(self.status_counts)
+        from ui.team.team_menu import install_team
+
+        # Team mode: the menu, and (once joined) the background sync and its indicator.
+        self.team = install_team(self, services)
 
         self.controller.move_refused.connect(self._on_refused)
         self.controller.error.connect(self._on_error)
@@ -141,6 +145,7 @@ class MainWindow(QMainWindow):
         self.follower.noticed.connect(self._noticed)
         self.controller.before_write = self.follower.check
         self.follower.start()
+        self.team.follow(self.undo_stack, self.follower)
 
     # --- building ------------------------------------------------------------------------
 
@@ -475,6 +480,7 @@ class MainWindow(QMainWindow):
                 window.activateWindow()
                 return
         self.follower.stop()
+        self.team.shutdown()  # a running sync is cancelled at its next page and waited for
         self.prefs.set(pk.GEOMETRY, self.saveGeometry())
         self.prefs.set(pk.STATE, self.saveState())
         self.filters.save()
