@@ -36,7 +36,11 @@ class ReadAhead(Generic[T]):
 
     def __init__(self, read: Callable[[], T]) -> None:
         self._thread_id = threading.get_ident()
-        self._version = data_version()
+        self._version: int | None
+        try:
+            self._version = data_version()
+        except (sqlite3.Error, PeeweeException):  # busy: the window reads afresh, and says so
+            self._version = None
         self._result: T | None = None
         self._worker = threading.Thread(target=self._run, args=(read,), name="mwms-read-ahead", daemon=True)
         self._worker.start()
@@ -44,7 +48,8 @@ class ReadAhead(Generic[T]):
     def _run(self, read: Callable[[], T]) -> None:
         try:
             self._result = read()
-        except (sqlite3.Error, PeeweeException) as exc:  # busy, damaged: the caller reads itself
+        except Exception as exc:  # busy, damaged, a bad row: the caller reads
+            # again on its own thread and reports it as it always did; nothing printed here
             log.debug("read ahead failed: %s", type(exc).__name__)
         finally:
             if not database.is_closed():
@@ -58,7 +63,8 @@ class ReadAhead(Generic[T]):
         """The read, if it is still what the database holds; None: read afresh. Asked on the
         thread that started it (its connection's data_version is the comparison)."""
         self._worker.join()
-        if threading.get_ident() != self._thread_id or self._result is None or not check_passed():
+        stale = self._version is None or self._result is None
+        if threading.get_ident() != self._thread_id or stale or not check_passed():
             return None
         try:
             if data_version() != self._version:

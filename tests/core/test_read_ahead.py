@@ -115,3 +115,32 @@ def test_closing_waits_for_the_read_ahead(tmp_path: Path, monkeypatch: pytest.Mo
     threading.Timer(0.3, release.set).start()
     services.close()
     assert not worker.is_alive()
+
+
+def test_a_read_ahead_that_fails_unexpectedly_prints_nothing_and_the_window_reads_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A row the read cannot turn into a card (say a stage no version knows) raises on the
+    worker: nothing is printed there ("Exception in thread"), and the window's own read meets
+    the same row and reports it as it always did."""
+    path = tmp_path / "p.sqlite"
+    filled_database(path, clients=3)
+    failures = iter([KeyError("bogus")])
+    read = PortfolioService._read_cards
+
+    def first_fails(self):
+        err = next(failures, None)
+        if err is not None:
+            raise err
+        return read(self)
+
+    monkeypatch.setattr(PortfolioService, "_read_cards", first_fails)
+    services = open_services(path, defer_check=True)
+    try:
+        services.portfolio.read_ahead()
+        services.checked()
+        source = services.portfolio.card_source()
+        assert len(source.order) == 3
+    finally:
+        services.close()
+    assert "Exception in thread" not in capfd.readouterr().err
