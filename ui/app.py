@@ -71,6 +71,9 @@ def run_app(services: Services) -> int:
     log = logging.getLogger(__name__)
     log.info("window opened")
     status = app.exec()
+    from ui.tasks import wait_for_tasks
+
+    wait_for_tasks()  # work still running (a backup, a read) ends before the services close
     log.info("window closed, exit status %d", status)
     return status
 

@@ -11,6 +11,7 @@ calls are independent transactions; the worker closes its connection when it end
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -41,17 +42,30 @@ class _Job(QRunnable):
     def run(self) -> None:
         from mwms_desktop.services import end_thread  # closes this thread's connection only
 
+        signals = self.signals
         try:
-            result = self.work(self.signals.progress.emit)
+            result = self.work(lambda done, total: _emit(signals.progress, done, total))
         except MwmsError as exc:
-            self.signals.failed.emit(str(exc))
+            _emit(signals.failed, str(exc))
         except Exception as exc:  # a bug must reach the user, not vanish with the thread
             traceback.print_exc()
-            self.signals.failed.emit(f"Unexpected error: {exc}")
+            _emit(signals.failed, f"Unexpected error: {exc}")
         else:
-            self.signals.finished.emit(result)
+            _emit(signals.finished, result)
         finally:
             end_thread()
+
+
+def _emit(signal: Any, *args: Any) -> None:
+    """Tell the UI thread, unless the window that asked has gone (closed while the work ran,
+    or the app quitting): then there is nobody to tell, and nothing to print."""
+    with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
+        signal.emit(*args)
+
+
+def wait_for_tasks(timeout_ms: int = 15_000) -> bool:
+    """At exit: let running work end (and close its connection) before the services close."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
 
 
 class Task(QObject):

@@ -48,3 +48,21 @@ def test_a_failing_job_reports_its_message(qtbot):
     with qtbot.waitSignal(task.failed, timeout=5000) as blocker:
         pass
     assert blocker.args == ["Folder /nowhere does not exist."]
+
+
+def test_work_that_ends_after_its_window_has_gone_says_nothing(capfd) -> None:
+    """The window (and with it the object the worker reports through) is gone when the work
+    ends, say at quitting: the report has nobody to reach, and nothing is printed (it was
+    "RuntimeError: Signal source has been deleted" from the worker thread)."""
+    import shiboken6
+
+    from ui.tasks import _Job
+
+    for work in (lambda progress: progress(1, 2), lambda progress: 1 / 0):
+        job = _Job(work)
+        job.setAutoDelete(False)
+        shiboken6.delete(job.signals)
+        job.run()  # on this thread: an exception would reach the test
+    err = capfd.readouterr().err
+    assert "Signal source has been deleted" not in err
+    assert "ZeroDivisionError" in err  # a bug in the work is still printed
