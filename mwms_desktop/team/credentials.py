@@ -48,9 +48,10 @@ def ask_terminal(prompt: str) -> str:
     return getpass.getpass(prompt)
 
 
-def password(address: TeamAddress, ask: Ask | None = ask_terminal) -> str:
-    """The stored password, or one asked for now (not stored: there is no keyring)."""
-    stored = load(address)
+def password(address: TeamAddress, ask: Ask | None = ask_terminal, *, fresh: bool = False) -> str:
+    """The stored password, or one asked for now (not stored: there is no keyring). ``fresh``
+    (a join): asked whenever it can be, since a stored one may be out of date."""
+    stored = None if fresh and ask is not None else load(address)
     if stored is not None:
         return stored
     if ask is None:

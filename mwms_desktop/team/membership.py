@@ -75,13 +75,20 @@ def _warning_due(address: TeamAddress) -> str | None:
 
 
 def verify(
-    text: str, *, ca_file: Path | None = None, ask: Ask | None = credentials.ask_terminal
+    text: str,
+    *,
+    ca_file: Path | None = None,
+    ask: Ask | None = credentials.ask_terminal,
+    password: str | None = None,
 ) -> tuple[TeamAddress, str]:
     """Check the address, the password and the versions against the server (no local file
-    is touched: a refused join leaves nothing behind)."""
-    address, password = parse(text, ca_file=ca_file)
+    is touched: a refused join leaves nothing behind). The password: ``password`` (typed in
+    a dialog), else the address's own, else asked for (a join is when it is typed: one kept
+    in the keyring from an earlier join may be out of date), else the stored one."""
+    address, in_address = parse(text, ca_file=ca_file)
+    password = password or in_address
     if password is None:
-        password = credentials.password(address, ask)
+        password = credentials.password(address, ask, fresh=True)
     conn = connect(address, password)
     try:
         check_versions(conn, address)

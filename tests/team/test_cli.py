@@ -402,3 +402,28 @@ def test_a_build_without_psycopg_says_so_in_one_line(
         err
         == "mwms-desktop: Team mode is not available in this build of MWMS Desktop (psycopg is missing).\n"
     )
+
+
+def test_a_join_in_a_terminal_asks_for_the_password_even_with_an_old_one_in_the_keyring(
+    pg_server: TestServer,
+    team_db: str,
+    db_path: Path,
+    memory_keyring,
+    capsys: Capture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Head office changed the password: the keyring still holds the old one. A join typed in a
+    terminal asks (it is the moment to type it), and the new password replaces the old."""
+    import mwms_desktop.commands.team as team_command
+
+    name, password = add(pg_server, team_db, "tess")
+    url = pg_server.url(team_db, user=name, password=password)
+    assert run(capsys, "--db", str(db_path), "team", "join", url)[0] == 0
+    (key,) = memory_keyring.passwords
+    memory_keyring.passwords[key] = "an-old-password"
+    asked: list[str] = []
+    monkeypatch.setattr(team_command, "_ask", lambda: lambda prompt: asked.append(prompt) or password)
+    code, _out, err = run(capsys, "--db", str(db_path), "team", "join", pg_server.url(team_db, user=name))
+    assert code == 0, err
+    assert asked == [f"Password for {name} on 127.0.0.1:{pg_server.port}: "]
+    assert list(memory_keyring.passwords.values()) == [password]

@@ -8,17 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
-
-
-def with_password(text: str, password: str) -> str:
-    """The address with ``password`` written into it, where ``team join`` takes a password
-    from (the typed one wins over one stored in the keyring, which may be an old one).
-    Only called once the address parsed, so a refused address never echoes the password."""
-    parts = urlsplit(text.strip())
-    host = parts.netloc.rpartition("@")[2]
-    user = quote(unquote(parts.username or ""), safe="")
-    return urlunsplit(parts._replace(netloc=f"{user}:{quote(password, safe='')}@{host}"))
 
 
 def join(text: str, ca_file: Path | None, password: str) -> tuple[Any, str]:
@@ -27,12 +16,10 @@ def join(text: str, ca_file: Path | None, password: str) -> tuple[Any, str]:
     ``JoinResult`` and the verified password (for this session's memory where there is no
     keyring); raises its ``TeamError`` (one line) on failure, leaving nothing behind."""
     from mwms_desktop.team import membership
-    from mwms_desktop.team.address import parse
 
-    parse(text, ca_file=ca_file)  # a mistyped address: its line, without the password in it
-    if password:
-        text = with_password(text, password)
-    address, verified = membership.verify(text, ca_file=ca_file, ask=lambda _prompt: password)
+    address, verified = membership.verify(
+        text, ca_file=ca_file, ask=lambda _prompt: password, password=password or None
+    )
     return membership.remember(address, verified), verified
 
 
