@@ -10,8 +10,10 @@ by the core merge, each with its cursor in one SQLite transaction) as consultant
     ids looked up by uuid) in one transaction, into a second team database;
   * the first pull of all of them by a second laptop;
   * a sync with 20 changed records (on the laptop that changed them: push, and the pulls
-    around it), and the other laptop's sync that brings them in;
-  * a pull of 1,000 changes (1,000 records changed in 1,000 engagements).
+    around it), and the other laptop's sync that brings them in; floor: a raw psycopg
+    connection that updates the same 20 rows and reads them back;
+  * a pull of 1,000 changes (1,000 records changed in 1,000 engagements); floor: a raw psycopg
+    connection reading every row of those 1,000 engagements, table by table.
 
     python bench/sync.py [--count 10000]
 """
@@ -91,6 +93,36 @@ def floor_insert(conn: psycopg.Connection, rows: list[OutRow]) -> None:
                 sql.SQL(", ").join(values),
             )
             cur.executemany(query, [list(r.values.values()) for r in group])
+
+
+def floor_twenty(url: str, uuids: list[str], mark: str) -> float:
+    """Connect, update the note of 20 stakeholders by uuid, commit, read them back."""
+    t = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        with conn.transaction():
+            conn.cursor().executemany(
+                "UPDATE stakeholder SET note = %s WHERE uuid = %s", [(f"{mark} {u}", u) for u in uuids]
+            )
+        conn.execute("SELECT to_jsonb(s) FROM stakeholder s WHERE uuid = ANY(%s)", (uuids,)).fetchall()
+    return time.perf_counter() - t
+
+
+def floor_pull(url: str, engagements: int) -> float:
+    """Connect and read every row of ``engagements`` engagements, table by table."""
+    t = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        ids = [i for (i,) in conn.execute("SELECT id FROM engagement ORDER BY id LIMIT %s", (engagements,))]
+        for table in TABLES:
+            column = "id" if table == "engagement" else "engagement_id"
+            if table != "engagement" and "engagement_id" not in transport.REFS[table]:
+                continue  # a link table: left out, so the floor is if anything too low
+            conn.execute(
+                sql.SQL("SELECT to_jsonb(x) FROM {} x WHERE {} = ANY(%s)").format(
+                    sql.Identifier(table), sql.Identifier(column)
+                ),
+                (ids,),
+            ).fetchall()
+    return time.perf_counter() - t
 
 
 def database(server, name: str) -> str:
@@ -176,7 +208,8 @@ def main() -> None:
         for lap in (a, b, a):
             lap.sync()
 
-        pushes, pulls = [], []
+        twenty = [r.uuid for r in rows if r.table == "stakeholder"][:20]
+        pushes, pulls, floors = [], [], []
         for n in range(5):
             a.change(20, f"round {n}")
             took, report = a.sync()
@@ -185,16 +218,24 @@ def main() -> None:
             took, report = b.sync()
             assert report.pulled == 20, report
             pulls.append(took)
+            floors.append(floor_twenty(urls["dana_floor"], twenty, f"round {n}"))
         print(
             f"sync with 20 changed records: {median_ms(pushes)} (goal <= 150 ms); "
-            f"the other laptop's sync bringing them in: {median_ms(pulls)}"
+            f"the other laptop's sync bringing them in: {median_ms(pulls)}; floor raw psycopg "
+            f"connect + UPDATE + SELECT of 20 rows {median_ms(floors)}; ratios "
+            f"{statistics.median(pushes) / statistics.median(floors):.1f}x, "
+            f"{statistics.median(pulls) / statistics.median(floors):.1f}x"
         )
         a.change(1000, "thousand", step=1)
         _took, report = a.sync()
         assert report.pushed == min(1000, args.count), report
         took, report = b.sync()
         assert report.pulled == min(1000, args.count), report
-        print(f"pull of {report.pulled:,} changed engagements: {took * 1000:.0f} ms")
+        floor = floor_pull(urls["dana_floor"], report.pulled)
+        print(
+            f"pull of {report.pulled:,} changed engagements: {took * 1000:.0f} ms; floor raw psycopg "
+            f"read of every row of as many engagements {floor * 1000:.0f} ms; ratio {took / floor:.1f}x"
+        )
     finally:
         server.stop()
         server.remove()
