@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.boards = QStackedWidget()  # the plain board, or the same board in swimlanes
         self.boards.addWidget(scroller)
         self.lanes: SwimlaneBoard | None = None
+        self._head_office_wip: dict[str, int] = {}  # stage -> limit head office set (team mode)
         page_layout.addWidget(self.boards, 1)
         page_layout.addWidget(self.refusal)
         self.pages = QStackedWidget()
@@ -127,8 +128,7 @@ class MainWindow(QMainWindow):
         )
         self.store.counts_changed.connect(self._update_status)
 
-        for stage, column in self.board.columns.items():
-            column.set_wip_limit(self.prefs.wip_limit(stage))
+        self._apply_wip()
         self.store.reload()
         self.filters.set_owners(self.store.owners())
         self.store.set_filter(self.filters.current())
@@ -323,7 +323,34 @@ class MainWindow(QMainWindow):
             return
         export_portfolio(self, self.services, ids, on_recorded=self.controller.notify_changed)
 
+    def set_head_office_wip(self, limits: dict[str, int]) -> None:
+        """The WIP limits head office set for the team (taken on sync): they govern the stages
+        they name, shown as set by head office; the others keep this user's own."""
+        if limits != self._head_office_wip:
+            self._head_office_wip = dict(limits)
+            self._apply_wip()
+
+    def _apply_wip(self) -> None:
+        board = getattr(self, "board", None)
+        if board is None:  # the team menu reports before the board is built
+            return
+        for stage, column in board.columns.items():
+            by_head_office = stage in self._head_office_wip
+            limit = self._head_office_wip[stage] if by_head_office else self.prefs.wip_limit(stage)
+            column.set_wip_limit(limit, by_head_office=by_head_office)
+            if self.lanes is not None:
+                self.lanes.set_wip_limit(stage, limit, by_head_office=by_head_office)
+
     def _ask_wip(self, stage: str) -> None:
+        if stage in self._head_office_wip:
+            limit = self._head_office_wip[stage]
+            QMessageBox.information(
+                self,
+                "WIP limit",
+                f"The WIP limit of {framework.stage(stage).label} ({limit or 'none'}) is set by head "
+                "office for the whole team; head office changes it with `mwms-desktop team set-threshold`.",
+            )
+            return
         column = self.board.columns[stage]
         value, ok = QInputDialog.getInt(
             self,
@@ -429,7 +456,10 @@ class MainWindow(QMainWindow):
             self.lanes.menu_requested.connect(self._card_menu)
             self.lanes.wip_menu_requested.connect(self._ask_wip)
             for stage in framework.STAGE_SLUGS:
-                self.lanes.set_wip_limit(stage, self.board.columns[stage].wip_limit)
+                column = self.board.columns[stage]
+                self.lanes.set_wip_limit(
+                    stage, column.wip_limit, by_head_office=stage in self._head_office_wip
+                )
             self.boards.addWidget(self.lanes)
         self.boards.setCurrentWidget(self.lanes or self.boards.widget(0))
 

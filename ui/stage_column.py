@@ -90,9 +90,9 @@ class StageColumn(QFrame):
     def wip_limit(self) -> int:
         return self.header.wip_limit if self.header else 0
 
-    def set_wip_limit(self, limit: int) -> None:
+    def set_wip_limit(self, limit: int, *, by_head_office: bool = False) -> None:
         if self.header:
-            self.header.set_wip_limit(limit)
+            self.header.set_wip_limit(limit, by_head_office=by_head_office)
 
     def _describe(self) -> None:
         self.view.setAccessibleDescription(f"{self.model.rowCount()} engagements shown")

@@ -29,6 +29,7 @@ class StageHeader(QWidget):
         self.store = store
         self.stage = stage
         self.wip_limit = 0
+        self.wip_by_head_office = False
         info = framework.stage(stage)
         self.title = QLabel(f"{info.number}  {info.label}")
         self.title.setObjectName("columnTitle")
@@ -141,8 +142,9 @@ class StageHeader(QWidget):
             self._fit_title(self.title.width())  # the width the layout gave it
         return super().eventFilter(watched, event)
 
-    def set_wip_limit(self, limit: int) -> None:
+    def set_wip_limit(self, limit: int, *, by_head_office: bool = False) -> None:
         self.wip_limit = limit
+        self.wip_by_head_office = by_head_office
         self.update_count()
 
     def update_count(self) -> None:
@@ -152,9 +154,12 @@ class StageHeader(QWidget):
         if self.wip_limit:
             text += f" / WIP {self.wip_limit}"
         self.count.setText(("⚠ " if over else "") + text)
-        self.count.setToolTip(
-            f"Over the WIP limit of {self.wip_limit}." if over else "Right-click to set a WIP limit."
-        )
+        if self.wip_by_head_office:
+            limit = f"The WIP limit ({self.wip_limit or 'none'}) is set by head office."
+            tip = f"Over the WIP limit of {self.wip_limit}, set by head office." if over else limit
+        else:
+            tip = f"Over the WIP limit of {self.wip_limit}." if over else "Right-click to set a WIP limit."
+        self.count.setToolTip(tip)
         if self.count.property("over") != over:  # re-polishing costs a repaint: only on change
             self.count.setProperty("over", over)
             self.count.style().unpolish(self.count)

@@ -233,8 +233,8 @@ class SwimlaneBoard(QWidget):
         if 0 <= n < len(self.lanes):
             self._focus_cell(self.lanes[n], index, at=-1 if delta < 0 else 0)
 
-    def set_wip_limit(self, stage: str, limit: int) -> None:
-        self.headers[stage].set_wip_limit(limit)
+    def set_wip_limit(self, stage: str, limit: int, *, by_head_office: bool = False) -> None:
+        self.headers[stage].set_wip_limit(limit, by_head_office=by_head_office)
 
     # --- the header row follows the lanes sideways ------------------------------------------
 

@@ -7,6 +7,7 @@ server lets only head office write them (row-level security); every consultant r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import psycopg
@@ -28,6 +29,23 @@ class Threshold:
     label: str
     minimum: int
     maximum: int
+
+
+def as_lines(values: Mapping[str, int]) -> tuple[str, ...]:
+    """Head office's thresholds as lines a consultant reads ("Stalled after (days): 14"), in
+    the order of :func:`known`; a WIP limit of 0 reads "none"."""
+    lines = []
+    for key, threshold in known().items():
+        if key in values:
+            value = values[key]
+            shown = "none" if key.startswith(WIP_PREFIX) and value == 0 else str(value)
+            lines.append(f"{threshold.label.replace(' (0: none)', '')}: {shown}")
+    return tuple(lines)
+
+
+def wip_limits(values: Mapping[str, int]) -> dict[str, int]:
+    """Stage slug -> the WIP limit head office set (0: none), for the stages it set."""
+    return {k[len(WIP_PREFIX) :]: v for k, v in values.items() if k.startswith(WIP_PREFIX)}
 
 
 def known() -> dict[str, Threshold]:

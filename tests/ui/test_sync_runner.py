@@ -38,6 +38,9 @@ class StandInSync:
     def status(self) -> SimpleNamespace:
         return SimpleNamespace(joined=self.joined, last_sync_at=self.last, waiting=0, conflicts=0)
 
+    def head_office_thresholds(self) -> dict[str, int]:
+        return {}
+
     def run(self, *, progress=None, cancelled=None, ask=None) -> SimpleNamespace:
         with self.lock:
             self.runs += 1

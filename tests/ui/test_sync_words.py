@@ -38,3 +38,16 @@ def test_each_state_has_its_words_and_the_reason_in_the_tooltip() -> None:
     assert tip.splitlines()[0] == "The team server at db:5432 refused the password for dana."
     assert words(SyncView(joined=True), NOW)[0] == "Not synced yet"
     assert words(base.with_(needs_password=True), NOW)[0] == "Sync paused: password needed"
+
+
+def test_the_tooltip_lists_what_head_office_set() -> None:
+    from mwms_desktop.team.thresholds import as_lines
+
+    lines = as_lines({"wip_execution": 0, "stall_days": 14, "wip_insight": 3})
+    assert lines == (
+        "Stalled after (days): 14",
+        "WIP limit of Initial Insight Development: 3",
+        "WIP limit of Structured Execution: none",
+    )
+    view = SyncView(joined=True, last_sync_at=NOW, head_office=lines)
+    assert "Set by head office: Stalled after (days): 14; WIP limit of Initial" in words(view, NOW)[1]

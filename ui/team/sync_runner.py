@@ -142,6 +142,8 @@ class SyncRunner(QObject):
             last_sync_at=snap.last_sync_at,
             waiting=snap.waiting,
             conflicts=snap.conflicts,
+            head_office=snap.head_office,
+            wip=snap.wip,
             **more,
         )
 

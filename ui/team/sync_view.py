@@ -22,6 +22,8 @@ class SyncView:
     needs_password: bool = False  # no keyring, and no password typed in this session
     refused: tuple[str, ...] = ()  # what the server refused in the last sync, a line each
     progress: str = ""  # while running: "pull 500 of 1000"
+    head_office: tuple[str, ...] = ()  # the thresholds head office set, a line each
+    wip: tuple[tuple[str, int], ...] = ()  # (stage, limit) that head office set
 
     def with_(self, **changes: object) -> SyncView:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -81,6 +83,8 @@ def words(view: SyncView, now: datetime) -> tuple[str, str]:
     if view.refused:
         tip.append(f"The server refused {_plural(len(view.refused), 'change')}: {view.refused[0]}")
     tip.append(server)
+    if view.head_office:
+        tip.append("Set by head office: " + "; ".join(view.head_office) + ".")
     if not view.running and not view.needs_password:
         tip.append("Click to sync now (F5).")
     return text, "\n".join(line for line in tip if line)

@@ -31,6 +31,8 @@ class Snapshot:
     waiting: int = 0
     conflicts: int = 0
     minutes: int = settings.SYNC_MINUTES.default
+    head_office: tuple[str, ...] = ()  # the thresholds head office set, a line each
+    wip: tuple[tuple[str, int], ...] = ()  # (stage, limit) that head office set
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,9 @@ def snapshot(services: Services, sync: Any = None) -> Snapshot:
         return Snapshot(joined=False, minutes=minutes)
     address = membership.current_address()
     where = f"{address.where}/{address.database} as {address.user}" if address else ""
+    from mwms_desktop.team import thresholds
+
+    set_by_head_office = module.head_office_thresholds()
     return Snapshot(
         joined=True,
         where=where,
@@ -73,6 +78,8 @@ def snapshot(services: Services, sync: Any = None) -> Snapshot:
         waiting=status.waiting,
         conflicts=status.conflicts,
         minutes=minutes,
+        head_office=thresholds.as_lines(set_by_head_office),
+        wip=tuple(sorted(thresholds.wip_limits(set_by_head_office).items())),
     )
 
 

@@ -58,6 +58,7 @@ class TeamActions:
 
     def _changed(self, view: SyncView) -> None:
         self.indicator.show_view(view)
+        self.window.set_head_office_wip(dict(view.wip))  # type: ignore[attr-defined]
         self.join_action.setText("&Join another team…" if view.joined else "&Join a team…")
         self.join_action.setEnabled(not view.running)  # the running sync's team stays until it ends
         self.sync_action.setEnabled(view.joined and not view.running)

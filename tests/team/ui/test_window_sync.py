@@ -326,3 +326,45 @@ def test_a_join_and_leave_typed_in_a_terminal_meanwhile_show_in_the_window(
     cli("team", "leave")
     qtbot.waitUntil(lambda: not indicator.isVisible(), timeout=10_000)
     assert not w.team.sync_action.isEnabled()
+
+
+def test_thresholds_head_office_sets_show_as_set_by_head_office_after_a_sync(
+    qtbot,
+    pg_server: TestServer,
+    team_db: str,
+    services: Services,
+    memory_keyring,
+    tmp_path: Path,
+    monkeypatch,
+) -> None:
+    """Head office sets a stall threshold and a WIP limit on the server; F5: the laptop takes
+    them, the Insight column shows the limit as set by head office (right-click explains
+    instead of offering to change it), and the indicator's tooltip lists them."""
+    from tests.team.helpers import login
+
+    me, password = add(pg_server, team_db, "win_rules")
+    boss, boss_password = add(pg_server, team_db, "win_boss", head_office=True)
+    joined_by_hand(pg_server, team_db, me, password)
+    w = open_window(qtbot, services, tmp_path)
+    wait_synced(qtbot, w, 1)
+    header = w.board.columns["insight"].header
+    assert "Right-click to set a WIP limit." in header.count.toolTip()
+    with login(pg_server, team_db, boss, boss_password) as conn:
+        conn.execute("INSERT INTO team_threshold (key, value) VALUES ('wip_insight', 3), ('stall_days', 14)")
+    qtbot.keyClick(w, Qt.Key.Key_F5)
+    wait_synced(qtbot, w, 2)
+    assert services.portfolio.setting("stall_days") == 14
+    qtbot.waitUntil(lambda: "/ WIP 3" in header.count.text(), timeout=5000)
+    assert "set by head office" in header.count.toolTip()
+    tip = w.team.indicator.state.toolTip()
+    assert "Set by head office: Stalled after (days): 14; WIP limit of Initial Insight Development: 3." in tip
+    told: list[str] = []
+    monkeypatch.setattr("ui.main_window.QMessageBox.information", lambda _p, _t, text, *a: told.append(text))
+    monkeypatch.setattr("ui.main_window.QInputDialog.getInt", lambda *a, **k: (99, True))
+    from PySide6.QtGui import QContextMenuEvent
+
+    pos = header.count.rect().center()  # the event a right-click makes (offscreen makes none)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, header.count.mapToGlobal(pos))
+    QApplication.sendEvent(header.count, event)
+    assert "set by head office" in told[0]
+    assert w.board.columns["insight"].wip_limit == 3
