@@ -46,9 +46,10 @@ class EngagementFact:
     created: date  # local day
     outcome: str | None
     outcome_on: date | None
-    # Off the board (archived, disqualified): the local day it left, from its status log
-    # (``status_change``; without a record there, as in a bundle from another laptop, the
-    # day of its last change). On the board: the day of its last change (not read).
+    # Off the board (archived, disqualified): the local day it left (``departure``), from its
+    # status log (``status_change``; without a record of its current status there, as after
+    # a bundle from another laptop, the day of its last change), never before the last stage
+    # change its move log shows. On the board: the day of its last change (not read).
     changed: date
 
 
@@ -69,13 +70,17 @@ class LearningFact:
     reused_by: frozenset[int] = frozenset()
 
 
-# The instant an engagement off the board left it: its latest status record taking it off,
-# else (no record: merged from a laptop that kept none) its last change. A column of
-# ``engagement``, read by both paths.
+# The instant an engagement off the board left it: its latest status record (the last
+# written), when that record took it to the status it has now; else its last change. A
+# status changed by a bundle merge (or sync) writes no record here, so a later record may
+# be missing: archived here in February, restored in March, archived on another laptop in
+# June and merged, the latest record here says "active", not "archived", and the day is the
+# engagement's last change (June), not the February record. A column of ``engagement``,
+# read by both paths.
 LEFT_BOARD_SQL = (
     "CASE WHEN engagement.status = 'active' THEN engagement.updated_at ELSE coalesce("
-    "(SELECT max(s.changed_at) FROM status_change s WHERE s.engagement_id = engagement.id"
-    " AND s.to_status != 'active'), engagement.updated_at) END"
+    "(SELECT CASE WHEN s.to_status = engagement.status THEN s.changed_at END FROM status_change s"
+    " WHERE s.engagement_id = engagement.id ORDER BY s.id DESC LIMIT 1), engagement.updated_at) END"
 )
 
 # Per learning, the other engagements citing it: (learning id, citing engagement id) rows.
