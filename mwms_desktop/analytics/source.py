@@ -96,6 +96,32 @@ REUSE_QUERY = (
 )
 
 
+def departure(left: date, last_change: date) -> date:
+    """The local day an engagement off the board left it: the day its status record (or
+    last change) says, ``left``, but never before ``last_change``, the day of the last stage
+    change its move log shows (or of its creation, without a log). A clock set back, or a
+    merge of another laptop's moves, can date the record earlier; the flow cannot leave the
+    board before it entered its last stage. Both readers date ``EngagementFact.changed`` so,
+    and the flow, the months left, the relationship durations and the health bands all read
+    that one day."""
+    return max(left, last_change)
+
+
+def last_changes(moves: Iterable[Move]) -> dict[int, date]:
+    """Per engagement, the local day of the last move that changed its stage (moves grouped
+    by engagement, each group in log order; a move to the stage it stood in changes none)."""
+    out: dict[int, date] = {}
+    eid: int | None = None
+    current: str | None = None
+    for m in moves:
+        if m.engagement_id != eid:
+            eid, current = m.engagement_id, None
+        if m.to_stage != current:
+            out[eid] = m.day
+            current = m.to_stage
+    return out
+
+
 def reuse(rows: Iterable[tuple[int, int]]) -> dict[int, frozenset[int]]:
     """``REUSE_QUERY``'s rows as learning id -> the engagements citing it."""
     out: dict[int, set[int]] = {}
@@ -237,14 +263,10 @@ def read_facts(clock: Clock) -> Facts:
     few bulk reads. Moves come grouped by engagement, each engagement's in log order."""
     days, local = _Days(), _LocalDays()
     M, C = StageMove, CheckIn
-    engagements = []
     rows = database.execute_sql(
         "SELECT id, client, engagement_type, owner, stage, status, created_at, outcome, outcome_on,"
         f" {LEFT_BOARD_SQL} FROM engagement ORDER BY id"
-    )
-    for eid, client, etype, owner, stage, status, created, outcome, outcome_on, updated in rows:
-        engagements.append(EngagementFact(eid, client, etype, owner, stage, status, local(created)[1],
-                                          outcome, days(outcome_on), local(updated)[1]))  # fmt: skip
+    ).fetchall()
     moves: list[Move] = []
     group: list[Move] = []
     # By engagement through its index (no sort); within an engagement the log order is the
@@ -257,6 +279,14 @@ def read_facts(clock: Clock) -> Facts:
             _flush(moves, group)
         group.append(Move(eid, from_stage, to_stage, at, day, kind))
     _flush(moves, group)
+    last = last_changes(moves)
+    engagements = []
+    for eid, client, etype, owner, stage, status, created, outcome, outcome_on, updated in rows:
+        born, changed = local(created)[1], local(updated)[1]
+        if status != "active":
+            changed = departure(changed, last.get(eid, born))
+        engagements.append(EngagementFact(eid, client, etype, owner, stage, status, born,
+                                          outcome, days(outcome_on), changed))  # fmt: skip
     cycles = tuple(
         CycleFact(eid, status, result, days(ended))
         for eid, status, result, ended in raw_rows(Cycle.select(Cycle.engagement, Cycle.status,
@@ -292,6 +322,8 @@ __all__ = [
     "Move",
     "Scope",
     "default_scope",
+    "departure",
+    "last_changes",
     "read_facts",
     "reuse",
     "scoped",

@@ -120,8 +120,13 @@ def test_engagements_taken_off_the_board_are_counted_per_month(services, clock):
     scope = Scope(start.date().replace(day=1) - timedelta(days=61), start.date() + timedelta(days=5))
     result = report.compute(services, scope)
     assert result == report.build(read_facts(clock), scope, services.portfolio.cards())
-    assert [(m.month.month, m.left) for m in result.flow.throughput] == [(9, 1), (10, 0), (11, 2)]
-    assert report.to_json(result)["flow"]["per_month"][-1]["left_board"] == 2
+    # The archive dated in September, before the engagement was even created (2 November),
+    # leaves the board on its creation day: in the months as in the cumulative flow.
+    assert [(m.month.month, m.left) for m in result.flow.throughput] == [(9, 0), (10, 0), (11, 3)]
+    assert report.to_json(result)["flow"]["per_month"][-1]["left_board"] == 3
+    off = {d.day: d.off_board for d in result.flow.days}
+    day = start.date()
+    assert (off[day - timedelta(days=1)], off[day], off[day + timedelta(days=1)]) == (0, 1, 3)
 
 
 def test_a_status_changed_by_a_merge_dates_the_departure_by_that_change_not_an_older_record(tmp_path):
@@ -161,3 +166,26 @@ def test_a_status_changed_by_a_merge_dates_the_departure_by_that_change_not_an_o
     off = {d.day: d.off_board for d in result.flow.days}
     assert (off[date(2026, 6, 9)], off[date(2026, 6, 10)]) == (0, 1)
     assert off[date(2026, 2, 10)] == 0
+
+
+def test_every_figure_dates_a_departure_recorded_before_the_last_move_by_that_move(services):
+    """An archive dated 20 October (a clock set back, or another laptop's moves merged) of an
+    engagement whose log moved it on 10 November: the cumulative flow takes it off on 10
+    November, and so do the months left, the relationship's length and the health bands."""
+    from datetime import date
+
+    from mwms_desktop.analytics import report
+    from mwms_desktop.analytics.source import Scope, read_facts
+    from tests.core.analytics_log import engagement
+
+    engagement("Kestrel", "2026-10-01 12:00", [("2026-11-10 12:00", "onboarding", "forward")],
+               status="archived", changed="2026-10-20 12:00")  # fmt: skip
+    scope = Scope(date(2026, 10, 1), date(2026, 11, 30))
+    result = report.compute(services, scope, [])
+    assert result == report.build(read_facts(services.clock), scope, [])
+    off = {d.day: d.off_board for d in result.flow.days}
+    assert (off[date(2026, 11, 9)], off[date(2026, 11, 10)]) == (0, 1)
+    assert [(m.month.month, m.left) for m in result.flow.throughput] == [(10, 0), (11, 1)]
+    assert result.outcomes.duration_by_type[0].spread.median == 40  # 1 October to 10 November
+    october = result.health.by_month[0]
+    assert (october.when, sum(october.counts)) == (date(2026, 10, 31), 1)  # still on the board then
