@@ -32,7 +32,6 @@ from mwms_desktop.analytics.flow import Flow, FlowDay, MonthThroughput, Rework, 
 from mwms_desktop.analytics.health import BANDS, BandCount, DriftMap, HealthSummary, drift_in
 from mwms_desktop.analytics.months import month_of, months
 from mwms_desktop.analytics.source import (
-    EPOCH_ORDINAL,
     LEFT_BOARD_SQL,
     REUSE_QUERY,
     CycleFact,
@@ -40,11 +39,12 @@ from mwms_desktop.analytics.source import (
     Facts,
     LearningFact,
     Scope,
-    _zone_offset,
     departure,
     reuse,
 )
 from mwms_desktop.clock import Clock
+from mwms_desktop.local_days import EPOCH_ORDINAL
+from mwms_desktop.local_days import zone_offset as _zone_offset
 from mwms_desktop.views import EngagementCard
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def nothing(today: date) -> FastFacts:
 
 
 def local_days(at: np.ndarray) -> np.ndarray:
-    """Local day numbers of instants ``at`` (days since 1970 UTC), as ``source._LocalDays``:
+    """Local day numbers of instants ``at`` (days since 1970 UTC), as ``local_days.LocalDays``:
     one zone look-up at each end of every UTC day, every instant on its own on a day when
     the two differ (a daylight-saving change)."""
     import numpy as np

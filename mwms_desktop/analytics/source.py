@@ -8,15 +8,14 @@ serve the window, ``mwms-desktop report`` and the portfolio dossier.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from db.models import CheckIn, Cycle, Learning, StageMove, database, raw_rows
 from mwms_desktop.clock import Clock
+from mwms_desktop.local_days import LocalDays
 
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 DEFAULT_MONTHS = 12  # the period when none is given: the last twelve months up to today
 # The owner filter's "Unassigned": engagements without an owner (the board's filter value,
 # ``ui.board_store.UNASSIGNED``, is this text; a name never starts with a control character).
@@ -222,46 +221,10 @@ class _Days:
         return day
 
 
-class _LocalDays:
-    """Stored UTC instants to (days since 1970 UTC, local calendar day), memoised.
-
-    The offset to local time (``astimezone``: the process's zone, as ``clock.local_day``) is
-    asked at the start and the end of each UTC day; on the few days when they differ (a
-    daylight-saving change) every instant of that day is asked on its own. 60,000 moves cost
-    a thousand zone look-ups instead of 60,000."""
-
-    def __init__(self) -> None:
-        self._offsets: dict[str, float | None] = {}  # UTC day -> the day's offset (None: it changes)
-        self._days: dict[int, date] = {}
-
-    def _offset(self, stored: str, at: float) -> float:
-        key = stored[:10]
-        offset = self._offsets.get(key, False)
-        if offset is False:
-            start = math.floor(at)
-            first, last = (_zone_offset(start), _zone_offset(start + 1 - 1 / 86_400))
-            offset = self._offsets[key] = first if first == last else None
-        return offset if offset is not None else _zone_offset(at)  # type: ignore[return-value]
-
-    def __call__(self, stored: str) -> tuple[float, date]:
-        at = datetime.fromisoformat(stored).timestamp() / 86_400
-        number = math.floor(at + self._offset(stored, at))
-        day = self._days.get(number)
-        if day is None:
-            day = self._days[number] = date.fromordinal(number + EPOCH_ORDINAL)
-        return at, day
-
-
-def _zone_offset(at: float) -> float:
-    """The local zone's offset from UTC at instant ``at`` (days since 1970), in days."""
-    moment = datetime.fromtimestamp(at * 86_400, UTC).astimezone()
-    return moment.utcoffset().total_seconds() / 86_400  # type: ignore[union-attr]
-
-
 def read_facts(clock: Clock) -> Facts:
     """Every engagement (all statuses) and its move log, cycles, learnings and check-ins, in a
     few bulk reads. Moves come grouped by engagement, each engagement's in log order."""
-    days, local = _Days(), _LocalDays()
+    days, local = _Days(), LocalDays()
     M, C = StageMove, CheckIn
     rows = database.execute_sql(
         "SELECT id, client, engagement_type, owner, stage, status, created_at, outcome, outcome_on,"
