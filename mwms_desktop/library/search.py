@@ -17,7 +17,7 @@ from typing import NamedTuple
 from db import fts
 from db.models import database
 from mwms_desktop.library import facets as facet_mod
-from mwms_desktop.library.query import DATE_FORMS, Query, date_value, fold, fts_match, parse, words
+from mwms_desktop.library.query import DATE_FORMS, Query, date_value, fold, fts_match, ordered, parse, words
 from mwms_desktop.local_days import LocalDays
 
 KINDS: tuple[str, ...] = tuple(s.kind for s in fts.SOURCES)
@@ -288,7 +288,7 @@ def _query(text: str, extra: dict[str, Iterable[str]]) -> Query:
                 values = frozenset(d for d in dates.values() if d)
             if values:
                 merged[name] = merged.get(name, frozenset()) | values
-        q = Query(q.words, merged, tuple(problems))
+        q = Query(q.words, ordered(merged), tuple(problems))
     return q
 
 

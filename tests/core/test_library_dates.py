@@ -57,6 +57,19 @@ def test_a_from_to_range_is_inclusive_at_the_precision_typed(services, backend):
         "2026-06-30", "2026-07-01"]  # fmt: skip
 
 
+def test_a_range_typed_the_wrong_way_round_is_the_range_it_names(services, backend):
+    """``from:2026-06 to:2026-03`` used to find nothing, silently; the analytics window swaps
+    a period typed so: the library takes it as March to June too."""
+    _dated(services)
+    march_to_june = ["2026-03-01", "2026-03-31", "2026-06-30"]
+    assert _days(library.search("parcel from:2026-06 to:2026-03")) == march_to_june
+    assert _days(library.search("parcel", date_from=["2026-06"], date_to=["2026-03"])) == march_to_june
+    assert _days(library.search("parcel from:2027 to:2026-03")) == [*march_to_june, "2026-07-01"]
+    assert _days(library.search("parcel from:2026-07-01 to:2026")) == ["2026-07-01"]  # July to December
+    assert _days(library.search("parcel from:2026-06-30 to:2026-06")) == ["2026-06-30"]  # not reversed
+    assert library.search("parcel from:2026-06 to:2026-03").query.problems == ()
+
+
 def test_records_without_a_date_are_left_out_by_a_date_token(services, backend):
     ids = _dated(services)
     other = engagement_at(services, "optimization")
