@@ -102,6 +102,9 @@ class LibraryWindow(QMainWindow):
         self.setWindowTitle("Learning library")
         self.setObjectName("libraryWindow")
         self.result: SearchResult | None = None
+        # The text ``result`` answers: its next page, total and facets are asked of this
+        # text, not of the search box, which may hold newer text whose first page is coming.
+        self.result_text = ""
         self._told_slower = False
 
         self.search = QLineEdit()
@@ -204,10 +207,11 @@ class LibraryWindow(QMainWindow):
         self.count_query.cancel()
         self.more_query.cancel()
         self.count.setText("Searching…")
-        self.query.ask(lambda: library.search(text, limit=LIMIT, facets=False, total=False))
+        self.query.ask(lambda: (text, library.search(text, limit=LIMIT, facets=False, total=False)))
 
-    def _show(self, result: SearchResult) -> None:
-        self.result = result
+    def _show(self, answer: tuple[str, SearchResult]) -> None:
+        text, result = answer
+        self.result, self.result_text = result, text
         if not result.indexed and not self._told_slower:
             self._told_slower = True
             self.notice.setText(SLOWER_NOTICE)
@@ -218,7 +222,6 @@ class LibraryWindow(QMainWindow):
             self.results.selectRow(0)
         else:
             self.detail.clear()
-        text = self.search.text()
         if result.total is None:
             q = result.query
             self.count_query.ask(lambda: (q, library.count(text)))
@@ -233,7 +236,7 @@ class LibraryWindow(QMainWindow):
         result = self.result
         if result is None:
             return
-        text, q, offset = self.search.text(), result.query, self.model.rowCount()
+        text, q, offset = self.result_text, result.query, self.model.rowCount()
         self.more_query.ask(
             lambda: (q, offset, library.search(text, limit=LIMIT, offset=offset, facets=False, total=False))
         )
