@@ -38,6 +38,7 @@ from ui.library.results_model import HitRole, ResultsModel
 from ui.library.runner import LatestQuery
 from ui.library.snippet_delegate import SnippetDelegate
 from ui.library.text import FACET_TITLES, KIND_LABELS, marked_html, token, value_label
+from ui.tooltip import plain_tip
 
 OpenRecord = Callable[[int, str, int], None]  # engagement id, kind, record id
 LIMIT = 40  # a page: the first holds more than the window shows; the next come as it scrolls
@@ -91,7 +92,7 @@ def evidence_html(hit: Hit, ev: Evidence) -> str:
 def _facet_item(facet: str, value: str, n: int) -> QTreeWidgetItem:
     item = QTreeWidgetItem([f"{value_label(facet, value)} ({n})"])
     item.setData(0, TokenRole, token(facet, value))
-    item.setToolTip(0, f"Narrow to {token(facet, value)}")
+    item.setToolTip(0, plain_tip(f"Narrow to {token(facet, value)}"))  # a client's name, as typed
     return item
 
 
