@@ -157,11 +157,13 @@ def reconcile(database: SqliteDatabase) -> str:
 
 # Per kind: the facts the library facets on, for each matching record. ``{src}`` is the
 # record table's alias source (the FTS join or the table alone), ``{rank}`` the rank expression.
+# The date: a local day for insights and cycles (a date field); for learnings the stored UTC
+# instant, which the reader turns into the user's local day (as the analytics count them).
 _ATTRS = {
     "learning": (
         "r.id, r.engagement_id, e.client, e.engagement_type, e.owner, e.stage, e.status, r.tags, e.tags, "
         "r.confidence, r.refinements, (SELECT group_concat(c.result) FROM learning_evidence le "
-        "JOIN cycle c ON c.id = le.cycle_id WHERE le.learning_id = r.id), substr(r.recorded_at, 1, 10), "
+        "JOIN cycle c ON c.id = le.cycle_id WHERE le.learning_id = r.id), r.recorded_at, "
         "r.statement"
     ),
     "insight": (

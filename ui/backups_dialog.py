@@ -29,6 +29,7 @@ from mwms_desktop import APP_NAME, maintenance
 from mwms_desktop.errors import MwmsError
 from mwms_desktop.services import Services
 from ui.tasks import Task, run_task
+from ui.tooltip import plain_tip
 
 REASONS = {
     "open": "On opening",
@@ -94,7 +95,7 @@ class BackupsDialog(QDialog):
             when = b.created.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             item = QTreeWidgetItem([when, describe_reason(b.reason), f"{b.size / 1024:,.0f} KB"])
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            item.setToolTip(0, str(b.path))
+            item.setToolTip(0, plain_tip(str(b.path)))
             self.list.addTopLevelItem(item)
         for column in range(2):  # the last column takes the rest
             self.list.resizeColumnToContents(column)

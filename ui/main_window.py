@@ -45,6 +45,7 @@ from ui.preferences import Preferences
 from ui.refusal_panel import RefusalPanel
 from ui.screen import fitted
 from ui.shortcuts import keys, redo_keys, undo_keys
+from ui.tooltip import plain_tip
 
 if TYPE_CHECKING:
     from ui.swimlanes import SwimlaneBoard  # loaded when swimlanes are first shown
@@ -219,7 +220,8 @@ class MainWindow(QMainWindow):
         action = QAction(name, self, toolTip=name, enabled=False)
         action.triggered.connect(run)
         can_changed.connect(action.setEnabled)
-        text_changed.connect(lambda text: action.setToolTip(f"{name} {text}" if text else name))
+        # The command's text names the engagement (a client's name, as typed).
+        text_changed.connect(lambda text: action.setToolTip(plain_tip(f"{name} {text}" if text else name)))
         return action
 
     # --- behaviour -----------------------------------------------------------------------

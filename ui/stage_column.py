@@ -17,6 +17,7 @@ from ui.card_delegate import CardDelegate
 from ui.lane import Lane
 from ui.stage_header import StageHeader
 from ui.stage_model import DropHandler, StageListModel
+from ui.tooltip import plain_tip
 
 
 class StageColumn(QFrame):
@@ -103,7 +104,7 @@ class StageColumn(QFrame):
             return
         self.banner.setProperty("refused", bool(unmet))
         self.banner.setText(verdict_html(unmet, "Not in this lane:" if self._other_lane else None))
-        self.banner.setToolTip("\n".join(unmet))
+        self.banner.setToolTip(plain_tip("\n".join(unmet)))
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
         self.banner.show()

@@ -49,7 +49,7 @@ def _recent(checkins: CheckIns) -> dict[int, tuple[int, tuple[int, ...]]]:
 def drift_signals(clock: Clock, limits: Thresholds, read: FastFacts) -> dict[int, tuple[str, ...]]:
     """Active engagement id -> the codes of the drift signals it shows, as on its card, from
     what the fast path read (:func:`fast.read`: the engagements on the board, every check-in)."""
-    from mwms_desktop.analytics.source import EPOCH_ORDINAL
+    from mwms_desktop.local_days import EPOCH_ORDINAL
 
     if not read.board:
         return {}

@@ -32,7 +32,6 @@ from mwms_desktop.analytics.flow import Flow, FlowDay, MonthThroughput, Rework, 
 from mwms_desktop.analytics.health import BANDS, BandCount, DriftMap, HealthSummary, drift_in
 from mwms_desktop.analytics.months import month_of, months
 from mwms_desktop.analytics.source import (
-    EPOCH_ORDINAL,
     LEFT_BOARD_SQL,
     REUSE_QUERY,
     CycleFact,
@@ -40,10 +39,12 @@ from mwms_desktop.analytics.source import (
     Facts,
     LearningFact,
     Scope,
-    _zone_offset,
+    departure,
     reuse,
 )
 from mwms_desktop.clock import Clock
+from mwms_desktop.local_days import EPOCH_ORDINAL
+from mwms_desktop.local_days import zone_offset as _zone_offset
 from mwms_desktop.views import EngagementCard
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def nothing(today: date) -> FastFacts:
 
 
 def local_days(at: np.ndarray) -> np.ndarray:
-    """Local day numbers of instants ``at`` (days since 1970 UTC), as ``source._LocalDays``:
+    """Local day numbers of instants ``at`` (days since 1970 UTC), as ``local_days.LocalDays``:
     one zone look-up at each end of every UTC day, every instant on its own on a day when
     the two differ (a daylight-saving change)."""
     import numpy as np
@@ -195,14 +196,22 @@ def read(clock: Clock) -> FastFacts:
         return d
 
     created, changed, entered = stamps[:n].tolist(), stamps[n : 2 * n].tolist(), stamps[2 * n :].tolist()
+    log = _read_log(con)
+    last = _last_changes(log)
+
+    def left(r: tuple, c: int, u: int) -> date:
+        """The day it left the board (``source.departure``), or on the board its last change."""
+        if r[5] == "active":
+            return day_of(u)
+        return departure(day_of(u), day_of(last[r[0]][1] if r[0] in last else c))
+
     engagements = tuple(
-        EngagementFact(r[0], r[1], r[2], r[3], r[4], r[5], day_of(c), r[7], iso(r[8]), day_of(u))
+        EngagementFact(r[0], r[1], r[2], r[3], r[4], r[5], day_of(c), r[7], iso(r[8]), left(r, c, u))
         for r, c, u in zip(rows, created, changed, strict=True)
     )
     board = tuple(
         (r[0], r[10], r[4], e, c) for r, e, c in zip(rows, entered, created, strict=True) if r[5] == "active"
     )
-    log = _read_log(con)
     checkins = _read_checkins(con)
     cycles = tuple(
         CycleFact(e, status, result, iso(ended))
@@ -310,25 +319,43 @@ def _months_of(numbers: Iterable[int]) -> Counter[date]:
     return counted
 
 
+def _stage_changes(log: Log) -> tuple[np.ndarray, np.ndarray]:
+    """The moves that change their engagement's stage (mask), and each move's previous stage
+    (-1 for an engagement's first)."""
+    import numpy as np
+
+    first = _firsts(log.eid)
+    prev = np.empty(len(log.to), dtype=np.int8)
+    prev[0:1] = -1
+    prev[1:] = log.to[:-1]
+    prev[first] = -1
+    return first | (log.to != prev), prev
+
+
+def _last_changes(log: Log) -> dict[int, tuple[int, int]]:
+    """Per engagement with a log: the stage its last stage change entered, and that change's
+    local day number (``source.last_changes`` on the arrays)."""
+    import numpy as np
+
+    change, _ = _stage_changes(log)
+    ch_eid, ev_day, ev_to = log.eid[change], log.day[change], log.to[change].astype(np.int64)
+    lasts = np.nonzero(np.r_[ch_eid[1:] != ch_eid[:-1], True])[0] if len(ch_eid) else np.zeros(0, dtype=int)
+    last_to, last_day = ev_to[lasts].tolist(), ev_day[lasts].tolist()
+    return dict(zip(ch_eid[lasts].tolist(), zip(last_to, last_day, strict=True), strict=True))
+
+
 def flow(fast: FastFacts, scope: Scope) -> Flow:
     """``flow.flow`` on the arrays: per-day deltas of every stage change, summed running."""
     import numpy as np
 
     log, engagements = fast.log, fast.facts.engagements
     since, until = _ordinal(scope.since), _ordinal(scope.until)
-    first = _firsts(log.eid)
-    prev = np.empty(len(log.to), dtype=np.int8)
-    prev[0:1] = -1
-    prev[1:] = log.to[:-1]
-    prev[first] = -1
-    change = first | (log.to != prev)
+    change, prev = _stage_changes(log)
     ev_day, ev_left, ev_to = log.day[change], prev[change], log.to[change].astype(np.int64)
     # Per engagement: the last stage its log leaves it in, and the day of its last change.
     ids = np.array([e.id for e in engagements], dtype=np.int64)
     ch_eid = log.eid[change]
-    lasts = np.nonzero(np.r_[ch_eid[1:] != ch_eid[:-1], True])[0] if len(ch_eid) else np.zeros(0, dtype=int)
-    last_to, last_day = ev_to[lasts].tolist(), ev_day[lasts].tolist()
-    last_of = dict(zip(ch_eid[lasts].tolist(), zip(last_to, last_day, strict=True), strict=True))
+    last_of = _last_changes(log)
     extra_day, extra_left, extra_to = [], [], []
     code = {s: n for n, s in enumerate(STAGES)}
     for e in engagements:
@@ -339,7 +366,7 @@ def flow(fast: FastFacts, scope: Scope) -> Flow:
             extra_left.append(-1)
             extra_to.append(last[0])
         if e.status != "active":
-            extra_day.append(max(_ordinal(e.changed), last[1]))
+            extra_day.append(_ordinal(departure(e.changed, _date(last[1]))))
             extra_left.append(last[0])
             extra_to.append(OFF)
     in_log = np.isin(ch_eid, ids)

@@ -3,9 +3,9 @@ rebuilt from the move log (no stored snapshot to drift out of date), with rework
 
 The state at the end of a local day is the last move of that day or before it: an
 engagement created and moved on the same day counts once, in the stage it reached. An
-archived or disqualified engagement leaves the six stages on the local day of its last change
-(``updated_at``: archiving is that change unless it was edited afterwards) and is counted
-as *off the board* from then on, never silently dropped. Backward moves are rework: counted
+archived or disqualified engagement leaves the six stages on its departure day
+(``source.departure``: its status record's day, never before its last stage change) and is
+counted as *off the board* from then on, never silently dropped. Backward moves are rework: counted
 per day and per stage they left. An undo is a correction, not rework: it restores the stage
 the log shows and is counted apart.
 """
@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from mwms_desktop import framework
 from mwms_desktop.analytics.months import month_of, months
-from mwms_desktop.analytics.source import EngagementFact, Facts, Move, Scope
+from mwms_desktop.analytics.source import EngagementFact, Facts, Move, Scope, departure
 
 STAGES = framework.STAGE_SLUGS
 OFF = "off_board"  # archived or disqualified
@@ -85,8 +85,7 @@ def _changes(e: EngagementFact, log: list[Move]) -> list[tuple[date, str | None,
         out.append((e.created, None, e.stage))
         current = e.stage
     if e.status != "active":
-        last = out[-1][0]
-        out.append((max(e.changed, last), current, OFF))
+        out.append((departure(e.changed, out[-1][0]), current, OFF))
     return out
 
 
@@ -173,7 +172,8 @@ def throughput(
 
 def off_board_months(facts: Facts, scope: Scope) -> Counter[date]:
     """Per month of the period, the engagements it took off the board (and that are off it
-    still), on the day of their status record (``EngagementFact.changed``)."""
+    still), on their departure day (``EngagementFact.changed``, as ``source.departure``
+    dates it when the facts are read: the day the cumulative flow takes them off)."""
     return Counter(
         month_of(e.changed) for e in facts.engagements if e.status != "active" and scope.covers(e.changed)
     )

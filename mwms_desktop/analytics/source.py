@@ -8,15 +8,14 @@ serve the window, ``mwms-desktop report`` and the portfolio dossier.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from db.models import CheckIn, Cycle, Learning, StageMove, database, raw_rows
 from mwms_desktop.clock import Clock
+from mwms_desktop.local_days import LocalDays
 
-EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 DEFAULT_MONTHS = 12  # the period when none is given: the last twelve months up to today
 # The owner filter's "Unassigned": engagements without an owner (the board's filter value,
 # ``ui.board_store.UNASSIGNED``, is this text; a name never starts with a control character).
@@ -46,9 +45,10 @@ class EngagementFact:
     created: date  # local day
     outcome: str | None
     outcome_on: date | None
-    # Off the board (archived, disqualified): the local day it left, from its status log
-    # (``status_change``; without a record there, as in a bundle from another laptop, the
-    # day of its last change). On the board: the day of its last change (not read).
+    # Off the board (archived, disqualified): the local day it left (``departure``), from its
+    # status log (``status_change``; without a record of its current status there, as after
+    # a bundle from another laptop, the day of its last change), never before the last stage
+    # change its move log shows. On the board: the day of its last change (not read).
     changed: date
 
 
@@ -69,13 +69,17 @@ class LearningFact:
     reused_by: frozenset[int] = frozenset()
 
 
-# The instant an engagement off the board left it: its latest status record taking it off,
-# else (no record: merged from a laptop that kept none) its last change. A column of
-# ``engagement``, read by both paths.
+# The instant an engagement off the board left it: its latest status record (the last
+# written), when that record took it to the status it has now; else its last change. A
+# status changed by a bundle merge (or sync) writes no record here, so a later record may
+# be missing: archived here in February, restored in March, archived on another laptop in
+# June and merged, the latest record here says "active", not "archived", and the day is the
+# engagement's last change (June), not the February record. A column of ``engagement``,
+# read by both paths.
 LEFT_BOARD_SQL = (
     "CASE WHEN engagement.status = 'active' THEN engagement.updated_at ELSE coalesce("
-    "(SELECT max(s.changed_at) FROM status_change s WHERE s.engagement_id = engagement.id"
-    " AND s.to_status != 'active'), engagement.updated_at) END"
+    "(SELECT CASE WHEN s.to_status = engagement.status THEN s.changed_at END FROM status_change s"
+    " WHERE s.engagement_id = engagement.id ORDER BY s.id DESC LIMIT 1), engagement.updated_at) END"
 )
 
 # Per learning, the other engagements citing it: (learning id, citing engagement id) rows.
@@ -89,6 +93,32 @@ REUSE_QUERY = (
     "(c.citing_kind = 'hypothesis' AND EXISTS (SELECT 1 FROM hypothesis h WHERE h.uuid = c.citing_uuid))"
     " OR (c.citing_kind = 'insight' AND EXISTS (SELECT 1 FROM insight i WHERE i.uuid = c.citing_uuid)))"
 )
+
+
+def departure(left: date, last_change: date) -> date:
+    """The local day an engagement off the board left it: the day its status record (or
+    last change) says, ``left``, but never before ``last_change``, the day of the last stage
+    change its move log shows (or of its creation, without a log). A clock set back, or a
+    merge of another laptop's moves, can date the record earlier; the flow cannot leave the
+    board before it entered its last stage. Both readers date ``EngagementFact.changed`` so,
+    and the flow, the months left, the relationship durations and the health bands all read
+    that one day."""
+    return max(left, last_change)
+
+
+def last_changes(moves: Iterable[Move]) -> dict[int, date]:
+    """Per engagement, the local day of the last move that changed its stage (moves grouped
+    by engagement, each group in log order; a move to the stage it stood in changes none)."""
+    out: dict[int, date] = {}
+    eid: int | None = None
+    current: str | None = None
+    for m in moves:
+        if m.engagement_id != eid:
+            eid, current = m.engagement_id, None
+        if m.to_stage != current:
+            out[eid] = m.day
+            current = m.to_stage
+    return out
 
 
 def reuse(rows: Iterable[tuple[int, int]]) -> dict[int, frozenset[int]]:
@@ -191,55 +221,15 @@ class _Days:
         return day
 
 
-class _LocalDays:
-    """Stored UTC instants to (days since 1970 UTC, local calendar day), memoised.
-
-    The offset to local time (``astimezone``: the process's zone, as ``clock.local_day``) is
-    asked at the start and the end of each UTC day; on the few days when they differ (a
-    daylight-saving change) every instant of that day is asked on its own. 60,000 moves cost
-    a thousand zone look-ups instead of 60,000."""
-
-    def __init__(self) -> None:
-        self._offsets: dict[str, float | None] = {}  # UTC day -> the day's offset (None: it changes)
-        self._days: dict[int, date] = {}
-
-    def _offset(self, stored: str, at: float) -> float:
-        key = stored[:10]
-        offset = self._offsets.get(key, False)
-        if offset is False:
-            start = math.floor(at)
-            first, last = (_zone_offset(start), _zone_offset(start + 1 - 1 / 86_400))
-            offset = self._offsets[key] = first if first == last else None
-        return offset if offset is not None else _zone_offset(at)  # type: ignore[return-value]
-
-    def __call__(self, stored: str) -> tuple[float, date]:
-        at = datetime.fromisoformat(stored).timestamp() / 86_400
-        number = math.floor(at + self._offset(stored, at))
-        day = self._days.get(number)
-        if day is None:
-            day = self._days[number] = date.fromordinal(number + EPOCH_ORDINAL)
-        return at, day
-
-
-def _zone_offset(at: float) -> float:
-    """The local zone's offset from UTC at instant ``at`` (days since 1970), in days."""
-    moment = datetime.fromtimestamp(at * 86_400, UTC).astimezone()
-    return moment.utcoffset().total_seconds() / 86_400  # type: ignore[union-attr]
-
-
 def read_facts(clock: Clock) -> Facts:
     """Every engagement (all statuses) and its move log, cycles, learnings and check-ins, in a
     few bulk reads. Moves come grouped by engagement, each engagement's in log order."""
-    days, local = _Days(), _LocalDays()
+    days, local = _Days(), LocalDays()
     M, C = StageMove, CheckIn
-    engagements = []
     rows = database.execute_sql(
         "SELECT id, client, engagement_type, owner, stage, status, created_at, outcome, outcome_on,"
         f" {LEFT_BOARD_SQL} FROM engagement ORDER BY id"
-    )
-    for eid, client, etype, owner, stage, status, created, outcome, outcome_on, updated in rows:
-        engagements.append(EngagementFact(eid, client, etype, owner, stage, status, local(created)[1],
-                                          outcome, days(outcome_on), local(updated)[1]))  # fmt: skip
+    ).fetchall()
     moves: list[Move] = []
     group: list[Move] = []
     # By engagement through its index (no sort); within an engagement the log order is the
@@ -252,6 +242,14 @@ def read_facts(clock: Clock) -> Facts:
             _flush(moves, group)
         group.append(Move(eid, from_stage, to_stage, at, day, kind))
     _flush(moves, group)
+    last = last_changes(moves)
+    engagements = []
+    for eid, client, etype, owner, stage, status, created, outcome, outcome_on, updated in rows:
+        born, changed = local(created)[1], local(updated)[1]
+        if status != "active":
+            changed = departure(changed, last.get(eid, born))
+        engagements.append(EngagementFact(eid, client, etype, owner, stage, status, born,
+                                          outcome, days(outcome_on), changed))  # fmt: skip
     cycles = tuple(
         CycleFact(eid, status, result, days(ended))
         for eid, status, result, ended in raw_rows(Cycle.select(Cycle.engagement, Cycle.status,
@@ -287,6 +285,8 @@ __all__ = [
     "Move",
     "Scope",
     "default_scope",
+    "departure",
+    "last_changes",
     "read_facts",
     "reuse",
     "scoped",

@@ -6,7 +6,8 @@ when the key is one the library knows (``is:win``, ``tag:checkout``, ``type:ecom
 ``kind:learning``), and is plain text otherwise.
 
 Dates narrow by ``year:2026``, ``month:2026-03``, or a range ``from:DATE`` / ``to:DATE``
-(DATE a year, a month or a day: ``from:2026-03 to:2026-06`` is March to June inclusive). A
+(DATE a year, a month or a day: ``from:2026-03 to:2026-06`` is March to June inclusive, and
+so is ``from:2026-06 to:2026-03``, the bounds swapped as the analytics window swaps them). A
 date token whose value is not a date narrows nothing and says so (``Query.problems``).
 """
 
@@ -108,7 +109,23 @@ def parse(text: str) -> Query:
         if value:
             facets.setdefault(facet, set()).add(value)
     rest.append(text[last:])
-    return Query(words(" ".join(rest)), {k: frozenset(v) for k, v in facets.items()}, tuple(problems))
+    wanted = ordered({k: frozenset(v) for k, v in facets.items()})
+    return Query(words(" ".join(rest)), wanted, tuple(problems))
+
+
+def ordered(facets: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """A range typed the wrong way round (``from:2026-06 to:2026-03``) as the range it names,
+    March to June, as the analytics window swaps a period whose start is after its end. The
+    range runs from the earliest ``from`` to the latest ``to`` (``facets.in_range``), compared
+    at the precision both have (``from:2026-06-15 to:2026-06`` is not reversed)."""
+    starts, ends = facets.get("date_from"), facets.get("date_to")
+    if not starts or not ends:
+        return facets
+    first, last = min(starts), max(ends)
+    n = min(len(first), len(last))
+    if first[:n] <= last[:n]:
+        return facets
+    return {**facets, "date_from": ends, "date_to": starts}
 
 
 def fts_match(ws: tuple[str, ...], *, any_word: bool = False) -> str:

@@ -17,7 +17,8 @@ from typing import NamedTuple
 from db import fts
 from db.models import database
 from mwms_desktop.library import facets as facet_mod
-from mwms_desktop.library.query import DATE_FORMS, Query, date_value, fold, fts_match, parse, words
+from mwms_desktop.library.query import DATE_FORMS, Query, date_value, fold, fts_match, ordered, parse, words
+from mwms_desktop.local_days import LocalDays
 
 KINDS: tuple[str, ...] = tuple(s.kind for s in fts.SOURCES)
 MARK_START, MARK_END = "\x02", "\x03"  # around a matched word in a snippet
@@ -40,7 +41,7 @@ class Hit(NamedTuple):
     confidence: str | None
     refinements: tuple[str, ...]
     results: tuple[str, ...]
-    day: str | None
+    day: str | None  # the local day (ISO): a learning's recorded instant in the user's zone
     statement: str
     score: float  # higher is better
     notes: str = ""  # the tags, detail, rationale or evaluation (read by the scan only)
@@ -63,9 +64,12 @@ def _split(text: str | None) -> tuple[str, ...]:
 
 class _Reader:
     """Builds hits from rows, splitting each distinct tags or results text once (many rows
-    share their engagement's tags and a handful of result combinations)."""
+    share their engagement's tags and a handful of result combinations), and dating a
+    learning by the user's local day of its recorded instant (the zone asked once per UTC
+    day, ``LocalDays``), as insights and cycles are dated and the analytics count them."""
 
     def __init__(self) -> None:
+        self.local = LocalDays()
         self.tags: dict[tuple[str, str], tuple[str, ...]] = {}
         self.lists: dict[str, tuple[str, ...]] = {"": ()}
         self.folded: dict[str, tuple[str, ...]] = {"": ()}
@@ -89,6 +93,8 @@ class _Reader:
         (rid, eid, client, etype, owner, stage, status, tags, etags, conf, refs, results, day, statement) = (
             row[:14]
         )
+        if kind == "learning" and day:
+            day = self.local.iso(day)
         key = (tags or "", etags or "")
         both = self.tags.get(key)
         if both is None:
@@ -282,7 +288,7 @@ def _query(text: str, extra: dict[str, Iterable[str]]) -> Query:
                 values = frozenset(d for d in dates.values() if d)
             if values:
                 merged[name] = merged.get(name, frozenset()) | values
-        q = Query(q.words, merged, tuple(problems))
+        q = Query(q.words, ordered(merged), tuple(problems))
     return q
 
 

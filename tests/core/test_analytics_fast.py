@@ -63,6 +63,17 @@ def _same(scope: Scope) -> None:
     fast = report.compute(_Services(), scope, [])
     reference = report.build(read_facts(NOW), scope, [])
     assert fast == reference
+    _left_as_the_flow_takes_them_off(fast)
+
+
+def _left_as_the_flow_takes_them_off(r: report.Report) -> None:
+    """The engagements each month takes off the board are the cumulative flow's rise of
+    "off the board" over that month (every month after the period's first, whose start is
+    not a row): one departure day, not a status record's earlier one in the months."""
+    off = {d.day: d.off_board for d in r.flow.days}
+    for m in r.flow.throughput[1:]:
+        end = min(r.scope.until, (m.month + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+        assert m.left == off[end] - off[m.month - timedelta(days=1)], m.month
 
 
 class _Services:

@@ -3,7 +3,12 @@ range at the precision typed; a date token that is not a date narrows nothing an
 
 from __future__ import annotations
 
-from datetime import date
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
 
 from mwms_desktop import library
 from mwms_desktop.library.query import date_value, parse
@@ -52,6 +57,19 @@ def test_a_from_to_range_is_inclusive_at_the_precision_typed(services, backend):
         "2026-06-30", "2026-07-01"]  # fmt: skip
 
 
+def test_a_range_typed_the_wrong_way_round_is_the_range_it_names(services, backend):
+    """``from:2026-06 to:2026-03`` used to find nothing, silently; the analytics window swaps
+    a period typed so: the library takes it as March to June too."""
+    _dated(services)
+    march_to_june = ["2026-03-01", "2026-03-31", "2026-06-30"]
+    assert _days(library.search("parcel from:2026-06 to:2026-03")) == march_to_june
+    assert _days(library.search("parcel", date_from=["2026-06"], date_to=["2026-03"])) == march_to_june
+    assert _days(library.search("parcel from:2027 to:2026-03")) == [*march_to_june, "2026-07-01"]
+    assert _days(library.search("parcel from:2026-07-01 to:2026")) == ["2026-07-01"]  # July to December
+    assert _days(library.search("parcel from:2026-06-30 to:2026-06")) == ["2026-06-30"]  # not reversed
+    assert library.search("parcel from:2026-06 to:2026-03").query.problems == ()
+
+
 def test_records_without_a_date_are_left_out_by_a_date_token(services, backend):
     ids = _dated(services)
     other = engagement_at(services, "optimization")
@@ -85,3 +103,41 @@ def test_date_values():
     assert date_value("year", "2026-03") is None
     assert date_value("month", "2026") is None
     assert parse("to:2024-02-29").facets == {"date_to": frozenset({"2024-02-29"})}
+
+
+@pytest.fixture
+def berlin() -> Iterator[None]:
+    """The process's local zone is Berlin (UTC+2 from 29 March 2026) for one test."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("needs time.tzset to set the local time zone")
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/Berlin"
+    time.tzset()
+    yield
+    if old is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+@pytest.mark.usefixtures("berlin")
+def test_a_learning_is_dated_by_the_users_local_day_not_the_utc_day(services, backend):
+    """Recorded at 00:30 on 1 April in Berlin (22:30 UTC on 31 March): April in every date
+    token and facet, as insights and cycles are dated by local day and the analytics count it."""
+    ids = portfolio(services)
+    at = datetime(2026, 3, 31, 22, 30, tzinfo=UTC)
+    lid = services.records.add("learning", ids["a"], statement="Parcel lockers cut failed deliveries",
+                               recorded_at=at).id  # fmt: skip
+
+    def found(typed: str) -> list[int]:
+        return [h.id for h in library.search(typed).hits if h.kind == "learning"]
+
+    assert found("parcel month:2026-04") == [lid]
+    assert found("parcel month:2026-03") == []
+    assert found("parcel from:2026-04-01 to:2026-04-01") == [lid]
+    assert found("parcel to:2026-03") == []
+    april = library.search("parcel kind:learning")
+    assert dict(april.facets["month"]) == {"2026-04": 1}
+    assert [h.day for h in april.hits] == ["2026-04-01"]
+    assert found("month:2026-04 kind:learning") == [lid]  # no words: every record read

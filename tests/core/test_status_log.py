@@ -120,5 +120,72 @@ def test_engagements_taken_off_the_board_are_counted_per_month(services, clock):
     scope = Scope(start.date().replace(day=1) - timedelta(days=61), start.date() + timedelta(days=5))
     result = report.compute(services, scope)
     assert result == report.build(read_facts(clock), scope, services.portfolio.cards())
-    assert [(m.month.month, m.left) for m in result.flow.throughput] == [(9, 1), (10, 0), (11, 2)]
-    assert report.to_json(result)["flow"]["per_month"][-1]["left_board"] == 2
+    # The archive dated in September, before the engagement was even created (2 November),
+    # leaves the board on its creation day: in the months as in the cumulative flow.
+    assert [(m.month.month, m.left) for m in result.flow.throughput] == [(9, 0), (10, 0), (11, 3)]
+    assert report.to_json(result)["flow"]["per_month"][-1]["left_board"] == 3
+    off = {d.day: d.off_board for d in result.flow.days}
+    day = start.date()
+    assert (off[day - timedelta(days=1)], off[day], off[day + timedelta(days=1)]) == (0, 1, 3)
+
+
+def test_a_status_changed_by_a_merge_dates_the_departure_by_that_change_not_an_older_record(tmp_path):
+    """Archived here in February and restored in March, then archived on another laptop in
+    June and merged: the merge writes no status record here, so the latest record says the
+    engagement came back; the departure is June (its last change), not February."""
+    from datetime import date
+
+    from mwms_desktop.analytics import report
+    from mwms_desktop.analytics.source import Scope, read_facts
+    from tests.core.merge_laptops import Laptop
+
+    def noon(month: int, day: int = 10) -> datetime:
+        return datetime(2026, month, day, 12, 0, tzinfo=UTC)
+
+    a, b = Laptop(tmp_path, "a", noon(1)), Laptop(tmp_path, "b", noon(1))
+    with a.open() as s:
+        eid = s.portfolio.add("Kestrel").id
+    b.at(noon(1, 11)).receive(a.export())
+    with a.at(noon(2)).open() as s:
+        s.portfolio.archive(eid)
+    with a.at(noon(3)).open() as s:
+        s.portfolio.restore(eid)
+    b.at(noon(3, 11)).receive(a.at(noon(3, 11)).export())
+    with b.at(noon(6)).open() as s:
+        (bid,) = [c.id for c in s.portfolio.cards() if c.client == "Kestrel"]
+        s.portfolio.archive(bid)
+    a.at(noon(6, 11)).receive(b.at(noon(6, 11)).export())
+    with a.open() as s:
+        assert Engagement.get_by_id(eid).status == "archived"
+        assert [(f, t) for f, t, _, _ in _log(eid)] == [("active", "archived"), ("archived", "active")]
+        scope = Scope(date(2026, 1, 1), date(2026, 6, 30))
+        result = report.compute(s, scope)
+        assert result == report.build(read_facts(s.clock), scope, s.portfolio.cards())
+    left = {m.month.month: m.left for m in result.flow.throughput}
+    assert left == {1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 1}  # June, not February
+    off = {d.day: d.off_board for d in result.flow.days}
+    assert (off[date(2026, 6, 9)], off[date(2026, 6, 10)]) == (0, 1)
+    assert off[date(2026, 2, 10)] == 0
+
+
+def test_every_figure_dates_a_departure_recorded_before_the_last_move_by_that_move(services):
+    """An archive dated 20 October (a clock set back, or another laptop's moves merged) of an
+    engagement whose log moved it on 10 November: the cumulative flow takes it off on 10
+    November, and so do the months left, the relationship's length and the health bands."""
+    from datetime import date
+
+    from mwms_desktop.analytics import report
+    from mwms_desktop.analytics.source import Scope, read_facts
+    from tests.core.analytics_log import engagement
+
+    engagement("Kestrel", "2026-10-01 12:00", [("2026-11-10 12:00", "onboarding", "forward")],
+               status="archived", changed="2026-10-20 12:00")  # fmt: skip
+    scope = Scope(date(2026, 10, 1), date(2026, 11, 30))
+    result = report.compute(services, scope, [])
+    assert result == report.build(read_facts(services.clock), scope, [])
+    off = {d.day: d.off_board for d in result.flow.days}
+    assert (off[date(2026, 11, 9)], off[date(2026, 11, 10)]) == (0, 1)
+    assert [(m.month.month, m.left) for m in result.flow.throughput] == [(10, 0), (11, 1)]
+    assert result.outcomes.duration_by_type[0].spread.median == 40  # 1 October to 10 November
+    october = result.health.by_month[0]
+    assert (october.when, sum(october.counts)) == (date(2026, 10, 31), 1)  # still on the board then

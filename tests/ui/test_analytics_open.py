@@ -4,7 +4,7 @@ them)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from mwms_desktop.analytics.report import compute
 from ui.main_window import MainWindow
@@ -81,3 +81,110 @@ def test_the_first_tabs_tables_show_while_the_chart_library_is_imported(qtbot, d
     assert all(p.chart is not None for p in view.panels.values())
     assert cfd.png_button.isEnabled()
     qtbot.waitUntil(lambda: view.report is not None, timeout=10_000)  # the other tabs, after
+
+
+def test_without_the_chart_library_the_tables_are_computed_and_the_filters_keep_working(
+    qtbot, demo_services, tmp_path, monkeypatch
+):
+    """pyqtgraph or numpy missing (a broken install): the import fails on its worker; the
+    window says the charts cannot be drawn, computes every tab's numbers into its tables,
+    and a filter change still recomputes them (the window is not stuck waiting for charts)."""
+    from ui.analytics import library
+    from ui.analytics.view import AnalyticsWindow
+
+    def broken(_progress):
+        raise ImportError("No module named 'pyqtgraph'")
+
+    monkeypatch.setattr(library, "ready", lambda: False)  # as in a fresh process
+    monkeypatch.setattr(library, "_import", broken)
+    prefs = Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(demo_services, prefs, restore_state=False)
+    qtbot.addWidget(w)
+    w.show()
+    next(a for a in w.view_menu.actions() if a.text() == "Portfolio analytics…").trigger()
+    view = w.findChild(AnalyticsWindow)
+    qtbot.waitUntil(lambda: view.report is not None, timeout=10_000)  # every tab's numbers
+    assert "The charts cannot be drawn" in view.status.text()
+    assert "pyqtgraph" in view.status.text()
+    bar = view.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(3).center())  # Execution
+    cycles = view.panels["cycles"]
+    qtbot.waitUntil(cycles.table.isVisible)
+    assert cycles.chart is None
+    assert not cycles.png_button.isEnabled()
+    assert cycles.model.rowCount() == len(cycles.spec.categories) > 0
+    owner = w.filters.owner_box.itemData(1)
+    view.owner_box.setFocus()
+    qtbot.keyClick(view.owner_box, Qt.Key.Key_Down)  # the first owner after "All owners"
+    qtbot.waitUntil(lambda: view.report.scope.owner == owner, timeout=10_000)
+    assert not view._running
+    assert "The charts cannot be drawn" in view.status.text()
+
+
+def test_the_library_is_ready_only_once_the_chart_modules_import_has_ended(qtbot, monkeypatch):
+    """A module is in ``sys.modules`` from the start of its import: while the worker is still
+    executing ``ui.analytics.chart``, the library is not ready."""
+    import importlib.machinery
+    import sys
+    import threading
+
+    from PySide6.QtWidgets import QWidget
+
+    import ui.analytics
+    from ui.analytics import library
+
+    started, release = threading.Event(), threading.Event()
+
+    class Slow(importlib.machinery.PathFinder):
+        @classmethod
+        def find_spec(cls, name, path=None, target=None):
+            if name != "ui.analytics.chart":
+                return None
+            spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+            real = spec.loader.exec_module
+
+            def exec_module(module):
+                started.set()
+                release.wait(20)
+                real(module)
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    monkeypatch.delitem(sys.modules, "ui.analytics.chart", raising=False)
+    monkeypatch.delattr(ui.analytics, "chart", raising=False)
+    monkeypatch.setattr(library, "_imported", False, raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Slow, *sys.meta_path])
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    done: list[str] = []
+    library.load(parent, lambda: done.append("ready"), done.append)
+    assert started.wait(20)  # the worker is executing the chart module
+    assert "ui.analytics.chart" in sys.modules
+    assert not library.ready()
+    release.set()
+    qtbot.waitUntil(lambda: bool(done), timeout=20_000)
+    assert done == ["ready"]
+    assert library.ready()
+
+
+def test_a_window_closed_as_its_first_tab_is_shown_computes_nothing_more(qtbot, demo_services, tmp_path,
+                                                                         monkeypatch):  # fmt: skip
+    """The other tabs' numbers are asked for after the first tab's paint: a window closed
+    (and deleted) by then never asks."""
+    from ui.analytics.view import AnalyticsWindow
+
+    asked: list[bool] = []
+    monkeypatch.setattr(AnalyticsWindow, "_compute_rest", lambda self, scope, read: asked.append(True))
+    prefs = Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
+    w = MainWindow(demo_services, prefs, restore_state=False)
+    qtbot.addWidget(w)
+    w.show()
+    next(a for a in w.view_menu.actions() if a.text() == "Portfolio analytics…").trigger()
+    view = w.findChild(AnalyticsWindow)
+    gone: list[bool] = []
+    view.destroyed.connect(lambda: gone.append(True))
+    view.loaded.connect(view.close)  # closed the moment its first tab is in (deleted on close)
+    qtbot.waitUntil(lambda: bool(gone), timeout=10_000)
+    qtbot.wait(50)
+    assert asked == []

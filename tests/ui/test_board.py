@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QToolBar
 from mwms_desktop import framework
 from mwms_desktop.services import Services
 from tests.factories import dump, engagement_at, satisfy
+from tests.ui.tips import shown
 from ui import undo_commands as uc
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
@@ -154,7 +155,7 @@ def test_drag_over_a_refusing_column_shows_the_reason(window, services):
     assert column.banner.isVisibleTo(column)
     assert "Qualification: the verdict is not “qualified”." in column.banner.text()
     assert "and 3 more" in column.banner.text()
-    assert "Qualification: no stakeholder recorded." in column.banner.toolTip()
+    assert "Qualification: no stakeholder recorded." in shown(column.banner.toolTip())
 
 
 def test_source_side_removal_cannot_lose_or_duplicate_a_card(window, services):
@@ -372,7 +373,7 @@ def test_toolbar_undo_keeps_a_short_label_and_names_the_command_in_its_tooltip(q
     window.controller.add("A Very Long Client Name That Would Push The Toolbar", "consulting", "")
     (undo,) = [a for a in window.findChild(QToolBar, "boardToolbar").actions() if a.text() == "Undo"]
     assert undo.isEnabled()
-    assert "A Very Long Client Name" in undo.toolTip()
+    assert "A Very Long Client Name" in shown(undo.toolTip())
     undo.trigger()
     assert window.store.count() == 0
     assert not undo.isEnabled()

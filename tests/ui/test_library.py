@@ -423,6 +423,39 @@ def test_the_results_come_a_page_at_a_time_as_the_view_scrolls(qtbot, window, se
     assert window.count.text().startswith(f"{total} found")
 
 
+def test_a_page_asked_for_between_a_keystroke_and_its_answer_is_of_the_rows_shown(qtbot, window, services,
+                                                                                   monkeypatch):  # fmt: skip
+    """The results of "checkout" are shown; "parcel" is typed and, before its first page
+    comes, the results are scrolled to their end: the next page is of "checkout", the text
+    those rows answer, never "parcel"'s second page under "checkout"'s first."""
+    import ui.library.window as window_mod
+
+    monkeypatch.setattr(window_mod, "LIMIT", 3)
+    for n in range(8):
+        services.records.add("learning", window.ids["a"], statement=f"Checkout lesson {n}")
+        services.records.add("learning", window.ids["a"], statement=f"Parcel lesson {n}")
+    window.resize(900, 120)  # room for about two rows
+    _type(qtbot, window, "checkout")
+    assert window.model.rowCount() == 3
+    assert window.model.canFetchMore()
+    window.query._timer.setInterval(3000)  # "parcel"'s first page: still coming while we scroll
+    window.search.selectAll()
+    qtbot.keyClicks(window.search, "parcel")
+    assert window.result.query.words == ("checkout",)  # the rows shown are still "checkout"'s
+    with qtbot.waitSignal(window.model.rowsInserted, timeout=5_000):
+        window.results.verticalScrollBar().triggerAction(
+            window.results.verticalScrollBar().SliderAction.SliderToMaximum
+        )
+    added = window.model.hits[3:]
+    assert added
+    assert all("checkout" in h.statement.casefold() for h in added), [h.statement for h in added]
+    expected = [h.id for h in library.search("checkout", limit=3, offset=3, facets=False, total=False).hits]
+    assert [h.id for h in added] == expected
+    window.query._timer.setInterval(0)
+    qtbot.waitUntil(lambda: window.result.query.words == ("parcel",), timeout=10_000)
+    assert all("parcel" in h.statement.casefold() for h in window.model.hits)
+
+
 def _facet_child(tree, title: str, starts: str):
     top = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
                if tree.topLevelItem(i).text(0) == title)  # fmt: skip

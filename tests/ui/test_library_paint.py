@@ -27,7 +27,8 @@ def _ink(image: QImage, x0: int, x1: int) -> int:
     )
 
 
-def _paint(qtbot, services, text: str, width: int) -> QImage:
+def _paint(qtbot, services, text: str, width: int,
+           direction: Qt.LayoutDirection = Qt.LayoutDirection.LeftToRight) -> QImage:  # fmt: skip
     portfolio(services)
     model = ResultsModel()
     view = QTableView()
@@ -42,6 +43,8 @@ def _paint(qtbot, services, text: str, width: int) -> QImage:
     option.initFrom(view)
     option.rect = QRect(0, 0, width, 30)
     option.font = view.font()
+    option.direction = direction
+    option.displayAlignment = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter  # as a view sets it
     SnippetDelegate(view).paint(painter, option, model.index(0, 1))
     painter.end()
     return image
@@ -53,11 +56,92 @@ def test_a_marked_word_is_painted_bold(qtbot, services):
     assert _ink(bold, 0, 300) > _ink(plain, 0, 300) * 1.15
 
 
-def test_a_long_statement_ends_in_an_ellipsis_inside_the_cell(qtbot, services):
-    """Cut by the cell's edge, a glyph would be drawn up to it; elided, the text stops
-    before the padding."""
-    image = _paint(qtbot, services, f"{'M' * 300} {MARK_START}checkout{MARK_END}", 200)
+def test_a_long_statement_ends_in_an_ellipsis_inside_the_cell(qtbot, services, monkeypatch):
+    """The line drawn is the text cut at a character with "…" after it, as wide as the
+    cell's room at most (the clip alone would cut a glyph at the edge), its bold kept."""
+    import ui.library.snippet_delegate as delegate
+
+    drawn = []
+    real = delegate.line_layout
+
+    def spy(*args):
+        layout = real(*args)
+        drawn.append(layout)
+        return layout
+
+    monkeypatch.setattr(delegate, "line_layout", spy)
+    image = _paint(qtbot, services, f"{MARK_START}checkout{MARK_END} {'M' * 300}", 200)
+    (layout,) = drawn
+    assert layout.text().startswith("checkout M")
+    assert layout.text().endswith("M…")
+    assert layout.lineAt(0).naturalTextWidth() <= 200 - 2 * PADDING
+    assert layout.lineAt(0).naturalTextWidth() > 200 - 2 * PADDING - 3 * _advance("M")  # not cut short
+    assert [(r.start, r.length) for r in layout.formats()] == [(0, len("checkout"))]  # still bold
     assert _ink(image, 0, 200 - PADDING) > 0
+    assert _ink(image, 200 - PADDING, 200) == 0
+
+
+def _advance(text: str) -> float:
+    from PySide6.QtGui import QFontMetricsF
+    from PySide6.QtWidgets import QApplication
+
+    return QFontMetricsF(QApplication.font()).horizontalAdvance(text)
+
+
+HEBREW_FIRST, HEBREW_REST = "שלום", "עולם גדול ויפה"  # "hello", "a big and beautiful world"
+
+
+def _columns(image: QImage) -> list[int]:
+    """The columns of ``image`` holding ink."""
+    return [x for x in range(image.width()) if _ink(image, x, x + 1)]
+
+
+def _right_heavier(marked: QImage, plain: QImage) -> float:
+    """How much more of its ink the marked painting holds in the right fifth of its text
+    than the plain one does (a bold word there makes it more than 1)."""
+
+    def share(image: QImage) -> float:
+        ink = _columns(image)
+        left, right = min(ink), max(ink) + 1
+        return _ink(image, right - (right - left) // 5, right) / _ink(image, left, right)
+
+    return share(marked) / share(plain)
+
+
+def test_right_to_left_text_is_drawn_from_the_right_with_its_first_word_rightmost(qtbot, services):
+    """Hebrew in a right-to-left view: the line starts at the cell's right edge and its
+    first (logical) word, the marked one, is its rightmost."""
+    rtl = Qt.LayoutDirection.RightToLeft
+    plain = _paint(qtbot, services, f"{HEBREW_FIRST} {HEBREW_REST}", 400, rtl)
+    marked = _paint(qtbot, services, f"{MARK_START}{HEBREW_FIRST}{MARK_END} {HEBREW_REST}", 400, rtl)
+    ink = _columns(marked)
+    assert ink
+    assert min(ink) > 150  # right-aligned: the left of the cell is empty
+    assert max(ink) >= 400 - PADDING - 3
+    assert _right_heavier(marked, plain) > 1.1  # the bold word on the right of the text
+
+
+def test_right_to_left_words_keep_their_order_in_a_left_to_right_view(qtbot, services):
+    """Hebrew data in an English interface: the line is left-aligned, and the bidi order
+    still puts its first word, the marked one, on the right of the text."""
+    plain = _paint(qtbot, services, f"{HEBREW_FIRST} {HEBREW_REST}", 400)
+    marked = _paint(qtbot, services, f"{MARK_START}{HEBREW_FIRST}{MARK_END} {HEBREW_REST}", 400)
+    ink = _columns(marked)
+    assert min(ink) <= PADDING + 3
+    assert _right_heavier(marked, plain) > 1.1
+
+
+def test_long_right_to_left_text_is_elided_at_its_end_on_the_left(qtbot, services, monkeypatch):
+    import ui.library.snippet_delegate as delegate
+
+    drawn = []
+    real = delegate.line_layout
+    monkeypatch.setattr(delegate, "line_layout", lambda *a: drawn.append(real(*a)) or drawn[-1])
+    image = _paint(qtbot, services, " ".join([HEBREW_REST] * 20), 200, Qt.LayoutDirection.RightToLeft)
+    (layout,) = drawn
+    assert layout.text().endswith("…")
+    assert layout.lineAt(0).naturalTextWidth() <= 200 - 2 * PADDING
+    assert _ink(image, 0, PADDING) == 0
     assert _ink(image, 200 - PADDING, 200) == 0
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from mwms_desktop.services import Services
 from tests.factories import engagement_at
+from tests.ui.tips import shown
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.stage_column import StageColumn, verdict_html
@@ -119,7 +120,7 @@ def test_reasons_are_shown_literally(window):
     doc = QTextDocument()
     doc.setHtml(column.banner.text())
     assert "Cycle “<b>Bold</b> & co” has no learning" in doc.toPlainText()
-    assert column.banner.toolTip() == "Cycle “<b>Bold</b> & co” has no learning"
+    assert shown(column.banner.toolTip()) == "Cycle “<b>Bold</b> & co” has no learning"
 
 
 def test_wrapped_reason_hangs_under_its_first_word():

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 from mwms_desktop.analytics.charts import ChartSpec
 from ui import theme
 from ui.analytics.colours import rework_colour, series_colours
+from ui.tooltip import plain_tip
 
 MAX_TICKS = 12
 NOTHING = "Nothing to draw: every value is zero for these filters and period."
@@ -241,7 +242,7 @@ class Chart(QWidget):
         index = self.category_at(scene_pos) if self.spec.drawable else None
         text = self.readout_text(index) if index is not None else " "
         self.readout.setText(text)
-        self.plot.setToolTip("" if index is None else text)
+        self.plot.setToolTip("" if index is None else plain_tip(text))  # an owner's name, as typed
 
     def scene_point(self, index: int) -> QPointF:
         """Where category ``index`` sits in the scene (for pointing at it)."""

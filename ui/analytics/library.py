@@ -7,24 +7,27 @@ made on the GUI thread once the import is done."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-CHART_MODULE = "ui.analytics.chart"  # imports pyqtgraph and numpy
+_imported = False  # set once the chart module's import has ended (not when it began)
 
 
 def ready() -> bool:
-    """The chart module (and with it the library) is imported."""
-    return CHART_MODULE in sys.modules
+    """The chart module (and with it the library) is imported, to its end: a module is in
+    ``sys.modules`` from the start of its import, so that is no sign the import is done."""
+    return _imported
 
 
 def _import(_progress: object) -> None:
+    global _imported
     import numpy  # noqa: F401
     import pyqtgraph  # noqa: F401
 
     import ui.analytics.chart  # noqa: F401
+
+    _imported = True
 
 
 def load(parent: QWidget, on_ready: Callable[[], None], on_failed: Callable[[str], None]) -> None:

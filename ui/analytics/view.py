@@ -58,7 +58,7 @@ def _day(q: QDate) -> date:
 
 
 class AnalyticsWindow(QMainWindow):
-    loaded = Signal()  # the charts show the latest numbers
+    loaded = Signal()  # the charts (or, without the chart library, the tables) show the latest numbers
 
     def __init__(self, services: Services, filters=None, parent: QWidget | None = None, store=None) -> None:
         """``filters``: the board's FilterBar, whose type and owner this window shares;
@@ -77,6 +77,7 @@ class AnalyticsWindow(QMainWindow):
         self._pending = False
         self._running = False
         self._charts_ready = False  # the chart library is imported (on a worker, see ``library``)
+        self._charts_failed = ""  # why the chart library could not be imported: tables only
         self._waiting = False  # numbers shown whose charts are not yet announced (``loaded``)
         self._rest: Callable[[], None] | None = None  # the other tabs' numbers, after the first's paint
         today = services.clock.today()
@@ -255,25 +256,34 @@ class AnalyticsWindow(QMainWindow):
         self._announce()
 
     def _library_failed(self, message: str) -> None:
-        self.status.setText(f"The charts cannot be drawn ({message}); their tables are below.")
+        """The chart library could not be imported: that settles the charts (none will come),
+        so the numbers go on being computed and shown in the tables."""
+        self._charts_failed = message or "the chart library could not be imported"
+        self.status.setText(self._without_charts())
+        self._announce()
+
+    def _without_charts(self) -> str:
+        return f"The charts cannot be drawn ({self._charts_failed}); their tables are below."
 
     def _announce(self) -> None:
-        """Numbers shown and charts made: say so (``loaded``), then compute what the first
-        tab's numbers left for later (after this paint, not competing with it)."""
-        if not (self._charts_ready and self._waiting):
+        """Numbers shown and charts made (or the chart library failed: tables only): say so
+        (``loaded``), then compute what the first tab's numbers left for later (after this
+        paint, not competing with it; never for a window deleted meanwhile)."""
+        if not ((self._charts_ready or self._charts_failed) and self._waiting):
             return
         self._waiting = False
         self.loaded.emit()
         rest, self._rest = self._rest, None
         if rest is not None:
-            QTimer.singleShot(0, rest)
+            QTimer.singleShot(0, self, rest)
 
     def _say(self, result: report.Report) -> None:
         s = result.scope
-        self.status.setText(
+        text = (
             f"{result.engagements} engagement{'s' if result.engagements != 1 else ''} · "
             f"{s.since.isoformat()} to {s.until.isoformat()} · days counted in your time zone"
         )
+        self.status.setText(f"{text} · {self._without_charts()}" if self._charts_failed else text)
 
     def _tab_shown(self, index: int) -> None:
         if self.report is not None and 0 <= index < len(charts.SECTIONS):

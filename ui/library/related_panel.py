@@ -14,6 +14,7 @@ from mwms_desktop import library
 from mwms_desktop.library import Related
 from mwms_desktop.library.related import topic_words
 from ui.library.runner import LatestQuery
+from ui.tooltip import plain_tip
 
 LearningRole = Qt.ItemDataRole.UserRole + 3
 CONTRADICTING = "⚠ contradicting"
@@ -81,7 +82,9 @@ class RelatedPanel(QWidget):
         for r in related:
             item = QListWidgetItem(item_text(r))
             item.setData(LearningRole, r.hit.id)
-            item.setToolTip(f"{r.hit.statement}\n{r.hit.client} · results: {', '.join(r.hit.results) or '—'}")
+            item.setToolTip(
+                plain_tip(f"{r.hit.statement}\n{r.hit.client} · results: {', '.join(r.hit.results) or '—'}")
+            )
             if r.hit.id in self.cited:
                 item.setText(item.text() + " · cited")
             self.list.addItem(item)

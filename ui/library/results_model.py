@@ -15,12 +15,14 @@ from mwms_desktop import framework as fw
 from mwms_desktop.library import Hit
 from ui.library.snippet_delegate import SnippetRole
 from ui.library.text import KIND_LABELS, plain
+from ui.tooltip import plain_tip
 
 HitRole = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
 HEADERS = ("Kind", "Statement", "Client", "Type", "Result")
 _TEXT_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)})
+_TIP = int(Qt.ItemDataRole.ToolTipRole)
 _HIT_ROLES = frozenset({int(HitRole), int(SnippetRole)})
 
 
@@ -94,7 +96,8 @@ class ResultsModel(QAbstractTableModel):
             shown = self._texts.get(row)
             if shown is None:
                 shown = self._texts[row] = texts(self.hits[row])
-            return shown[index.column()]
+            text = shown[index.column()]
+            return plain_tip(text) if role == _TIP else text  # a statement or client, as typed
         if role in _HIT_ROLES:
             if not index.isValid() or not 0 <= index.row() < len(self.hits):
                 return None

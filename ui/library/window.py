@@ -38,6 +38,7 @@ from ui.library.results_model import HitRole, ResultsModel
 from ui.library.runner import LatestQuery
 from ui.library.snippet_delegate import SnippetDelegate
 from ui.library.text import FACET_TITLES, KIND_LABELS, marked_html, token, value_label
+from ui.tooltip import plain_tip
 
 OpenRecord = Callable[[int, str, int], None]  # engagement id, kind, record id
 LIMIT = 40  # a page: the first holds more than the window shows; the next come as it scrolls
@@ -91,7 +92,7 @@ def evidence_html(hit: Hit, ev: Evidence) -> str:
 def _facet_item(facet: str, value: str, n: int) -> QTreeWidgetItem:
     item = QTreeWidgetItem([f"{value_label(facet, value)} ({n})"])
     item.setData(0, TokenRole, token(facet, value))
-    item.setToolTip(0, f"Narrow to {token(facet, value)}")
+    item.setToolTip(0, plain_tip(f"Narrow to {token(facet, value)}"))  # a client's name, as typed
     return item
 
 
@@ -102,6 +103,9 @@ class LibraryWindow(QMainWindow):
         self.setWindowTitle("Learning library")
         self.setObjectName("libraryWindow")
         self.result: SearchResult | None = None
+        # The text ``result`` answers: its next page, total and facets are asked of this
+        # text, not of the search box, which may hold newer text whose first page is coming.
+        self.result_text = ""
         self._told_slower = False
 
         self.search = QLineEdit()
@@ -204,10 +208,11 @@ class LibraryWindow(QMainWindow):
         self.count_query.cancel()
         self.more_query.cancel()
         self.count.setText("Searching…")
-        self.query.ask(lambda: library.search(text, limit=LIMIT, facets=False, total=False))
+        self.query.ask(lambda: (text, library.search(text, limit=LIMIT, facets=False, total=False)))
 
-    def _show(self, result: SearchResult) -> None:
-        self.result = result
+    def _show(self, answer: tuple[str, SearchResult]) -> None:
+        text, result = answer
+        self.result, self.result_text = result, text
         if not result.indexed and not self._told_slower:
             self._told_slower = True
             self.notice.setText(SLOWER_NOTICE)
@@ -218,7 +223,6 @@ class LibraryWindow(QMainWindow):
             self.results.selectRow(0)
         else:
             self.detail.clear()
-        text = self.search.text()
         if result.total is None:
             q = result.query
             self.count_query.ask(lambda: (q, library.count(text)))
@@ -233,7 +237,7 @@ class LibraryWindow(QMainWindow):
         result = self.result
         if result is None:
             return
-        text, q, offset = self.search.text(), result.query, self.model.rowCount()
+        text, q, offset = self.result_text, result.query, self.model.rowCount()
         self.more_query.ask(
             lambda: (q, offset, library.search(text, limit=LIMIT, offset=offset, facets=False, total=False))
         )

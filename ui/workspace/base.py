@@ -18,6 +18,7 @@ from mwms_desktop.errors import MwmsError
 from mwms_desktop.services import Services
 from mwms_desktop.views import EngagementDetail
 from ui.board_controller import BoardController
+from ui.tooltip import plain_tip
 from ui.undo_commands import ServiceCommand
 
 if TYPE_CHECKING:
@@ -172,4 +173,4 @@ class ElidedLabel(QLabel):
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
         if shown != self.text():
             self.setText(shown)
-        self.setToolTip(self._full if shown != self._full else "")
+        self.setToolTip(plain_tip(self._full) if shown != self._full else "")

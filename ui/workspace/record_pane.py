@@ -6,7 +6,6 @@ commands; tests call the same methods with prepared values.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -28,6 +27,7 @@ from mwms_desktop.errors import MwmsError
 from mwms_desktop.views import EngagementDetail
 from ui import shortcuts
 from ui import undo_commands as uc
+from ui.tooltip import plain_tip
 from ui.workspace.base import ErrorLabel, WorkspaceContext, plain_label
 from ui.workspace.forms import FieldSpec, FormWidget, RecordDialog
 from ui.workspace.table_model import Column, IdRole, RecordTableModel, SortRole
@@ -190,8 +190,7 @@ class RecordTable(QWidget):
             room -= self.view.iconSize().width() + 6
         if shown == full and self.view.fontMetrics().horizontalAdvance(shown) <= room:
             return None
-        # Rich text, so a long statement wraps instead of running across the screen.
-        return f"<p style='white-space:pre-wrap'>{html.escape(full)}</p>"
+        return plain_tip(full)  # escaped rich text: a long statement wraps
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._viewport:

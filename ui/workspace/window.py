@@ -51,6 +51,7 @@ from ui import shortcuts, theme
 from ui.board_controller import BoardController
 from ui.focus_ring import FocusRing
 from ui.screen import fitted
+from ui.tooltip import plain_tip
 from ui.workspace.base import ElidedLabel, Pane, WorkspaceContext, plain_label, plural
 from ui.workspace.gate_panel import GatePanel
 from ui.workspace.panes.conflicts import ConflictsPane
@@ -417,7 +418,7 @@ class WorkspaceWindow(QMainWindow):
             action.setEnabled(can)
             action.setText("&" + shown.replace("&", "&&"))
             action.setIconText(shown.replace("&", "&&"))  # keeps the "…" a toolbar would strip
-            action.setToolTip(full)
+            action.setToolTip(plain_tip(full))  # names the engagement or record, as typed
 
     # --- refreshing --------------------------------------------------------------------
 
