@@ -3,14 +3,13 @@ straight into the database at chosen UTC instants, so flow counts can be checked
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
 from db.models import Engagement, StageMove, database, new_uuid
+from tests.zones import local_zone
 
 
 def at(text: str) -> datetime:
@@ -53,14 +52,5 @@ def engagement(
 @pytest.fixture
 def new_york() -> Iterator[None]:
     """The process's local zone is New York (UTC-5 in November) for one test."""
-    if not hasattr(time, "tzset"):
-        pytest.skip("needs time.tzset to set the local time zone")
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "America/New_York"
-    time.tzset()
-    yield
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+    with local_zone("America/New_York"):
+        yield

@@ -3,8 +3,6 @@ range at the precision typed; a date token that is not a date narrows nothing an
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -14,6 +12,7 @@ from mwms_desktop import library
 from mwms_desktop.library.query import date_value, parse
 from tests.core.library_helpers import portfolio
 from tests.factories import engagement_at
+from tests.zones import local_zone
 
 DAYS = ("2025-11-20", "2026-01-05", "2026-03-01", "2026-03-31", "2026-06-30", "2026-07-01")
 
@@ -108,17 +107,8 @@ def test_date_values():
 @pytest.fixture
 def berlin() -> Iterator[None]:
     """The process's local zone is Berlin (UTC+2 from 29 March 2026) for one test."""
-    if not hasattr(time, "tzset"):
-        pytest.skip("needs time.tzset to set the local time zone")
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "Europe/Berlin"
-    time.tzset()
-    yield
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+    with local_zone("Europe/Berlin"):
+        yield
 
 
 @pytest.mark.usefixtures("berlin")

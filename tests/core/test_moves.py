@@ -5,8 +5,6 @@ nothing; "Not a fit" archives without deleting; archived engagements stay where 
 from __future__ import annotations
 
 import itertools
-import os
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +17,7 @@ from mwms_desktop.clock import FixedClock
 from mwms_desktop.errors import MoveRefused, NotFound, ValidationError
 from mwms_desktop.services import Services
 from tests.factories import dump, engagement_at, satisfy
+from tests.zones import local_zone
 
 SLUGS = framework.STAGE_SLUGS
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # the clock fixture's instant
@@ -261,17 +260,8 @@ def test_every_forward_move_recorded_with_clock_time_and_reason(
 def utc_local_time() -> Iterator[None]:
     """Days in stage count local calendar days; pin the local zone so the fixed clock's UTC
     day is also the local one."""
-    if not hasattr(time, "tzset"):
-        pytest.skip("needs time.tzset to pin the local time zone")
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+    with local_zone("UTC"):
+        yield
 
 
 @pytest.mark.usefixtures("utc_local_time")
