@@ -130,6 +130,16 @@ def _touch_engagement() -> str:
     return "\n    ".join(statements)
 
 
+# The transaction's push version in ``v``: taken from the one counter row by its first write
+# (locking the row until commit), shared by its later writes. Both stamping triggers open so.
+PUSH_VERSION = """  v := nullif(current_setting('mwms.push_version', true), '')::bigint;
+  IF v IS NULL THEN
+    UPDATE sync_counter SET value = value + 1 WHERE id = 1 RETURNING value INTO v;
+    PERFORM set_config('mwms.push_version', v::text, true);
+  END IF;
+"""
+
+
 def _stamping(conn: psycopg.Connection) -> None:
     """Every row written gets the server's version, never one a client chose: the first write
     of a transaction takes the next value of the one counter row (locking it until commit,
@@ -140,12 +150,7 @@ def _stamping(conn: psycopg.Connection) -> None:
 SECURITY DEFINER SET search_path = public, pg_temp AS $f$
 DECLARE v bigint;
 BEGIN
-  v := nullif(current_setting('mwms.push_version', true), '')::bigint;
-  IF v IS NULL THEN
-    UPDATE sync_counter SET value = value + 1 WHERE id = 1 RETURNING value INTO v;
-    PERFORM set_config('mwms.push_version', v::text, true);
-  END IF;
-  IF TG_NARGS > 0 THEN  -- the engagement (schema 2): its content changed with this write
+{PUSH_VERSION}  IF TG_NARGS > 0 THEN  -- the engagement (schema 2): its content changed with this write
     NEW.content_version := v;
     IF current_setting('mwms.touching', true) = 'on' THEN
       RETURN NEW;  -- only a record of it changed: the engagement row itself did not
@@ -153,7 +158,7 @@ BEGIN
   END IF;
   NEW.server_version := v;
   RETURN NEW;
-END $f$"""
+END $f$""".replace("{PUSH_VERSION}", PUSH_VERSION)
     )
     conn.execute("REVOKE ALL ON FUNCTION mwms_stamp_version() FROM PUBLIC")
     from db.server import schema
@@ -181,12 +186,7 @@ def _content_versions(conn: psycopg.Connection) -> None:
 SECURITY DEFINER SET search_path = public, pg_temp AS $f$
 DECLARE v bigint; r record; eid integer;
 BEGIN
-  v := nullif(current_setting('mwms.push_version', true), '')::bigint;
-  IF v IS NULL THEN
-    UPDATE sync_counter SET value = value + 1 WHERE id = 1 RETURNING value INTO v;
-    PERFORM set_config('mwms.push_version', v::text, true);
-  END IF;
-  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+{PUSH_VERSION}  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
   IF TG_ARGV[0] = 'engagement_id' THEN
     eid := r.engagement_id;
   ELSIF TG_ARGV[0] = 'hypothesis_id' THEN
@@ -198,7 +198,7 @@ BEGIN
   UPDATE engagement SET content_version = v WHERE id = eid AND content_version <> v;
   PERFORM set_config('mwms.touching', 'off', true);
   RETURN NULL;
-END $f$"""
+END $f$""".replace("{PUSH_VERSION}", PUSH_VERSION)
     )
     conn.execute("REVOKE ALL ON FUNCTION mwms_touch_engagement() FROM PUBLIC")
     for model in record_models():
