@@ -98,12 +98,6 @@ def timed(name, method):
     return run
 PortfolioService._read_cards = timed("read", PortfolioService._read_cards)  # on the worker
 PortfolioService.card_source = timed("board", PortfolioService.card_source)  # the window's wait
-from ui.card_delegate import CardDelegate
-_paint_card = CardDelegate.paint
-def paint_card(self, *args):
-    T.setdefault("cards", time.time())  # the first card drawn: must come before "painted"
-    return _paint_card(self, *args)
-CardDelegate.paint = paint_card
 services = open_services(
     sys.argv[1], clock=FixedClock(datetime(2026, 11, 2, 9, tzinfo=timezone.utc)), defer_check=True
 )
@@ -118,6 +112,12 @@ from ui.main_window import MainWindow
 from ui import theme
 from ui.preferences import Preferences
 T["ui"] = time.time()
+from ui.card_delegate import CardDelegate
+_paint_card = CardDelegate.paint
+def paint_card(self, *args):
+    T.setdefault("cards", time.time())  # the first card drawn: must come before "painted"
+    return _paint_card(self, *args)
+CardDelegate.paint = paint_card
 services.checked()
 T["checked"] = time.time()
 """
