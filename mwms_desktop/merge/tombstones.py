@@ -20,6 +20,7 @@ DELETABLE = (
     "cycles",
     "learnings",
     "checkins",
+    "citations",  # "built on" links of the library: a removal travels like any deletion
 )
 
 

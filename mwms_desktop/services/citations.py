@@ -8,9 +8,11 @@ from datetime import datetime
 
 from peewee import JOIN
 
+from db import clocks
 from db.models import Engagement, Hypothesis, Insight, Learning, LearningCitation
 from mwms_desktop import fields
 from mwms_desktop.errors import NotFound, ValidationError
+from mwms_desktop.merge import tombstones
 from mwms_desktop.services.base import ServiceBase, atomic
 
 _CITING = {"hypothesis": Hypothesis, "insight": Insight}
@@ -116,6 +118,8 @@ class CitationService(ServiceBase):
         snap = CitationSnapshot(c.uuid, c.engagement_id, c.citing_kind, c.citing_uuid, c.learning_uuid,
                                 c.statement, c.cited_at)  # fmt: skip
         e = self._engagement(c.engagement_id)
+        # The removal travels (bundles, sync): its tombstone is written in this transaction.
+        tombstones.bury("citations", c.uuid, e.uuid, c.updated_at, self.clock.now())
         c.delete_instance()
         self._touch(e)
         e.save()
@@ -133,10 +137,12 @@ class CitationService(ServiceBase):
         if LearningCitation.get_or_none((LearningCitation.uuid == snap.uuid) | same):
             raise ValidationError(f"This {snap.citing_kind} is already built on that learning.", "learning")
         e = self._engagement(snap.engagement_id)
+        # Undoing a removal takes its tombstone away and is a newer change than the removal.
+        deleted_at = tombstones.unbury(snap.uuid)
         c = LearningCitation.create(
             uuid=snap.uuid, engagement=e.id, citing_kind=snap.citing_kind, citing_uuid=snap.citing_uuid,
             learning_uuid=snap.learning_uuid, statement=snap.statement, cited_at=snap.cited_at,
-            updated_at=self.clock.now(),
+            updated_at=clocks.after(deleted_at, self.clock.now()),
         )  # fmt: skip
         self._touch(e)
         e.save()

@@ -114,3 +114,60 @@ def test_citations_travel_in_bundles_with_their_uuid_and_snapshot(tmp_path, cloc
         assert (alone.learning_id, alone.statement) == (None, made.statement)
     finally:
         s.close()
+
+
+def test_a_removed_citation_stays_removed_on_every_laptop_and_its_undo_travels_too(tmp_path, clock):
+    """Issue 12's rule for the library's links: A cites, B gets it; A removes the citation:
+    B's import removes it too, and B's own bundle back to A does not bring it back (a removal
+    is a tombstone); A then undoes the removal, a newer change, which reaches B."""
+    from datetime import timedelta
+
+    from mwms_desktop.bundle import export_bundle
+
+    def citations(path) -> list[str]:
+        s = open_services(path, clock=clock)
+        try:
+            return [c.uuid for card in s.portfolio.cards() for c in s.citations.of_engagement(card.id)]
+        finally:
+            s.close()
+
+    def send(src, dst, name) -> None:
+        s = open_services(src, clock=clock)
+        try:
+            export_bundle(tmp_path / name, clock=clock)
+        finally:
+            s.close()
+        s = open_services(dst, clock=clock)
+        try:
+            import_bundle(dst, tmp_path / name)
+        finally:
+            s.close()
+
+    a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    s = open_services(a, clock=clock)
+    try:
+        ids = portfolio(s)
+        made = s.citations.cite("hypothesis", _hypothesis(s, ids["c"]), ids["checkout"])
+    finally:
+        s.close()
+    send(a, b, "1.json")
+    assert citations(b) == [made.uuid]
+    clock.at += timedelta(minutes=5)
+    s = open_services(a, clock=clock)
+    try:
+        snap = s.citations.uncite(made.id)
+    finally:
+        s.close()
+    send(a, b, "2.json")
+    assert citations(b) == []
+    send(b, a, "3.json")  # B's bundle has no citation and the tombstone: nothing comes back
+    assert citations(a) == []
+    clock.at += timedelta(minutes=5)
+    s = open_services(a, clock=clock)
+    try:
+        s.citations.restore(snap)  # the undo of the removal
+    finally:
+        s.close()
+    send(a, b, "4.json")
+    send(b, a, "5.json")
+    assert citations(a) == citations(b) == [made.uuid]
