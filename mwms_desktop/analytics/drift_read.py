@@ -6,7 +6,7 @@ thousand of them costs more than all the analytics. The counts need only what
 :class:`mwms_desktop.drift.DriftFacts` holds, so this takes just that: the few engagement
 columns the rules read (``fast.read`` reads them with the engagements), the five
 per-engagement counts through the very queries the board's cards use
-(``services.loading._drift_counts``, built on ``db.models``' shared count queries), the last
+(``services.loading.drift_counts``, built on ``db.models``' shared count queries), the last
 three check-ins from the check-ins the fast path has already read, and the unresolved gate
 conflicts (``merge.conflicts.lapsed_gates``). Each engagement's facts then go through the
 same rules, :func:`mwms_desktop.drift.signals`: no signal's rule is written twice, and the
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from db.models import raw_rows
 from mwms_desktop import drift
 from mwms_desktop.merge import conflicts
-from mwms_desktop.services.loading import Thresholds, _drift_counts
+from mwms_desktop.services.loading import Thresholds, drift_counts
 
 if TYPE_CHECKING:
     from mwms_desktop.analytics.fast import CheckIns, FastFacts
@@ -54,7 +54,7 @@ def drift_signals(clock: Clock, limits: Thresholds, read: FastFacts) -> dict[int
     if not read.board:
         return {}
     misaligned, unprioritised, reactive, undocumented, inconsistent = (
-        dict(raw_rows(q)) for q in _drift_counts(lambda model: ())
+        dict(raw_rows(q)) for q in drift_counts(lambda model: ())
     )
     lapsed = conflicts.lapsed_gates()
     recent = _recent(read.checkins)

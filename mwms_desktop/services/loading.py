@@ -64,7 +64,7 @@ def _card_query():
     return E.select(*_CARD_COLUMNS, CheckIn.recent_column(3))
 
 
-def _drift_counts(scope) -> tuple:
+def drift_counts(scope) -> tuple:
     """The five per-engagement counts drift reads, each restricted by ``scope(model)``
     (where clauses on the model's engagement)."""
     return (
@@ -80,7 +80,7 @@ def _drift_counts(scope) -> tuple:
 
 
 def _prepared_count(n: int) -> Prepared:
-    return Prepared(lambda eid: _drift_counts(lambda model: (model.engagement == eid,))[n])
+    return Prepared(lambda eid: drift_counts(lambda model: (model.engagement == eid,))[n])
 
 
 # One engagement's card is read again after every drop and edit: its queries are built once.
@@ -119,7 +119,7 @@ class CardSource:
             def scope(model):  # aggregates only for the engagements asked for
                 return (model.engagement.in_(ids),) if ids is not None else ()
 
-            counts = [dict(raw_rows(q)) for q in _drift_counts(scope)] if rows else [{}] * 5
+            counts = [dict(raw_rows(q)) for q in drift_counts(scope)] if rows else [{}] * 5
         stage_idx = {slug: n for n, slug in enumerate(framework.STAGE_SLUGS)}
         rows.sort(key=lambda r: (stage_idx[r[5]], r[7], r[0]))
         self.rows: dict[int, tuple] = {r[0]: r for r in rows}
