@@ -82,9 +82,13 @@ def test_the_toggle_searches_the_team_with_a_colleagues_client_masked(
     assert "CFO" not in str(rows(w))  # alice's private learning never comes
 
     # The selected learning's detail: alice's client not named, mine escaped.
+    qtbot.keyClick(w.search, Qt.Key.Key_Return)  # Enter goes to the results, on the first
+    assert w.team_results.hasFocus()
     for r in range(w.team_model.rowCount()):
-        w.team_results.selectRow(r)
-        learning = w.team_model.index(r, 0).data(TeamRole)
+        if r:
+            qtbot.keyClick(w.team_results, Qt.Key.Key_Down)
+        learning = w.team_results.currentIndex().data(TeamRole)
+        assert learning is w.team_model.learnings[r]
         text = w.detail.toPlainText()
         assert learning.statement in text
         if learning.uuid == "l-mine":
@@ -94,7 +98,7 @@ def test_the_toggle_searches_the_team_with_a_colleagues_client_masked(
             assert "an ecommerce growth client" in text
 
     # Alt+T goes back to this laptop's library: its own search, its facets.
-    qtbot.keyClick(w.search, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(w.team_results, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
     assert not w.team_box.isChecked()
     assert w.stack.currentWidget() is w.results
     qtbot.waitUntil(lambda: not w.query.busy and w.result is not None and w.count.text() != "Searching…")
