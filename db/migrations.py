@@ -22,7 +22,7 @@ from db import backup, clocks, fts, identity
 from db.errors import BackupError, DatabaseOpenError
 from db.models import MODELS
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _v2_dossier_exports(database: SqliteDatabase) -> None:
@@ -223,6 +223,12 @@ def _v7_status_log(database: SqliteDatabase) -> None:
         )
 
 
+def _v8_private_learnings(database: SqliteDatabase) -> None:
+    """Schema 8: a learning may be marked private, left out of the team library for those
+    who may not see its engagement. Every learning so far was in it: not private."""
+    database.execute_sql('ALTER TABLE "learning" ADD COLUMN "private" INTEGER NOT NULL DEFAULT false')
+
+
 _VERSIONED = (  # the tables of records that change (moves, exports and links never do)
     "engagement", "qualification_score", "onboarding_item", "stakeholder", "insight",
     "hypothesis", "cycle", "learning", "check_in", "learning_citation",
@@ -256,6 +262,7 @@ MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     5: _v5_merge,
     6: _v6_sync,
     7: _v7_status_log,
+    8: _v8_private_learnings,
 }
 
 

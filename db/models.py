@@ -249,6 +249,9 @@ class Learning(_Child):
     # What the learning refines (schema 4): Continuous Optimization's refinements, as
     # slugs joined by ", " (framework.REFINEMENTS); empty for none.
     refinements = TextField(default="", constraints=[SQL("DEFAULT ''")])
+    # Private (schema 8): left out of the team library for those who may not see the
+    # engagement (the server's ``learning_library`` view); the same column on the server.
+    private = BooleanField(default=False, constraints=[SQL("DEFAULT false")])
 
 
 class LearningEvidence(BaseModel):

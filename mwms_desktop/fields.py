@@ -380,6 +380,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         Field("tags", "Tags", Tags()),
         Field("recorded_at", "Recorded at", Instant(), not_future=True),
         Field("refinements", "Refines", Choices(fw.REFINEMENTS)),
+        Field("private", "Private", Flag()),
     )),
     Kind("learning_citation", "Built on", (
         Field("citing_kind", "Citing record", Choice(CITING_KINDS), by_app=True),

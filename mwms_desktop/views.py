@@ -149,6 +149,7 @@ class LearningView:
     recorded_at: datetime
     cycle_ids: tuple[int, ...]
     refinements: tuple[str, ...] = ()
+    private: bool = False  # left out of the team library for those who may not see the engagement
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,7 +104,8 @@ def _server_tables(meta: Meta) -> list[sql.Composable]:
     statements += [
         sql.SQL("ALTER TABLE engagement ADD COLUMN owner_role name NOT NULL DEFAULT current_user"),
         sql.SQL("CREATE INDEX engagement_owner_role ON engagement (owner_role)"),
-        sql.SQL("ALTER TABLE learning ADD COLUMN private boolean NOT NULL DEFAULT false"),
+        # The laptops' model has it too since their schema 8 (then CREATE TABLE made it already).
+        sql.SQL("ALTER TABLE learning ADD COLUMN IF NOT EXISTS private boolean NOT NULL DEFAULT false"),
         sql.SQL(
             "CREATE TABLE engagement_share ("
             " engagement_id integer NOT NULL REFERENCES engagement (id) ON DELETE CASCADE,"

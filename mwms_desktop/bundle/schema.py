@@ -195,7 +195,7 @@ class TombstoneRecord:
 # such a bundle (format version 1 from an older MWMS Desktop) still imports as it was meant.
 ADDED_FIELDS: dict[str, dict[str, Any]] = {
     "cycle": {"kind": "experimentation_cycle"},  # every cycle was an experiment then
-    "learning": {"refinements": []},
+    "learning": {"refinements": [], "private": False},  # private: schema 8
 }
 ADDED_LISTS: tuple[str, ...] = ("citations",)
 

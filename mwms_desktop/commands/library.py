@@ -2,6 +2,7 @@
 
 mwms-desktop library search "checkout trust" --kind learning --result win --json
 mwms-desktop library search checkout --from 2026-03 --to 2026-06
+mwms-desktop library search "free shipping" --team --json
 mwms-desktop library playbook --out playbook.pdf --type ecommerce_growth --tag checkout
 """
 
@@ -51,6 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="dated on or before DATE (2026, 2026-03 or 2026-03-14: its last day)")  # fmt: skip
     s.add_argument("--limit", type=_limit, default=20, metavar="N", help="at most N results (default 20)")
     s.add_argument("--json", action="store_true", help="kind, id, engagement id, client, snippet, score")
+    s.add_argument("--team", action="store_true",
+                   help="the team's learnings, on the team server (others' clients by type)")  # fmt: skip
     s.set_defaults(run=run_search)
     b = lib.add_parser("playbook", help="a PDF of learnings by refinement and tag, with evidence and reuse")
     b.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
@@ -69,6 +72,8 @@ def run_search(ctx: Any) -> int:
     from mwms_desktop.library import SLOWER_NOTICE, search
 
     args = ctx.args
+    if args.team:
+        return run_team_search(ctx)
     ctx.services()
     result = search(" ".join(args.query), limit=args.limit, kind=args.kind or [], type=args.type or [],
                     tag=args.tag or [], result=args.result or [], date_from=[args.date_from or ""],
@@ -89,6 +94,41 @@ def run_search(ctx: Any) -> int:
         print(f"{h.kind:<10} {h.id:>6}  #{h.engagement_id} {h.client}: {_plain(h.snippet)}")
     if result.total > len(result.hits):
         print(f"… {result.total - len(result.hits)} more (use --limit).")
+    return 0
+
+
+# Options of the local search the team library cannot apply (the server's view holds learnings only).
+_LOCAL_ONLY = {"kind": "--kind", "result": "--result", "date_from": "--from", "date_to": "--to"}
+
+
+def run_team_search(ctx: Any) -> int:
+    """``--team``: the team's learnings on the server, as this consultant may see them."""
+    from mwms_desktop.commands.team import _ask, _team
+
+    args = ctx.args
+    unusable = [
+        flag for key, flag in _LOCAL_ONLY.items() if getattr(args, key) and getattr(args, key) != ["learning"]
+    ]
+    if unusable:
+        raise MwmsError(f"--team searches learnings only: {', '.join(unusable)} cannot be used with it.")
+    ctx.services()
+    found = _team("library").search(
+        " ".join(args.query), limit=args.limit, ask=_ask(), types=args.type or (), tags=args.tag or ()
+    )
+    if args.json:
+        rows = [{"uuid": t.uuid, "statement": t.statement, "confidence": t.confidence, "tags": list(t.tags),
+                 "recorded_at": t.recorded_at.isoformat(), "client": t.client,
+                 "engagement_type": t.engagement_type, "visible": t.visible} for t in found]  # fmt: skip
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    if not found:
+        print("Nothing found in the team library.")
+        return 0
+    for t in found:
+        day = t.recorded_at.astimezone().date().isoformat()
+        print(f"{day}  {t.client} ({t.engagement_type}): {' '.join(t.statement.split())}")
+    if len(found) == args.limit:
+        print("… there may be more (use --limit).")
     return 0
 
 

@@ -300,6 +300,7 @@ def learning_view(lr: Learning, cycle_ids: Iterable[int] | None = None) -> Learn
         lr.recorded_at,
         tuple(sorted(cycle_ids)),
         split_tags(lr.refinements),
+        lr.private,
     )
 
 

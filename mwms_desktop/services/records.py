@@ -155,7 +155,7 @@ KINDS: dict[str, RecordKind] = {
                    _clean_cycle, loading.cycle_view),
         RecordKind("learning", "Learning", Learning,
                    {"statement": "", "confidence": "medium", "tags": "", "recorded_at": None,
-                    "cycle_ids": (), "refinements": ""},
+                    "cycle_ids": (), "refinements": "", "private": False},
                    _clean_learning, loading.learning_view),
         RecordKind("checkin", "Health check-in", CheckIn,
                    {"held_on": None, "ratings": {}, "note": ""},

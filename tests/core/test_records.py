@@ -116,6 +116,7 @@ def valid(kind: str, w: World) -> dict[str, Any]:
             "recorded_at": datetime(2026, 10, 30, 12, 0, tzinfo=UTC),
             "cycle_ids": (w.cycle,),
             "refinements": ("improved_hypothesis_quality", "deeper_customer_insight"),
+            "private": True,
         },
         "checkin": {"held_on": date(2026, 10, 28), "ratings": ALL_HEALTHY, "note": "Good session."},
     }[kind]
@@ -126,7 +127,7 @@ CHANGES: dict[str, dict[str, Any]] = {
     "insight": {"statement": "Returning customers convert at 2.5x", "recorded_on": date(2026, 10, 20)},
     "hypothesis": {"impact": 9, "insight_ids": ()},
     "cycle": {"status": "running", "result": None, "ended_on": None},
-    "learning": {"confidence": "low", "cycle_ids": (), "tags": "retention"},
+    "learning": {"confidence": "low", "cycle_ids": (), "tags": "retention", "private": False},
     "checkin": {"ratings": ALL_UNHEALTHY, "note": "Rough month."},
 }
 

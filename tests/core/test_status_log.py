@@ -59,6 +59,7 @@ def test_an_old_file_gets_a_record_for_each_engagement_already_off_the_board(ser
     services.close()
     con = sqlite3.connect(db_path)  # the file as schema 6 left it: no log, an archived engagement
     con.execute("DROP TABLE status_change")
+    con.execute('ALTER TABLE "learning" DROP COLUMN "private"')  # schema 8's
     con.execute(
         "UPDATE engagement SET status = 'archived', updated_at = '2026-03-04T05:06:07+00:00' WHERE id = ?",
         (gone,),

@@ -186,7 +186,7 @@ def test_v1_file_with_data_is_backed_up_and_upgraded_on_open(tmp_path: Path, kin
     finally:
         close_database()
 
-    assert version(old) == migrations.SCHEMA_VERSION == 7
+    assert version(old) == migrations.SCHEMA_VERSION == 8
     assert application_id(old) == identity.APPLICATION_ID
     upgraded = contents(old)
     # Every row keeps every value it had; schemas 4 and 5 add columns at the end (a move's
@@ -719,6 +719,7 @@ def test_v5_file_is_upgraded_to_v6_with_every_engagement_waiting_for_the_team_se
             con.execute(f'DROP TRIGGER "{name}"')
         for table in sorted(V6_TABLES | {"status_change"}):
             con.execute(f'DROP TABLE "{table}"')
+        con.execute('ALTER TABLE "learning" DROP COLUMN "private"')  # schema 8's
         con.execute("PRAGMA user_version = 5")
         con.commit()
     finally:

@@ -2,7 +2,10 @@
 evaluated cycles, searched as you type, narrowed by facets, each with its evidence chain;
 Enter opens the record in its engagement's workspace.
 
-Searching runs off the UI thread (``runner.LatestQuery``): typing never waits for it."""
+Searching runs off the UI thread (``runner.LatestQuery``): typing never waits for it.
+
+When this database has joined a team, *Team library* (``Alt+T``) searches every consultant's
+learnings on the team server instead (``team_view``); the toggle is not shown otherwise."""
 
 from __future__ import annotations
 
@@ -11,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTextBrowser,
     QTreeWidget,
@@ -34,13 +39,20 @@ from mwms_desktop.library import SLOWER_NOTICE, Chain, CitationView, Hit, Search
 from mwms_desktop.library.chain import describe
 from mwms_desktop.library.query import Query
 from mwms_desktop.services import Services
+from ui.library import team_view
 from ui.library.results_model import HitRole, ResultsModel
 from ui.library.runner import LatestQuery
 from ui.library.snippet_delegate import SnippetDelegate
+from ui.library.team_view import TeamAnswer, TeamModel, TeamRole
 from ui.library.text import FACET_TITLES, KIND_LABELS, marked_html, token, value_label
 from ui.tooltip import plain_tip
 
 OpenRecord = Callable[[int, str, int], None]  # engagement id, kind, record id
+LOCAL_PLACEHOLDER = (
+    "Search every engagement — try checkout is:win tag:pricing kind:learning from:2026-03 to:2026-06"
+)
+TEAM_PLACEHOLDER = "Search the team's learnings — try checkout tag:pricing type:ecommerce_growth"
+TEAM_KEY = "Alt+T"
 LIMIT = 40  # a page: the first holds more than the window shows; the next come as it scrolls
 FACETS_PAUSE_MS = 150  # after the results are painted
 COUNT_PAUSE_MS = 20
@@ -109,9 +121,7 @@ class LibraryWindow(QMainWindow):
         self._told_slower = False
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(
-            "Search every engagement — try checkout is:win tag:pricing kind:learning from:2026-03 to:2026-06"
-        )
+        self.search.setPlaceholderText(LOCAL_PLACEHOLDER)
         self.search.setAccessibleName("Search the library")
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
@@ -122,6 +132,13 @@ class LibraryWindow(QMainWindow):
             "(narrowed to the type: and tag: in the search)"
         )
         self.playbook_button.clicked.connect(lambda: self.export_playbook())
+        self.team_box = QCheckBox("Team library")
+        self.team_box.setToolTip(
+            f"Search every consultant's learnings on the team server ({TEAM_KEY}; "
+            "a colleague's client shows as its engagement type)"
+        )
+        self.team_box.hide()  # shown once the database is known to be in a team
+        self.team_box.toggled.connect(self._scope_changed)
         self.notice = QLabel()
         self.notice.setObjectName("paneIntro")
         self.notice.setWordWrap(True)
@@ -151,13 +168,32 @@ class LibraryWindow(QMainWindow):
         self.results.activated.connect(self._open)
         self.results.selectionModel().currentRowChanged.connect(self._selected)
 
+        self.team_model = TeamModel(self)
+        self.team_results = QTableView()
+        self.team_results.setModel(self.team_model)
+        self.team_results.setAccessibleName("Team library results")
+        self.team_results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.team_results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.team_results.setAlternatingRowColors(True)
+        self.team_results.setWordWrap(False)
+        self.team_results.verticalHeader().hide()
+        self.team_results.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, chars in ((1, 24), (2, 17), (3, 10), (4, 11)):
+            self.team_results.setColumnWidth(
+                column, chars * self.team_results.fontMetrics().averageCharWidth()
+            )
+        self.team_results.selectionModel().currentRowChanged.connect(self._team_selected)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.results)
+        self.stack.addWidget(self.team_results)
+
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("Evidence chain")
         self.detail.setOpenLinks(False)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.facets)
-        split.addWidget(self.results)
+        split.addWidget(self.stack)
         split.addWidget(self.detail)
         split.setStretchFactor(0, 0)
         split.setStretchFactor(1, 3)
@@ -169,6 +205,7 @@ class LibraryWindow(QMainWindow):
         layout.addWidget(self.notice)
         row = QHBoxLayout()
         row.addWidget(self.count, 1)
+        row.addWidget(self.team_box)
         row.addWidget(self.playbook_button)
         layout.addLayout(row)
         layout.addWidget(split, 1)
@@ -194,16 +231,27 @@ class LibraryWindow(QMainWindow):
         self.facet_query.failed.connect(self.count.setText)
         self.evidence = LatestQuery(self, pause_ms=60)
         self.evidence.ready.connect(self._show_evidence)
+        # Team mode: whether this database is in a team is read on a worker (each time the
+        # window is shown: it may have joined or left meanwhile); the team's search too.
+        self.team_check = LatestQuery(self, pause_ms=0)
+        self.team_check.ready.connect(self._in_team)
+        self.team_query = LatestQuery(self)
+        self.team_query.ready.connect(self._show_team)
+        self.team_query.failed.connect(self.count.setText)
         self.search.textChanged.connect(self._ask)
         self.search.returnPressed.connect(self._focus_results)
         QShortcut(QKeySequence("Ctrl+L"), self, self._focus_search)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self, self.close)
         QShortcut(QKeySequence("Esc"), self, self.close)
+        QShortcut(QKeySequence(TEAM_KEY), self, self._toggle_team)
         self._ask("")
 
     # --- searching -----------------------------------------------------------------------
 
     def _ask(self, text: str) -> None:
+        if self.team_box.isChecked():
+            self._ask_team(text)
+            return
         self.facet_query.cancel()
         self.count_query.cancel()
         self.more_query.cancel()
@@ -336,10 +384,12 @@ class LibraryWindow(QMainWindow):
             self.open_record(hit.engagement_id, hit.kind, hit.id)
 
     def _focus_results(self) -> None:
-        if self.model.rowCount():
-            self.results.setFocus()
-            if not self.results.selectionModel().hasSelection():
-                self.results.selectRow(0)
+        view = self.stack.currentWidget()
+        assert isinstance(view, QTableView)
+        if view.model().rowCount():
+            view.setFocus()
+            if not view.selectionModel().hasSelection():
+                view.selectRow(0)
 
     def _focus_search(self) -> None:
         self.search.setFocus()
@@ -354,7 +404,69 @@ class LibraryWindow(QMainWindow):
 
         return export_playbook(self, self.services, self.result.query if self.result else None, path, done)
 
+    # --- the team library ------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.team_check.ask(team_view.joined)
+
+    def _toggle_team(self) -> None:
+        if self.team_box.isVisible():
+            self.team_box.toggle()
+
+    def _in_team(self, joined: bool) -> None:
+        if not joined and self.team_box.isChecked():
+            self.team_box.setChecked(False)  # left the team meanwhile: back to this laptop's
+        self.team_box.setVisible(joined)
+
+    def _scope_changed(self, team: bool) -> None:
+        self.facets.setVisible(not team)
+        self.playbook_button.setEnabled(not team)
+        self.stack.setCurrentWidget(self.team_results if team else self.results)
+        self.search.setPlaceholderText(TEAM_PLACEHOLDER if team else LOCAL_PLACEHOLDER)
+        self.detail.clear()
+        if not team:
+            self.team_query.cancel()
+            self.team_model.set_learnings(())
+        self._ask(self.search.text())
+
+    def _session_password(self) -> str | None:
+        """A team password typed in this session where there is no keyring (the main
+        window's sync keeps it in memory); None: the keyring's."""
+        runner = getattr(getattr(self.parentWidget(), "team", None), "runner", None)
+        password = getattr(runner, "password", None)
+        return password if isinstance(password, str) else None
+
+    def _ask_team(self, text: str) -> None:
+        self.facet_query.cancel()
+        self.count_query.cancel()
+        self.more_query.cancel()
+        self.query.cancel()
+        self.evidence.cancel()
+        self.count.setText("Searching the team library…")
+        password = self._session_password()
+        self.team_query.ask(lambda: team_view.answer(text, password))
+
+    def _show_team(self, answer: TeamAnswer) -> None:
+        if not self.team_box.isChecked():
+            return  # back to this laptop's library meanwhile
+        self.team_model.set_learnings(answer.learnings)
+        self.count.setText(team_view.count_text(answer))
+        if answer.learnings:
+            self.team_results.selectRow(0)
+        else:
+            self.detail.clear()
+
+    def _team_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        learning = current.data(TeamRole) if current.isValid() else None
+        if learning is None:
+            self.detail.clear()
+        else:
+            self.detail.setHtml(team_view.detail_html(learning))
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.team_check.wait()
+        self.team_query.wait()
         self.query.wait()
         self.count_query.wait()
         self.more_query.wait()

@@ -44,6 +44,16 @@ def shown(text: str) -> str:
     return text if text.strip() else NONE_SHOWN
 
 
+class CheckEditor(QCheckBox):
+    """Yes or no, its text saying what a tick means."""
+
+    def value(self) -> bool:
+        return self.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        self.setChecked(bool(value))
+
+
 class TextEditor(QLineEdit):
     def value(self) -> str:
         return self.text()

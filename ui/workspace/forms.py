@@ -48,11 +48,13 @@ class FieldSpec:
     key: str
     label: str
     # text, long, choice, optional_choice, links, link, ratings, number (a score or none),
-    # date (a day or none), day (a day the core sets to today when none is given)
+    # date (a day or none), day (a day the core sets to today when none is given), check (yes
+    # or no: a check box reading "label: hint")
     kind: str
     terms: tuple[Term, ...] = ()
     low: int = 0
     high: int = 0
+    hint: str = ""
 
 
 def _editor(spec: FieldSpec, today: date) -> QWidget:
@@ -73,6 +75,8 @@ def _editor(spec: FieldSpec, today: date) -> QWidget:
         return f.LinksEditor(spec.label)
     if kind == "ratings":
         return f.RatingsEditor()
+    if kind == "check":
+        return f.CheckEditor(f"{spec.label}: {spec.hint}" if spec.hint else spec.label)
     raise ValueError(f"unknown field kind {kind!r}")
 
 
@@ -202,7 +206,7 @@ class FormWidget(QWidget):
             editor = _editor(spec, today)
             editor.setAccessibleName(spec.label)
             self.editors[spec.key] = editor
-            self.form.addRow(spec.label, editor)
+            self.form.addRow("" if spec.kind == "check" else spec.label, editor)  # a box says it
         self.error = ErrorLabel()
         self.form.addRow(self.error)
 

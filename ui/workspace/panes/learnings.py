@@ -17,6 +17,7 @@ FIELDS = (
     FieldSpec("tags", "Tags", "text"),
     FieldSpec("refinements", "Refines", "links"),
     FieldSpec("cycle_ids", "Evidence", "links"),
+    FieldSpec("private", "Private", "check", hint="not in the team library"),
 )
 
 
@@ -36,6 +37,7 @@ def columns(detail_of, reuse_of=lambda: {}) -> tuple[Column, ...]:
         Column("Recorded", lambda lr: lr.recorded_at.astimezone().strftime("%Y-%m-%d")),
         Column("Evidence (cycles)", evidence),
         Column("Refines", _refines),
+        Column("Private", lambda lr: "Private" if lr.private else ""),
         Column("Reused in", lambda lr: _reused(reuse_of().get(lr.id, ())),
                sort=lambda lr: len(reuse_of().get(lr.id, ())), numeric=True),
     )  # fmt: skip
