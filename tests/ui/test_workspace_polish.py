@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 from mwms_desktop import framework
 from mwms_desktop.services import Services
 from mwms_desktop.views import OutcomeView
-from tests.factories import engagement_at
+from tests.factories import engagement_at, satisfy
 from tests.ui.tips import shown
 from ui.workspace import fields as f
 from ui.workspace.base import plural
@@ -408,3 +408,30 @@ def test_line_edit_shows_the_beginning_of_a_long_value(qtbot):
     editor.set_value("Begins here " + "y" * 300)
     assert isinstance(editor, QLineEdit)
     assert editor.cursorPosition() == 0
+
+
+def test_a_table_of_many_columns_leaves_its_main_text_readable(make, services, qtbot):
+    """The learnings table has eight columns: the others give way below their titles (cut
+    with "…", whole in the header's tooltip) rather than leave the statement a few letters
+    wide behind a sideways scroll bar; a short text such as a date stays whole."""
+    eid = engagement_at(services, "optimization")
+    satisfy(services, eid, "optimization")
+    (learning,) = services.portfolio.detail(eid).learnings
+    services.records.update("learning", learning.id, statement=LONG, tags="pricing, checkout, shipping")
+    h = make(services, eid)
+    h.show(qtbot)
+    h.window.show_pane(h.pane("Learnings"))
+    qtbot.wait(10)
+    view = h.pane("Learnings").table.view
+    model, header = view.model(), view.horizontalHeader()
+    char = view.fontMetrics().averageCharWidth()
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert len(titles) >= 8
+    assert not view.horizontalScrollBar().isVisible()
+    assert view.columnWidth(titles.index("Statement")) >= 30 * char
+    recorded = titles.index("Recorded")
+    assert view.columnWidth(recorded) >= view.sizeHintForColumn(recorded)  # the date whole
+    cut = [c for c, t in enumerate(titles) if view.columnWidth(c) < header.sectionSizeHint(c)]
+    assert cut  # some titles gave way ...
+    for c in cut:  # ... and say so, whole, in the tooltip
+        assert model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == titles[c]

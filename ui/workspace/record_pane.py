@@ -33,7 +33,8 @@ from ui.workspace.forms import FieldSpec, FormWidget, RecordDialog
 from ui.workspace.table_model import Column, IdRole, RecordTableModel, SortRole
 
 MAIN_WANTS_CHARS = 40  # the main column's share before the others give way
-FLOOR_CHARS = 14  # no column is squeezed below this (or its title)
+FLOOR_CHARS = 14  # no column is squeezed below this (or its title) while the main one has room
+TITLE_FLOOR_CHARS = 7  # below its title, when the main text would otherwise be cut to nothing
 
 Options = Callable[[EngagementDetail], dict[str, Sequence[tuple[Any, str]]]]
 
@@ -75,6 +76,7 @@ class RecordTable(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)  # the main column takes the room (_fit_columns)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a title cut short says so
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the detail's own order first
         self.view.setSortingEnabled(True)
         if sort is not None:
@@ -149,16 +151,24 @@ class RecordTable(QWidget):
         n = len(columns)
         titles = [header.sectionSizeHint(c) for c in range(n)]
         main = next((c for c, col in enumerate(columns) if col.main), n - 1)
-        natural = [max(titles[c], view.sizeHintForColumn(c) if self.model.rows else 0) for c in range(n)]
+        cells = [view.sizeHintForColumn(c) if self.model.rows else 0 for c in range(n)]
+        natural = [max(titles[c], cells[c]) for c in range(n)]
         widths = [
             w if c == main else min(w, max(titles[c], columns[c].max_chars * char))
             for c, w in enumerate(natural)
         ]
         avail = view.viewport().width()
         wanted = max(titles[main], min(natural[main], MAIN_WANTS_CHARS * char))
-        short = wanted - (avail - (sum(widths) - widths[main]))
-        if short > 0:
-            give = {c: widths[c] - max(titles[c], FLOOR_CHARS * char) for c in range(n) if c != main}
+        # The others give way: first down to their titles (or a floor), then, in a table of
+        # many columns, below their titles but not below a short text of theirs (a date stays
+        # whole; the header cuts a title short with "…", its tooltip has it whole) rather than
+        # leave the main text a few letters wide.
+        firm = [max(TITLE_FLOOR_CHARS * char, min(cells[c], FLOOR_CHARS * char)) for c in range(n)]
+        for floor in (lambda c: max(titles[c], FLOOR_CHARS * char), lambda c: firm[c]):
+            short = wanted - (avail - (sum(widths) - widths[main]))
+            if short <= 0:
+                break
+            give = {c: widths[c] - floor(c) for c in range(n) if c != main}
             give = {c: g for c, g in give.items() if g > 0}
             total = sum(give.values())
             if total:

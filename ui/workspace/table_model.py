@@ -73,12 +73,9 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section].title
+        shown = role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+        if shown and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].title  # the tooltip: whole, where a narrow column cuts it
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
