@@ -178,10 +178,11 @@ class LibraryWindow(QMainWindow):
         self.team_results.setWordWrap(False)
         self.team_results.verticalHeader().hide()
         self.team_results.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, chars in ((1, 24), (2, 17), (3, 10), (4, 11)):
-            self.team_results.setColumnWidth(
-                column, chars * self.team_results.fontMetrics().averageCharWidth()
-            )
+        team_header, metrics = self.team_results.horizontalHeader(), self.team_results.fontMetrics()
+        for column, sample in ((1, "an ecommerce growth client"), (2, "Ecommerce growth"), (3, "Medium"),
+                               (4, "2026-11-30")):  # fmt: skip
+            width = metrics.horizontalAdvance(sample) + 2 * metrics.averageCharWidth()  # the cell's margins
+            self.team_results.setColumnWidth(column, max(team_header.sectionSizeHint(column), width))
         self.team_results.selectionModel().currentRowChanged.connect(self._team_selected)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.results)
