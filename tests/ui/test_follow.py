@@ -357,6 +357,8 @@ def test_undo_of_a_move_never_moves_a_card_moved_elsewhere_since(qtbot, window, 
     qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)  # move right
     qtbot.waitUntil(lambda: crowded.portfolio.card(eid).stage == "onboarding", timeout=5000)
     outside("--db", str(crowded.path), "move", str(eid), "insight")
+    window.activateWindow()  # a real X server: shortcuts reach the active window only
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     qtbot.keyClick(window.board.columns["onboarding"].view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert crowded.portfolio.card(eid).stage == "insight"
     assert [m.kind for m in crowded.lifecycle.history(eid)] == ["created", "forward", "forward"]
