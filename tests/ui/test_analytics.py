@@ -217,3 +217,41 @@ def test_screenshot_renders_the_analytics_and_the_today_view(demo_services, db_p
     with pytest.raises(SystemExit) as refused:  # a usage error: argparse exits with 2
         main(["--db", str(db_path), "screenshot", str(tmp_path / "x.png"), "--analytics", "nope"])
     assert refused.value.code == 2
+
+
+def test_the_window_never_builds_the_boards_cards_on_its_own_thread(qtbot, demo_services, monkeypatch):
+    """Given the board's store before the board has built every card (its counts not yet
+    tallied), the analytics take the drift counts from the narrow read on the worker: no card
+    is built on the window's thread. Once the board has them all, they are used as they are;
+    the numbers are the same either way."""
+    import threading
+
+    from ui.analytics.view import AnalyticsWindow
+    from ui.board_store import BoardStore
+
+    store = BoardStore(demo_services)
+    store.reload()
+    assert not store.tallied
+    built: list[str] = []
+    card = BoardStore.card
+
+    def spied(self, eid):
+        built.append(threading.current_thread().name)
+        return card(self, eid)
+
+    monkeypatch.setattr(BoardStore, "card", spied)
+
+    def opened() -> AnalyticsWindow:
+        view = AnalyticsWindow(demo_services, store=store)
+        qtbot.addWidget(view)
+        view.show()
+        qtbot.waitUntil(lambda: view.report is not None, timeout=10_000)
+        return view
+
+    narrow = opened().report.health
+    assert built == []
+    store.tally()
+    built.clear()
+    whole = opened().report.health
+    assert built  # the board's own cards, now that they are all built
+    assert narrow == whole

@@ -238,8 +238,12 @@ class AnalyticsWindow(QMainWindow):
     def _compute_rest(self, scope: Scope, read: FastFacts) -> None:
         from ui.tasks import run_task
 
-        store = self.store  # read here, on the store's thread; the worker gets frozen cards
-        cards = [c for c in map(store.card, store.all_ids()) if c is not None] if store is not None else None
+        # The board's cards, read here on the store's thread (the worker gets frozen cards), only
+        # when the board has built them all already (its counts are tallied); else building
+        # them would block this thread, and the worker's narrow drift read serves instead.
+        store = self.store
+        built = store is not None and store.tallied
+        cards = [c for c in map(store.card, store.all_ids()) if c is not None] if built else None
         services = self.services
 
         def work(_progress) -> report.Report:
