@@ -56,17 +56,27 @@ LATER = (
 )
 
 
-def test_the_first_paint_imports_only_what_it_needs(tmp_path: Path, demo_services) -> None:
-    db = demo_services.path
-    demo_services.close()
+def first_paint(db: Path, tmp_path: Path) -> dict:
+    """Open the window on ``db`` in a fresh process (PROBE): its exit status and the modules
+    loaded by its first paint."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
     env["MWMS_DESKTOP_DATA_DIR"] = str(tmp_path / "userdata")
     done = subprocess.run(
         [sys.executable, "-c", PROBE, str(db)], capture_output=True, text=True, env=env, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def loaded_of(modules: list[str], packages: tuple[str, ...]) -> list[str]:
+    """The modules that are one of ``packages`` or inside one."""
+    return [m for m in modules if any(m == p or m.startswith(p + ".") for p in packages)]
+
+
+def test_the_first_paint_imports_only_what_it_needs(tmp_path: Path, demo_services) -> None:
+    db = demo_services.path
+    demo_services.close()
+    result = first_paint(db, tmp_path)
     assert result["status"] == 0
-    loaded = [m for m in result["modules"] if any(m == p or m.startswith(p + ".") for p in LATER)]
-    assert loaded == []
+    assert loaded_of(result["modules"], LATER) == []
     assert "ui.main_window" in result["modules"]
