@@ -5,7 +5,8 @@ insights, hypotheses, cycles), so the text is stored once, in the record's table
 index holds only tokens. Triggers keep each index current through every insert, update and
 delete, whoever writes (services, bundle import, restore, undo). The tokenizer folds case
 and diacritics ("zoe" finds "Zoë", "muller" finds "Müller") and splits any script; prefix
-indexes of 2 and 3 characters make typing-as-you-search cheap.
+indexes of 1, 2 and 3 characters make typing-as-you-search cheap (a word's first letter,
+typed after another word, is one index lookup instead of a merge of every word it begins).
 
 Some Python builds ship SQLite without FTS5: :func:`fts5_available` probes once per
 connection, and without it the triggers are left out (they would make every write fail)
@@ -43,6 +44,7 @@ SOURCES: tuple[Source, ...] = (
 )
 SOURCE_BY_KIND = {s.kind: s for s in SOURCES}
 TOKENIZE = "unicode61 remove_diacritics 2"
+PREFIX = "1 2 3"  # schema 9 added 1 (schema 4 had '2 3'): :func:`outdated` tells the old index
 
 _probe_cache: dict[int, bool] = {}
 
@@ -88,7 +90,7 @@ def create(database: SqliteDatabase) -> None:
     for s in SOURCES:
         database.execute_sql(
             f'CREATE VIRTUAL TABLE "{s.fts}" USING fts5({s.statement}, {s.notes}, '
-            f"content='{s.table}', content_rowid='id', tokenize='{TOKENIZE}', prefix='2 3')"
+            f"content='{s.table}', content_rowid='id', tokenize='{TOKENIZE}', prefix='{PREFIX}')"
         )
         for ddl in _triggers(s):
             database.execute_sql(ddl)
@@ -98,6 +100,24 @@ def create(database: SqliteDatabase) -> None:
 def tables_present(database: SqliteDatabase) -> bool:
     names = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
     return all(s.fts in names for s in SOURCES)
+
+
+def outdated(database: SqliteDatabase) -> bool:
+    """Whether an index table was made by an older definition (another prefix list)."""
+    made = database.execute_sql(
+        f"SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ({', '.join('?' * len(SOURCES))})",
+        [s.fts for s in SOURCES],
+    ).fetchall()
+    return any(f"prefix='{PREFIX}'" not in (sql or "") for (sql,) in made)
+
+
+def recreate(database: SqliteDatabase) -> None:
+    """Drop the index tables and their triggers and make them anew by this definition,
+    rebuilt from the records (the caller holds the transaction). Requires FTS5."""
+    drop_triggers(database)
+    for s in SOURCES:
+        database.execute_sql(f'DROP TABLE IF EXISTS "{s.fts}"')
+    create(database)
 
 
 def triggers_present(database: SqliteDatabase) -> bool:
@@ -138,12 +158,11 @@ def reconcile(database: SqliteDatabase) -> str:
             with database.atomic():
                 drop_triggers(database)
         return "scan"
-    if tables_present(database) and triggers_present(database):
+    if tables_present(database) and triggers_present(database) and not outdated(database):
         return "fts5"
     with database.atomic():
-        if not tables_present(database):
-            drop_triggers(database)
-            create(database)
+        if not tables_present(database) or outdated(database):
+            recreate(database)
         else:  # the triggers were off (a build without FTS5 wrote to the file): catch up
             drop_triggers(database)
             for s in SOURCES:

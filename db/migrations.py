@@ -22,7 +22,7 @@ from db import backup, clocks, fts, identity
 from db.errors import BackupError, DatabaseOpenError
 from db.models import MODELS
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def _v2_dossier_exports(database: SqliteDatabase) -> None:
@@ -229,6 +229,17 @@ def _v8_private_learnings(database: SqliteDatabase) -> None:
     database.execute_sql('ALTER TABLE "learning" ADD COLUMN "private" INTEGER NOT NULL DEFAULT false')
 
 
+def _v9_one_letter_prefixes(database: SqliteDatabase) -> None:
+    """Schema 9: the library's index also keeps one-letter prefixes, so the first letter of
+    a word typed after another is one lookup, not a merge of every word it begins (2-4x
+    faster on a large library). The index is made anew and rebuilt from the records; no
+    record changes. Without FTS5 there is no index: :func:`fts.reconcile` makes the current
+    one when a build with FTS5 opens the file. (A file new at schema 4 or later already got
+    the current definition from ``fts.create``: nothing to do.)"""
+    if fts.fts5_available(database) and fts.tables_present(database) and fts.outdated(database):
+        fts.recreate(database)
+
+
 _VERSIONED = (  # the tables of records that change (moves, exports and links never do)
     "engagement", "qualification_score", "onboarding_item", "stakeholder", "insight",
     "hypothesis", "cycle", "learning", "check_in", "learning_citation",
@@ -263,6 +274,7 @@ MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     6: _v6_sync,
     7: _v7_status_log,
     8: _v8_private_learnings,
+    9: _v9_one_letter_prefixes,
 }
 
 

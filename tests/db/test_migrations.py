@@ -186,7 +186,7 @@ def test_v1_file_with_data_is_backed_up_and_upgraded_on_open(tmp_path: Path, kin
     finally:
         close_database()
 
-    assert version(old) == migrations.SCHEMA_VERSION == 8
+    assert version(old) == migrations.SCHEMA_VERSION == 9
     assert application_id(old) == identity.APPLICATION_ID
     upgraded = contents(old)
     # Every row keeps every value it had; schemas 4 and 5 add columns at the end (a move's
