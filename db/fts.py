@@ -208,15 +208,10 @@ def match_sql(kind: str, *, top: bool = False) -> str:
     (a second parameter: how many), ranked by the index before any row is joined."""
     s = SOURCE_BY_KIND[kind]
     source = f'"{s.fts}"'
-    if top:
-        source = (
-            f'(SELECT rowid, bm25("{s.fts}", 3.0, 1.0) AS rank FROM "{s.fts}" WHERE "{s.fts}" MATCH ? '
-            f"ORDER BY rank LIMIT ?) m"
-        )
+    if top:  # the best of the rows shown (for cycles, of the evaluated ones): rank_sql's
         return (
-            f"SELECT {_ATTRS[kind]}, m.rank FROM {source} "
-            f'JOIN "{s.table}" r ON r.id = m.rowid JOIN engagement e ON e.id = r.engagement_id '
-            f"WHERE 1{_ONLY.get(kind, '')}"
+            f"SELECT {_ATTRS[kind]}, m.rank FROM ({rank_sql(kind)}) m "
+            f'JOIN "{s.table}" r ON r.id = m.hit JOIN engagement e ON e.id = r.engagement_id'
         )
     return (
         f'SELECT {_ATTRS[kind]}, bm25("{s.fts}", 3.0, 1.0) FROM {source} '
@@ -233,11 +228,14 @@ def rank_sql(kind: str) -> str:
     rank = f'bm25("{s.fts}", 3.0, 1.0)'
     if kind in _ONLY:
         return (
-            f'SELECT "{s.fts}".rowid, {rank} AS rank FROM "{s.fts}" '
+            f'SELECT "{s.fts}".rowid AS hit, {rank} AS rank FROM "{s.fts}" '
             f'JOIN "{s.table}" r ON r.id = "{s.fts}".rowid '
-            f'WHERE "{s.fts}" MATCH ?{_ONLY[kind]} ORDER BY rank, "{s.fts}".rowid LIMIT ?'
+            f'WHERE "{s.fts}" MATCH ?{_ONLY[kind]} ORDER BY rank, hit LIMIT ?'
         )
-    return f'SELECT rowid, {rank} AS rank FROM "{s.fts}" WHERE "{s.fts}" MATCH ? ORDER BY rank, rowid LIMIT ?'
+    return (
+        f'SELECT rowid AS hit, {rank} AS rank FROM "{s.fts}" WHERE "{s.fts}" MATCH ? '
+        "ORDER BY rank, hit LIMIT ?"
+    )
 
 
 def rows_sql(kind: str, count: int) -> str:

@@ -189,3 +189,20 @@ def test_pages_after_an_offset_continue_the_ranking(services, backend):
             page = library.search(text, limit=3, offset=offset, facets=False, total=False)
             paged += [(h.kind, h.id) for h in page.hits]
         assert paged == whole, text
+
+
+def test_capped_facets_count_the_best_evaluated_cycles_not_planned_ones(services, monkeypatch):
+    """The library shows evaluated cycles only: with the facets capped to the best matches of
+    each kind, a planned cycle that ranks higher must not take an evaluated one's place."""
+    import importlib
+
+    search_mod = importlib.import_module("mwms_desktop.library.search")
+    eid = services.portfolio.add("Kestrel Analytics", "ecommerce_growth").id
+    services.records.add("cycle", eid, title="Gallery gallery gallery swipe", status="planned")
+    shown = services.records.add("cycle", eid, title="Gallery zoom", status="evaluated", result="win")
+    monkeypatch.setattr(search_mod, "FACET_CAP", 1)
+    result = library.search("gallery")
+    assert result.total == 1
+    assert result.counted == 1
+    assert dict(result.facets["kind"]) == {"cycle": 1}
+    assert [(h.kind, h.id) for h in result.hits] == [("cycle", shown.id)]
