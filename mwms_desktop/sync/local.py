@@ -125,6 +125,13 @@ def clear_pending(sent: Iterable[tuple[str, int]]) -> None:
     )
 
 
+def forget_pending(uuids: Iterable[str]) -> None:
+    """Nothing of these engagements waits for the server any more, whatever changed (their
+    local changes were kept elsewhere: ``read_only``)."""
+    query = 'DELETE FROM "sync_pending" WHERE "engagement_uuid" = ?'
+    database.cursor().executemany(query, [(u,) for u in uuids])
+
+
 # --- what the server last had -------------------------------------------------------------
 
 

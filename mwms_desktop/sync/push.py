@@ -3,7 +3,10 @@ transaction, retried on serialization failure and deadlock. Each engagement is g
 the content version this laptop last had of it (``SELECT … FOR UPDATE``): one changed on the
 server since is not written but pulled and merged here, then pushed again. Only the records
 that changed since the server last had them are sent. An engagement the server refuses
-(row-level security, a constraint) is reported and left pending; it never aborts the batch."""
+(row-level security, a constraint) is reported and left pending; it never aborts the batch.
+One this consultant may read but never change (head office and a colleague's engagement) is
+not left waiting for ever: its changes are kept in a file and it is taken as the server has
+it (``read_only``)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import psycopg
 
 from db.models import database
 from mwms_desktop.clock import Clock
-from mwms_desktop.sync import checkpoints, local, merge_in, server
+from mwms_desktop.sync import checkpoints, local, merge_in, read_only, server
 from mwms_desktop.sync.entries import TOMB, Entry, Write, local_entries, writes
 from mwms_desktop.team.transport import ATTEMPTS, REFUSALS, RETRYABLE
 
@@ -66,6 +69,7 @@ class _Outcome:
     written: list[str]  # those of them that needed a write (the others were up to date)
     stale: list[str]  # changed on the server since this laptop had them
     refused: list[tuple[str, str]]  # (uuid, why)
+    read_only: list[str]  # refused ones the server lets this consultant read, not change
 
 
 def _transaction(conn: psycopg.Connection, batch: _Batch, *, careful: bool = False) -> _Outcome:
@@ -78,6 +82,7 @@ def _transaction(conn: psycopg.Connection, batch: _Batch, *, careful: bool = Fal
             "SELECT uuid, content_version FROM engagement WHERE uuid = ANY(%s) ORDER BY id FOR UPDATE",
             (uuids,)).fetchall())  # fmt: skip
         refused: list[tuple[str, str]] = []
+        read_only_here: list[str] = []
         missing = [u for u in uuids if u not in found]
         readable = set()
         if missing:  # not locked: new, or one this consultant may read (head office) but not change
@@ -85,6 +90,7 @@ def _transaction(conn: psycopg.Connection, batch: _Batch, *, careful: bool = Fal
                 "SELECT uuid FROM engagement WHERE uuid = ANY(%s)", (missing,)).fetchall()}  # fmt: skip
         for u in missing:
             if u in readable:
+                read_only_here.append(u)
                 refused.append((u, "this consultant may read it but not change it (its owner may share it)"))
             elif u in batch.bases:
                 refused.append((u, "it is no longer shared with this consultant"))
@@ -103,7 +109,7 @@ def _transaction(conn: psycopg.Connection, batch: _Batch, *, careful: bool = Fal
         done = [u for u in fresh if u not in {r for r, _ in refused}]
         query = "SELECT uuid, content_version FROM engagement WHERE uuid = ANY(%s)"
         versions = dict(conn.execute(query, (done,)).fetchall())
-    return _Outcome(versions, [u for u in done if plan[u]], stale, refused)
+    return _Outcome(versions, [u for u in done if plan[u]], stale, refused, read_only_here)
 
 
 def _push_batch(conn: psycopg.Connection, batch: _Batch) -> _Outcome:
@@ -156,9 +162,12 @@ def push_all(
                 local.remember(u, version, {**kept, **now})
             local.clear_pending([(u, batch.generations[u]) for u in [*outcome.versions, *gone]])
         out.engagements += len(outcome.written)
+        reset = read_only.keep_and_reset(conn, outcome.read_only, clock) if outcome.read_only else {}
         for u, why in outcome.refused:
             refused_here.add(u)
-            out.refused.append(f"The server refused engagement {_client(batch.entries.get(u), u)}: {why}")
+            kept = f"; {reset[u]}" if u in reset else ""
+            client = _client(batch.entries.get(u), u)
+            out.refused.append(f"The server refused engagement {client}: {why}{kept}")
         if outcome.stale:  # changed on the server since this laptop had it: merge it here first
             with conn.transaction():
                 query = "SELECT id FROM engagement WHERE uuid = ANY(%s)"

@@ -83,11 +83,16 @@ def test_a_field_changed_on_two_laptops_keeps_the_newer_and_lists_the_loser(
     assert "newer, from b" in str(conflict.mine)
 
 
+def acme(laptop: SyncLaptop) -> list[dict]:
+    return [e for e in laptop.dump() if e.get("client") == "Acme Retail"]
+
+
 def test_what_the_server_refuses_is_reported_and_blocks_nothing_else(
     pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path
 ) -> None:
     """Head office reads alice's engagement but may not change it: hana's edit of it is
-    refused with one line and stays waiting, while her own engagement goes through."""
+    refused with one line, kept in a bundle file, and her copy is the server's again (nothing
+    left waiting for ever); her own engagement goes through. Alice can import the file."""
     from db.server import roles
     from tests.team.helpers import login
 
@@ -105,12 +110,28 @@ def test_what_the_server_refuses_is_reported_and_blocks_nothing_else(
         (card,) = s.portfolio.cards(None)
         s.portfolio.update(card.id, notes="head office was here")
         s.portfolio.add("Hana's own", "ecommerce_growth")
+        st = s.records.add("stakeholder", card.id, name="Hana's contact", role="Buyer")
     report = h.sync()
-    assert (report.pushed, report.waiting) == (1, 1)
+    assert (report.pushed, report.waiting) == (1, 0)
     (line,) = report.refused
     assert line.startswith("The server refused engagement 'Acme Retail'")
     assert "\n" not in line
+    kept = Path(line.split("your changes are kept in ", 1)[1].split(" (its owner", 1)[0])
+    assert kept.parent == h.path.parent / "refused-changes"
+    assert "head office was here" in kept.read_text(encoding="utf-8")
     assert a.sync().pulled == 0  # alice's engagement is as she left it
+    assert acme(h) == acme(a)  # hana's copy is the server's again: converged
+    assert h.sync().refused == ()  # and it is not refused again on the next sync
+
+    report = a.receive(kept)  # the owner takes hana's changes from the file
+    assert report.conflicts == 0
+    with a.open() as s:
+        (card,) = s.portfolio.cards(None)
+        assert s.portfolio.card(card.id).notes == "head office was here"
+        assert [x.uuid for x in s.lifecycle.detail(card.id).stakeholders] == [st.uuid]
+    assert a.sync().pushed == 1
+    assert h.sync().pulled == 1
+    assert acme(h) == acme(a)
 
     conn = login(pg_server, team_db, *alice)
     try:
@@ -119,6 +140,38 @@ def test_what_the_server_refuses_is_reported_and_blocks_nothing_else(
     finally:
         conn.close()
     assert b.sync().pulled == 1  # shared: bob's laptop takes it on its next sync
+
+
+def test_refused_changes_that_no_file_can_keep_stay_waiting_untouched(
+    pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path
+) -> None:
+    """Keeping head office's refused changes needs a file: when none can be written (here the
+    folder's name is taken by a file), nothing is replaced; they stay waiting, said so."""
+    hana = add(pg_server, team_db, "hana", head_office=True)
+    a = SyncLaptop(tmp_path, "alice", T0).join(pg_server, team_db, *alice)
+    h = SyncLaptop(tmp_path, "hana", T0).join(pg_server, team_db, *hana)
+    with a.open() as s:
+        s.portfolio.add("Acme Retail", "ecommerce_growth")
+    a.sync()
+    h.sync()
+    with h.open() as s:
+        (card,) = s.portfolio.cards(None)
+        s.portfolio.update(card.id, notes="head office was here")
+    (h.path.parent / "refused-changes").write_text("in the way")
+    report = h.sync()
+    assert report.waiting == 1
+    (line,) = report.refused
+    assert "its changes stay waiting" in line
+    assert "\n" not in line
+    with h.open() as s:
+        (card,) = s.portfolio.cards(None)
+        assert s.portfolio.card(card.id).notes == "head office was here"
+
+    (h.path.parent / "refused-changes").unlink()  # room again: the next sync keeps and converges
+    again = h.sync()
+    assert again.waiting == 0
+    assert "your changes are kept in" in again.refused[0]
+    assert acme(h) == acme(a)
 
 
 def test_a_batch_writes_parents_first_across_its_engagements(
