@@ -401,6 +401,7 @@ class MainWindow(QMainWindow):
             window.export_requested.connect(lambda eid, w=window: self.export_dossier(eid, w))
             window.destroyed.connect(lambda *_: self._workspaces.pop(eid, None))
             self._workspaces[eid] = window
+            window.show_open_work()
         window.show()
         window.raise_()
         window.activateWindow()

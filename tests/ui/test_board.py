@@ -354,6 +354,24 @@ def test_arrow_keys_move_focus_between_columns_and_enter_opens(qtbot, window, se
     assert opened.args == [b]
 
 
+def test_a_card_opens_where_its_stage_work_is(qtbot, window, services):
+    """Enter on a card opens its workspace on the pane that fixes the stage's first open
+    requirement (a new onboarding's checklist); with the gate met, on the Overview."""
+    fresh = engagement_at(services, "onboarding", client="Beta")
+    ready = engagement_at(services, "qualification", client="Gamma")
+    satisfy(services, ready, "qualification")
+    window.store.reload()
+    for stage, eid, pane in (("onboarding", fresh, "Onboarding"), ("qualification", ready, "Overview")):
+        view = window.board.columns[stage].view
+        view.setFocus()
+        view.select_id(eid)
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+        ws = window.active_workspace()
+        assert ws.eid == eid
+        assert ws.tabs.currentWidget() is ws.pane(pane), stage
+        ws.close()
+
+
 def test_clear_filters_shows_every_card_and_hides_itself(qtbot, window, services):
     """A filter that matches nothing says so; Clear filters brings every card back."""
     engagement_at(services, "onboarding", client="Beta")

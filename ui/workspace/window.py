@@ -555,6 +555,13 @@ class WorkspaceWindow(QMainWindow):
         open_items = [i for i in self.gate_items if not i.met]
         self.show_fix(open_items[0].fixed_in if open_items else "outcome")
 
+    def show_open_work(self) -> None:
+        """On opening: the pane that fixes the stage's first open requirement, where the
+        consultant's work is; the Overview while the gate has nothing open."""
+        open_items = [i for i in self.gate_items if not i.met]
+        if open_items:
+            self.show_fix(open_items[0].fixed_in)
+
     def _paint(self) -> None:
         """What is coloured by the scheme (health, drift, gate marks): again on a switch."""
         if self.detail is None:
