@@ -327,3 +327,39 @@ def test_a_pane_status_says_only_what_just_happened(make, services, qtbot):
     assert pane.insights.status.text() == "Insight added."
     _add_by_dialog(qtbot, pane.hypotheses, "statement", "Showing shipping early cuts abandonment")
     assert [pane.insights.status.text(), pane.hypotheses.status.text()] == ["", "Hypothesis added."]
+
+
+def test_the_onboarding_checklist_is_walked_with_the_arrows_and_ticked_with_space(make, services, qtbot):
+    """↓ and ↑ go from tick to tick (and note to note), Space ticks: confirming three elements
+    is Space ↓ Space ↓ Space, not a Tab through every note between them."""
+    eid = engagement_at(services, "onboarding")
+    h = make(services, eid)
+    h.show(qtbot)
+    h.window.activateWindow()
+    qtbot.waitUntil(h.window.isActiveWindow)
+    pane = h.pane("Onboarding")
+    h.window.show_pane(pane)
+    slugs = [t.slug for t in framework.ONBOARDING_ELEMENTS]
+    pane.checks[slugs[0]].setFocus()
+    qtbot.waitUntil(pane.checks[slugs[0]].hasFocus)
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is pane.checks[slugs[3]]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Up)
+    assert QApplication.focusWidget() is pane.checks[slugs[2]]
+    done = {item.element for item in h.detail().onboarding if item.done}
+    assert done == set(slugs[:3])
+
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # Tab: from the tick to its note
+    assert QApplication.focusWidget() is pane.notes[slugs[2]]
+    qtbot.keyClicks(pane.notes[slugs[2]], "Slack channel set up")
+    qtbot.keyClick(pane.notes[slugs[2]], Qt.Key.Key_Down)  # note to note, the typed one saved
+    assert QApplication.focusWidget() is pane.notes[slugs[3]]
+    assert h.detail().element(slugs[2]).note == "Slack channel set up"
+    qtbot.keyClick(pane.notes[slugs[3]], Qt.Key.Key_Up)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Up)
+    assert QApplication.focusWidget() is pane.notes[slugs[1]]
+    pane.notes[slugs[0]].setFocus()
+    qtbot.keyClick(pane.notes[slugs[0]], Qt.Key.Key_Up)  # at the top: stays
+    assert QApplication.focusWidget() is pane.notes[slugs[0]]

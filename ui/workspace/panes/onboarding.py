@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -46,6 +47,33 @@ class DoneDay(QLabel):
         return super().sizeHint().expandedTo(QSize(room, 0))
 
 
+class _Walk(QObject):
+    """↑ and ↓ in the checklist move to the element above or below, in the same column (tick
+    to tick, note to note): Space ticks, so the seven elements are confirmed with ↓ and Space
+    instead of a Tab through every note between them. Tab still goes tick, note, tick…"""
+
+    def __init__(self, columns: list[list[QWidget]], parent: QObject) -> None:
+        super().__init__(parent)
+        self.columns = columns
+        for column in columns:
+            for widget in column:
+                widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        key = event.key()
+        if key not in (Qt.Key.Key_Up, Qt.Key.Key_Down) or event.modifiers() != Qt.KeyboardModifier.NoModifier:
+            return False
+        for column in self.columns:
+            if watched in column:
+                row = column.index(watched) + (1 if key == Qt.Key.Key_Down else -1)
+                if 0 <= row < len(column):
+                    column[row].setFocus(Qt.FocusReason.TabFocusReason)
+                return True  # at either end: stay (a note would otherwise beep or do nothing)
+        return False
+
+
 class OnboardingPane(Pane):
     title = "Onboarding"
 
@@ -71,6 +99,7 @@ class OnboardingPane(Pane):
             self.saves(saver).watch(note, check)
             self.checks[term.slug], self.dates[term.slug], self.notes[term.slug] = check, when, note
         grid.setColumnStretch(2, 1)
+        self._walk = _Walk([list(self.checks.values()), list(self.notes.values())], self)
         self.progress = plain_label(name="paneIntro")
         grid.addWidget(self.progress, len(framework.ONBOARDING_ELEMENTS), 0, 1, 3)
 
