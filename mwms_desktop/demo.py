@@ -16,6 +16,7 @@ from mwms_desktop.clock import FixedClock
 from mwms_desktop.errors import MwmsError
 from mwms_desktop.paths import resources_dir
 from mwms_desktop.services import Services
+from mwms_desktop.services.citations import CitationService
 from mwms_desktop.services.lifecycle import LifecycleService
 from mwms_desktop.services.portfolio import PortfolioService
 from mwms_desktop.services.records import RecordService
@@ -37,6 +38,9 @@ class _Player:
         self.portfolio = PortfolioService(self.clock)
         self.lifecycle = LifecycleService(self.clock)
         self.records = RecordService(self.clock)
+        self.citations = CitationService(self.clock)
+        # learning index -> (recorded at, learning id, engagement id) of each played so far
+        self.learned: dict[int, list[tuple[Any, int, int]]] = {}
 
     def at(self, days_ago: float) -> None:
         self.clock.at = self.today - timedelta(days=days_ago)
@@ -111,12 +115,22 @@ class _Player:
         insights = self.script["insights"][: 2 if partial else 5]
         ids = [self.records.add("insight", eid, activity=a, statement=s, detail=d).id for a, s, d in insights]
         hypotheses = self.script["hypotheses"][: 1 if partial else 3]
-        for statement, rationale, ice, links in hypotheses:
+        for n, (statement, rationale, ice, links) in enumerate(hypotheses):
             impact, confidence, ease = (None, None, None) if partial else ice
-            self.records.add(
+            hypothesis = self.records.add(
                 "hypothesis", eid, statement=statement, rationale=rationale, impact=impact,
                 confidence=confidence, ease=ease, insight_ids=[ids[i] for i in links if i < len(ids)],
             )  # fmt: skip
+            self.build_on(hypothesis.id, eid, self.script["built_on"].get(str(n)))
+
+    def build_on(self, hypothesis_id: int, eid: int, learning: int | None) -> None:
+        """Cite the newest learning of that kind another engagement recorded before now:
+        the reuse the library traces ("built on", "reused in N engagements")."""
+        now = self.clock.now()
+        played = self.learned.get(learning, []) if learning is not None else []
+        earlier = [(at, lid) for at, lid, owner in played if owner != eid and at < now]
+        if earlier:
+            self.citations.cite("hypothesis", hypothesis_id, max(earlier)[1])
 
     def execute(self, eid: int, spec: dict[str, Any], partial: bool) -> None:
         detail = self.lifecycle.detail(eid)
@@ -130,7 +144,7 @@ class _Player:
             )  # fmt: skip
             if not (partial and "undocumented_cycle" in flags and n == len(cycles) - 1):
                 statement, confidence, tags, _ = self.script["learnings"][n]
-                self.records.add(
+                learning = self.records.add(
                     "learning",
                     eid,
                     statement=statement,
@@ -138,6 +152,7 @@ class _Player:
                     tags=tags,
                     cycle_ids=[cycle.id],
                 )
+                self.learned.setdefault(n, []).append((self.clock.now(), learning.id, eid))
         if "reactive_cycle" in flags:
             self.records.add("cycle", eid, title="Homepage banner swap requested by sales", status="running")
 

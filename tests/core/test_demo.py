@@ -192,3 +192,20 @@ def test_demo_is_all_or_nothing(services, db_path, monkeypatch):
         load_demo(services)
     assert dump(db_path) == before
     assert services.portfolio.count() == 0
+
+
+def test_learnings_are_reused_across_engagements_after_they_were_recorded(demo):
+    """The demo shows the library's reuse: hypotheses built on other engagements' learnings,
+    each cited after the learning was recorded, some learning reused in two engagements."""
+    from db.models import Learning, LearningCitation
+
+    citations = list(LearningCitation.select())
+    assert len(citations) >= 5
+    reused: dict[str, set[int]] = {}
+    for c in citations:
+        learning = Learning.get(Learning.uuid == c.learning_uuid)
+        assert learning.engagement_id != c.engagement_id
+        assert learning.recorded_at < c.cited_at
+        assert c.statement == learning.statement
+        reused.setdefault(c.learning_uuid, set()).add(c.engagement_id)
+    assert max(len(engagements) for engagements in reused.values()) >= 2
