@@ -218,6 +218,9 @@ def wait_checked() -> None:
     if pending is not None:
         pending.wait()
         _pending = None
+        # What a non-deferred open does after its check: the index as this SQLite can keep
+        # it (a build without FTS5 may have written the file; an older index is made anew).
+        fts.reconcile(database)
 
 
 def check_passed() -> bool:

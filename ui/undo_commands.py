@@ -191,11 +191,11 @@ def record_add_command(
             view = services.records.restore(holder.pop("snapshot"))
         else:
             view = services.records.add(kind, eid, **values)
-        holder["id"] = view.id
+        holder["id"], holder["uuid"] = view.id, view.uuid
         return view
 
-    def undo() -> Any:
-        holder["snapshot"] = services.records.delete(kind, holder["id"])
+    def undo() -> Any:  # the record this command made, not whatever has its id now
+        holder["snapshot"] = services.records.delete(kind, holder["id"], expect_uuid=holder["uuid"])
 
     return ServiceCommand(f"Add {label.lower()}", eid, do, undo, **hooks)
 
@@ -219,14 +219,14 @@ def record_update_command(
 def record_delete_command(services: Services, kind: str, rid: int, **hooks: Any) -> ServiceCommand:
     label = services.records.kind(kind).label
     eid = services.records.engagement_of(kind, rid)
-    holder: dict[str, Any] = {"id": rid}
+    holder: dict[str, Any] = {"id": rid, "uuid": None}
 
-    def do() -> Any:
-        holder["snapshot"] = services.records.delete(kind, holder["id"])
+    def do() -> Any:  # a redo removes the record the undo put back, not whatever has its id now
+        holder["snapshot"] = services.records.delete(kind, holder["id"], expect_uuid=holder["uuid"])
 
     def undo() -> Any:
         view = services.records.restore(holder["snapshot"])
-        holder["id"] = view.id
+        holder["id"], holder["uuid"] = view.id, view.uuid
         return view
 
     return ServiceCommand(f"Remove {label.lower()}", eid, do, undo, **hooks)

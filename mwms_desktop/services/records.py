@@ -29,7 +29,7 @@ from db.models import (
     database,
 )
 from mwms_desktop import fields, health
-from mwms_desktop.errors import NotFound, ValidationError
+from mwms_desktop.errors import ChangedElsewhere, NotFound, ValidationError
 from mwms_desktop.merge import tombstones
 from mwms_desktop.services import loading
 from mwms_desktop.services.base import (
@@ -242,9 +242,23 @@ class RecordService(ServiceBase):
         return self._write(kind, e, row, self._merge(kind, current, changes))
 
     @atomic()
-    def delete(self, name: str, rid: int) -> Snapshot:
+    def delete(self, name: str, rid: int, *, expect_uuid: str | None = None) -> Snapshot:
+        """Remove the record (its tombstone written in the same transaction); what it was,
+        for :meth:`restore`. ``expect_uuid`` (an undo or redo): the record the command made
+        or put back, refused with :class:`ChangedElsewhere` when that id now holds another
+        (a sync or an import removed it, and the id was given to a new record)."""
         kind = self.kind(name)
-        row = self._row(kind, rid)
+        try:
+            row = self._row(kind, rid)
+        except NotFound:
+            if expect_uuid is None:
+                raise
+            row = None
+        if expect_uuid is not None and (row is None or row.uuid != expect_uuid):
+            raise ChangedElsewhere(
+                f"Not done: this {kind.label.lower()} was removed outside this window since (by a sync, "
+                "an import or the command line). Nothing was removed; the window shows what is there now."
+            )
         dependents: dict[str, tuple[int, ...]] = {}
         if name == "hypothesis":
             dependents["cycles"] = tuple(c.id for c in Cycle.select(Cycle.id).where(Cycle.hypothesis == row))

@@ -38,6 +38,9 @@ class SyncReport:
     refused: tuple[str, ...]  # one line each: what the server (or validation) refused and why
     waiting: int  # engagements with local changes still not on the server
     finished_at: datetime
+    # engagements made the server's again, their refused changes kept in a file: records of
+    # them have new local ids (an undo stack's commands may refer to the old ones)
+    reset: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

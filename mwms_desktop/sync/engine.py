@@ -70,6 +70,7 @@ def run(
         refused=tuple(pulled.refused) + tuple(pushed.refused),
         waiting=local.waiting(),
         finished_at=finished,
+        reset=tuple(pushed.reset),
     )
     log.info(
         "sync: %s pulled, %s pushed, %s conflicts, %s refused, %s waiting",

@@ -32,6 +32,7 @@ class Pushed:
     merged: int = 0  # engagements pulled because the server had changed them meanwhile
     conflicts: int = 0
     refused: list[str] = field(default_factory=list)
+    reset: list[str] = field(default_factory=list)  # uuids made the server's again (``read_only``)
 
 
 @dataclass
@@ -163,9 +164,10 @@ def push_all(
             local.clear_pending([(u, batch.generations[u]) for u in [*outcome.versions, *gone]])
         out.engagements += len(outcome.written)
         reset = read_only.keep_and_reset(conn, outcome.read_only, clock) if outcome.read_only else {}
+        out.reset += [u for u, (replaced, _) in reset.items() if replaced]
         for u, why in outcome.refused:
             refused_here.add(u)
-            kept = f"; {reset[u]}" if u in reset else ""
+            kept = f"; {reset[u][1]}" if u in reset else ""
             client = _client(batch.entries.get(u), u)
             out.refused.append(f"The server refused engagement {client}: {why}{kept}")
         if outcome.stale:  # changed on the server since this laptop had it: merge it here first

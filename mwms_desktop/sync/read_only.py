@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 
 from db.connection import database_path
-from db.models import Engagement, RecordClock, Tombstone, database
+from db.models import Conflict, Engagement, RecordClock, Tombstone, database
 from mwms_desktop.bundle.export import export_bundle
 from mwms_desktop.bundle.schema import KINDS
 from mwms_desktop.clock import Clock, FixedClock
@@ -35,13 +35,22 @@ def folder() -> Path:
     return path.parent / FOLDER
 
 
-def _file_name(uuid: str, at: datetime) -> str:
-    return f"refused-{at:%Y%m%d-%H%M%S}-{uuid[:8]}.json"
+def _kept_file(uuid: str, at: datetime) -> Path:
+    """A new file name: the time to the microsecond, and a number if even that is taken (a
+    kept version is never written over)."""
+    stem = f"refused-{at:%Y%m%d-%H%M%S-%f}-{uuid[:8]}"
+    path, n = folder() / f"{stem}.json", 1
+    while path.exists():
+        n += 1
+        path = folder() / f"{stem}-{n}.json"
+    return path
 
 
-def _forget(e: Engagement) -> None:
-    """Remove the local engagement, its records, their clocks and its tombstones, writing no
-    tombstone and marking nothing pending (the caller is inside ``local.applying()``)."""
+def _forget(e: Engagement, now: datetime) -> None:
+    """Remove the local engagement, its records, their clocks, its tombstones and the status
+    log of its refused changes, writing no tombstone and marking nothing pending (the caller
+    is inside ``local.applying()``). The conflicts it had open are settled as the server's:
+    the local side of each is in the kept file."""
     uuids = [e.uuid]
     for kind in KINDS:
         model = kind.model
@@ -49,45 +58,66 @@ def _forget(e: Engagement) -> None:
     for start in range(0, len(uuids), 500):
         RecordClock.delete().where(RecordClock.uuid.in_(uuids[start : start + 500])).execute()
     Tombstone.delete().where(Tombstone.engagement_uuid == e.uuid).execute()
-    e.delete_instance()  # its records go with it (ON DELETE CASCADE)
+    Conflict.update(resolved_at=now, resolution="theirs").where(
+        (Conflict.engagement_uuid == e.uuid) & Conflict.resolved_at.is_null()
+    ).execute()
+    e.delete_instance()  # its records and status log go with it (ON DELETE CASCADE)
 
 
-def keep_and_reset(conn: psycopg.Connection, uuids: list[str], clock: Clock) -> dict[str, str]:
+def _renumber(uuid: str, local_id: int) -> None:
+    """Give the engagement the server's version made its old local id back (an open
+    workspace, the board's selection and the Today view name it by that id); its records
+    follow. The foreign keys are checked at commit, when all of them agree again."""
+    made = Engagement.get(Engagement.uuid == uuid).id
+    if made == local_id:
+        return
+    database.execute_sql("PRAGMA defer_foreign_keys = ON")
+    Engagement.update(id=local_id).where(Engagement.id == made).execute()
+    for fk in Engagement._meta.backrefs:
+        fk.model.update({fk: local_id}).where(fk == made).execute()
+
+
+def keep_and_reset(conn: psycopg.Connection, uuids: list[str], clock: Clock) -> dict[str, tuple[bool, str]]:
     """For each engagement of ``uuids`` (read-only on the server): keep its local version in
-    a bundle file and take the server's. Returns uuid -> the sentence saying what was done."""
+    a bundle file and take the server's. Returns uuid -> (whether it was replaced, the
+    sentence saying what was done)."""
     with conn.transaction():
         query = "SELECT uuid, id FROM engagement WHERE uuid = ANY(%s)"
         found = dict(conn.execute(query, (uuids,)).fetchall())
         entries = server.read_entries(conn, list(found.values()))
-    out: dict[str, str] = {}
+    out: dict[str, tuple[bool, str]] = {}
     for uuid in uuids:
         pair = entries.get(found.get(uuid, -1))
         if pair is None:  # gone from the server meanwhile: left waiting, reported as refused
             continue
         now = clock.now()
-        path = folder() / _file_name(uuid, now)
+        path: Path | None = None
         try:
             with database.atomic("IMMEDIATE"):
                 e = Engagement.get_or_none(Engagement.uuid == uuid)
                 if e is None:
                     continue
-                path.parent.mkdir(mode=0o700, exist_ok=True)
+                folder().mkdir(mode=0o700, exist_ok=True)
+                path = _kept_file(uuid, now)
                 export_bundle(path, [e.id], clock=FixedClock(now))
+                local_id = e.id
                 with local.applying():
-                    _forget(e)
+                    _forget(e, now)
                 if merge_in.merge([pair], now).engagements != 1:  # the server's would not be taken
                     raise _Kept
+                with local.applying():
+                    _renumber(uuid, local_id)
                 local.forget_pending([uuid])
         except _Kept:
-            path.unlink(missing_ok=True)  # nothing was replaced: the changes stay waiting, here
+            if path is not None:
+                path.unlink(missing_ok=True)  # nothing was replaced: the changes stay waiting, here
             continue
         except (FileWriteError, OSError) as exc:  # nothing was replaced: they stay waiting
             why = str(exc) if isinstance(exc, FileWriteError) else f"{exc.strerror or exc}"
-            out[uuid] = (
-                f"its changes stay waiting here, as they could not be kept in a file ({why.rstrip('.')})"
-            )
+            out[uuid] = (False, f"its changes stay waiting, as no file could keep them ({why.rstrip('.')})")
             continue
-        out[uuid] = f"your changes are kept in {path} (its owner can import them); it is now the server's"
+        kept = f"your changes are kept in {path} (its owner can import them); it is now the server's"
+        out[uuid] = (True, kept)
     return out
 
 

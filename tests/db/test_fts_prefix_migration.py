@@ -119,3 +119,25 @@ def test_reconcile_makes_the_current_index_when_an_old_one_is_found(tmp_path: Pa
     finally:
         close_database()
     assert all(f"prefix='{fts.PREFIX}'" in sql for sql in _definitions(path))
+
+
+def test_the_windows_deferred_open_also_makes_the_current_index(tmp_path: Path, monkeypatch) -> None:
+    """The window opens with its quick check on a worker, skipping ``reconcile`` at open: it
+    runs once the check has passed, so the index an FTS5-less build left is made anew there
+    too (before, the window searched by a plain scan until a command opened the file)."""
+    from db.connection import wait_checked
+
+    path = tmp_path / "moved.sqlite"
+    write_v8(path)
+    with monkeypatch.context() as m:
+        m.setattr(fts, "fts5_available", lambda db: False)
+        open_database(path)
+        close_database()
+    open_database(path, defer_check=True)
+    try:
+        wait_checked()
+        assert fts.triggers_present(database)
+        assert not fts.outdated(database)
+        assert library.count("s") == 3
+    finally:
+        close_database()

@@ -108,6 +108,7 @@ def test_what_the_server_refuses_is_reported_and_blocks_nothing_else(
     assert h.sync().pulled == 1  # head office reads every engagement
     with h.open() as s:
         (card,) = s.portfolio.cards(None)
+        acme_id = card.id
         s.portfolio.update(card.id, notes="head office was here")
         s.portfolio.add("Hana's own", "ecommerce_growth")
         st = s.records.add("stakeholder", card.id, name="Hana's contact", role="Buyer")
@@ -121,6 +122,9 @@ def test_what_the_server_refuses_is_reported_and_blocks_nothing_else(
     assert "head office was here" in kept.read_text(encoding="utf-8")
     assert a.sync().pulled == 0  # alice's engagement is as she left it
     assert acme(h) == acme(a)  # hana's copy is the server's again: converged
+    with h.open() as s:  # under its local id still: an open workspace, the board find it
+        assert s.portfolio.detail(acme_id).card.client == "Acme Retail"
+        assert s.portfolio.detail(acme_id).card.notes == ""
     assert h.sync().refused == ()  # and it is not refused again on the next sync
 
     report = a.receive(kept)  # the owner takes hana's changes from the file
@@ -172,6 +176,57 @@ def test_refused_changes_that_no_file_can_keep_stay_waiting_untouched(
     assert again.waiting == 0
     assert "your changes are kept in" in again.refused[0]
     assert acme(h) == acme(a)
+
+
+def test_a_reset_settles_the_conflicts_of_the_version_it_kept_in_a_file(
+    pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path
+) -> None:
+    """Hana's later edit of alice's notes wins her merge (a conflict is listed), then the
+    server refuses it: the engagement is the server's again and the conflict is settled as
+    theirs (resolving it as "mine" would write the refused version back, for ever)."""
+    hana = add(pg_server, team_db, "hana", head_office=True)
+    a = SyncLaptop(tmp_path, "alice", T0).join(pg_server, team_db, *alice)
+    h = SyncLaptop(tmp_path, "hana", T0).join(pg_server, team_db, *hana)
+    with a.open() as s:
+        s.portfolio.add("Acme Retail", "ecommerce_growth")
+    a.sync()
+    h.sync()
+    with a.at(T0 + timedelta(minutes=1)).open() as s:
+        (card,) = s.portfolio.cards(None)
+        s.portfolio.update(card.id, notes="alice's")
+    a.sync()
+    with h.at(T0 + timedelta(minutes=2)).open() as s:
+        (card,) = s.portfolio.cards(None)
+        s.portfolio.update(card.id, notes="hana's")
+    report = h.sync()
+    assert (report.conflicts, report.waiting) == (1, 0)
+    assert "your changes are kept in" in report.refused[0]
+    assert acme(h) == acme(a)
+    assert h.conflicts() == []  # settled: none open
+    assert h.status().conflicts == 0
+
+
+def test_each_reset_keeps_its_own_file(
+    pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path
+) -> None:
+    """Two refused edits in the same second: two kept files, neither written over."""
+    hana = add(pg_server, team_db, "hana", head_office=True)
+    a = SyncLaptop(tmp_path, "alice", T0).join(pg_server, team_db, *alice)
+    h = SyncLaptop(tmp_path, "hana", T0).join(pg_server, team_db, *hana)
+    with a.open() as s:
+        s.portfolio.add("Acme Retail", "ecommerce_growth")
+    a.sync()
+    h.sync()
+    for edit in ("first HO edit", "second HO edit"):
+        with h.open() as s:
+            (card,) = s.portfolio.cards(None)
+            s.portfolio.update(card.id, notes=edit)
+        assert h.sync().waiting == 0
+    kept = sorted((h.path.parent / "refused-changes").iterdir())
+    assert len(kept) == 2
+    texts = [f.read_text(encoding="utf-8") for f in kept]
+    assert any("first HO edit" in t for t in texts)
+    assert any("second HO edit" in t for t in texts)
 
 
 def test_a_batch_writes_parents_first_across_its_engagements(

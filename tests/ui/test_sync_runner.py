@@ -34,6 +34,7 @@ class StandInSync:
         self.started = threading.Event()
         self.saw_cancel = False
         self.last: datetime | None = None
+        self.reset: tuple[str, ...] = ()  # engagements a run made the server's again
 
     def status(self) -> SimpleNamespace:
         return SimpleNamespace(joined=self.joined, last_sync_at=self.last, waiting=0, conflicts=0)
@@ -55,8 +56,9 @@ class StandInSync:
                     break
             self.last = datetime.now(UTC)
             return SimpleNamespace(
-                pulled=0, pushed=0, conflicts=0, refused=(), waiting=0, finished_at=self.last
-            )
+                pulled=0, pushed=0, conflicts=0, refused=(), waiting=0, finished_at=self.last,
+                reset=self.reset,
+            )  # fmt: skip
         finally:
             with self.lock:
                 self.active -= 1
@@ -225,3 +227,22 @@ def test_conflicts_in_several_engagements_offer_a_menu_of_them(
         w.close()
     finally:
         services.close()
+
+
+def test_a_sync_that_made_an_engagement_the_servers_again_clears_the_undo_stack(
+    qtbot, services: Services, tmp_path: Path, stand_in: StandInSync
+) -> None:
+    """Head office's refused changes were kept in a file and the engagement re-made: its
+    records have new ids, so undo starts afresh, as after an import; any other sync keeps it."""
+    eid = services.portfolio.add("Acme Retail", "ecommerce_growth").id
+    w = open_window(qtbot, services, tmp_path)
+    qtbot.waitUntil(lambda: stand_in.runs == 1 and not w.team.runner.running, timeout=10_000)
+    assert w.controller.archive(eid)
+    assert w.undo_stack.count() == 1
+    qtbot.keyClick(w, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: stand_in.runs == 2 and not w.team.runner.running, timeout=5000)
+    assert w.undo_stack.count() == 1  # nothing was re-made: undo stays
+    stand_in.reset = ("b0fd58bf-1256-4f2a-a18e-1e6699973fbe",)
+    qtbot.keyClick(w, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: stand_in.runs == 3 and not w.team.runner.running, timeout=5000)
+    assert w.undo_stack.count() == 0

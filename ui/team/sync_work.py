@@ -44,6 +44,7 @@ class Outcome:
     pulled: int = 0
     pushed: int = 0
     refused: tuple[str, ...] = ()
+    reset: tuple[str, ...] = ()  # engagements made the server's again (SyncReport.reset)
 
 
 class NeedPassword(Exception):
@@ -110,5 +111,9 @@ def sync(
     except TeamError as exc:
         return Outcome(snapshot(services, module), problem=str(exc))
     return Outcome(
-        snapshot(services, module), pulled=report.pulled, pushed=report.pushed, refused=report.refused
+        snapshot(services, module),
+        pulled=report.pulled,
+        pushed=report.pushed,
+        refused=report.refused,
+        reset=getattr(report, "reset", ()),
     )

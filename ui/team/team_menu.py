@@ -17,6 +17,7 @@ from mwms_desktop.services import Services
 from ui.board_follow import BoardFollower
 from ui.shortcuts import keys
 from ui.tasks import run_task
+from ui.team import sync_work
 from ui.team.sync_indicator import SyncIndicator
 from ui.team.sync_runner import SyncRunner
 from ui.team.sync_view import SyncView
@@ -53,6 +54,16 @@ class TeamActions:
         may also be a `team join` or `team leave` typed in a terminal meanwhile."""
         undo_stack.indexChanged.connect(lambda *_: self.runner.status_soon())
         follower.followed.connect(lambda *_: self.runner.status_soon(outside=True))
+        self.runner.finished.connect(lambda outcome: self._forget_undo(outcome, undo_stack))
+
+    @staticmethod
+    def _forget_undo(outcome: sync_work.Outcome, undo_stack: QUndoStack) -> None:
+        """A sync that made an engagement the server's again (head office's refused changes,
+        kept in a file) gave its records new local ids: the undo stack's commands may name
+        the old ones, which another record may now have. It starts afresh, as after an
+        import or a restore."""
+        if outcome.reset:
+            undo_stack.clear()
 
     # --- the indicator and the menu follow the runner --------------------------------------
 
