@@ -16,7 +16,7 @@ class _LeftOut(types.ModuleType):
     def __getattr__(self, name: str) -> object:
         if name.startswith("__"):
             raise AttributeError(name)
-        raise AttributeError(f"PySide6.QtOpenGL.{name}: Qt's OpenGL bindings are not in this build of MWMS Desktop")
+        raise AttributeError(f"PySide6.QtOpenGL.{name}: Qt's OpenGL bindings are not in this build")
 
 
 sys.modules.setdefault("PySide6.QtOpenGL", _LeftOut("PySide6.QtOpenGL"))

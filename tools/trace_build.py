@@ -32,18 +32,33 @@ OPENED = re.compile(r'open(?:at)?\((?:AT_FDCWD, |\d+, )?"([^"]+)".*\)\s+=\s+\d+'
 def scenarios(work: Path) -> list[tuple[str, list[str]]]:
     """(platform, arguments) pairs; the database and outputs live in ``work``."""
     db = ["--db", str(work / "app.sqlite")]
-    shots = [["screenshot", str(work / "board.png")], ["screenshot", str(work / "dark.png"), "--theme", "dark"],
-             ["screenshot", str(work / "lanes.png"), "--lanes", "type"],
-             ["screenshot", str(work / "open.png"), "--open", "1"],
-             ["screenshot", str(work / "today.png"), "--today"],
-             ["screenshot", str(work / "library.png"), "--library", "checkout"]]  # fmt: skip
+    shots = [
+        ["screenshot", str(work / "board.png")],
+        ["screenshot", str(work / "dark.png"), "--theme", "dark"],
+        ["screenshot", str(work / "lanes.png"), "--lanes", "type"],
+        ["screenshot", str(work / "open.png"), "--open", "1"],
+        ["screenshot", str(work / "today.png"), "--today"],
+        ["screenshot", str(work / "library.png"), "--library", "checkout"],
+    ]
     shots += [["screenshot", str(work / f"{tab}.png"), "--analytics", tab] for tab in ANALYTICS]
-    cli = [["--version"], ["demo"], ["list", "--json"], ["gate", "1"], ["report"],
-           ["dossier", "1", "--out", str(work / "one.pdf")], ["dossier", "--all", "--out", str(work / "all.pdf")],
-           ["library", "search", "checkout"], ["library", "playbook", "--out", str(work / "playbook.pdf")],
-           ["export", str(work / "bundle.json")], ["export-csv", str(work / "board.csv")],
-           ["backup"], ["backups"], ["check"], ["conflicts"],
-           ["team", "join", "postgresql://nobody@127.0.0.1:1/team"]]  # fmt: skip
+    cli = [
+        ["--version"],
+        ["demo"],
+        ["list", "--json"],
+        ["gate", "1"],
+        ["report"],
+        ["dossier", "1", "--out", str(work / "one.pdf")],
+        ["dossier", "--all", "--out", str(work / "all.pdf")],
+        ["library", "search", "checkout"],
+        ["library", "playbook", "--out", str(work / "playbook.pdf")],
+        ["export", str(work / "bundle.json")],
+        ["export-csv", str(work / "board.csv")],
+        ["backup"],
+        ["backups"],
+        ["check"],
+        ["conflicts"],
+        ["team", "join", "postgresql://nobody@127.0.0.1:1/team"],
+    ]
     runs = [("offscreen", db + args if args != ["--version"] else args) for args in cli]
     runs.append(("offscreen", ["--db", str(work / "other.sqlite"), "import", str(work / "bundle.json")]))
     runs += [(platform, db + shot) for platform in ("offscreen", "xcb") for shot in shots]
@@ -66,18 +81,37 @@ def traced(binary: Path, args: list[str], platform: str, work: Path, trace: Path
     command = ["strace", "-f", "-qq", "-ff", "-e", "trace=open,openat", "-o", str(trace), str(binary), *args]
     if platform == "xcb":
         command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", *command]
-    return subprocess.Popen(command, env=env, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        command, env=env, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def window_session(binary: Path, work: Path, trace: Path) -> None:
     """The window on xcb: opened, the library opened with Ctrl+L, quit with Ctrl+Q."""
-    script = (f'"{binary}" --db "{work / "app.sqlite"}" & app=$!; sleep 8; '
-              "xdotool search --sync --onlyvisible --class mwms windowactivate --sync key ctrl+l; sleep 4; "
-              "xdotool key ctrl+q; sleep 3; kill $app 2>/dev/null; wait $app")  # fmt: skip
+    script = (
+        f'"{binary}" --db "{work / "app.sqlite"}" & app=$!; sleep 8; '
+        "xdotool search --sync --onlyvisible --class mwms windowactivate --sync key ctrl+l; sleep 4; "
+        "xdotool key ctrl+q; sleep 3; kill $app 2>/dev/null; wait $app"
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env.update(QT_QPA_PLATFORM="xcb", MWMS_DESKTOP_DATA_DIR=str(work / "userdata"))
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24",
-               "strace", "-f", "-qq", "-ff", "-e", "trace=open,openat", "-o", str(trace), "sh", "-c", script]  # fmt: skip
+    command = [
+        "xvfb-run",
+        "-a",
+        "-s",
+        "-screen 0 1600x1000x24",
+        "strace",
+        "-f",
+        "-qq",
+        "-ff",
+        "-e",
+        "trace=open,openat",
+        "-o",
+        str(trace),
+        "sh",
+        "-c",
+        script,
+    ]
     subprocess.run(command, env=env, cwd=work, capture_output=True, text=True, timeout=120)
 
 
@@ -100,10 +134,12 @@ def main(argv: list[str] | None = None) -> int:
             trace.parent.mkdir(exist_ok=True)
             started = time.monotonic()
             done = traced(binary, run_args, platform, work, trace)
-            out, err = done.communicate(timeout=300)
+            _out, err = done.communicate(timeout=300)
             expected_failure = run_args[-3:-1] == ["team", "join"]
             if (done.returncode != 0) != expected_failure:
-                failures.append(f"{platform} {' '.join(run_args)}: exit {done.returncode}: {err.strip()[-300:]}")
+                failures.append(
+                    f"{platform} {' '.join(run_args)}: exit {done.returncode}: {err.strip()[-300:]}"
+                )
             used |= opened(trace, folder)
             print(f"{platform:9} {time.monotonic() - started:5.1f} s  {' '.join(run_args)[:100]}")
         trace = work / "traces" / "window"
@@ -116,8 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     mb = 1024 * 1024
     for path in unused:
         print(f"{path.stat().st_size / mb:8.2f} MB  unopened  {path.relative_to(folder)}")
-    print(f"opened {len(used & files)} files, {sum(p.stat().st_size for p in used & files) / mb:.1f} MB; "
-          f"unopened {len(unused)} files, {sum(p.stat().st_size for p in unused) / mb:.1f} MB")  # fmt: skip
+    print(
+        f"opened {len(used & files)} files, {sum(p.stat().st_size for p in used & files) / mb:.1f} MB; "
+        f"unopened {len(unused)} files, {sum(p.stat().st_size for p in unused) / mb:.1f} MB"
+    )
     for failure in failures:
         print("FAILED", failure)
     if args.json:

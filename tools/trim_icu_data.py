@@ -64,8 +64,11 @@ def icu_imports(qt_folder: Path, major: str) -> set[str]:
 def data_blob(library: Path) -> tuple[str, bytes]:
     """The entry point's name and the ICU common data it holds."""
     symbols = run("readelf", "-sW", "--dyn-syms", str(library))
-    found = re.search(r"\s([0-9a-f]+)\s+(\d+|0x[0-9a-f]+)\s+OBJECT\s+GLOBAL\s+\w+\s+(\d+)\s+(icudt\d+_dat)\s*$",
-                      symbols, re.MULTILINE)  # fmt: skip
+    found = re.search(
+        r"\s([0-9a-f]+)\s+(\d+|0x[0-9a-f]+)\s+OBJECT\s+GLOBAL\s+\w+\s+(\d+)\s+(icudt\d+_dat)\s*$",
+        symbols,
+        re.MULTILINE,
+    )
     if found is None:
         raise TrimError(f"{library.name} exports no icudt*_dat symbol")
     address, size, section, name = int(found[1], 16), int(found[2], 0), int(found[3]), found[4]
@@ -110,8 +113,16 @@ def trim(library: Path, out_folder: Path, qt_folder: Path) -> Path:
         (assembly,) = work.glob("*.S")
         out_folder.mkdir(parents=True, exist_ok=True)
         target = out_folder / library.name
-        run("gcc", "-shared", "-nostdlib", f"-Wl,-soname,{library.name}", "-Wl,-z,noexecstack",
-            "-o", str(target), str(assembly))  # fmt: skip
+        run(
+            "gcc",
+            "-shared",
+            "-nostdlib",
+            f"-Wl,-soname,{library.name}",
+            "-Wl,-z,noexecstack",
+            "-o",
+            str(target),
+            str(assembly),
+        )
     if data_blob(target)[0] != entry:
         raise TrimError(f"the rebuilt library does not export {entry}")
     return target
