@@ -15,6 +15,7 @@ counts equal the cards' (tests and ``bench/analytics.py`` check that they do).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from db.models import raw_rows
@@ -23,7 +24,7 @@ from mwms_desktop.merge import conflicts
 from mwms_desktop.services.loading import Thresholds, drift_counts
 
 if TYPE_CHECKING:
-    from mwms_desktop.analytics.fast import CheckIns, FastFacts
+    from mwms_desktop.analytics.fast import Board, CheckIns, FastFacts
     from mwms_desktop.clock import Clock
 
 
@@ -46,22 +47,50 @@ def _recent(checkins: CheckIns) -> dict[int, tuple[int, tuple[int, ...]]]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class DriftCounts:
+    """What the drift rules read beyond the engagement and its check-ins: the five
+    per-engagement counts (engagement id -> count, absent: none) and the unresolved gate
+    conflicts (engagement uuid -> what its passed gates no longer have)."""
+
+    misaligned: dict[int, int]
+    unprioritised: dict[int, int]
+    reactive: dict[int, int]
+    undocumented: dict[int, int]
+    inconsistent: dict[int, int]
+    lapsed: dict[str, list[str]]
+
+
+def read_counts() -> DriftCounts:
+    """The counts, on the calling thread's connection (``fast.read`` reads them in its read
+    transaction, so they are of the same snapshot as the rest)."""
+    counts = (dict(raw_rows(q)) for q in drift_counts(lambda model: ()))
+    return DriftCounts(*counts, conflicts.lapsed_gates())
+
+
 def drift_signals(clock: Clock, limits: Thresholds, read: FastFacts) -> dict[int, tuple[str, ...]]:
     """Active engagement id -> the codes of the drift signals it shows, as on its card, from
-    what the fast path read (:func:`fast.read`: the engagements on the board, every check-in)."""
-    from mwms_desktop.local_days import EPOCH_ORDINAL
-
+    what the fast path read (:func:`fast.read`: the engagements on the board, every check-in;
+    the counts are read here)."""
+    if read.signals is not None:
+        return dict(read.signals)
     if not read.board:
         return {}
-    misaligned, unprioritised, reactive, undocumented, inconsistent = (
-        dict(raw_rows(q)) for q in drift_counts(lambda model: ())
-    )
-    lapsed = conflicts.lapsed_gates()
-    recent = _recent(read.checkins)
+    return signals_of(clock, limits, read.board, read.checkins, read_counts())
+
+
+def signals_of(clock: Clock, limits: Thresholds, board: Board, checkins: CheckIns,
+               counts: DriftCounts) -> dict[int, tuple[str, ...]]:  # fmt: skip
+    """The drift signals of the engagements on the ``board`` (``FastFacts.board``)."""
+    from mwms_desktop.local_days import EPOCH_ORDINAL
+
+    misaligned, unprioritised, reactive = counts.misaligned, counts.unprioritised, counts.reactive
+    undocumented, inconsistent, lapsed = counts.undocumented, counts.inconsistent, counts.lapsed
+    recent = _recent(checkins)
     today = clock.today().toordinal() - EPOCH_ORDINAL
     stall, stale = limits.stall_days, limits.checkin_stale_days
     out: dict[int, tuple[str, ...]] = {}
-    for eid, uuid, stage, entered, created in read.board:
+    for eid, uuid, stage, entered, created in board:
         last = recent.get(eid)
         facts = drift.DriftFacts(
             stage=stage,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from mwms_desktop import framework
 from mwms_desktop import health as rules
+from mwms_desktop.analytics import snapshot
 from mwms_desktop.analytics.durations import Durations, Spread, StageTime
 from mwms_desktop.analytics.flow import Flow, FlowDay, MonthThroughput, Rework, off_board_months
 from mwms_desktop.analytics.health import BANDS, BandCount, DriftMap, HealthSummary, drift_in
@@ -49,6 +50,8 @@ from mwms_desktop.views import EngagementCard
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from mwms_desktop.services.loading import Thresholds
 
 STAGES = framework.STAGE_SLUGS
 OFF = len(STAGES)  # the column of "off the board" (archived or disqualified)
@@ -82,6 +85,11 @@ class CheckIns:
     score: np.ndarray  # int64, what the band is of (drift's "health falling" reads it)
 
 
+# The engagements on the board, as drift reads them: id, uuid, stage, and the local day
+# numbers it entered that stage and was created.
+Board = tuple[tuple[int, str, str, int, int], ...]
+
+
 @dataclass(frozen=True)
 class FastFacts:
     """What the fast path reads: the engagements as facts (ten thousand, not sixty), the move
@@ -90,9 +98,11 @@ class FastFacts:
     facts: Facts  # engagements, cycles, learnings (moves and check-ins are the arrays)
     log: Log
     checkins: CheckIns
-    # The engagements on the board, as drift reads them (``drift_read``): id, uuid, stage, and
-    # the local day numbers it entered that stage and was created.
-    board: tuple[tuple[int, str, str, int, int], ...] = ()
+    # The engagements on the board, as drift reads them (``drift_read``).
+    board: Board = ()
+    # The drift signals of the engagements on the board (``drift_read``), when ``read`` was
+    # given the thresholds: computed while the move log was read. None: not computed.
+    signals: DriftMap | None = None
 
 
 def nothing(today: date) -> FastFacts:
@@ -143,12 +153,21 @@ def _utc_seconds(joined: bytes) -> np.ndarray:
     return np.frombuffer(joined, dtype="S19").astype("datetime64[s]").astype(np.int64)
 
 
-def _ints(text: str | None) -> np.ndarray:
+def _ints(text: str | None, count: int) -> np.ndarray:
+    """``group_concat`` of ``count`` integers as an array: numpy's parser reads the text at
+    once; a value it cannot read stops it short of ``count`` (SQLite types are per value: a
+    hand-edited file), and then each value is converted apart, which says which is wrong."""
     import numpy as np
 
     if not text:
         return np.zeros(0, dtype=np.int64)
-    return np.array(text.split(","), dtype=np.int64)
+    try:
+        out = np.fromstring(text, dtype=np.int64, sep=",")
+    except ValueError:  # warnings turned into errors: the same as stopping short
+        out = None
+    if out is None or len(out) != count:
+        out = np.array(text.split(","), dtype=np.int64)
+    return out
 
 
 def _case(column: str, codes: dict[str, int]) -> str:
@@ -164,19 +183,44 @@ def _date(number: int) -> date:
     return date.fromordinal(int(number) + EPOCH_ORDINAL)
 
 
-def read(clock: Clock) -> FastFacts:
+def read(clock: Clock, limits: Thresholds | None = None) -> FastFacts:
     """Every engagement, its move log and check-ins (arrays), cycles and learnings, each in
-    one query on the open database."""
+    one query on the open database, all of one snapshot: the check-ins and then the move log
+    on a second connection and thread while the rest is read here (:mod:`snapshot`). Given
+    the drift thresholds, the drift signals of the board too (``FastFacts.signals``),
+    computed here while the other thread reads the move log."""
 
     from db.models import database
+    from mwms_desktop.analytics import drift_read
 
     con = database.connection()
-    rows = con.execute(
-        "SELECT id, client, engagement_type, owner, stage, status, created_at, outcome, outcome_on,"
-        f" {LEFT_BOARD_SQL}, uuid, stage_entered_at FROM engagement ORDER BY id"
-    ).fetchall()
-    stamps = local_days(_instants([r[6] for r in rows] + [r[9] for r in rows] + [r[11] for r in rows]))
-    n = len(rows)
+    with snapshot.paired(con, database.database) as other:
+        # The other thread only runs the two queries: numpy's work on the arrays lets the GIL
+        # go and takes it again at each step, and each taking waits for this thread's turn.
+        raw = snapshot.Job((_checkin_row, _log_row), other, con)
+        try:
+            rows = con.execute(
+                "SELECT id, client, engagement_type, owner, stage, status, created_at, outcome,"
+                f" outcome_on, {LEFT_BOARD_SQL}, uuid, stage_entered_at FROM engagement ORDER BY id"
+            ).fetchall()
+            cycle_rows = con.execute("SELECT engagement_id, status, result, ended_on FROM cycle").fetchall()
+            learning_rows = con.execute("SELECT id, engagement_id, recorded_at FROM learning").fetchall()
+            reused = reuse(con.execute(REUSE_QUERY).fetchall())
+            counts = drift_read.read_counts() if limits is not None else None
+            stamps = local_days(_instants([r[k] for k in (6, 9, 11) for r in rows]))
+            n = len(rows)
+            created, changed = stamps[:n].tolist(), stamps[n : 2 * n].tolist()
+            entered = stamps[2 * n :].tolist()
+            board = tuple((r[0], r[10], r[4], e, c) for r, e, c in zip(rows, entered, created, strict=True)
+                          if r[5] == "active")  # fmt: skip
+            checkins = _checkin_arrays(raw.result(0), con)
+            signals = None
+            if limits is not None and counts is not None:
+                signals = drift_read.signals_of(clock, limits, board, checkins, counts) if board else {}
+            log = _log_arrays(raw.result(1), con)
+        except BaseException:
+            raw.join()
+            raise
     seen: dict[str, date] = {}
 
     def iso(text: str | None) -> date | None:
@@ -195,8 +239,6 @@ def read(clock: Clock) -> FastFacts:
             d = days[number] = _date(number)
         return d
 
-    created, changed, entered = stamps[:n].tolist(), stamps[n : 2 * n].tolist(), stamps[2 * n :].tolist()
-    log = _read_log(con)
     last = _last_changes(log)
 
     def left(r: tuple, c: int, u: int) -> date:
@@ -209,25 +251,15 @@ def read(clock: Clock) -> FastFacts:
         EngagementFact(r[0], r[1], r[2], r[3], r[4], r[5], day_of(c), r[7], iso(r[8]), left(r, c, u))
         for r, c, u in zip(rows, created, changed, strict=True)
     )
-    board = tuple(
-        (r[0], r[10], r[4], e, c) for r, e, c in zip(rows, entered, created, strict=True) if r[5] == "active"
-    )
-    checkins = _read_checkins(con)
-    cycles = tuple(
-        CycleFact(e, status, result, iso(ended))
-        for e, status, result, ended in con.execute(
-            "SELECT engagement_id, status, result, ended_on FROM cycle"
-        )
-    )
-    learning_rows = con.execute("SELECT id, engagement_id, recorded_at FROM learning").fetchall()
+    cycles = tuple(CycleFact(e, status, result, iso(ended)) for e, status, result, ended in cycle_rows)
     learning_days = local_days(_instants([r[2] for r in learning_rows])).tolist()
-    reused = reuse(con.execute(REUSE_QUERY).fetchall())
     none: frozenset[int] = frozenset()
     learnings = tuple(
         LearningFact(r[1], day_of(d), reused.get(r[0], none))
         for r, d in zip(learning_rows, learning_days, strict=True)
     )
-    return FastFacts(Facts(clock.today(), engagements, (), cycles, learnings, ()), log, checkins, board)
+    facts = Facts(clock.today(), engagements, (), cycles, learnings, ())
+    return FastFacts(facts, log, checkins, board, signals)
 
 
 # One row: the whole log as comma-separated columns (``group_concat`` walks the table once),
@@ -238,23 +270,33 @@ _LOG_QUERY = (
     f" + ({_case('from_stage', {s: n for n, s in enumerate(STAGES)})} + 1) * 8"
     f" + ({_case('kind', KIND_CODES)} + 1)),"
     " group_concat(substr(moved_at, 1, 19), ''),"
-    " sum(length(moved_at) != 25 OR substr(moved_at, 20) != '+00:00')"
+    " sum(length(moved_at) != 25 OR substr(moved_at, 20) != '+00:00'), count(*)"
     " FROM stage_move"
 )
 
 
 def _read_log(con: Any) -> Log:
     """The move log in one query, into arrays sorted by engagement, instant, then id."""
+    return _log_arrays(_log_row(con), con)
+
+
+def _log_row(con: Any) -> tuple:
+    return con.execute(_LOG_QUERY).fetchone()
+
+
+def _log_arrays(row: tuple, con: Any) -> Log:
+    """``_LOG_QUERY``'s row as arrays (``con``, in the same snapshot, reads what is not
+    written as expected one row at a time)."""
     import numpy as np
 
-    ids, eids, codes, stamps, other = con.execute(_LOG_QUERY).fetchone()
+    ids, eids, codes, stamps, other, count = row
     if other:  # an instant not written as UTC to the second: parsed one by one
         rows = con.execute("SELECT moved_at FROM stage_move ORDER BY id").fetchall()
         at = _instants([r[0] for r in rows])
     else:
         at = _utc_seconds((stamps or "").encode()) / 86_400
-    move_id, eid, packed = _ints(ids), _ints(eids), _ints(codes)
-    order = np.lexsort((move_id, at, eid))  # by engagement, instant, then id
+    move_id, eid, packed = _ints(ids, count), _ints(eids, count), _ints(codes, count)
+    order = _log_order(move_id, eid, at)
     packed, at = packed[order], at[order]
     to = (packed // 64).astype(np.int8)
     left = (packed // 8 % 8 - 1).astype(np.int8)
@@ -262,27 +304,53 @@ def _read_log(con: Any) -> Log:
     return Log(eid[order], to, left, kind, at, local_days(at))
 
 
-def _read_checkins(con: Any) -> CheckIns:
-    """Check-ins in one query, grouped by engagement, oldest first, with their bands."""
+def _log_order(move_id: np.ndarray, eid: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The order by engagement, instant, then id. Rows come in id order and each engagement's
+    moves nearly always in time order: then a stable sort by engagement alone is that order
+    (checked); else all three keys are sorted."""
     import numpy as np
 
-    eids, scores, held, other = con.execute(
-        "SELECT group_concat(engagement_id), group_concat(score), group_concat(held_on, ''),"
-        " sum(length(held_on) != 10) FROM (SELECT engagement_id, score, held_on FROM check_in"
-        " ORDER BY engagement_id, held_on, id)"
-    ).fetchone()
+    if len(move_id) > 1 and (move_id[1:] > move_id[:-1]).all():
+        order = np.argsort(eid, kind="stable")
+        e, a = eid[order], at[order]
+        if not ((a[1:] < a[:-1]) & (e[1:] == e[:-1])).any():
+            return order
+    return np.lexsort((move_id, at, eid))
+
+
+_CHECKIN_QUERY = (
+    "SELECT group_concat(engagement_id), group_concat(score), group_concat(held_on, ''),"
+    " sum(length(held_on) != 10), count(*)"
+    " FROM (SELECT engagement_id, score, held_on FROM check_in ORDER BY engagement_id, held_on, id)"
+)
+
+
+def _read_checkins(con: Any) -> CheckIns:
+    """Check-ins in one query, grouped by engagement, oldest first, with their bands."""
+    return _checkin_arrays(_checkin_row(con), con)
+
+
+def _checkin_row(con: Any) -> tuple:
+    return con.execute(_CHECKIN_QUERY).fetchone()
+
+
+def _checkin_arrays(row: tuple, con: Any) -> CheckIns:
+    """``_CHECKIN_QUERY``'s row as arrays, as ``_log_arrays``."""
+    import numpy as np
+
+    eids, scores, held, other, count = row
     if other:  # a day not stored as YYYY-MM-DD: read as the reference does
         rows = con.execute("SELECT held_on FROM check_in ORDER BY engagement_id, held_on, id").fetchall()
         days = np.array([_ordinal(date.fromisoformat(r[0])) for r in rows], dtype=np.int64)
     else:
         days = np.frombuffer((held or "").encode(), dtype="S10").astype("datetime64[D]").astype(np.int64)
-    score = _ints(scores)
+    score = _ints(scores, count)
     codes = np.array([BAND_CODES[rules.band(int(v))] for v in range(101)], dtype=np.int8)
     if len(score) and (score.min() < 0 or score.max() > 100):  # outside the scale: one by one
         band = np.array([BAND_CODES[rules.band(int(v))] for v in score], dtype=np.int8)
     else:
         band = codes[score]
-    return CheckIns(_ints(eids), days, band, score)
+    return CheckIns(_ints(eids, count), days, band, score)
 
 
 def scoped(fast: FastFacts, scope: Scope) -> FastFacts:

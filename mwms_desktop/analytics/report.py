@@ -109,8 +109,10 @@ def compute(services: Services, scope: Scope, cards: Iterable[EngagementCard] | 
     """Read the portfolio (one query per table, the move log into arrays) and compute the
     report; ``cards`` are the board's active cards when the caller already holds them (else
     the drift signals are read narrowly, no card built: :mod:`drift_read`)."""
-    read = fast.read(services.clock)
-    return build_fast(read, scope, drift_of(services, read) if cards is None else cards)
+    if cards is not None:
+        return build_fast(fast.read(services.clock), scope, cards)
+    read = fast.read(services.clock, services.portfolio.thresholds())
+    return build_fast(read, scope, drift_of(services, read))
 
 
 def drift_of(services: Services, read: FastFacts) -> DriftMap:
