@@ -105,7 +105,8 @@ def test_the_paired_read_equals_the_read_on_one_connection(services, monkeypatch
     paired = fast.read(services.clock, limits)
     monkeypatch.setattr(snapshot, "_second", lambda path: None)
     alone = fast.read(services.clock, limits)
-    assert paired.facts == alone.facts and paired.board == alone.board
+    assert paired.facts == alone.facts
+    assert paired.board == alone.board
     assert paired.signals == alone.signals
     for a, b in ((paired.log, alone.log), (paired.checkins, alone.checkins)):
         for name in a.__dataclass_fields__:
