@@ -39,12 +39,18 @@ def _recent(checkins: CheckIns) -> dict[int, tuple[int, tuple[int, ...]]]:
         return {}
     ends = np.nonzero(np.r_[eid[1:] != eid[:-1], True])[0]  # last index of each group
     starts = np.r_[0, ends[:-1] + 1]
-    scores = checkins.score.tolist()
+    size = ends - starts + 1
+    score = checkins.score
+    # The last three of each group, newest first, as columns; shorter groups are cut below.
+    last = [score[np.maximum(ends - k, starts)].tolist() for k in range(3)]
+    cut = np.minimum(size, 3).tolist()
+    ones, twos, threes = last
+    scores = [
+        (a,) if n == 1 else (a, b) if n == 2 else (a, b, c)
+        for a, b, c, n in zip(ones, twos, threes, cut, strict=True)
+    ]
     days = checkins.day[ends].tolist()
-    out = {}
-    for e, start, end, day in zip(eid[ends].tolist(), starts.tolist(), ends.tolist(), days, strict=True):
-        out[e] = (day, tuple(scores[max(start, end - 2) : end + 1][::-1]))
-    return out
+    return dict(zip(eid[ends].tolist(), zip(days, scores, strict=True), strict=True))
 
 
 @dataclass(frozen=True, slots=True)

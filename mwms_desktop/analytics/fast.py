@@ -197,27 +197,24 @@ def read(clock: Clock, limits: Thresholds | None = None) -> FastFacts:
     with snapshot.paired(con, database.database) as other:
         # The other thread only runs the two queries: numpy's work on the arrays lets the GIL
         # go and takes it again at each step, and each taking waits for this thread's turn.
-        raw = snapshot.Job((_checkin_row, _log_row), other, con)
+        raw = snapshot.Job((_stamp_row, _checkin_row, _log_row), other, con)
         try:
             rows = con.execute(
-                "SELECT id, client, engagement_type, owner, stage, status, created_at, outcome,"
-                f" outcome_on, {LEFT_BOARD_SQL}, uuid, stage_entered_at FROM engagement ORDER BY id"
+                "SELECT id, client, engagement_type, owner, stage, status, outcome, outcome_on, uuid"
+                " FROM engagement ORDER BY id"
             ).fetchall()
             cycle_rows = con.execute("SELECT engagement_id, status, result, ended_on FROM cycle").fetchall()
             learning_rows = con.execute("SELECT id, engagement_id, recorded_at FROM learning").fetchall()
             reused = reuse(con.execute(REUSE_QUERY).fetchall())
             counts = drift_read.read_counts() if limits is not None else None
-            stamps = local_days(_instants([r[k] for k in (6, 9, 11) for r in rows]))
-            n = len(rows)
-            created, changed = stamps[:n].tolist(), stamps[n : 2 * n].tolist()
-            entered = stamps[2 * n :].tolist()
-            board = tuple((r[0], r[10], r[4], e, c) for r, e, c in zip(rows, entered, created, strict=True)
+            created, changed, entered = _stamp_days(raw.result(0), len(rows), con)
+            board = tuple((r[0], r[8], r[4], e, c) for r, e, c in zip(rows, entered, created, strict=True)
                           if r[5] == "active")  # fmt: skip
-            checkins = _checkin_arrays(raw.result(0), con)
+            checkins = _checkin_arrays(raw.result(1), con)
             signals = None
             if limits is not None and counts is not None:
                 signals = drift_read.signals_of(clock, limits, board, checkins, counts) if board else {}
-            log = _log_arrays(raw.result(1), con)
+            log = _log_arrays(raw.result(2), con)
         except BaseException:
             raw.join()
             raise
@@ -248,7 +245,7 @@ def read(clock: Clock, limits: Thresholds | None = None) -> FastFacts:
         return departure(day_of(u), day_of(last[r[0]][1] if r[0] in last else c))
 
     engagements = tuple(
-        EngagementFact(r[0], r[1], r[2], r[3], r[4], r[5], day_of(c), r[7], iso(r[8]), left(r, c, u))
+        EngagementFact(r[0], r[1], r[2], r[3], r[4], r[5], day_of(c), r[6], iso(r[7]), left(r, c, u))
         for r, c, u in zip(rows, created, changed, strict=True)
     )
     cycles = tuple(CycleFact(e, status, result, iso(ended)) for e, status, result, ended in cycle_rows)
@@ -260,6 +257,39 @@ def read(clock: Clock, limits: Thresholds | None = None) -> FastFacts:
     )
     facts = Facts(clock.today(), engagements, (), cycles, learnings, ())
     return FastFacts(facts, log, checkins, board, signals)
+
+
+# One row: each engagement's instants of creation, of leaving the board (or, on it, of its
+# last change) and of entering its stage, side by side to the second, in id order.
+_STAMP_COLUMNS = ("created_at", "left_at", "stage_entered_at")
+_STAMP_QUERY = (
+    "SELECT count(*), "
+    + ", ".join(f"group_concat(substr({c}, 1, 19), '')" for c in _STAMP_COLUMNS)
+    + ", "
+    + " + ".join(f"sum(length({c}) != 25 OR substr({c}, 20) != '+00:00')" for c in _STAMP_COLUMNS)
+    + f" FROM (SELECT created_at, {LEFT_BOARD_SQL} AS left_at, stage_entered_at FROM engagement ORDER BY id)"
+)
+
+
+def _stamp_row(con: Any) -> tuple:
+    return con.execute(_STAMP_QUERY).fetchone()
+
+
+def _stamp_days(row: tuple, count: int, con: Any) -> tuple[list[int], list[int], list[int]]:
+    """``_STAMP_QUERY``'s row as three lists of local day numbers (created, left or last
+    changed, entered its stage), one per engagement in id order; ``con`` reads them one by
+    one, as ``source.instant`` parses them, when one is not written as UTC to the second."""
+    n, created, left, entered, other = row
+    if n != count:  # cannot be within one snapshot: a bug, not a state of the file
+        raise RuntimeError(f"engagements read twice differ: {n} and {count}")
+    if other:
+        rows = con.execute(
+            f"SELECT created_at, {LEFT_BOARD_SQL}, stage_entered_at FROM engagement ORDER BY id"
+        ).fetchall()
+        days = local_days(_instants([r[k] for k in range(3) for r in rows]))
+    else:
+        days = local_days(_utc_seconds(((created or "") + (left or "") + (entered or "")).encode()) / 86_400)
+    return days[:n].tolist(), days[n : 2 * n].tolist(), days[2 * n :].tolist()
 
 
 # One row: the whole log as comma-separated columns (``group_concat`` walks the table once),

@@ -10,7 +10,6 @@ import html
 import math
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
@@ -18,7 +17,10 @@ from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 from mwms_desktop.analytics.charts import ChartSpec
 from ui import theme
 from ui.analytics.colours import rework_colour, series_colours
+from ui.analytics.shim import import_pyqtgraph
 from ui.tooltip import plain_tip
+
+pg = import_pyqtgraph()  # its Qt mirrors filled on use (``shim``)
 
 MAX_TICKS = 12
 NOTHING = "Nothing to draw: every value is zero for these filters and period."
