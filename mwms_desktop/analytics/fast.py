@@ -228,31 +228,27 @@ def read(clock: Clock, limits: Thresholds | None = None) -> FastFacts:
             day = seen[text] = date.fromisoformat(text)
         return day
 
-    days: dict[int, date] = {}
-
-    def day_of(number: int) -> date:
-        d = days.get(number)
-        if d is None:
-            d = days[number] = _date(number)
-        return d
-
     last = _last_changes(log)
+    # A few hundred distinct days among ten thousand engagements: each made once, then looked up.
+    days = {number: _date(number) for number in {*created, *changed, *(d for _, d in last.values())}}
 
-    def left(r: tuple, c: int, u: int) -> date:
-        """The day it left the board (``source.departure``), or on the board its last change."""
-        if r[5] == "active":
-            return day_of(u)
-        return departure(day_of(u), day_of(last[r[0]][1] if r[0] in last else c))
+    def left(eid: int, c: int, u: int) -> date:
+        """Off the board: the day it left (``source.departure``)."""
+        return departure(days[u], days[last[eid][1] if eid in last else c])
 
     engagements = tuple(
-        EngagementFact(r[0], r[1], r[2], r[3], r[4], r[5], day_of(c), r[6], iso(r[7]), left(r, c, u))
+        EngagementFact(r[0], r[1], r[2], r[3], r[4], r[5], days[c], r[6], iso(r[7]),
+                       days[u] if r[5] == "active" else left(r[0], c, u))
         for r, c, u in zip(rows, created, changed, strict=True)
-    )
+    )  # fmt: skip
     cycles = tuple(CycleFact(e, status, result, iso(ended)) for e, status, result, ended in cycle_rows)
     learning_days = local_days(_instants([r[2] for r in learning_rows])).tolist()
     none: frozenset[int] = frozenset()
+    for d in learning_days:
+        if d not in days:
+            days[d] = _date(d)
     learnings = tuple(
-        LearningFact(r[1], day_of(d), reused.get(r[0], none))
+        LearningFact(r[1], days[d], reused.get(r[0], none))
         for r, d in zip(learning_rows, learning_days, strict=True)
     )
     facts = Facts(clock.today(), engagements, (), cycles, learnings, ())
