@@ -11,7 +11,7 @@ import pytest
 
 from db.models import database
 from mwms_desktop.analytics import fast, snapshot
-from tests.core.analytics_log import engagement
+from tests.core.analytics_log import engagement, new_york  # noqa: F401  (fixture)
 
 
 def _moves(con: sqlite3.Connection) -> int:
@@ -111,3 +111,35 @@ def test_the_paired_read_equals_the_read_on_one_connection(services, monkeypatch
     for a, b in ((paired.log, alone.log), (paired.checkins, alone.checkins)):
         for name in a.__dataclass_fields__:
             assert (getattr(a, name) == getattr(b, name)).all(), name
+
+
+@pytest.mark.usefixtures("new_york")
+def test_engagement_instants_not_written_to_the_second_in_utc_are_read_one_by_one(services):
+    """The engagements' instants come as one row from the second connection; a hand-edited one
+    (another offset, a fraction of a second) is read as the reference reads it."""
+    from datetime import date
+
+    from mwms_desktop.analytics import report
+    from mwms_desktop.analytics.source import Scope, read_facts
+
+    engagement("Kestrel", "2026-11-01 15:00", [("2026-11-03 04:59", "onboarding", "forward")])
+    eid = engagement("Osprey", "2026-10-01 15:00", [("2026-10-03 15:00", "onboarding", "forward")],
+                     status="archived", changed="2026-10-20 12:00")  # fmt: skip
+    database.execute_sql(
+        "UPDATE engagement SET created_at = '2026-10-01T23:30:00.250000-05:00',"
+        " updated_at = '2026-10-21T05:30:00+02:00' WHERE id = ?",
+        (eid,),
+    )
+    scope = Scope(date(2026, 9, 25), date(2026, 11, 10))
+    fast_report = report.compute(_Clock(services), scope, [])
+    assert fast_report == report.build(read_facts(services.clock), scope, [])
+    osprey = next(e for e in fast.read(services.clock).facts.engagements if e.id == eid)
+    assert (osprey.created, osprey.changed) == (
+        date(2026, 10, 2),
+        date(2026, 10, 20),
+    )  # read as UTC: 1st, 21st
+
+
+class _Clock:
+    def __init__(self, services) -> None:
+        self.clock = services.clock
