@@ -2,9 +2,11 @@
 the analytics view opened and painted.
 
 Each figure is printed next to a floor measured in the same run:
-  * all analytics computed (``report.compute``: the bulk reads, the drift signals from a
-    narrow read fed to drift.py's rules (no board card built), flow for every day of a year,
-    stage times, outcomes, execution, health); then apart, in the same runs: the narrow drift
+  * all analytics computed (``report.compute``: the bulk reads, the move log and check-ins on
+    a second connection and thread of the same snapshot, the drift signals from a narrow read
+    fed to drift.py's rules (no board card built) while the log is read, flow for every day
+    of a year, stage times, outcomes, execution, health), with its CPU time (both threads) and
+    the same read on one connection alone; then apart, in the same runs: the narrow drift
     read alone, building the board's cards (what the counts used to cost), the analytics with
     the cards given (as the window has them from the board), and the reference modules
     (``report.build`` on ``source.read_facts`` and the cards: one object per move), which must
@@ -218,6 +220,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     from bench.portfolio import NOW
+    from mwms_desktop.analytics import snapshot
     from mwms_desktop.analytics.fast import read as fast_read
     from mwms_desktop.analytics.report import build as reference_build
     from mwms_desktop.analytics.report import compute, drift_of
@@ -235,11 +238,20 @@ def main() -> None:
         scope = default_scope(services.clock.today())
         compute(services, scope)  # warm: the first read fills SQLite's page cache for both
         app_times, raw_times, card_times, given_times, ref_times, drift_times = [], [], [], [], [], []
+        cpu_times, alone_times = [], []
         read = fast_read(services.clock)
+        paired = snapshot._second
         for _ in range(args.runs):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             report = compute(services, scope)
             app_times.append(time.perf_counter() - t)
+            cpu_times.append(time.process_time() - c)
+            snapshot._second = lambda _path: None  # the same on the one connection
+            t = time.perf_counter()
+            alone = compute(services, scope)
+            alone_times.append(time.perf_counter() - t)
+            snapshot._second = paired
+            assert alone == report
             t = time.perf_counter()
             raw_aggregates(con)
             raw_times.append(time.perf_counter() - t)
@@ -258,7 +270,10 @@ def main() -> None:
         assert reference == report, "the fast path and the reference modules disagree"
         ratio = ms(app_times) / ms(raw_times)
         print(f"all analytics computed {ms(app_times):8.1f} ms   floor raw SQL aggregates"
-              f" {ms(raw_times):7.1f} ms   ratio {ratio:5.1f}x   (goal <= 150 ms)")  # fmt: skip
+              f" {ms(raw_times):7.1f} ms   ratio {ratio:5.1f}x   (goal <= 150 ms; load average"
+              f" {os.getloadavg()[0]:.1f})")  # fmt: skip
+        print(f"  its CPU time (both threads) {ms(cpu_times):.1f} ms; read on one connection alone"
+              f" {ms(alone_times):.1f} ms")  # fmt: skip
         print(f"  of it: the drift signals read narrowly {ms(drift_times):.1f} ms (building the board's"
               f" cards instead: {ms(card_times):.1f} ms); the analytics"
               f" with the cards given (as the window has them) {ms(given_times):.1f} ms"
@@ -277,7 +292,8 @@ def main() -> None:
             bares.append(child(BARE_CHILD)[0])
         print(f"view opened, painted   {ms(views):8.1f} ms   floor bare window        {ms(bares):7.1f} ms"
               f"   ratio {ms(views) / ms(bares):5.1f}x   (goal <= 400 ms; the chart library, imported on a"
-              f" worker meanwhile, was ready after {ms(imports):.0f} ms)")  # fmt: skip
+              f" worker meanwhile, was ready after {ms(imports):.0f} ms; load average"
+              f" {os.getloadavg()[0]:.1f})")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from mwms_desktop.analytics.durations import Durations, Spread, StageTime
 from mwms_desktop.analytics.flow import Flow, FlowDay, MonthThroughput, Rework, off_board_months
 from mwms_desktop.analytics.health import BANDS, BandCount, DriftMap, HealthSummary, drift_in
 from mwms_desktop.analytics.months import month_of, months
+from mwms_desktop.analytics.pause_gc import paused
 from mwms_desktop.analytics.source import (
     LEFT_BOARD_SQL,
     REUSE_QUERY,
@@ -183,6 +184,7 @@ def _date(number: int) -> date:
     return date.fromordinal(int(number) + EPOCH_ORDINAL)
 
 
+@paused
 def read(clock: Clock, limits: Thresholds | None = None) -> FastFacts:
     """Every engagement, its move log and check-ins (arrays), cycles and learnings, each in
     one query on the open database, all of one snapshot: the check-ins and then the move log
