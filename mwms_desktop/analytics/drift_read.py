@@ -91,7 +91,8 @@ def signals_of(clock: Clock, limits: Thresholds, board: Board, checkins: CheckIn
     from mwms_desktop.local_days import EPOCH_ORDINAL
 
     misaligned, unprioritised, reactive = counts.misaligned, counts.unprioritised, counts.reactive
-    undocumented, inconsistent, lapsed = counts.undocumented, counts.inconsistent, counts.lapsed
+    undocumented, inconsistent = counts.undocumented, counts.inconsistent
+    lapsed = {uuid: tuple(what) for uuid, what in counts.lapsed.items()}
     recent = _recent(checkins)
     today = clock.today().toordinal() - EPOCH_ORDINAL
     stall, stale = limits.stall_days, limits.checkin_stale_days
@@ -110,8 +111,8 @@ def signals_of(clock: Clock, limits: Thresholds, board: Board, checkins: CheckIn
             cycles_without_hypothesis=reactive.get(eid, 0),
             inconsistent_cycles=inconsistent.get(eid, 0),
             recent_scores=last[1] if last else (),
-            lapsed_gates=tuple(lapsed.get(uuid, ())),
+            lapsed_gates=lapsed.get(uuid, ()),
         )
         found = drift.signals(facts, stall_days=stall, checkin_stale_days=stale)
-        out[eid] = tuple(s.code for s in found)
+        out[eid] = tuple([s.code for s in found]) if found else ()
     return out
