@@ -32,6 +32,14 @@ from mwms_desktop.analytics.durations import Durations, Spread, StageTime
 from mwms_desktop.analytics.flow import Flow, FlowDay, MonthThroughput, Rework, off_board_months
 from mwms_desktop.analytics.health import BANDS, BandCount, DriftMap, HealthSummary, drift_in
 from mwms_desktop.analytics.months import month_of, months
+from mwms_desktop.analytics.outcomes import (
+    COMPLETION,
+    OutcomeMonth,
+    Outcomes,
+    RelationshipDuration,
+    Retention,
+    decided,
+)
 from mwms_desktop.analytics.pause_gc import paused
 from mwms_desktop.analytics.source import (
     LEFT_BOARD_SQL,
@@ -86,6 +94,51 @@ class CheckIns:
     score: np.ndarray  # int64, what the band is of (drift's "health falling" reads it)
 
 
+NONE_DAY = -(10**9)  # a day number for "no day" (before any)
+STILL_ON = 10**9  # the day number an engagement on the board leaves it (after any)
+TYPES = framework.slugs(framework.ENGAGEMENT_TYPES)
+OUTCOME_SLUGS = framework.slugs(framework.OUTCOMES)
+COMPLETION_CODE = OUTCOME_SLUGS.index(COMPLETION)
+OTHER_OUTCOME = len(OUTCOME_SLUGS)  # an outcome the framework does not list (a hand-edited file)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The engagements as arrays, one entry each, in ``Facts.engagements``' order: what the
+    sections read of every engagement, without a Python object per engagement."""
+
+    id: np.ndarray  # int64
+    stage: np.ndarray  # int64 stage index, -1 for a stage the framework does not list
+    created: np.ndarray  # int64 local day number
+    gone: np.ndarray  # int64 local day number it left the board (``changed``), STILL_ON on it
+    etype: np.ndarray  # int64 index in TYPES, -1 for another
+    outcome: np.ndarray  # int64 index in OUTCOME_SLUGS, -1 for none, OTHER_OUTCOME for another
+    decided: np.ndarray  # int64 day number of the outcome where decided (``outcomes.decided``), else NONE_DAY
+
+
+def columns_of(engagements: Sequence[EngagementFact]) -> Columns:
+    """The arrays of ``engagements``."""
+    import numpy as np
+
+    stage_code = {s: n for n, s in enumerate(STAGES)}
+    type_code = {t: n for n, t in enumerate(TYPES)}
+    outcome_code = {o: n for n, o in enumerate(OUTCOME_SLUGS)}
+
+    def array(values: list[int]) -> np.ndarray:
+        return np.array(values, dtype=np.int64)
+
+    es = engagements
+    return Columns(
+        array([e.id for e in es]),
+        array([stage_code.get(e.stage, -1) for e in es]),
+        array([_ordinal(e.created) for e in es]),
+        array([_ordinal(e.changed) if e.status != "active" else STILL_ON for e in es]),
+        array([type_code.get(e.engagement_type, -1) for e in es]),
+        array([-1 if e.outcome is None else outcome_code.get(e.outcome, OTHER_OUTCOME) for e in es]),
+        array([_ordinal(e.outcome_on) if decided(e) else NONE_DAY for e in es]),
+    )
+
+
 # The engagements on the board, as drift reads them: id, uuid, stage, and the local day
 # numbers it entered that stage and was created.
 Board = tuple[tuple[int, str, str, int, int], ...]
@@ -104,6 +157,14 @@ class FastFacts:
     # The drift signals of the engagements on the board (``drift_read``), when ``read`` was
     # given the thresholds: computed while the move log was read. None: not computed.
     signals: DriftMap | None = None
+    # The engagements as arrays (``columns_of``); None: made from the facts when needed.
+    engagement_columns: Columns | None = None
+
+    @property
+    def columns(self) -> Columns:
+        if self.engagement_columns is None:
+            object.__setattr__(self, "engagement_columns", columns_of(self.facts.engagements))
+        return self.engagement_columns  # type: ignore[return-value]
 
 
 def nothing(today: date) -> FastFacts:
@@ -428,6 +489,20 @@ def _stage_changes(log: Log) -> tuple[np.ndarray, np.ndarray]:
     return first | (log.to != prev), prev
 
 
+def _last_change_arrays(log: Log) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_last_changes`` as arrays, by ascending engagement id: the ids, the stage each last
+    change entered, and its local day number."""
+    import numpy as np
+
+    change, _ = _stage_changes(log)
+    ch_eid = log.eid[change]
+    if not len(ch_eid):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    lasts = np.nonzero(np.r_[ch_eid[1:] != ch_eid[:-1], True])[0]
+    return ch_eid[lasts], log.to[change][lasts].astype(np.int64), log.day[change][lasts]
+
+
 def _last_changes(log: Log) -> dict[int, tuple[int, int]]:
     """Per engagement with a log: the stage its last stage change entered, and that change's
     local day number (``source.last_changes`` on the arrays)."""
@@ -444,31 +519,26 @@ def flow(fast: FastFacts, scope: Scope) -> Flow:
     """``flow.flow`` on the arrays: per-day deltas of every stage change, summed running."""
     import numpy as np
 
-    log, engagements = fast.log, fast.facts.engagements
+    log, cols = fast.log, fast.columns
     since, until = _ordinal(scope.since), _ordinal(scope.until)
     change, prev = _stage_changes(log)
     ev_day, ev_left, ev_to = log.day[change], prev[change], log.to[change].astype(np.int64)
-    # Per engagement: the last stage its log leaves it in, and the day of its last change.
-    ids = np.array([e.id for e in engagements], dtype=np.int64)
-    ch_eid = log.eid[change]
-    last_of = _last_changes(log)
-    extra_day, extra_left, extra_to = [], [], []
-    code = {s: n for n, s in enumerate(STAGES)}
-    for e in engagements:
-        last = last_of.get(e.id)
-        if last is None:  # no log: it stood where it is since creation
-            last = (code[e.stage], _ordinal(e.created))
-            extra_day.append(last[1])
-            extra_left.append(-1)
-            extra_to.append(last[0])
-        if e.status != "active":
-            extra_day.append(_ordinal(departure(e.changed, _date(last[1]))))
-            extra_left.append(last[0])
-            extra_to.append(OFF)
-    in_log = np.isin(ch_eid, ids)
-    day = np.concatenate([ev_day[in_log], np.array(extra_day, dtype=np.int64)])
-    left = np.concatenate([ev_left[in_log].astype(np.int64), np.array(extra_left, dtype=np.int64)])
-    entered = np.concatenate([ev_to[in_log], np.array(extra_to, dtype=np.int64)])
+    # Per engagement: the last stage its log leaves it in, and the day of its last change;
+    # without a log, it stood where it is since its creation (an event of its own).
+    last_eid, last_to, last_day = _last_change_arrays(log)
+    where = np.minimum(np.searchsorted(last_eid, cols.id), max(len(last_eid) - 1, 0))
+    logged = (last_eid[where] == cols.id) if len(last_eid) else np.zeros(len(cols.id), dtype=bool)
+    if (~logged & (cols.stage < 0)).any():  # a stage the framework does not list: as the reference
+        raise KeyError(next(e.stage for e, ok in zip(fast.facts.engagements, logged, strict=True)
+                            if not ok and e.stage not in STAGES))  # fmt: skip
+    stood = np.where(logged, last_to[where] if len(last_eid) else 0, cols.stage)
+    since_day = np.where(logged, last_day[where] if len(last_eid) else 0, cols.created)
+    off = cols.gone != STILL_ON
+    in_log = np.isin(log.eid[change], cols.id)
+    day = np.concatenate([ev_day[in_log], cols.created[~logged], np.maximum(cols.gone[off], since_day[off])])
+    left = np.concatenate([ev_left[in_log].astype(np.int64), np.full((~logged).sum(), -1), stood[off]])
+    entered = np.concatenate([ev_to[in_log], cols.stage[~logged], np.full(off.sum(), OFF)])
+    ids = cols.id
     keep = day <= until
     day, left, entered = day[keep], left[keep], entered[keep]
     width, span = OFF + 1, until - since + 1
@@ -517,9 +587,9 @@ def throughput(fast: FastFacts, scope: Scope) -> tuple[MonthThroughput, ...]:
     import numpy as np
 
     since, until = _ordinal(scope.since), _ordinal(scope.until)
-    engagements = fast.facts.engagements
-    started = _months_of(_ordinal(e.created) for e in engagements if scope.covers(e.created))
-    ids = np.array([e.id for e in engagements], dtype=np.int64)
+    cols = fast.columns
+    started = _months_of(cols.created[(cols.created >= since) & (cols.created <= until)].tolist())
+    ids = cols.id
     hit, _ = _reached(fast.log)
     days = fast.log.day[hit]
     ok = (days >= since) & (days <= until) & np.isin(fast.log.eid[hit], ids)
@@ -540,12 +610,10 @@ def durations(fast: FastFacts, scope: Scope) -> Durations:
     """``durations.durations`` on the arrays: stays are pairs of consecutive moves."""
     import numpy as np
 
-    log, engagements = fast.log, fast.facts.engagements
+    log, cols = fast.log, fast.columns
     since, until = _ordinal(scope.since), _ordinal(scope.until)
-    type_order = framework.slugs(framework.ENGAGEMENT_TYPES)
-    tcode = {t: n for n, t in enumerate(type_order)}
-    ids = np.array([e.id for e in engagements], dtype=np.int64)
-    types = np.array([tcode.get(e.engagement_type, -1) for e in engagements], dtype=np.int64)
+    type_order = TYPES
+    ids, types = cols.id, cols.etype
     where = np.searchsorted(ids, log.eid)
     where = np.minimum(where, max(len(ids) - 1, 0))
     known = (ids[where] == log.eid) if len(ids) else np.zeros(len(log.eid), dtype=bool)
@@ -583,12 +651,8 @@ def bands_at(fast: FastFacts, days: list[date]) -> list[BandCount]:
     """``health.bands_at`` on the arrays: per day, the last check-in up to it per engagement."""
     import numpy as np
 
-    engagements, ch = fast.facts.engagements, fast.checkins
-    ids = np.array([e.id for e in engagements], dtype=np.int64)
-    created = np.array([_ordinal(e.created) for e in engagements], dtype=np.int64)
-    gone = np.array(
-        [_ordinal(e.changed) if e.status != "active" else 10**9 for e in engagements], dtype=np.int64
-    )
+    cols, ch = fast.columns, fast.checkins
+    ids, created, gone = cols.id, cols.created, cols.gone
     where = np.searchsorted(ids, ch.eid)
     where = np.minimum(where, max(len(ids) - 1, 0))
     known = (ids[where] == ch.eid) if len(ids) else np.zeros(len(ch.eid), dtype=bool)
@@ -619,5 +683,42 @@ def health(fast: FastFacts, scope: Scope, drift: DriftMap | Iterable[EngagementC
         ends.append(min(nxt - timedelta(days=1), scope.until, today))
     days = sorted({*ends, today})
     counted = dict(zip(days, bands_at(fast, days), strict=True))
-    counts, total = drift_in(drift, {e.id for e in fast.facts.engagements})
+    counts, total = drift_in(drift, set(fast.columns.id.tolist()))
     return HealthSummary(counted[today], tuple(counted[end] for end in ends), counts, total)
+
+
+def outcomes(fast: FastFacts, scope: Scope) -> Outcomes:
+    """``outcomes.outcomes`` on the engagement arrays."""
+    import numpy as np
+
+    cols, today = fast.columns, _ordinal(fast.facts.today)
+    since, until = _ordinal(scope.since), _ordinal(scope.until)
+    chosen = (cols.decided >= since) & (cols.decided <= until)  # decided in the period
+    outcome, day = cols.outcome[chosen], cols.decided[chosen]
+    per_month = {m: [0] * len(OUTCOME_SLUGS) for m in months(scope.since, scope.until)}
+    for (number, code), n in Counter(zip(day.tolist(), outcome.tolist(), strict=True)).items():
+        if code != OTHER_OUTCOME:  # counted as decided, listed under no outcome (the reference)
+            per_month[month_of(_date(number))][code] += n
+    totals = np.bincount(outcome, minlength=OTHER_OUTCOME + 1)
+    decided_n = len(outcome)
+    continued = decided_n - int(totals[COMPLETION_CODE])
+    # Relationship duration: to the day it left the board, to a completion's day, or (going
+    # on) to today or the period's end, whichever is first.
+    off = cols.gone != STILL_ON
+    completed = ~off & (cols.decided != NONE_DAY) & (cols.outcome == COMPLETION_CODE)
+    end = np.where(off, cols.gone, np.where(completed, cols.decided, min(today, until)))
+    ongoing = ~off & ~completed
+    counted = np.where(ongoing, cols.created <= until, (end >= since) & (end <= until))
+    days = np.maximum(0, end - cols.created).astype(np.float64)
+    durations = []
+    for k, t in enumerate(TYPES):
+        mine = counted & (cols.etype == k)
+        if mine.any():
+            spread = Spread.of(np.sort(days[mine]).tolist())
+            durations.append(RelationshipDuration(t, spread, int((ongoing & mine).sum())))
+    return Outcomes(
+        tuple(OutcomeMonth(m, tuple(c)) for m, c in per_month.items()),
+        tuple((slug, int(totals[n])) for n, slug in enumerate(OUTCOME_SLUGS)),
+        Retention(continued, decided_n),
+        tuple(durations),
+    )

@@ -84,7 +84,7 @@ def build_fast(read: FastFacts, scope: Scope, drift: DriftMap | Iterable[Engagem
         len(mine.facts.engagements),
         fast.flow(mine, scope),
         fast.durations(mine, scope),
-        outcomes(mine.facts, scope),
+        fast.outcomes(mine, scope),
         execution(mine.facts, scope),
         fast.health(mine, scope, drift),
     )
