@@ -76,3 +76,40 @@ def test_an_unknown_pyqtgraph_is_imported_as_it_comes():
     assert got["same"] == "True True True"
     assert got["kept"].startswith("True")  # every name copied at import, as pyqtgraph does
     assert got["drawn"] == "200 True"
+
+
+def test_a_chart_has_no_context_menu_and_builds_none(qtbot, monkeypatch):
+    """Right-clicking a chart opens no pyqtgraph menu (the panel's buttons export); the menu,
+    a tree of widgets per chart, is not even made (``enableMenu=False``)."""
+    from datetime import date
+
+    from mwms_desktop.analytics import charts
+    from mwms_desktop.analytics.report import Report, first_tab
+    from ui.analytics.chart import Chart, pg
+
+    menus = []
+    module = sys.modules[pg.ViewBox.__module__]  # the module that makes the menu
+    made = module.ViewBoxMenu
+    monkeypatch.setattr(module, "ViewBoxMenu", lambda view: menus.append(view) or made(view))
+    empty = first_tab(_empty_read(date(2026, 11, 2)), _scope())
+    assert isinstance(empty, Report)
+    chart = Chart(charts.specs(empty)[0])
+    assert menus == []
+    qtbot.addWidget(chart)
+    item = chart.plot.getPlotItem()
+    assert not item.menuEnabled()
+    assert item.vb.menu is None
+
+
+def _empty_read(today):
+    from mwms_desktop.analytics import fast
+
+    return fast.nothing(today)
+
+
+def _scope():
+    from datetime import date
+
+    from mwms_desktop.analytics.source import Scope
+
+    return Scope(date(2026, 10, 1), date(2026, 11, 2))

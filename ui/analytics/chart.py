@@ -30,11 +30,10 @@ class Chart(QWidget):
     def __init__(self, spec: ChartSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)  # no context menu: none is built
         self.plot.setAccessibleName(spec.title)
         self.plot.setMinimumHeight(220)
         item = self.plot.getPlotItem()
-        item.setMenuEnabled(False)
         item.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.scene().sigMouseMoved.connect(self._hover)
