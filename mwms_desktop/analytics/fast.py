@@ -1,16 +1,20 @@
 """The analytics' fast path: the move log and the check-ins read once each, in one query, into
-flat arrays (numpy), and the flow, times in stage and health bands computed on those arrays.
+flat arrays (numpy), the engagements into arrays too (``Columns``), and the flow, times in
+stage, outcomes and health bands computed on those arrays. The read runs on two connections
+of one snapshot (:mod:`snapshot`, see ``read``).
 
-The sibling modules (``flow``, ``durations``, ``health``) are the reference: plain Python
-over one frozen object per move, tested on hand-built facts. This module computes the same
-numbers (a test compares both on random move logs) without a Python object or a Python loop
-per move, per check-in or per engagement-day:
+The sibling modules (``flow``, ``durations``, ``outcomes``, ``health``) are the reference:
+plain Python over one frozen object per move and engagement, tested on hand-built facts.
+This module computes the same numbers (tests compare both on random move logs and random
+engagements) without a Python object or a Python loop per move, per check-in or per
+engagement-day:
 
 * the flow is a running sum (``cumsum``) over per-day deltas, each stage change counted once
   where it happens, never a scan of every engagement on every day;
 * stays are consecutive moves of one engagement, paired by shifting the arrays by one;
 * the band of every engagement at each month end is the last check-in up to that day, found
-  with a mask per day (a dozen days), not a walk per engagement.
+  with a mask per day (a dozen days), not a walk per engagement;
+* outcomes and relationship durations are masks and counts over the engagement columns.
 
 Instants and local days are those of :mod:`source` (the same parsing and the same zone
 offsets), so the results are identical, not merely close. numpy comes with the chart library
@@ -248,8 +252,9 @@ def _date(number: int) -> date:
 @paused
 def read(clock: Clock, limits: Thresholds | None = None) -> FastFacts:
     """Every engagement, its move log and check-ins (arrays), cycles and learnings, each in
-    one query on the open database, all of one snapshot: the check-ins and then the move log
-    on a second connection and thread while the rest is read here (:mod:`snapshot`). Given
+    one query on the open database, all of one snapshot: the engagements' instants, the
+    check-ins and then the move log on a second connection and thread while the rest is read
+    here (:mod:`snapshot`). Given
     the drift thresholds, the drift signals of the board too (``FastFacts.signals``),
     computed here while the other thread reads the move log."""
 
@@ -258,8 +263,9 @@ def read(clock: Clock, limits: Thresholds | None = None) -> FastFacts:
 
     con = database.connection()
     with snapshot.paired(con, database.database) as other:
-        # The other thread only runs the two queries: numpy's work on the arrays lets the GIL
-        # go and takes it again at each step, and each taking waits for this thread's turn.
+        # The other thread only runs the queries (one row each): numpy's work on the arrays, or
+        # fetching many rows, lets the GIL go and takes it again at each step, and each taking
+        # waits for this thread's turn; so the arrays are made here.
         raw = snapshot.Job((_stamp_row, _checkin_row, _log_row), other, con)
         try:
             rows = con.execute(
