@@ -56,7 +56,7 @@ def test_the_pinned_pyqtgraph_is_the_one_the_shim_was_written_for():
     pinned = re.search(r'"pyqtgraph==([^"]+)"', (ROOT / "pyproject.toml").read_text())
     assert pinned is not None
     assert pinned.group(1) in shim.SUPPORTED
-    assert shim._package() is not None
+    assert shim._why_not() == ""
 
 
 def test_the_mirrors_give_pyside6_s_classes_made_on_first_use():
@@ -113,3 +113,15 @@ def _scope():
     from mwms_desktop.analytics.source import Scope
 
     return Scope(date(2026, 10, 1), date(2026, 11, 2))
+
+
+def test_the_shim_says_why_it_steps_aside(monkeypatch):
+    from ui.analytics import shim
+
+    monkeypatch.setattr(shim, "SUPPORTED", ("0.13.7",))
+    assert shim._why_not() == "a pyqtgraph other than 0.13.7"
+    monkeypatch.setattr(shim, "SUPPORTED", ("0.14.0",))
+    monkeypatch.setattr(shim, "MIRRORS", ("QtCore", "internals"))  # a module of pyqtgraph.Qt with code
+    assert shim._why_not() == "pyqtgraph.Qt.internals is not the empty package it was"
+    monkeypatch.setattr(shim, "MIRRORS", ("QtNothing",))
+    assert shim._why_not() == "pyqtgraph.Qt.QtNothing is not the empty package it was"

@@ -15,38 +15,51 @@ object, as before; afterwards ``dir()`` is PySide6's again.
 
 It depends on pyqtgraph's layout, so it is used only where that layout is the one it was
 written for (``SUPPORTED``: the version pinned in ``pyproject.toml``, and the mirror packages
-empty files); anywhere else pyqtgraph is imported as it comes (``tests/ui/test_analytics_
-library.py`` checks both, and that the mirrors give PySide6's classes).
+empty), read from the modules' compiled code before anything is imported, so it holds in
+the PyInstaller folder (no source there) as in a checkout; anywhere else pyqtgraph is
+imported as it comes, and the log says why (``tests/ui/test_analytics_shim.py`` checks both,
+and that the mirrors give PySide6's classes).
 """
 
 from __future__ import annotations
 
 import importlib.util
-import re
+import logging
 import sys
 import types
-from pathlib import Path
+from importlib.machinery import ModuleSpec, PathFinder
 
 SUPPORTED = ("0.14.0",)
 MIRRORS = ("QtCore", "QtGui", "QtWidgets")
-_VERSION = re.compile(r"^__version__ = '([^']+)'", re.MULTILINE)
 
 
-def _package() -> Path | None:
-    """pyqtgraph's folder, where its layout is the one this was written for; else None."""
-    spec = importlib.util.find_spec("pyqtgraph")
-    if spec is None or not spec.origin or not spec.submodule_search_locations:
-        return None
-    origin = Path(spec.origin)
+def _code(spec: ModuleSpec | None) -> types.CodeType | None:
+    loader = getattr(spec, "loader", None)
+    get_code = getattr(loader, "get_code", None)
+    return None if spec is None or get_code is None else get_code(spec.name)
+
+
+def _why_not() -> str:
+    """Why the shim cannot serve the installed pyqtgraph ("" when it can), found from its
+    modules' compiled code (a checkout's ``.py``, the PyInstaller folder's archive) without
+    importing any of them."""
     try:
-        head = origin.read_text(encoding="utf-8")[:4096]
-        empty = all((origin.parent / "Qt" / name / "__init__.py").stat().st_size == 0 for name in MIRRORS)
-    except OSError:
-        return None
-    found = _VERSION.search(head)
-    if not empty or found is None or found.group(1) not in SUPPORTED:
-        return None
-    return origin.parent
+        top = importlib.util.find_spec("pyqtgraph")
+        code = _code(top)
+        if top is None or code is None or not top.submodule_search_locations:
+            return "pyqtgraph's code cannot be read"
+        if "__version__" not in code.co_names or not set(SUPPORTED) & set(code.co_consts):
+            return f"a pyqtgraph other than {', '.join(SUPPORTED)}"
+        qt = PathFinder.find_spec("pyqtgraph.Qt", top.submodule_search_locations)
+        if qt is None or not qt.submodule_search_locations:
+            return "pyqtgraph.Qt is not a package"
+        for name in MIRRORS:
+            mirror = _code(PathFinder.find_spec(f"pyqtgraph.Qt.{name}", qt.submodule_search_locations))
+            if mirror is None or mirror.co_names:
+                return f"pyqtgraph.Qt.{name} is not the empty package it was"
+    except (ImportError, OSError, SyntaxError, ValueError) as exc:
+        return f"pyqtgraph's code cannot be read ({exc})"
+    return ""
 
 
 def _mirror(name: str, source: types.ModuleType) -> types.ModuleType:
@@ -63,7 +76,13 @@ def _mirror(name: str, source: types.ModuleType) -> types.ModuleType:
 
 def import_pyqtgraph() -> types.ModuleType:
     """``import pyqtgraph``, with its Qt mirrors filled on use where supported."""
-    if "pyqtgraph" in sys.modules or _package() is None:
+    if "pyqtgraph" in sys.modules:  # imported (or being imported: this waits for it)
+        import pyqtgraph
+
+        return pyqtgraph
+    why = _why_not()
+    if why:
+        logging.getLogger(__name__).info("pyqtgraph imported as it comes: %s", why)
         import pyqtgraph
 
         return pyqtgraph
