@@ -2,9 +2,11 @@
 the analytics view opened and painted.
 
 Each figure is printed next to a floor measured in the same run:
-  * all analytics computed (``report.compute``: the bulk reads, the drift signals from a
-    narrow read fed to drift.py's rules (no board card built), flow for every day of a year,
-    stage times, outcomes, execution, health); then apart, in the same runs: the narrow drift
+  * all analytics computed (``report.compute``: the bulk reads, the move log and check-ins on
+    a second connection and thread of the same snapshot, the drift signals from a narrow read
+    fed to drift.py's rules (no board card built) while the log is read, flow for every day
+    of a year, stage times, outcomes, execution, health), with its CPU time (both threads) and
+    the same read on one connection alone; then apart, in the same runs: the narrow drift
     read alone, building the board's cards (what the counts used to cost), the analytics with
     the cards given (as the window has them from the board), and the reference modules
     (``report.build`` on ``source.read_facts`` and the cards: one object per move), which must
@@ -17,8 +19,9 @@ Each figure is printed next to a floor measured in the same run:
     first tab's charts with their numbers and tables (the other tabs are made when first
     shown) vs a bare QMainWindow shown and painted in a fresh process. The chart library is
     imported on a worker while the portfolio is read: the figure includes it, and when it
-    was ready is printed too. The board's cards are already built (its status counts build
-    them), and reused.
+    was ready is printed too; and apart, the same with the library imported before the
+    window opens (what an import while the app sat idle would give). The board's cards are
+    already built (its status counts build them), and reused.
 
     python bench/analytics.py [--count 10000] [--moves 60000] [--runs 7]
 """
@@ -164,6 +167,9 @@ while board.today.today is None or board.today._running:  # the Today list's fir
     time.sleep(0.01)
 board.today.refresh = lambda: None
 assert "pyqtgraph" not in sys.modules and "numpy" not in sys.modules
+if sys.argv[3] == "preloaded":  # as if imported while the app sat idle (not timed)
+    from ui.analytics import library
+    library._import(None)
 t0 = time.perf_counter()  # from here: the view's own cost, chart library import included
 from ui.analytics.view import AnalyticsWindow
 ready = []
@@ -218,6 +224,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     from bench.portfolio import NOW
+    from mwms_desktop.analytics import snapshot
     from mwms_desktop.analytics.fast import read as fast_read
     from mwms_desktop.analytics.report import build as reference_build
     from mwms_desktop.analytics.report import compute, drift_of
@@ -235,11 +242,20 @@ def main() -> None:
         scope = default_scope(services.clock.today())
         compute(services, scope)  # warm: the first read fills SQLite's page cache for both
         app_times, raw_times, card_times, given_times, ref_times, drift_times = [], [], [], [], [], []
+        cpu_times, alone_times = [], []
         read = fast_read(services.clock)
+        paired = snapshot._second
         for _ in range(args.runs):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             report = compute(services, scope)
             app_times.append(time.perf_counter() - t)
+            cpu_times.append(time.process_time() - c)
+            snapshot._second = lambda _path: None  # the same on the one connection
+            t = time.perf_counter()
+            alone = compute(services, scope)
+            alone_times.append(time.perf_counter() - t)
+            snapshot._second = paired
+            assert alone == report
             t = time.perf_counter()
             raw_aggregates(con)
             raw_times.append(time.perf_counter() - t)
@@ -258,7 +274,10 @@ def main() -> None:
         assert reference == report, "the fast path and the reference modules disagree"
         ratio = ms(app_times) / ms(raw_times)
         print(f"all analytics computed {ms(app_times):8.1f} ms   floor raw SQL aggregates"
-              f" {ms(raw_times):7.1f} ms   ratio {ratio:5.1f}x   (goal <= 150 ms)")  # fmt: skip
+              f" {ms(raw_times):7.1f} ms   ratio {ratio:5.1f}x   (goal <= 150 ms; load average"
+              f" {os.getloadavg()[0]:.1f})")  # fmt: skip
+        print(f"  its CPU time (both threads) {ms(cpu_times):.1f} ms; read on one connection alone"
+              f" {ms(alone_times):.1f} ms")  # fmt: skip
         print(f"  of it: the drift signals read narrowly {ms(drift_times):.1f} ms (building the board's"
               f" cards instead: {ms(card_times):.1f} ms); the analytics"
               f" with the cards given (as the window has them) {ms(given_times):.1f} ms"
@@ -269,15 +288,19 @@ def main() -> None:
         )
         services.close()
         con.close()
-        views, imports, bares = [], [], []
+        views, imports, bares, warm = [], [], [], []
         for _ in range(max(3, args.runs // 2)):
-            view, imported = child(VIEW_CHILD, str(ROOT), str(db))
+            view, imported = child(VIEW_CHILD, str(ROOT), str(db), "cold")
             views.append(view)
             imports.append(imported)
             bares.append(child(BARE_CHILD)[0])
+            warm.append(child(VIEW_CHILD, str(ROOT), str(db), "preloaded")[0])
         print(f"view opened, painted   {ms(views):8.1f} ms   floor bare window        {ms(bares):7.1f} ms"
               f"   ratio {ms(views) / ms(bares):5.1f}x   (goal <= 400 ms; the chart library, imported on a"
-              f" worker meanwhile, was ready after {ms(imports):.0f} ms)")  # fmt: skip
+              f" worker meanwhile, was ready after {ms(imports):.0f} ms; load average"
+              f" {os.getloadavg()[0]:.1f})")  # fmt: skip
+        print(f"  the same with the chart library imported beforehand (as a preload while the app sat"
+              f" idle would have it; the app does not) {ms(warm):.1f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,16 +1,20 @@
 """The analytics' fast path: the move log and the check-ins read once each, in one query, into
-flat arrays (numpy), and the flow, times in stage and health bands computed on those arrays.
+flat arrays (numpy), the engagements into arrays too (``Columns``), and the flow, times in
+stage, outcomes and health bands computed on those arrays. The read runs on two connections
+of one snapshot (:mod:`snapshot`, see ``read``).
 
-The sibling modules (``flow``, ``durations``, ``health``) are the reference: plain Python
-over one frozen object per move, tested on hand-built facts. This module computes the same
-numbers (a test compares both on random move logs) without a Python object or a Python loop
-per move, per check-in or per engagement-day:
+The sibling modules (``flow``, ``durations``, ``outcomes``, ``health``) are the reference:
+plain Python over one frozen object per move and engagement, tested on hand-built facts.
+This module computes the same numbers (tests compare both on random move logs and random
+engagements) without a Python object or a Python loop per move, per check-in or per
+engagement-day:
 
 * the flow is a running sum (``cumsum``) over per-day deltas, each stage change counted once
   where it happens, never a scan of every engagement on every day;
 * stays are consecutive moves of one engagement, paired by shifting the arrays by one;
 * the band of every engagement at each month end is the last check-in up to that day, found
-  with a mask per day (a dozen days), not a walk per engagement.
+  with a mask per day (a dozen days), not a walk per engagement;
+* outcomes and relationship durations are masks and counts over the engagement columns.
 
 Instants and local days are those of :mod:`source` (the same parsing and the same zone
 offsets), so the results are identical, not merely close. numpy comes with the chart library
@@ -27,10 +31,20 @@ from typing import TYPE_CHECKING, Any
 
 from mwms_desktop import framework
 from mwms_desktop import health as rules
+from mwms_desktop.analytics import snapshot
 from mwms_desktop.analytics.durations import Durations, Spread, StageTime
 from mwms_desktop.analytics.flow import Flow, FlowDay, MonthThroughput, Rework, off_board_months
 from mwms_desktop.analytics.health import BANDS, BandCount, DriftMap, HealthSummary, drift_in
 from mwms_desktop.analytics.months import month_of, months
+from mwms_desktop.analytics.outcomes import (
+    COMPLETION,
+    OutcomeMonth,
+    Outcomes,
+    RelationshipDuration,
+    Retention,
+    decided,
+)
+from mwms_desktop.analytics.pause_gc import paused
 from mwms_desktop.analytics.source import (
     LEFT_BOARD_SQL,
     REUSE_QUERY,
@@ -49,6 +63,8 @@ from mwms_desktop.views import EngagementCard
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from mwms_desktop.services.loading import Thresholds
 
 STAGES = framework.STAGE_SLUGS
 OFF = len(STAGES)  # the column of "off the board" (archived or disqualified)
@@ -82,6 +98,56 @@ class CheckIns:
     score: np.ndarray  # int64, what the band is of (drift's "health falling" reads it)
 
 
+NONE_DAY = -(10**9)  # a day number for "no day" (before any)
+STILL_ON = 10**9  # the day number an engagement on the board leaves it (after any)
+TYPES = framework.slugs(framework.ENGAGEMENT_TYPES)
+OUTCOME_SLUGS = framework.slugs(framework.OUTCOMES)
+COMPLETION_CODE = OUTCOME_SLUGS.index(COMPLETION)
+OTHER_OUTCOME = len(OUTCOME_SLUGS)  # an outcome the framework does not list (a hand-edited file)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The engagements as arrays, one entry each, in ``Facts.engagements``' order: what the
+    sections read of every engagement, without a Python object per engagement."""
+
+    id: np.ndarray  # int64
+    stage: np.ndarray  # int64 stage index, -1 for a stage the framework does not list
+    created: np.ndarray  # int64 local day number
+    gone: np.ndarray  # int64 local day number it left the board (``changed``), STILL_ON on it
+    etype: np.ndarray  # int64 index in TYPES, -1 for another
+    outcome: np.ndarray  # int64 index in OUTCOME_SLUGS, -1 for none, OTHER_OUTCOME for another
+    decided: np.ndarray  # int64 day number of the outcome where decided (``outcomes.decided``), else NONE_DAY
+
+
+def columns_of(engagements: Sequence[EngagementFact]) -> Columns:
+    """The arrays of ``engagements``."""
+    import numpy as np
+
+    stage_code = {s: n for n, s in enumerate(STAGES)}
+    type_code = {t: n for n, t in enumerate(TYPES)}
+    outcome_code = {o: n for n, o in enumerate(OUTCOME_SLUGS)}
+
+    def array(values: list[int]) -> np.ndarray:
+        return np.array(values, dtype=np.int64)
+
+    es = engagements
+    return Columns(
+        array([e.id for e in es]),
+        array([stage_code.get(e.stage, -1) for e in es]),
+        array([_ordinal(e.created) for e in es]),
+        array([_ordinal(e.changed) if e.status != "active" else STILL_ON for e in es]),
+        array([type_code.get(e.engagement_type, -1) for e in es]),
+        array([-1 if e.outcome is None else outcome_code.get(e.outcome, OTHER_OUTCOME) for e in es]),
+        array([_ordinal(e.outcome_on) if decided(e) else NONE_DAY for e in es]),
+    )
+
+
+# The engagements on the board, as drift reads them: id, uuid, stage, and the local day
+# numbers it entered that stage and was created.
+Board = tuple[tuple[int, str, str, int, int], ...]
+
+
 @dataclass(frozen=True)
 class FastFacts:
     """What the fast path reads: the engagements as facts (ten thousand, not sixty), the move
@@ -90,9 +156,19 @@ class FastFacts:
     facts: Facts  # engagements, cycles, learnings (moves and check-ins are the arrays)
     log: Log
     checkins: CheckIns
-    # The engagements on the board, as drift reads them (``drift_read``): id, uuid, stage, and
-    # the local day numbers it entered that stage and was created.
-    board: tuple[tuple[int, str, str, int, int], ...] = ()
+    # The engagements on the board, as drift reads them (``drift_read``).
+    board: Board = ()
+    # The drift signals of the engagements on the board (``drift_read``), when ``read`` was
+    # given the thresholds: computed while the move log was read. None: not computed.
+    signals: DriftMap | None = None
+    # The engagements as arrays (``columns_of``); None: made from the facts when needed.
+    engagement_columns: Columns | None = None
+
+    @property
+    def columns(self) -> Columns:
+        if self.engagement_columns is None:
+            object.__setattr__(self, "engagement_columns", columns_of(self.facts.engagements))
+        return self.engagement_columns  # type: ignore[return-value]
 
 
 def nothing(today: date) -> FastFacts:
@@ -143,12 +219,21 @@ def _utc_seconds(joined: bytes) -> np.ndarray:
     return np.frombuffer(joined, dtype="S19").astype("datetime64[s]").astype(np.int64)
 
 
-def _ints(text: str | None) -> np.ndarray:
+def _ints(text: str | None, count: int) -> np.ndarray:
+    """``group_concat`` of ``count`` integers as an array: numpy's parser reads the text at
+    once; a value it cannot read stops it short of ``count`` (SQLite types are per value: a
+    hand-edited file), and then each value is converted apart, which says which is wrong."""
     import numpy as np
 
     if not text:
         return np.zeros(0, dtype=np.int64)
-    return np.array(text.split(","), dtype=np.int64)
+    try:
+        out = np.fromstring(text, dtype=np.int64, sep=",")
+    except ValueError:  # warnings turned into errors: the same as stopping short
+        out = None
+    if out is None or len(out) != count:
+        out = np.array(text.split(","), dtype=np.int64)
+    return out
 
 
 def _case(column: str, codes: dict[str, int]) -> str:
@@ -164,19 +249,44 @@ def _date(number: int) -> date:
     return date.fromordinal(int(number) + EPOCH_ORDINAL)
 
 
-def read(clock: Clock) -> FastFacts:
+@paused
+def read(clock: Clock, limits: Thresholds | None = None) -> FastFacts:
     """Every engagement, its move log and check-ins (arrays), cycles and learnings, each in
-    one query on the open database."""
+    one query on the open database, all of one snapshot: the engagements' instants, the
+    check-ins and then the move log on a second connection and thread while the rest is read
+    here (:mod:`snapshot`). Given
+    the drift thresholds, the drift signals of the board too (``FastFacts.signals``),
+    computed here while the other thread reads the move log."""
 
     from db.models import database
+    from mwms_desktop.analytics import drift_read
 
     con = database.connection()
-    rows = con.execute(
-        "SELECT id, client, engagement_type, owner, stage, status, created_at, outcome, outcome_on,"
-        f" {LEFT_BOARD_SQL}, uuid, stage_entered_at FROM engagement ORDER BY id"
-    ).fetchall()
-    stamps = local_days(_instants([r[6] for r in rows] + [r[9] for r in rows] + [r[11] for r in rows]))
-    n = len(rows)
+    with snapshot.paired(con, database.database) as other:
+        # The other thread only runs the queries (one row each): numpy's work on the arrays, or
+        # fetching many rows, lets the GIL go and takes it again at each step, and each taking
+        # waits for this thread's turn; so the arrays are made here.
+        raw = snapshot.Job((_stamp_row, _checkin_row, _log_row), other, con)
+        try:
+            rows = con.execute(
+                "SELECT id, client, engagement_type, owner, stage, status, outcome, outcome_on, uuid"
+                " FROM engagement ORDER BY id"
+            ).fetchall()
+            cycle_rows = con.execute("SELECT engagement_id, status, result, ended_on FROM cycle").fetchall()
+            learning_rows = con.execute("SELECT id, engagement_id, recorded_at FROM learning").fetchall()
+            reused = reuse(con.execute(REUSE_QUERY).fetchall())
+            counts = drift_read.read_counts() if limits is not None else None
+            created, changed, entered = _stamp_days(raw.result(0), len(rows), con)
+            board = tuple((r[0], r[8], r[4], e, c) for r, e, c in zip(rows, entered, created, strict=True)
+                          if r[5] == "active")  # fmt: skip
+            checkins = _checkin_arrays(raw.result(1), con)
+            signals = None
+            if limits is not None and counts is not None:
+                signals = drift_read.signals_of(clock, limits, board, checkins, counts) if board else {}
+            log = _log_arrays(raw.result(2), con)
+        except BaseException:
+            raw.join()
+            raise
     seen: dict[str, date] = {}
 
     def iso(text: str | None) -> date | None:
@@ -187,47 +297,64 @@ def read(clock: Clock) -> FastFacts:
             day = seen[text] = date.fromisoformat(text)
         return day
 
-    days: dict[int, date] = {}
-
-    def day_of(number: int) -> date:
-        d = days.get(number)
-        if d is None:
-            d = days[number] = _date(number)
-        return d
-
-    created, changed, entered = stamps[:n].tolist(), stamps[n : 2 * n].tolist(), stamps[2 * n :].tolist()
-    log = _read_log(con)
     last = _last_changes(log)
+    # A few hundred distinct days among ten thousand engagements: each made once, then looked up.
+    days = {number: _date(number) for number in {*created, *changed, *(d for _, d in last.values())}}
 
-    def left(r: tuple, c: int, u: int) -> date:
-        """The day it left the board (``source.departure``), or on the board its last change."""
-        if r[5] == "active":
-            return day_of(u)
-        return departure(day_of(u), day_of(last[r[0]][1] if r[0] in last else c))
+    def left(eid: int, c: int, u: int) -> date:
+        """Off the board: the day it left (``source.departure``)."""
+        return departure(days[u], days[last[eid][1] if eid in last else c])
 
     engagements = tuple(
-        EngagementFact(r[0], r[1], r[2], r[3], r[4], r[5], day_of(c), r[7], iso(r[8]), left(r, c, u))
+        EngagementFact(r[0], r[1], r[2], r[3], r[4], r[5], days[c], r[6], iso(r[7]),
+                       days[u] if r[5] == "active" else left(r[0], c, u))
         for r, c, u in zip(rows, created, changed, strict=True)
-    )
-    board = tuple(
-        (r[0], r[10], r[4], e, c) for r, e, c in zip(rows, entered, created, strict=True) if r[5] == "active"
-    )
-    checkins = _read_checkins(con)
-    cycles = tuple(
-        CycleFact(e, status, result, iso(ended))
-        for e, status, result, ended in con.execute(
-            "SELECT engagement_id, status, result, ended_on FROM cycle"
-        )
-    )
-    learning_rows = con.execute("SELECT id, engagement_id, recorded_at FROM learning").fetchall()
+    )  # fmt: skip
+    cycles = tuple(CycleFact(e, status, result, iso(ended)) for e, status, result, ended in cycle_rows)
     learning_days = local_days(_instants([r[2] for r in learning_rows])).tolist()
-    reused = reuse(con.execute(REUSE_QUERY).fetchall())
     none: frozenset[int] = frozenset()
+    for d in learning_days:
+        if d not in days:
+            days[d] = _date(d)
     learnings = tuple(
-        LearningFact(r[1], day_of(d), reused.get(r[0], none))
+        LearningFact(r[1], days[d], reused.get(r[0], none))
         for r, d in zip(learning_rows, learning_days, strict=True)
     )
-    return FastFacts(Facts(clock.today(), engagements, (), cycles, learnings, ()), log, checkins, board)
+    facts = Facts(clock.today(), engagements, (), cycles, learnings, ())
+    return FastFacts(facts, log, checkins, board, signals)
+
+
+# One row: each engagement's instants of creation, of leaving the board (or, on it, of its
+# last change) and of entering its stage, side by side to the second, in id order.
+_STAMP_COLUMNS = ("created_at", "left_at", "stage_entered_at")
+_STAMP_QUERY = (
+    "SELECT count(*), "
+    + ", ".join(f"group_concat(substr({c}, 1, 19), '')" for c in _STAMP_COLUMNS)
+    + ", "
+    + " + ".join(f"sum(length({c}) != 25 OR substr({c}, 20) != '+00:00')" for c in _STAMP_COLUMNS)
+    + f" FROM (SELECT created_at, {LEFT_BOARD_SQL} AS left_at, stage_entered_at FROM engagement ORDER BY id)"
+)
+
+
+def _stamp_row(con: Any) -> tuple:
+    return con.execute(_STAMP_QUERY).fetchone()
+
+
+def _stamp_days(row: tuple, count: int, con: Any) -> tuple[list[int], list[int], list[int]]:
+    """``_STAMP_QUERY``'s row as three lists of local day numbers (created, left or last
+    changed, entered its stage), one per engagement in id order; ``con`` reads them one by
+    one, as ``source.instant`` parses them, when one is not written as UTC to the second."""
+    n, created, left, entered, other = row
+    if n != count:  # cannot be within one snapshot: a bug, not a state of the file
+        raise RuntimeError(f"engagements read twice differ: {n} and {count}")
+    if other:
+        rows = con.execute(
+            f"SELECT created_at, {LEFT_BOARD_SQL}, stage_entered_at FROM engagement ORDER BY id"
+        ).fetchall()
+        days = local_days(_instants([r[k] for k in range(3) for r in rows]))
+    else:
+        days = local_days(_utc_seconds(((created or "") + (left or "") + (entered or "")).encode()) / 86_400)
+    return days[:n].tolist(), days[n : 2 * n].tolist(), days[2 * n :].tolist()
 
 
 # One row: the whole log as comma-separated columns (``group_concat`` walks the table once),
@@ -238,23 +365,33 @@ _LOG_QUERY = (
     f" + ({_case('from_stage', {s: n for n, s in enumerate(STAGES)})} + 1) * 8"
     f" + ({_case('kind', KIND_CODES)} + 1)),"
     " group_concat(substr(moved_at, 1, 19), ''),"
-    " sum(length(moved_at) != 25 OR substr(moved_at, 20) != '+00:00')"
+    " sum(length(moved_at) != 25 OR substr(moved_at, 20) != '+00:00'), count(*)"
     " FROM stage_move"
 )
 
 
 def _read_log(con: Any) -> Log:
     """The move log in one query, into arrays sorted by engagement, instant, then id."""
+    return _log_arrays(_log_row(con), con)
+
+
+def _log_row(con: Any) -> tuple:
+    return con.execute(_LOG_QUERY).fetchone()
+
+
+def _log_arrays(row: tuple, con: Any) -> Log:
+    """``_LOG_QUERY``'s row as arrays (``con``, in the same snapshot, reads what is not
+    written as expected one row at a time)."""
     import numpy as np
 
-    ids, eids, codes, stamps, other = con.execute(_LOG_QUERY).fetchone()
+    ids, eids, codes, stamps, other, count = row
     if other:  # an instant not written as UTC to the second: parsed one by one
         rows = con.execute("SELECT moved_at FROM stage_move ORDER BY id").fetchall()
         at = _instants([r[0] for r in rows])
     else:
         at = _utc_seconds((stamps or "").encode()) / 86_400
-    move_id, eid, packed = _ints(ids), _ints(eids), _ints(codes)
-    order = np.lexsort((move_id, at, eid))  # by engagement, instant, then id
+    move_id, eid, packed = _ints(ids, count), _ints(eids, count), _ints(codes, count)
+    order = _log_order(move_id, eid, at)
     packed, at = packed[order], at[order]
     to = (packed // 64).astype(np.int8)
     left = (packed // 8 % 8 - 1).astype(np.int8)
@@ -262,27 +399,53 @@ def _read_log(con: Any) -> Log:
     return Log(eid[order], to, left, kind, at, local_days(at))
 
 
-def _read_checkins(con: Any) -> CheckIns:
-    """Check-ins in one query, grouped by engagement, oldest first, with their bands."""
+def _log_order(move_id: np.ndarray, eid: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The order by engagement, instant, then id. Rows come in id order and each engagement's
+    moves nearly always in time order: then a stable sort by engagement alone is that order
+    (checked); else all three keys are sorted."""
     import numpy as np
 
-    eids, scores, held, other = con.execute(
-        "SELECT group_concat(engagement_id), group_concat(score), group_concat(held_on, ''),"
-        " sum(length(held_on) != 10) FROM (SELECT engagement_id, score, held_on FROM check_in"
-        " ORDER BY engagement_id, held_on, id)"
-    ).fetchone()
+    if len(move_id) > 1 and (move_id[1:] > move_id[:-1]).all():
+        order = np.argsort(eid, kind="stable")
+        e, a = eid[order], at[order]
+        if not ((a[1:] < a[:-1]) & (e[1:] == e[:-1])).any():
+            return order
+    return np.lexsort((move_id, at, eid))
+
+
+_CHECKIN_QUERY = (
+    "SELECT group_concat(engagement_id), group_concat(score), group_concat(held_on, ''),"
+    " sum(length(held_on) != 10), count(*)"
+    " FROM (SELECT engagement_id, score, held_on FROM check_in ORDER BY engagement_id, held_on, id)"
+)
+
+
+def _read_checkins(con: Any) -> CheckIns:
+    """Check-ins in one query, grouped by engagement, oldest first, with their bands."""
+    return _checkin_arrays(_checkin_row(con), con)
+
+
+def _checkin_row(con: Any) -> tuple:
+    return con.execute(_CHECKIN_QUERY).fetchone()
+
+
+def _checkin_arrays(row: tuple, con: Any) -> CheckIns:
+    """``_CHECKIN_QUERY``'s row as arrays, as ``_log_arrays``."""
+    import numpy as np
+
+    eids, scores, held, other, count = row
     if other:  # a day not stored as YYYY-MM-DD: read as the reference does
         rows = con.execute("SELECT held_on FROM check_in ORDER BY engagement_id, held_on, id").fetchall()
         days = np.array([_ordinal(date.fromisoformat(r[0])) for r in rows], dtype=np.int64)
     else:
         days = np.frombuffer((held or "").encode(), dtype="S10").astype("datetime64[D]").astype(np.int64)
-    score = _ints(scores)
+    score = _ints(scores, count)
     codes = np.array([BAND_CODES[rules.band(int(v))] for v in range(101)], dtype=np.int8)
     if len(score) and (score.min() < 0 or score.max() > 100):  # outside the scale: one by one
         band = np.array([BAND_CODES[rules.band(int(v))] for v in score], dtype=np.int8)
     else:
         band = codes[score]
-    return CheckIns(_ints(eids), days, band, score)
+    return CheckIns(_ints(eids, count), days, band, score)
 
 
 def scoped(fast: FastFacts, scope: Scope) -> FastFacts:
@@ -332,6 +495,20 @@ def _stage_changes(log: Log) -> tuple[np.ndarray, np.ndarray]:
     return first | (log.to != prev), prev
 
 
+def _last_change_arrays(log: Log) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_last_changes`` as arrays, by ascending engagement id: the ids, the stage each last
+    change entered, and its local day number."""
+    import numpy as np
+
+    change, _ = _stage_changes(log)
+    ch_eid = log.eid[change]
+    if not len(ch_eid):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    lasts = np.nonzero(np.r_[ch_eid[1:] != ch_eid[:-1], True])[0]
+    return ch_eid[lasts], log.to[change][lasts].astype(np.int64), log.day[change][lasts]
+
+
 def _last_changes(log: Log) -> dict[int, tuple[int, int]]:
     """Per engagement with a log: the stage its last stage change entered, and that change's
     local day number (``source.last_changes`` on the arrays)."""
@@ -348,31 +525,26 @@ def flow(fast: FastFacts, scope: Scope) -> Flow:
     """``flow.flow`` on the arrays: per-day deltas of every stage change, summed running."""
     import numpy as np
 
-    log, engagements = fast.log, fast.facts.engagements
+    log, cols = fast.log, fast.columns
     since, until = _ordinal(scope.since), _ordinal(scope.until)
     change, prev = _stage_changes(log)
     ev_day, ev_left, ev_to = log.day[change], prev[change], log.to[change].astype(np.int64)
-    # Per engagement: the last stage its log leaves it in, and the day of its last change.
-    ids = np.array([e.id for e in engagements], dtype=np.int64)
-    ch_eid = log.eid[change]
-    last_of = _last_changes(log)
-    extra_day, extra_left, extra_to = [], [], []
-    code = {s: n for n, s in enumerate(STAGES)}
-    for e in engagements:
-        last = last_of.get(e.id)
-        if last is None:  # no log: it stood where it is since creation
-            last = (code[e.stage], _ordinal(e.created))
-            extra_day.append(last[1])
-            extra_left.append(-1)
-            extra_to.append(last[0])
-        if e.status != "active":
-            extra_day.append(_ordinal(departure(e.changed, _date(last[1]))))
-            extra_left.append(last[0])
-            extra_to.append(OFF)
-    in_log = np.isin(ch_eid, ids)
-    day = np.concatenate([ev_day[in_log], np.array(extra_day, dtype=np.int64)])
-    left = np.concatenate([ev_left[in_log].astype(np.int64), np.array(extra_left, dtype=np.int64)])
-    entered = np.concatenate([ev_to[in_log], np.array(extra_to, dtype=np.int64)])
+    # Per engagement: the last stage its log leaves it in, and the day of its last change;
+    # without a log, it stood where it is since its creation (an event of its own).
+    last_eid, last_to, last_day = _last_change_arrays(log)
+    where = np.minimum(np.searchsorted(last_eid, cols.id), max(len(last_eid) - 1, 0))
+    logged = (last_eid[where] == cols.id) if len(last_eid) else np.zeros(len(cols.id), dtype=bool)
+    if (~logged & (cols.stage < 0)).any():  # a stage the framework does not list: as the reference
+        raise KeyError(next(e.stage for e, ok in zip(fast.facts.engagements, logged, strict=True)
+                            if not ok and e.stage not in STAGES))  # fmt: skip
+    stood = np.where(logged, last_to[where] if len(last_eid) else 0, cols.stage)
+    since_day = np.where(logged, last_day[where] if len(last_eid) else 0, cols.created)
+    off = cols.gone != STILL_ON
+    in_log = np.isin(log.eid[change], cols.id)
+    day = np.concatenate([ev_day[in_log], cols.created[~logged], np.maximum(cols.gone[off], since_day[off])])
+    left = np.concatenate([ev_left[in_log].astype(np.int64), np.full((~logged).sum(), -1), stood[off]])
+    entered = np.concatenate([ev_to[in_log], cols.stage[~logged], np.full(off.sum(), OFF)])
+    ids = cols.id
     keep = day <= until
     day, left, entered = day[keep], left[keep], entered[keep]
     width, span = OFF + 1, until - since + 1
@@ -421,9 +593,9 @@ def throughput(fast: FastFacts, scope: Scope) -> tuple[MonthThroughput, ...]:
     import numpy as np
 
     since, until = _ordinal(scope.since), _ordinal(scope.until)
-    engagements = fast.facts.engagements
-    started = _months_of(_ordinal(e.created) for e in engagements if scope.covers(e.created))
-    ids = np.array([e.id for e in engagements], dtype=np.int64)
+    cols = fast.columns
+    started = _months_of(cols.created[(cols.created >= since) & (cols.created <= until)].tolist())
+    ids = cols.id
     hit, _ = _reached(fast.log)
     days = fast.log.day[hit]
     ok = (days >= since) & (days <= until) & np.isin(fast.log.eid[hit], ids)
@@ -444,12 +616,10 @@ def durations(fast: FastFacts, scope: Scope) -> Durations:
     """``durations.durations`` on the arrays: stays are pairs of consecutive moves."""
     import numpy as np
 
-    log, engagements = fast.log, fast.facts.engagements
+    log, cols = fast.log, fast.columns
     since, until = _ordinal(scope.since), _ordinal(scope.until)
-    type_order = framework.slugs(framework.ENGAGEMENT_TYPES)
-    tcode = {t: n for n, t in enumerate(type_order)}
-    ids = np.array([e.id for e in engagements], dtype=np.int64)
-    types = np.array([tcode.get(e.engagement_type, -1) for e in engagements], dtype=np.int64)
+    type_order = TYPES
+    ids, types = cols.id, cols.etype
     where = np.searchsorted(ids, log.eid)
     where = np.minimum(where, max(len(ids) - 1, 0))
     known = (ids[where] == log.eid) if len(ids) else np.zeros(len(log.eid), dtype=bool)
@@ -487,12 +657,8 @@ def bands_at(fast: FastFacts, days: list[date]) -> list[BandCount]:
     """``health.bands_at`` on the arrays: per day, the last check-in up to it per engagement."""
     import numpy as np
 
-    engagements, ch = fast.facts.engagements, fast.checkins
-    ids = np.array([e.id for e in engagements], dtype=np.int64)
-    created = np.array([_ordinal(e.created) for e in engagements], dtype=np.int64)
-    gone = np.array(
-        [_ordinal(e.changed) if e.status != "active" else 10**9 for e in engagements], dtype=np.int64
-    )
+    cols, ch = fast.columns, fast.checkins
+    ids, created, gone = cols.id, cols.created, cols.gone
     where = np.searchsorted(ids, ch.eid)
     where = np.minimum(where, max(len(ids) - 1, 0))
     known = (ids[where] == ch.eid) if len(ids) else np.zeros(len(ch.eid), dtype=bool)
@@ -523,5 +689,42 @@ def health(fast: FastFacts, scope: Scope, drift: DriftMap | Iterable[EngagementC
         ends.append(min(nxt - timedelta(days=1), scope.until, today))
     days = sorted({*ends, today})
     counted = dict(zip(days, bands_at(fast, days), strict=True))
-    counts, total = drift_in(drift, {e.id for e in fast.facts.engagements})
+    counts, total = drift_in(drift, set(fast.columns.id.tolist()))
     return HealthSummary(counted[today], tuple(counted[end] for end in ends), counts, total)
+
+
+def outcomes(fast: FastFacts, scope: Scope) -> Outcomes:
+    """``outcomes.outcomes`` on the engagement arrays."""
+    import numpy as np
+
+    cols, today = fast.columns, _ordinal(fast.facts.today)
+    since, until = _ordinal(scope.since), _ordinal(scope.until)
+    chosen = (cols.decided >= since) & (cols.decided <= until)  # decided in the period
+    outcome, day = cols.outcome[chosen], cols.decided[chosen]
+    per_month = {m: [0] * len(OUTCOME_SLUGS) for m in months(scope.since, scope.until)}
+    for (number, code), n in Counter(zip(day.tolist(), outcome.tolist(), strict=True)).items():
+        if code != OTHER_OUTCOME:  # counted as decided, listed under no outcome (the reference)
+            per_month[month_of(_date(number))][code] += n
+    totals = np.bincount(outcome, minlength=OTHER_OUTCOME + 1)
+    decided_n = len(outcome)
+    continued = decided_n - int(totals[COMPLETION_CODE])
+    # Relationship duration: to the day it left the board, to a completion's day, or (going
+    # on) to today or the period's end, whichever is first.
+    off = cols.gone != STILL_ON
+    completed = ~off & (cols.decided != NONE_DAY) & (cols.outcome == COMPLETION_CODE)
+    end = np.where(off, cols.gone, np.where(completed, cols.decided, min(today, until)))
+    ongoing = ~off & ~completed
+    counted = np.where(ongoing, cols.created <= until, (end >= since) & (end <= until))
+    days = np.maximum(0, end - cols.created).astype(np.float64)
+    durations = []
+    for k, t in enumerate(TYPES):
+        mine = counted & (cols.etype == k)
+        if mine.any():
+            spread = Spread.of(np.sort(days[mine]).tolist())
+            durations.append(RelationshipDuration(t, spread, int((ongoing & mine).sum())))
+    return Outcomes(
+        tuple(OutcomeMonth(m, tuple(c)) for m, c in per_month.items()),
+        tuple((slug, int(totals[n])) for n, slug in enumerate(OUTCOME_SLUGS)),
+        Retention(continued, decided_n),
+        tuple(durations),
+    )

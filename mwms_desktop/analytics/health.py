@@ -89,12 +89,11 @@ def as_drift_map(drift: DriftMap | Iterable[EngagementCard]) -> DriftMap:
 
 def count_signals(shown: Iterable[Iterable[str]]) -> tuple[tuple[tuple[str, int], ...], int]:
     """(signal code, engagements showing it) in SIGNALS order, and how many engagements."""
-    tally: Counter[str] = Counter()
-    total = 0
-    for codes in shown:
-        total += 1
-        tally.update(set(codes))
-    return tuple((code, tally[code]) for code, _ in SIGNALS), total
+    # One count per engagement showing a signal (a code can repeat: a lapsed gate each), in
+    # one Counter over all codes (its C loop), not one update per engagement.
+    listed = [codes if len(codes) < 2 else set(codes) for codes in shown]
+    tally = Counter(code for codes in listed for code in codes)
+    return tuple((code, tally[code]) for code, _ in SIGNALS), len(listed)
 
 
 def drift_counts(cards: Iterable[EngagementCard]) -> tuple[tuple[tuple[str, int], ...], int]:

@@ -17,6 +17,7 @@ from mwms_desktop.analytics.fast import FastFacts
 from mwms_desktop.analytics.flow import STAGES, Flow, flow
 from mwms_desktop.analytics.health import BANDS, DriftMap, HealthSummary, health, signal_label
 from mwms_desktop.analytics.outcomes import OUTCOME_SLUGS, Outcomes, outcomes
+from mwms_desktop.analytics.pause_gc import paused
 from mwms_desktop.analytics.source import NO_OWNER, Facts, Scope, read_facts, scoped
 from mwms_desktop.views import EngagementCard
 
@@ -73,6 +74,7 @@ def build(facts: Facts, scope: Scope, drift: DriftMap | Iterable[EngagementCard]
     )
 
 
+@paused
 def build_fast(read: FastFacts, scope: Scope, drift: DriftMap | Iterable[EngagementCard]) -> Report:
     """``build`` on the fast path's arrays (:mod:`fast`): the same report, sooner."""
     mine = fast.scoped(read, scope)
@@ -82,12 +84,13 @@ def build_fast(read: FastFacts, scope: Scope, drift: DriftMap | Iterable[Engagem
         len(mine.facts.engagements),
         fast.flow(mine, scope),
         fast.durations(mine, scope),
-        outcomes(mine.facts, scope),
+        fast.outcomes(mine, scope),
         execution(mine.facts, scope),
         fast.health(mine, scope, drift),
     )
 
 
+@paused
 def first_tab(read: FastFacts, scope: Scope) -> Report:
     """The flow section's numbers alone (the analytics window's first tab, painted while the
     rest is computed): the other sections are those of no engagement and are never shown."""
@@ -105,12 +108,15 @@ def first_tab(read: FastFacts, scope: Scope) -> Report:
     )
 
 
+@paused
 def compute(services: Services, scope: Scope, cards: Iterable[EngagementCard] | None = None) -> Report:
     """Read the portfolio (one query per table, the move log into arrays) and compute the
     report; ``cards`` are the board's active cards when the caller already holds them (else
     the drift signals are read narrowly, no card built: :mod:`drift_read`)."""
-    read = fast.read(services.clock)
-    return build_fast(read, scope, drift_of(services, read) if cards is None else cards)
+    if cards is not None:
+        return build_fast(fast.read(services.clock), scope, cards)
+    read = fast.read(services.clock, services.portfolio.thresholds())
+    return build_fast(read, scope, drift_of(services, read))
 
 
 def drift_of(services: Services, read: FastFacts) -> DriftMap:

@@ -10,7 +10,6 @@ import html
 import math
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
@@ -18,7 +17,10 @@ from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 from mwms_desktop.analytics.charts import ChartSpec
 from ui import theme
 from ui.analytics.colours import rework_colour, series_colours
+from ui.analytics.shim import import_pyqtgraph
 from ui.tooltip import plain_tip
+
+pg = import_pyqtgraph()  # its Qt mirrors filled on use (``shim``)
 
 MAX_TICKS = 12
 NOTHING = "Nothing to draw: every value is zero for these filters and period."
@@ -28,11 +30,10 @@ class Chart(QWidget):
     def __init__(self, spec: ChartSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)  # no context menu: none is built
         self.plot.setAccessibleName(spec.title)
         self.plot.setMinimumHeight(220)
         item = self.plot.getPlotItem()
-        item.setMenuEnabled(False)
         item.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.scene().sigMouseMoved.connect(self._hover)

@@ -8,7 +8,7 @@ of its header's words; the header grows in height to hold the wrapped label.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt
 from PySide6.QtWidgets import QHeaderView, QStyle, QStyleOptionHeader, QTableView, QWidget
 
 WRAP = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
@@ -20,6 +20,12 @@ class WrappingHeader(QHeaderView):
         self.setDefaultAlignment(WRAP)
         self.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.setStretchLastSection(False)
+        self._pad: int | None = None  # ``_padding``, measured once per style and font
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._pad = None
+        super().changeEvent(event)
 
     def _text(self, section: int) -> str:
         model = self.model()
@@ -28,6 +34,11 @@ class WrappingHeader(QHeaderView):
 
     def _padding(self) -> int:
         """What the style adds around a section's text (its margins and frame)."""
+        if self._pad is None:
+            self._pad = self._measure_padding()
+        return self._pad
+
+    def _measure_padding(self) -> int:
         opt = QStyleOptionHeader()
         self.initStyleOption(opt)
         empty = self.style().sizeFromContents(QStyle.ContentsType.CT_HeaderSection, opt, QSize(), self)

@@ -23,8 +23,10 @@ def ready() -> bool:
 def _import(_progress: object) -> None:
     global _imported
     import numpy  # noqa: F401
-    import pyqtgraph  # noqa: F401
 
+    from ui.analytics.shim import import_pyqtgraph
+
+    import_pyqtgraph()
     import ui.analytics.chart  # noqa: F401
 
     _imported = True

@@ -96,7 +96,7 @@ class ChartPanel(QWidget):
         self.chart = Chart(self.spec)
         self.picture.layout().replaceWidget(self._slot, self.chart)
         self._slot.deleteLater()
-        self._show_state()
+        self.png_button.setEnabled(not self.spec.missing)  # the table is as it was: not measured again
 
     def set_spec(self, spec: ChartSpec) -> None:
         self.spec = spec

@@ -7,6 +7,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from mwms_desktop.analytics.charts import ChartSpec
 
 Index = QModelIndex | QPersistentModelIndex
+# Asked for once per cell and role: made once here, not from Qt's enums at each call (a
+# combination of two flags is a new enum value each time it is made).
+DISPLAY, ACCESSIBLE = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class NumbersModel(QAbstractTableModel):
@@ -33,16 +38,18 @@ class NumbersModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._headers)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self._headers):
+    def data(self, index: Index, role: int = DISPLAY) -> object:
+        if not index.isValid():
             return None
-        value = self._rows[index.row()][index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if role == Qt.ItemDataRole.AccessibleTextRole:
-                return f"{self._full[index.column()]}: {value}"
-            return value
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row, column = index.row(), index.column()
+        if row >= len(self._rows) or column >= len(self._headers):
+            return None
+        if role == DISPLAY:
+            return self._rows[row][column]
+        if role == ACCESSIBLE:
+            return f"{self._full[column]}: {self._rows[row][column]}"
+        if role == ALIGNMENT and column > 0:
+            return RIGHT
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
