@@ -4,18 +4,25 @@ It records what happened (start, errors, schema upgrades, backups, restores, imp
 never what the user typed: no client names, notes or passwords. Exception *messages* are
 left out for that reason (ours quote client names), only their type and where they were
 raised. Other modules only call ``logging.getLogger(__name__)``.
+
+A crash that Python cannot catch (a segmentation fault in Qt or a C library) leaves the
+Python stack of every thread in ``crash.log`` beside it (``faulthandler``: file names,
+functions and lines, no values), where the process would otherwise vanish without a word.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
+import sys
 import traceback
 from pathlib import Path
 
 from mwms_desktop import __version__, paths
 
 LOG_FILE_NAME = "mwms-desktop.log"
+CRASH_FILE_NAME = "crash.log"
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 3  # mwms-desktop.log.1 .. .3: at most 4 MB in all
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -91,15 +98,42 @@ def setup(folder: Path | None = None) -> Path | None:
         root.setLevel(logging.INFO)
     _handler = handler
     logging.getLogger(__name__).info("MWMS Desktop %s, pid %d", __version__, os.getpid())
+    _catch_crashes(target.parent / CRASH_FILE_NAME)
     return target
 
 
+_crash_stream = None
+
+
+def _catch_crashes(path: Path) -> None:
+    """Dump every thread's Python stack to ``path`` on a fatal signal (appended, owner-only;
+    the file stays open for the process: the dump is written from the signal handler)."""
+    global _crash_stream
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    except OSError:
+        return
+    stream = os.fdopen(fd, "a", encoding="utf-8")
+    faulthandler.enable(file=stream, all_threads=True)
+    if _crash_stream is not None:
+        _crash_stream.close()
+    _crash_stream = stream
+
+
 def shutdown() -> None:
-    global _handler
+    global _handler, _crash_stream
     if _handler is not None:
         logging.getLogger().removeHandler(_handler)
         _handler.close()
         _handler = None
+    if _crash_stream is not None:  # fatal errors go to the console again, where there is one
+        stderr = sys.__stderr__
+        if stderr is not None and not stderr.closed:
+            faulthandler.enable(file=stderr, all_threads=True)
+        else:
+            faulthandler.disable()
+        _crash_stream.close()
+        _crash_stream = None
 
 
 def current_file() -> Path | None:

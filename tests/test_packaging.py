@@ -65,6 +65,12 @@ def run(built: dict[str, Path], *args: str, venv: bool = False) -> subprocess.Co
     )
 
 
+def crash_log(built: dict[str, Path]) -> str:
+    """What the app's faulthandler wrote on a fatal crash (mwms_desktop/logs.py), if anything."""
+    crash = built["base"] / "userdata" / "logs" / "crash.log"
+    return crash.read_text(encoding="utf-8", errors="replace")[-4000:] if crash.exists() else ""
+
+
 def test_the_folder_is_small_and_the_archive_is_named_and_sized(built) -> None:
     size = sum(p.stat().st_size for p in built["folder"].rglob("*") if p.is_file() and not p.is_symlink())
     assert size <= GOAL_MB * 1024 * 1024, f"{size / 2**20:.0f} MB unpacked"
@@ -159,7 +165,7 @@ def test_the_built_app_draws_every_view_as_the_source_tree_does(built) -> None:
             done = run(
                 built, "--db", str(db), "screenshot", str(shot), "--size", "1200x800", *options, venv=venv
             )
-            assert done.returncode == 0, (name, venv, done.stderr)
+            assert done.returncode == 0, (name, venv, done.stderr, crash_log(built))
             shots[venv] = shot.read_bytes()
         assert shots[False][:8] == b"\x89PNG\r\n\x1a\n", name
         assert len(shots[False]) > 20_000, name  # drawn, not a blank window

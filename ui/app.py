@@ -181,6 +181,9 @@ def _render(
     pixmap = grab_target.grab()
     ok = pixmap.save(str(target), "PNG")
     window.close()  # writes its geometry to the scratch file, which then goes
+    from ui.tasks import wait_for_tasks
+
+    wait_for_tasks()  # a worker's read still running must end before the process does
     scratch.sync()
     shutil.rmtree(scratch_dir, ignore_errors=True)
     if not ok:

@@ -76,7 +76,7 @@ def test_the_log_rotates_and_keeps_a_few_files(tmp_path: Path, log_setup: None) 
     line = "x" * 1000
     for _ in range(6 * logs.MAX_BYTES // 1000):
         logging.getLogger("mwms_desktop.test").info(line)
-    files = sorted(p.name for p in target.parent.iterdir())
+    files = sorted(p.name for p in target.parent.iterdir() if p.name != logs.CRASH_FILE_NAME)
     assert files == [logs.LOG_FILE_NAME] + [
         f"{logs.LOG_FILE_NAME}.{n}" for n in range(1, logs.BACKUP_COUNT + 1)
     ]
@@ -123,3 +123,21 @@ def test_the_entry_point_runs_with_no_console(tmp_path: Path) -> None:
     assert done.stderr == ""
     log = (tmp_path / "userdata" / "logs" / logs.LOG_FILE_NAME).read_text(encoding="utf-8")
     assert "list: mwms_desktop.errors.DatabaseError" in log
+
+
+def test_a_fatal_crash_leaves_every_threads_stack_in_crash_log(tmp_path: Path) -> None:
+    """A segmentation fault (in Qt, in a C library) cannot be caught: the process would vanish
+    without a word. The log folder's crash.log then holds where each thread was."""
+    folder = tmp_path / "logs"
+    code = (
+        "import ctypes, sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path; "
+        "from mwms_desktop import logs; logs.setup(Path(sys.argv[1])); "
+        "ctypes.string_at(0)"  # a read of address 0: SIGSEGV
+    )
+    root = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run([sys.executable, "-c", code, str(folder), root], capture_output=True, timeout=60)
+    assert done.returncode != 0
+    crash = (folder / "crash.log").read_text(encoding="utf-8")
+    assert "Segmentation fault" in crash
+    assert "most recent call first" in crash
+    assert oct((folder / "crash.log").stat().st_mode & 0o777) == oct(0o600)
