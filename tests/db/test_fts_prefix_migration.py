@@ -52,6 +52,17 @@ def write_v8(path: Path) -> None:
         con.close()
 
 
+def upgraded_without_fts5(tmp_path: Path, monkeypatch) -> Path:
+    """A schema 8 file upgraded by a build without FTS5: the step could do nothing there."""
+    path = tmp_path / "moved.sqlite"
+    write_v8(path)
+    with monkeypatch.context() as m:
+        m.setattr(fts, "fts5_available", lambda db: False)
+        open_database(path)
+        close_database()
+    return path
+
+
 def _definitions(path: Path) -> list[str]:
     con = sqlite3.connect(path)
     try:
@@ -101,12 +112,7 @@ def test_a_current_index_is_left_as_it_is(tmp_path: Path) -> None:
 def test_reconcile_makes_the_current_index_when_an_old_one_is_found(tmp_path: Path, monkeypatch) -> None:
     """A build without FTS5 upgrades the file (the step can do nothing there); the next open
     by a build with FTS5 makes the current index, not the old one put back."""
-    path = tmp_path / "moved.sqlite"
-    write_v8(path)
-    with monkeypatch.context() as m:
-        m.setattr(fts, "fts5_available", lambda db: False)
-        open_database(path)
-        close_database()
+    path = upgraded_without_fts5(tmp_path, monkeypatch)
     assert version(path) == migrations.SCHEMA_VERSION
     assert all("prefix='2 3'" in sql for sql in _definitions(path))  # not touched without FTS5
 
@@ -127,12 +133,7 @@ def test_the_windows_deferred_open_also_makes_the_current_index(tmp_path: Path, 
     too (before, the window searched by a plain scan until a command opened the file)."""
     from db.connection import wait_checked
 
-    path = tmp_path / "moved.sqlite"
-    write_v8(path)
-    with monkeypatch.context() as m:
-        m.setattr(fts, "fts5_available", lambda db: False)
-        open_database(path)
-        close_database()
+    path = upgraded_without_fts5(tmp_path, monkeypatch)
     open_database(path, defer_check=True)
     try:
         wait_checked()

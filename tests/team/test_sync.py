@@ -83,6 +83,20 @@ def test_a_field_changed_on_two_laptops_keeps_the_newer_and_lists_the_loser(
     assert "newer, from b" in str(conflict.mine)
 
 
+def alice_and_head_office(
+    server: TestServer, db: str, alice: tuple[str, str], tmp_path: Path
+) -> tuple[SyncLaptop, SyncLaptop]:
+    """Alice's laptop and head office's (hana's), both holding alice's "Acme Retail"."""
+    hana = add(server, db, "hana", head_office=True)
+    a = SyncLaptop(tmp_path, "alice", T0).join(server, db, *alice)
+    h = SyncLaptop(tmp_path, "hana", T0).join(server, db, *hana)
+    with a.open() as s:
+        s.portfolio.add("Acme Retail", "ecommerce_growth")
+    a.sync()
+    h.sync()
+    return a, h
+
+
 def acme(laptop: SyncLaptop) -> list[dict]:
     return [e for e in laptop.dump() if e.get("client") == "Acme Retail"]
 
@@ -151,13 +165,7 @@ def test_refused_changes_that_no_file_can_keep_stay_waiting_untouched(
 ) -> None:
     """Keeping head office's refused changes needs a file: when none can be written (here the
     folder's name is taken by a file), nothing is replaced; they stay waiting, said so."""
-    hana = add(pg_server, team_db, "hana", head_office=True)
-    a = SyncLaptop(tmp_path, "alice", T0).join(pg_server, team_db, *alice)
-    h = SyncLaptop(tmp_path, "hana", T0).join(pg_server, team_db, *hana)
-    with a.open() as s:
-        s.portfolio.add("Acme Retail", "ecommerce_growth")
-    a.sync()
-    h.sync()
+    a, h = alice_and_head_office(pg_server, team_db, alice, tmp_path)
     with h.open() as s:
         (card,) = s.portfolio.cards(None)
         s.portfolio.update(card.id, notes="head office was here")
@@ -184,13 +192,7 @@ def test_a_reset_settles_the_conflicts_of_the_version_it_kept_in_a_file(
     """Hana's later edit of alice's notes wins her merge (a conflict is listed), then the
     server refuses it: the engagement is the server's again and the conflict is settled as
     theirs (resolving it as "mine" would write the refused version back, for ever)."""
-    hana = add(pg_server, team_db, "hana", head_office=True)
-    a = SyncLaptop(tmp_path, "alice", T0).join(pg_server, team_db, *alice)
-    h = SyncLaptop(tmp_path, "hana", T0).join(pg_server, team_db, *hana)
-    with a.open() as s:
-        s.portfolio.add("Acme Retail", "ecommerce_growth")
-    a.sync()
-    h.sync()
+    a, h = alice_and_head_office(pg_server, team_db, alice, tmp_path)
     with a.at(T0 + timedelta(minutes=1)).open() as s:
         (card,) = s.portfolio.cards(None)
         s.portfolio.update(card.id, notes="alice's")
@@ -210,13 +212,7 @@ def test_each_reset_keeps_its_own_file(
     pg_server: TestServer, team_db: str, alice, memory_keyring, tmp_path: Path
 ) -> None:
     """Two refused edits in the same second: two kept files, neither written over."""
-    hana = add(pg_server, team_db, "hana", head_office=True)
-    a = SyncLaptop(tmp_path, "alice", T0).join(pg_server, team_db, *alice)
-    h = SyncLaptop(tmp_path, "hana", T0).join(pg_server, team_db, *hana)
-    with a.open() as s:
-        s.portfolio.add("Acme Retail", "ecommerce_growth")
-    a.sync()
-    h.sync()
+    _alice, h = alice_and_head_office(pg_server, team_db, alice, tmp_path)
     for edit in ("first HO edit", "second HO edit"):
         with h.open() as s:
             (card,) = s.portfolio.cards(None)
