@@ -1,9 +1,11 @@
-"""The chart library (pyqtgraph, with numpy), imported on a worker thread the first time the
-analytics window opens, while the window reads the portfolio and lays out its tables.
+"""The chart library (pyqtgraph, with numpy), imported the first time the analytics window
+opens, while the window reads the portfolio and lays out its tables.
 
-Only imports run off the GUI thread: no Qt object is made there (importing pyqtgraph makes
-none: its clean-up hook is connected when its first view is made). The charts themselves are
-made on the GUI thread once the import is done."""
+numpy (no Qt) is imported on a worker thread; pyqtgraph and the chart module then on the GUI
+thread. pyqtgraph's import makes PySide6 classes (PySide6 makes each on first use: QColor,
+QPainterPath, QGraphicsObject… and modules such as QtSvg), and PySide6 does not make them
+safely on two threads at once: importing pyqtgraph on a worker while the GUI thread made
+classes of its own crashed the process about once in a hundred tries under load."""
 
 from __future__ import annotations
 
@@ -21,9 +23,13 @@ def ready() -> bool:
 
 
 def _import(_progress: object) -> None:
-    global _imported
+    """On the worker: what has no Qt in it."""
     import numpy  # noqa: F401
 
+
+def _import_charts() -> None:
+    """On the GUI thread: pyqtgraph (through the shim) and the chart module."""
+    global _imported
     from ui.analytics.shim import import_pyqtgraph
 
     import_pyqtgraph()
@@ -33,13 +39,20 @@ def _import(_progress: object) -> None:
 
 
 def load(parent: QWidget, on_ready: Callable[[], None], on_failed: Callable[[str], None]) -> None:
-    """Import the chart library on a worker thread, then call ``on_ready`` on the GUI thread
-    (at once if it is already imported)."""
+    """Import numpy on a worker thread, then pyqtgraph and the charts on the GUI thread, and
+    call ``on_ready`` (at once if it is already imported); ``on_failed`` with a line if not."""
     if ready():
         on_ready()
         return
     from ui.tasks import run_task
 
-    done = lambda _result: on_ready()  # noqa: E731
+    def done(_result: object) -> None:
+        try:
+            _import_charts()
+        except Exception as exc:  # a broken install: the tables stay, the charts cannot be drawn
+            on_failed(f"Unexpected error: {exc}")  # as a worker's failure says it
+            return
+        on_ready()
+
     task = run_task(parent, "Chart library", _import, done, quiet=True, show_errors=False)
     task.failed.connect(on_failed)
