@@ -170,6 +170,8 @@ def test_the_built_app_draws_every_view_as_the_source_tree_does(built) -> None:
         assert shots[False][:8] == b"\x89PNG\r\n\x1a\n", name
         assert len(shots[False]) > 20_000, name  # drawn, not a blank window
         assert shots[False] == shots[True], f"{name}: the built app draws it differently"
+    log = (built["base"] / "userdata" / "logs" / "mwms-desktop.log").read_text(encoding="utf-8")
+    assert "pyqtgraph imported as it comes" not in log  # the frozen app used the shim too
 
 
 def test_the_trimmed_icu_data_answers_what_qt_asks_as_the_full_data_does(built) -> None:
