@@ -20,8 +20,9 @@ Each figure is printed next to a floor measured in the same run:
     shown) vs a bare QMainWindow shown and painted in a fresh process. The chart library is
     imported while the portfolio is read (numpy on a worker, then pyqtgraph on the GUI
     thread): the figure includes it, and when it was ready is printed too; and apart, the
-    same with the library imported before the window opens (what an import while the app sat idle would give). The board's cards are
-    already built (its status counts build them), and reused.
+    same with the library imported before the window opens (what an import while the app
+    sat idle would give). The board's cards are already built (its status counts build
+    them), and reused.
 
     python bench/analytics.py [--count 10000] [--moves 60000] [--runs 7]
 """
