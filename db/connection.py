@@ -220,7 +220,11 @@ def wait_checked() -> None:
         _pending = None
         # What a non-deferred open does after its check: the index as this SQLite can keep
         # it (a build without FTS5 may have written the file; an older index is made anew).
-        fts.reconcile(database)
+        # The window opens all the same if that fails (a full disk): the library then scans.
+        try:
+            fts.reconcile(database)
+        except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
+            logging.getLogger(__name__).warning("library index not reconciled: %s", type(exc).__name__)
 
 
 def check_passed() -> bool:

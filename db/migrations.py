@@ -234,8 +234,8 @@ def _v9_one_letter_prefixes(database: SqliteDatabase) -> None:
     a word typed after another is one lookup, not a merge of every word it begins (2-4x
     faster on a large library). The index is made anew and rebuilt from the records; no
     record changes. Without FTS5 there is no index: :func:`fts.reconcile` makes the current
-    one when a build with FTS5 opens the file. (A file new at schema 4 or later already got
-    the current definition from ``fts.create``: nothing to do.)"""
+    one when a build with FTS5 opens the file. (A file this version upgrades from before
+    schema 4 gets the current definition at step 4's ``fts.create``: nothing to do here.)"""
     if fts.fts5_available(database) and fts.tables_present(database) and fts.outdated(database):
         fts.recreate(database)
 
