@@ -363,3 +363,6 @@ def test_the_onboarding_checklist_is_walked_with_the_arrows_and_ticked_with_spac
     pane.notes[slugs[0]].setFocus()
     qtbot.keyClick(pane.notes[slugs[0]], Qt.Key.Key_Up)  # at the top: stays
     assert QApplication.focusWidget() is pane.notes[slugs[0]]
+    keypad = Qt.KeyboardModifier.KeypadModifier  # how macOS marks its arrow keys
+    qtbot.keyClick(pane.notes[slugs[0]], Qt.Key.Key_Down, keypad)
+    assert QApplication.focusWidget() is pane.notes[slugs[1]]

@@ -63,7 +63,8 @@ class _Walk(QObject):
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         key = event.key()
-        if key not in (Qt.Key.Key_Up, Qt.Key.Key_Down) or event.modifiers() != Qt.KeyboardModifier.NoModifier:
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier  # macOS marks arrows as keypad
+        if key not in (Qt.Key.Key_Up, Qt.Key.Key_Down) or plain != Qt.KeyboardModifier.NoModifier:
             return False
         for column in self.columns:
             if watched in column:
