@@ -4,21 +4,17 @@ them)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from mwms_desktop.analytics.report import compute
-from ui.main_window import MainWindow
-from ui.preferences import Preferences
+from tests.ui.windows import main_window
 
 
 def test_the_first_tab_shows_before_the_rest_and_is_not_rebuilt(qtbot, demo_services, tmp_path, monkeypatch):
     from ui.analytics.panel import ChartPanel
     from ui.analytics.view import AnalyticsWindow
 
-    prefs = Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(demo_services, prefs, restore_state=False)
-    qtbot.addWidget(w)
-    w.show()
+    w = main_window(qtbot, demo_services, tmp_path, size=None, active=False)
     rebuilt: list[str] = []
     original = ChartPanel.set_spec
     monkeypatch.setattr(
@@ -60,10 +56,7 @@ def test_the_first_tabs_tables_show_while_the_chart_library_is_imported(qtbot, d
     real = library._import
     monkeypatch.setattr(library, "ready", lambda: False)  # as in a fresh process
     monkeypatch.setattr(library, "_import", lambda progress: (release.wait(20), real(progress)))
-    prefs = Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(demo_services, prefs, restore_state=False)
-    qtbot.addWidget(w)
-    w.show()
+    w = main_window(qtbot, demo_services, tmp_path, size=None, active=False)
     next(a for a in w.view_menu.actions() if a.text() == "Portfolio analytics…").trigger()
     view = w.findChild(AnalyticsWindow)
     announced: list[bool] = []
@@ -97,10 +90,7 @@ def test_without_the_chart_library_the_tables_are_computed_and_the_filters_keep_
 
     monkeypatch.setattr(library, "ready", lambda: False)  # as in a fresh process
     monkeypatch.setattr(library, "_import", broken)
-    prefs = Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(demo_services, prefs, restore_state=False)
-    qtbot.addWidget(w)
-    w.show()
+    w = main_window(qtbot, demo_services, tmp_path, size=None, active=False)
     next(a for a in w.view_menu.actions() if a.text() == "Portfolio analytics…").trigger()
     view = w.findChild(AnalyticsWindow)
     qtbot.waitUntil(lambda: view.report is not None, timeout=10_000)  # every tab's numbers
@@ -163,10 +153,7 @@ def test_a_window_closed_as_its_first_tab_is_shown_computes_nothing_more(qtbot, 
 
     asked: list[bool] = []
     monkeypatch.setattr(AnalyticsWindow, "_compute_rest", lambda self, scope, read: asked.append(True))
-    prefs = Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(demo_services, prefs, restore_state=False)
-    qtbot.addWidget(w)
-    w.show()
+    w = main_window(qtbot, demo_services, tmp_path, size=None, active=False)
     next(a for a in w.view_menu.actions() if a.text() == "Portfolio analytics…").trigger()
     view = w.findChild(AnalyticsWindow)
     gone: list[bool] = []

@@ -9,14 +9,14 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
 from mwms_desktop.services import Services
 from tests.factories import engagement_at, satisfy
+from tests.ui.windows import main_window
 from ui.main_window import MainWindow
-from ui.preferences import Preferences
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -57,14 +57,8 @@ def shortcut_clashes(window: QWidget) -> list[str]:
 
 @pytest.fixture
 def window(qtbot, services: Services, tmp_path: Path) -> MainWindow:
-    prefs = Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(services, prefs, restore_state=False)
+    w = main_window(qtbot, services, tmp_path)
     w.controller.reason_provider = lambda client, a, b: "Scope changed"
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    with qtbot.waitActive(w):
-        w.activateWindow()
     return w
 
 

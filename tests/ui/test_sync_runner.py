@@ -11,13 +11,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from mwms_desktop import settings
 from mwms_desktop.services import Services
+from tests.ui.windows import main_window
 from ui.main_window import MainWindow
-from ui.preferences import Preferences
 from ui.team import sync_work
 
 
@@ -72,14 +72,7 @@ def stand_in(monkeypatch: pytest.MonkeyPatch) -> StandInSync:
 
 
 def open_window(qtbot, services: Services, tmp_path: Path) -> MainWindow:
-    prefs = Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(services, prefs, restore_state=False)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    with qtbot.waitActive(w):
-        w.activateWindow()
-    return w
+    return main_window(qtbot, services, tmp_path)
 
 
 def test_a_database_never_in_a_team_shows_no_indicator_and_never_syncs(

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
 from mwms_desktop import framework
@@ -21,8 +21,8 @@ from mwms_desktop.services import Services
 from mwms_desktop.team import address, membership
 from tests.team.helpers import add, free_port_nobody_uses
 from tests.team.pg_server import TestServer
+from tests.ui.windows import main_window
 from ui.main_window import MainWindow
-from ui.preferences import Preferences
 from ui.team.join_dialog import JoinDialog
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -75,13 +75,7 @@ def activate(qtbot, w: MainWindow) -> None:
 
 
 def open_window(qtbot, services: Services, tmp_path: Path) -> MainWindow:
-    prefs = Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(services, prefs, restore_state=False)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    activate(qtbot, w)
-    return w
+    return main_window(qtbot, services, tmp_path)
 
 
 def joined_by_hand(server: TestServer, database: str, name: str, password: str) -> None:
