@@ -115,5 +115,5 @@ def sync(
         pulled=report.pulled,
         pushed=report.pushed,
         refused=report.refused,
-        reset=getattr(report, "reset", ()),
+        reset=report.reset,
     )
